@@ -1,0 +1,1 @@
+Console.WriteLine("da: the DomainAssistant command line (commands arrive with the model core).");
