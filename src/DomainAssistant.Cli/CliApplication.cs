@@ -1,5 +1,4 @@
 using System.CommandLine;
-using DomainAssistant.Cli.Commands;
 
 namespace DomainAssistant.Cli;
 
@@ -8,7 +7,5 @@ public static class CliApplication
 {
     public static RootCommand Build() => new("da: the DomainAssistant command line (models, tokenizers, training).")
     {
-        GenerateCommand.Create(),
-        ConvertCommand.Create(),
     };
 }
