@@ -7,5 +7,6 @@ public static class CliApplication
 {
     public static RootCommand Build() => new("da: the DomainAssistant command line (models, tokenizers, training).")
     {
+        Commands.TokenizerCommand.Build(),
     };
 }
