@@ -82,11 +82,24 @@ public sealed class TextCorpus
                 if (!record.RootElement.TryGetProperty(field, out var value)) continue;
                 if (value.ValueKind != JsonValueKind.String)
                     throw new InvalidDataException($"corpus file '{path}' line {line}: field '{field}' is {value.ValueKind}, not a string.");
-                texts.Add(value.GetString()!);
+                texts.Add(StringValue(value, path, line, field));
             }
             if (texts.Count == 0)
                 throw new InvalidDataException($"corpus file '{path}' line {line}: none of the text fields {string.Join(", ", JsonlTextFields)}.");
             return texts;
+        }
+    }
+
+    // A JSON escape can spell a lone surrogate ("\ud800"), which is not text: refuse it like invalid UTF-8.
+    static string StringValue(JsonElement value, string path, int line, string field)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException error)
+        {
+            throw new InvalidDataException($"corpus file '{path}' line {line}: field '{field}' is not valid Unicode ({error.Message}).", error);
         }
     }
 }

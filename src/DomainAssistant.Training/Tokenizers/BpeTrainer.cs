@@ -20,6 +20,10 @@ public sealed class BpeTrainer(BpeTrainerOptions options)
     readonly BpeTrainerOptions options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>Trains on <paramref name="documents"/>, reporting progress through <paramref name="progress"/> when given.</summary>
+    /// <remarks>
+    /// A lone surrogate in a document is counted as U+FFFD (what UTF-8 encoding makes of it); <see cref="Corpus.TextCorpus"/>
+    /// refuses such text before it gets here.
+    /// </remarks>
     public BpeVocabulary Train(IEnumerable<string> documents, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
