@@ -35,7 +35,7 @@ static class SafeTensorsWriter
         }
         catch
         {
-            File.Delete(partial);
+            if (File.Exists(partial)) File.Delete(partial);
             throw;
         }
     }
