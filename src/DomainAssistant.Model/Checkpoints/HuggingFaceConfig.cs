@@ -125,8 +125,9 @@ public static class HuggingFaceConfig
     static bool IsDefaultRope(JsonElement rope)
     {
         if (rope.ValueKind != JsonValueKind.Object) return false;
-        var type = new JsonFields(rope, "rope").Get("rope_type") ?? new JsonFields(rope, "rope").Get("type");
-        return type is { ValueKind: JsonValueKind.String } t && t.GetString() == "default";
+        // "type" is the spelling before transformers 4.45.
+        var kind = rope.TryGetProperty("rope_type", out var current) ? current : rope.TryGetProperty("type", out var legacy) ? legacy : default;
+        return kind.ValueKind == JsonValueKind.String && kind.GetString() == "default";
     }
 
     static int? SlidingWindow(JsonFields fields, string modelType) => modelType switch

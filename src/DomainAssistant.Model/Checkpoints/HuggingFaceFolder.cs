@@ -16,6 +16,9 @@ public static partial class HuggingFaceFolder
     public const string WeightsFileName = "model.safetensors";
     public const string GenerationConfigFileName = "generation_config.json";
 
+    /// <summary>transformers refuses safetensors whose metadata lacks a known "format".</summary>
+    static readonly Dictionary<string, string> PyTorchFormat = new() { ["format"] = "pt" };
+
     /// <summary>
     /// Reads config.json and the weights the config calls for, in their stored dtype (the caller casts). Names and
     /// shapes are checked against <see cref="LlamaWeightLayout"/> from the headers, before any tensor is read.
@@ -66,9 +69,6 @@ public static partial class HuggingFaceFolder
         WriteGenerationConfig(folder, config);
         RemoveStaleWeights(folder, written);
     }
-
-    /// <summary>transformers refuses safetensors whose metadata lacks a known "format".</summary>
-    static readonly Dictionary<string, string> PyTorchFormat = new() { ["format"] = "pt" };
 
     static HashSet<string> WriteWeights(string folder, Dictionary<string, Tensor> weights, long maxShardBytes)
     {

@@ -80,6 +80,25 @@ public class SafeTensorsRoundTripTests
     }
 
     [Fact]
+    public void The_header_is_compact_json_with_metadata_first_and_wider_dtypes_first()
+    {
+        using var folder = new TempFolder();
+        using var bytes = RandomTensors.Of(ScalarType.Int8, [3], seed: 1);
+        using var floats = RandomTensors.Of(ScalarType.Float32, [2], seed: 2);
+        SafeTensors.Save(folder.File("h.safetensors"), new Dictionary<string, Tensor> { ["a"] = bytes, ["b"] = floats },
+            new Dictionary<string, string> { ["format"] = "pt" });
+
+        byte[] file = File.ReadAllBytes(folder.File("h.safetensors"));
+        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        string header = Encoding.UTF8.GetString(file, 8, headerLength);
+        const string expected = """{"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"I8","shape":[3],"data_offsets":[8,11]}}""";
+        Assert.Equal(expected, header.TrimEnd(' '));
+        Assert.Equal((expected.Length + 7) / 8 * 8, headerLength);
+        Assert.Equal(RandomTensors.BytesOf(floats), file[(8 + headerLength)..(8 + headerLength + 8)]);
+        Assert.Equal(RandomTensors.BytesOf(bytes), file[(8 + headerLength + 8)..]);
+    }
+
+    [Fact]
     public void Non_contiguous_tensors_are_saved_by_value()
     {
         using var folder = new TempFolder();
