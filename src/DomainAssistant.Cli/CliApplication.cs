@@ -10,6 +10,6 @@ public static class CliApplication
     {
         GenerateCommand.Create(),
         ConvertCommand.Create(),
-        TokenizerCommand.Build(),
+        TokenizerCommand.Create(),
     };
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Training.Corpus;
 using DomainAssistant.Training.Tokenizers;
 
@@ -9,7 +10,8 @@ namespace DomainAssistant.Cli.Commands;
 
 /// <summary>
 /// `da tokenizer train` learns a byte-level BPE vocabulary from a corpus folder and saves a Hugging Face tokenizer
-/// folder; `da tokenizer encode` encodes text with a saved tokenizer (through Microsoft.ML.Tokenizers) and decodes it back.
+/// folder; `da tokenizer encode` encodes text with any tokenizer the Model project's TokenizerLoader reads (a folder
+/// or a tokenizer.json / tokenizer.model / tokenizer.bin file) and decodes it back.
 /// </summary>
 public static class TokenizerCommand
 {
@@ -19,7 +21,7 @@ public static class TokenizerCommand
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static Command Build() => new("tokenizer", "Train and try byte-level BPE tokenizers.") { Train(), Encode() };
+    public static Command Create() => new("tokenizer", "Train and try byte-level BPE tokenizers.") { Train(), Encode() };
 
     static Command Train()
     {
@@ -59,7 +61,7 @@ public static class TokenizerCommand
 
     static Command Encode()
     {
-        var tokenizer = new Option<string>("--tokenizer") { Description = "Folder holding tokenizer.json.", Required = true };
+        var tokenizer = new Option<string>("--tokenizer") { Description = "Tokenizer folder, or a tokenizer.json, tokenizer.model or llama2.c tokenizer.bin file.", Required = true };
         var text = new Option<string>("--text") { Description = "Text to encode." };
         var file = new Option<string>("--file") { Description = "UTF-8 file whose text to encode." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object with ids and decoded text." };
@@ -69,12 +71,13 @@ public static class TokenizerCommand
             var (inline, path) = (parse.GetValue(text), parse.GetValue(file));
             if (inline is null == path is null) throw new ArgumentException("give exactly one of --text and --file.");
             var input = inline ?? Utf8TextFile.Read(path!);
-            var bpe = ByteLevelBpeLoader.Load(parse.GetRequiredValue(tokenizer));
-            var ids = bpe.EncodeToIds(input);
-            var decoded = bpe.Decode(ids) ?? "";
+            var loaded = TokenizerLoader.Load(parse.GetRequiredValue(tokenizer));
+            var ids = loaded.Encode(input, addBos: false);
+            // The library's own decoding writes special tokens out, so a round trip through <|im_start|> stays visible.
+            var decoded = loaded.Inner.Decode(ids) ?? "";
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(new EncodeResult(ids, decoded), Json));
-            else await output.WriteLineAsync($"{ids.Count} tokens: {string.Join(' ', ids)}\n{decoded}");
+            else await output.WriteLineAsync($"{ids.Length} tokens: {string.Join(' ', ids)}\n{decoded}");
             return 0;
         }));
         return command;
@@ -82,5 +85,5 @@ public static class TokenizerCommand
 
     sealed record TrainSummary(int VocabSize, int Merges, long CorpusBytes, double Seconds, string Output);
 
-    sealed record EncodeResult(IReadOnlyList<int> Ids, string Decoded);
+    sealed record EncodeResult(int[] Ids, string Decoded);
 }

@@ -17,7 +17,7 @@ public sealed class TrainedTokenizer : IDisposable
     {
         Vocabulary = new BpeTrainer(new BpeTrainerOptions { VocabularySize = VocabularySize }).Train([SampleCorpus.Text(3000)]);
         HuggingFaceTokenizerFolder.Save(Vocabulary, folder.Path);
-        Library = ByteLevelBpeLoader.Load(folder.Path);
+        Library = LibraryBpeLoader.Load(folder.Path);
     }
 
     public BpeVocabulary Vocabulary { get; }

@@ -23,7 +23,7 @@ public sealed class VocabularyTests(TrainedTokenizer tokenizer) : IClassFixture<
         using var json = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(folder.Path, "tokenizer.json")));
         var ids = json.RootElement.GetProperty("model").GetProperty("vocab").EnumerateObject().Select(entry => entry.Value.GetInt32()).Order();
         Assert.Equal(Enumerable.Range(0, size), ids);
-        Assert.Equal(size, ByteLevelBpeLoader.Load(folder.Path).Vocabulary.Count);
+        Assert.Equal(size, LibraryBpeLoader.Load(folder.Path).Vocabulary.Count);
     }
 
     [Fact]

@@ -1,13 +1,15 @@
 using System.Text.Json;
+using DomainAssistant.Training.Tokenizers;
 using Microsoft.ML.Tokenizers;
 
-namespace DomainAssistant.Training.Tokenizers;
+namespace DomainAssistant.Training.Tests.Support;
 
 /// <summary>
-/// Loads a byte-level BPE tokenizer.json (ours or GPT-2 style) into Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/>,
-/// so encoding and decoding go through the library rather than through the trainer's own code.
+/// Loads a saved tokenizer.json straight into Microsoft.ML.Tokenizers' <see cref="BpeTokenizer"/> with the library's
+/// own RegexPreTokenizer: a second loader, independent of the Model project's TokenizerLoader, so the round-trip
+/// tests prove the file works in the library rather than through code written alongside the trainer.
 /// </summary>
-public static class ByteLevelBpeLoader
+public static class LibraryBpeLoader
 {
     /// <summary>Loads <paramref name="folder"/>/tokenizer.json; throws <see cref="InvalidDataException"/> naming the file when it is not byte-level BPE.</summary>
     public static BpeTokenizer Load(string folder)
