@@ -1,1 +1,4 @@
-Console.WriteLine("da: the DomainAssistant command line (commands arrive with the model core).");
+using DomainAssistant.Cli;
+
+// `da`: the DomainAssistant command line. Commands are listed in CliApplication.
+return await CliApplication.Build().Parse(args).InvokeAsync();

@@ -1,0 +1,91 @@
+using System.Text.RegularExpressions;
+
+namespace DomainAssistant.Infra.Tests;
+
+/// <summary>
+/// docker-compose.yml cannot run here (no Docker engine), so its structure is checked instead:
+/// the stack a scale-out deployment relies on must at least be self-consistent.
+/// </summary>
+public class ComposeStackTests
+{
+    static readonly ComposeFile Compose = ComposeFile.Load(RepositoryRoot.File("docker-compose.yml"));
+    static readonly string[] Hosts = ["api", "worker"];
+
+    [Fact]
+    public void Describes_the_scale_out_stack()
+    {
+        Assert.Equal(["api", "qdrant", "rabbitmq", "worker"], Compose.Services.Keys.Order());
+    }
+
+    [Fact]
+    public void Every_service_has_a_healthcheck_and_depends_only_on_healthy_services_that_exist()
+    {
+        foreach (var service in Compose.Services.Keys)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(Compose.HealthcheckCommand(service)), $"{service} has no healthcheck");
+            foreach (var dependency in Compose.DependsOn(service))
+                Assert.True(Compose.Services.ContainsKey(dependency), $"{service} depends on unknown service {dependency}");
+        }
+    }
+
+    [Fact]
+    public void Published_host_ports_are_unique()
+    {
+        var hostPorts = Compose.Services.Keys.SelectMany(s => Compose.Ports(s).Select(p => p.Host)).ToList();
+        Assert.Equal(hostPorts.Count, hostPorts.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public void Hosts_listen_health_and_publish_on_the_same_port(string service)
+    {
+        var env = Compose.Environment(service);
+        int listenPort = int.Parse(Regex.Match(env["ASPNETCORE_URLS"], @":(\d+)$").Groups[1].Value);
+        Assert.Contains(Compose.Ports(service), p => p.Container == listenPort);
+        Assert.Contains($"127.0.0.1:{listenPort}/health", Compose.HealthcheckCommand(service));
+    }
+
+    [Theory]
+    [InlineData("api")]
+    [InlineData("worker")]
+    public void Hosts_reach_rabbitmq_and_qdrant_at_their_service_names_ports_and_credentials(string service)
+    {
+        var env = Compose.Environment(service);
+        var rabbit = Compose.Environment("rabbitmq");
+        Assert.True(Compose.Services.ContainsKey(env["Bus__RabbitMq__Host"]));
+        Assert.Contains(Compose.Ports(env["Bus__RabbitMq__Host"]), p => p.Container == int.Parse(env["Bus__RabbitMq__Port"]));
+        Assert.Equal(rabbit["RABBITMQ_DEFAULT_USER"], env["Bus__RabbitMq__Username"]);
+        Assert.Equal(rabbit["RABBITMQ_DEFAULT_PASS"], env["Bus__RabbitMq__Password"]);
+
+        var qdrant = new Uri(env["Retrieval__Qdrant__Url"]);
+        Assert.True(Compose.Services.ContainsKey(qdrant.Host));
+        Assert.Contains(Compose.Ports(qdrant.Host), p => p.Container == qdrant.Port);
+        Assert.Contains(env["Bus__RabbitMq__Host"], Compose.DependsOn(service));
+        Assert.Contains(qdrant.Host, Compose.DependsOn(service));
+    }
+
+    [Fact]
+    public void Every_application_setting_in_the_stack_is_a_documented_configuration_key()
+    {
+        var documented = File.ReadAllText(RepositoryRoot.File("docs", "configuration.md"));
+        var appKeys = Hosts
+            .SelectMany(s => Compose.Environment(s).Keys)
+            .Where(k => k.Contains("__", StringComparison.Ordinal))
+            .Distinct();
+        foreach (var key in appKeys)
+            Assert.True(documented.Contains($"`{key.Replace("__", ":", StringComparison.Ordinal)}`", StringComparison.Ordinal),
+                $"docker-compose.yml sets {key}, which docs/configuration.md does not document");
+    }
+
+    [Fact]
+    public void Build_contexts_name_dockerfiles_that_exist()
+    {
+        foreach (var service in Hosts)
+        {
+            var dockerfile = Compose.BuildDockerfile(service);
+            Assert.NotNull(dockerfile);
+            Assert.True(File.Exists(RepositoryRoot.File(dockerfile)), $"{service}: {dockerfile} does not exist");
+        }
+    }
+}
