@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace DomainAssistant.Model.Tokenization;
+
+/// <summary>A token added on top of a vocabulary (tokenizer.json's added_tokens, tokenizer_config's added_tokens_decoder).</summary>
+internal sealed record AddedToken(int Id, string Content, bool Special);
+
+/// <summary>
+/// The parts of Hugging Face's tokenizer_config.json that change behaviour: BOS/EOS by name, whether BOS is
+/// added, the chat template (searched for markers only) and added tokens.
+/// </summary>
+internal sealed record TokenizerConfig
+{
+    public const string FileName = "tokenizer_config.json";
+
+    public string? BosToken { get; init; }
+    public string? EosToken { get; init; }
+    public bool? AddBosToken { get; init; }
+    public string? ChatTemplate { get; init; }
+    public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
+
+    /// <summary>Reads the folder's tokenizer_config.json, or returns an empty config when there is none.</summary>
+    public static TokenizerConfig ReadFrom(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) return new TokenizerConfig();
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("the top level is not a JSON object.");
+            return new TokenizerConfig
+            {
+                BosToken = TokenText(root, "bos_token"),
+                EosToken = TokenText(root, "eos_token"),
+                AddBosToken = root.TryGetProperty("add_bos_token", out var add) && add.ValueKind is JsonValueKind.True or JsonValueKind.False
+                    ? add.GetBoolean() : null,
+                ChatTemplate = ChatTemplateText(root),
+                AddedTokens = AddedTokensDecoder(root),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidDataException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>A token given as "text" or as {"content": "text", ...}.</summary>
+    internal static string? TokenText(JsonElement parent, string name)
+    {
+        if (!parent.TryGetProperty(name, out var value)) return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Object when value.TryGetProperty("content", out var content) => content.GetString(),
+            _ => null,
+        };
+    }
+
+    static string? ChatTemplateText(JsonElement root)
+    {
+        if (!root.TryGetProperty("chat_template", out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind != JsonValueKind.Array) return null;
+        // Newer configs list named templates ([{"name": "default", "template": ...}, {"name": "tool_use", ...}]).
+        var named = value.EnumerateArray()
+            .Where(t => t.ValueKind == JsonValueKind.Object && t.TryGetProperty("template", out _))
+            .ToList();
+        var chosen = named.FirstOrDefault(t => t.TryGetProperty("name", out var n) && n.ValueEquals("default"));
+        if (chosen.ValueKind == JsonValueKind.Undefined && named.Count > 0) chosen = named[0];
+        return chosen.ValueKind == JsonValueKind.Undefined ? null : chosen.GetProperty("template").GetString();
+    }
+
+    static List<AddedToken> AddedTokensDecoder(JsonElement root)
+    {
+        if (!root.TryGetProperty("added_tokens_decoder", out var decoder) || decoder.ValueKind != JsonValueKind.Object) return [];
+        var tokens = new List<AddedToken>();
+        foreach (var entry in decoder.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                throw new InvalidDataException($"added_tokens_decoder key '{entry.Name}' is not a token id.");
+            var content = TokenText(entry.Value, "content")
+                ?? throw new InvalidDataException($"added_tokens_decoder entry {id} has no content.");
+            var special = entry.Value.TryGetProperty("special", out var s) && s.ValueKind == JsonValueKind.True;
+            tokens.Add(new AddedToken(id, content, special));
+        }
+        return tokens;
+    }
+}

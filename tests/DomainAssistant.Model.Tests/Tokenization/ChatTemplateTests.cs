@@ -1,0 +1,125 @@
+using DomainAssistant.Model.Tests.Support;
+using DomainAssistant.Model.Tokenization;
+
+namespace DomainAssistant.Model.Tests.Tokenization;
+
+public class ChatTemplateTests
+{
+    static readonly ChatMessage[] Conversation =
+    [
+        ChatMessage.System("You are terse."),
+        ChatMessage.User("Hi"),
+        ChatMessage.Assistant("Hello."),
+        ChatMessage.User("Bye"),
+    ];
+
+    // Excerpts of the real templates' jinja: only their markers matter.
+    const string QwenJinja = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
+    const string Llama3Jinja = "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}";
+    const string Llama2Jinja = "{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}";
+
+    static ModelTokenizer LoadByteLevel(TempFolder folder, string config)
+    {
+        folder.Write("tokenizer.json", TokenizerFixtures.ByteLevelTokenizerJson());
+        folder.Write("tokenizer_config.json", config);
+        return TokenizerLoader.Load(folder.Path);
+    }
+
+    [Fact]
+    public void ChatML_renders_turns_and_the_assistant_prompt()
+    {
+        using var folder = new TempFolder();
+        var tokenizer = LoadByteLevel(folder, TokenizerFixtures.TokenizerConfig(QwenJinja, eos: "<|endoftext|>"));
+        var template = tokenizer.ChatTemplate;
+
+        Assert.IsType<ChatMlTemplate>(template);
+        Assert.Equal(
+            "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n" +
+            "<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n",
+            template.Render(Conversation, addGenerationPrompt: true));
+        Assert.Equal(["<|im_end|>"], template.StopStrings);
+        Assert.Equal([tokenizer.SpecialTokens["<|im_end|>"], tokenizer.SpecialTokens["<|endoftext|>"]], template.StopTokenIds);
+        Assert.False(template.RendersBos);
+    }
+
+    [Fact]
+    public void Llama3_renders_headers_trimmed_content_and_BOS()
+    {
+        using var folder = new TempFolder();
+        var tokenizer = LoadByteLevel(folder, TokenizerFixtures.TokenizerConfig(Llama3Jinja, bos: "<|begin_of_text|>", eos: "<|eot_id|>"));
+        var template = tokenizer.ChatTemplate;
+
+        Assert.IsType<Llama3ChatTemplate>(template);
+        Assert.Equal(
+            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|>" +
+            "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHello.<|eot_id|>" +
+            "<|start_header_id|>user<|end_header_id|>\n\nBye<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+            template.Render([.. Conversation.Take(3), ChatMessage.User("  Bye \n")], addGenerationPrompt: true));
+        Assert.Contains(tokenizer.SpecialTokens["<|eot_id|>"], template.StopTokenIds);
+        Assert.True(template.RendersBos);
+
+        var ids = tokenizer.EncodeChat(Conversation, addGenerationPrompt: true);
+        Assert.Equal(tokenizer.SpecialTokens["<|begin_of_text|>"], ids[0]);
+        Assert.Equal(1, ids.Count(id => id == tokenizer.SpecialTokens["<|begin_of_text|>"]));
+    }
+
+    [Fact]
+    public void Llama2_renders_the_system_block_inside_the_first_instruction()
+    {
+        var template = ChatTemplateSelector.Select(Llama2Jinja, new Dictionary<string, int> { ["<s>"] = 1, ["</s>"] = 2 }, bosId: 1, eosId: 2);
+
+        Assert.IsType<Llama2ChatTemplate>(template);
+        Assert.Equal(
+            "<s>[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] Bye [/INST]",
+            template.Render(Conversation, addGenerationPrompt: true));
+        Assert.Equal("<s>[INST] Hi [/INST]", template.Render([ChatMessage.User("Hi")], addGenerationPrompt: true));
+        Assert.Equal(["</s>"], template.StopStrings);
+        Assert.Equal([2], template.StopTokenIds);
+        Assert.Throws<ArgumentException>(() => template.Render([ChatMessage.User("a"), ChatMessage.User("b")], addGenerationPrompt: true));
+    }
+
+    [Fact]
+    public void Falls_back_to_the_special_tokens_when_the_config_has_no_template()
+    {
+        using var folder = new TempFolder();
+        var tokenizer = LoadByteLevel(folder, TokenizerFixtures.TokenizerConfig(null));
+
+        // The fixture vocabulary has both ChatML and Llama-3 markers; ChatML is checked first.
+        Assert.IsType<ChatMlTemplate>(tokenizer.ChatTemplate);
+        Assert.IsType<Llama3ChatTemplate>(ChatTemplateSelector.Select(null,
+            new Dictionary<string, int> { ["<|start_header_id|>"] = 5, ["<|end_header_id|>"] = 6, ["<|eot_id|>"] = 7 }, null, 8));
+        Assert.IsType<PlainChatTemplate>(ChatTemplateSelector.Select("{{ unknown markers }}", new Dictionary<string, int>(), null, null));
+    }
+
+    [Fact]
+    public void Reads_the_default_entry_of_a_list_of_named_templates()
+    {
+        using var folder = new TempFolder();
+        var config = """{"chat_template": [{"name": "tool_use", "template": "[INST]"}, {"name": "default", "template": "<|im_start|>"}]}""";
+
+        Assert.IsType<ChatMlTemplate>(LoadByteLevel(folder, config).ChatTemplate);
+    }
+
+    [Fact]
+    public void Plain_renders_readable_paragraphs_and_stops_at_EOS_or_a_new_user_turn()
+    {
+        var template = new PlainChatTemplate([2]);
+
+        Assert.Equal(
+            "System: You are terse.\n\nUser: Hi\n\nAssistant: Hello.\n\nUser: Bye\n\nAssistant:",
+            template.Render(Conversation, addGenerationPrompt: true));
+        Assert.Equal("User: Hi", template.Render([ChatMessage.User("Hi")], addGenerationPrompt: false));
+        Assert.Equal(["\nUser:"], template.StopStrings);
+    }
+
+    [Stories260KFact]
+    public void Stories260K_gets_the_plain_template_stopping_at_its_EOS()
+    {
+        var tokenizer = TokenizerLoader.Load(SharedModels.Tok512Bin);
+
+        Assert.IsType<PlainChatTemplate>(tokenizer.ChatTemplate);
+        Assert.Equal([2], tokenizer.ChatTemplate.StopTokenIds);
+        var ids = tokenizer.EncodeChat([ChatMessage.User("Tell me a story")], addGenerationPrompt: true);
+        Assert.Equal([1, .. tokenizer.Encode("User: Tell me a story\n\nAssistant:", addBos: false)], ids);
+    }
+}
