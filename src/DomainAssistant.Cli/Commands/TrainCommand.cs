@@ -25,7 +25,7 @@ public static class TrainCommand
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static Command Build() => new("train", "Pretrain a bootstrap base model, fine-tune LoRA adapters, evaluate.") { Base(), Sft(), Eval() };
+    public static Command Create() => new("train", "Pretrain a bootstrap base model, fine-tune LoRA adapters, evaluate.") { Base(), Sft(), Eval() };
 
     static Command Base()
     {
