@@ -44,7 +44,7 @@ public static class GenerateCommand
 
             var watch = Stopwatch.StartNew();
             using var loaded = PretrainedModel.Load(parse.GetValue(model)!, parse.GetValue(tokenizer), DTypeOption.Parse(parse.GetValue(dtype)!));
-            string? adapterName = parse.GetValue(adapter) is { } adapterDir ? throw new NotSupportedException($"--adapter {adapterDir}: PEFT adapter loading is being integrated") : null;
+            string? adapterName = parse.GetValue(adapter) is { } adapterDir ? loaded.LoadAdapter(adapterDir) : null;
             await log.WriteLineAsync($"loaded {loaded.Source} ({loaded.Model.Config.NumHiddenLayers} layers, dim {loaded.Model.Config.HiddenSize}) in {watch.ElapsedMilliseconds} ms");
 
             using var traceFile = parse.GetValue(trace) is { } tracePath ? new LogitsTraceWriter(tracePath) : null;
