@@ -42,13 +42,25 @@ public static class FeedbackBusRegistration
 
         services.AddSingleton(bus);
         services.AddSingleton(bus.Outbox);
-        services.TryAddSingleton<IFeedbackStore>(_ => new SqliteFeedbackStore(Path.Combine(dataDirectory, FeedbackDatabase)));
-        services.TryAddSingleton(provider => new FeedbackOutbox(provider.GetRequiredService<IFeedbackStore>(),
-            provider.GetRequiredService<IBus>(), bus.Outbox, provider.GetRequiredService<ILogger<FeedbackOutbox>>()));
-        services.TryAddSingleton<FeedbackRecorder>();
+        AddRecording(services, bus.Outbox, dataDirectory);
         if (runJobs)
             services.TryAddSingleton<IFeedbackInbox>(_ => new SqliteFeedbackInbox(Path.Combine(dataDirectory, TrainingExamplesDatabase)));
+        AddBus(services, bus, runJobs, addConsumers);
+        // After AddMassTransit, so the bus is started before the outbox starts publishing (and stopped after).
+        services.AddHostedService<FeedbackOutboxService>();
+        return services;
+    }
 
+    // Store first, outbox second: the recorder returns once feedback is on disk; the outbox publishes it.
+    static void AddRecording(IServiceCollection services, FeedbackOutboxOptions outbox, string dataDirectory)
+    {
+        services.TryAddSingleton<IFeedbackStore>(_ => new SqliteFeedbackStore(Path.Combine(dataDirectory, FeedbackDatabase)));
+        services.TryAddSingleton(provider => new FeedbackOutbox(provider.GetRequiredService<IFeedbackStore>(),
+            provider.GetRequiredService<IBus>(), outbox, provider.GetRequiredService<ILogger<FeedbackOutbox>>()));
+        services.TryAddSingleton<FeedbackRecorder>();
+    }
+
+    static void AddBus(IServiceCollection services, BusOptions bus, bool runJobs, Action<IBusRegistrationConfigurator>? addConsumers) =>
         services.AddMassTransit(registration =>
         {
             registration.SetKebabCaseEndpointNameFormatter();
@@ -63,10 +75,6 @@ public static class FeedbackBusRegistration
             else
                 registration.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
         });
-        // After AddMassTransit, so the bus is started before the outbox starts publishing (and stopped after).
-        services.AddHostedService<FeedbackOutboxService>();
-        return services;
-    }
 
     static void UseHost(IRabbitMqBusFactoryConfigurator rabbit, RabbitMqOptions options) =>
         rabbit.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>

@@ -19,6 +19,9 @@ public sealed class FeedbackOutboxTests : IDisposable
 
     Dictionary<string, string?> EmbeddedSettings() => new() { ["Storage:DataDirectory"] = _data.Path };
 
+    // As a host starts by default: the outbox may publish before the bus has finished starting.
+    FeedbackNode EmbeddedNode() => FeedbackNode.Create(EmbeddedSettings(), waitUntilBusStarted: false);
+
     [Fact]
     public async Task Feedback_stored_before_a_crash_is_published_and_filed_when_the_next_process_starts()
     {
@@ -27,7 +30,7 @@ public sealed class FeedbackOutboxTests : IDisposable
         var previous = new SqliteFeedbackStore(_data.File(FeedbackBusRegistration.FeedbackDatabase));
         foreach (var feedback in stored) await previous.RecordAsync(feedback);
 
-        await using var next = FeedbackNode.Create(EmbeddedSettings());
+        await using var next = EmbeddedNode();
         await next.StartAsync();
 
         var inbox = next.Get<IFeedbackInbox>();
@@ -51,7 +54,7 @@ public sealed class FeedbackOutboxTests : IDisposable
         await previous.RecordAsync(second);
         await new SqliteFeedbackInbox(_data.File(FeedbackBusRegistration.TrainingExamplesDatabase)).FileAsync(first);
 
-        await using var next = FeedbackNode.Create(EmbeddedSettings());
+        await using var next = EmbeddedNode();
         var consumed = new ConsumedFeedback();
         next.Get<IBus>().ConnectConsumeMessageObserver(consumed);
         await next.StartAsync();
@@ -65,7 +68,7 @@ public sealed class FeedbackOutboxTests : IDisposable
     [Fact]
     public async Task Submitted_feedback_is_stored_first_then_published_and_filed()
     {
-        await using var node = FeedbackNode.Create(EmbeddedSettings());
+        await using var node = EmbeddedNode();
         await node.StartAsync();
         var recorder = node.Get<FeedbackRecorder>();
         var submitted = Enumerable.Range(0, 50).Select(FeedbackSamples.Valid).ToList();
