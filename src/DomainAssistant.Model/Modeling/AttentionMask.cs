@@ -14,17 +14,18 @@ internal static class AttentionMask
     /// <param name="rows">Each row's start position and new-token count.</param>
     /// <param name="groups">G: query heads per kv head.</param>
     /// <param name="keyIndex">[>= L] int64 0, 1, 2, ... (precomputed once per model).</param>
-    /// <returns>[B, 1, G*T, L] bool, or null.</returns>
+    /// <returns>[attention rows, 1, G*T, L] bool, or null.</returns>
     public static Tensor? ForCachedRows(CacheRows rows, int groups, Tensor keyIndex)
     {
         if (rows.NewTokens == 1 && rows.UniformStart) return null;
-        var batch = rows.Slots.Length;
         var perRow = groups * rows.NewTokens;
-        var queryPositions = new long[batch * perRow];
-        for (var b = 0; b < batch; b++)
+        // Attention rows of idle slots (see CacheRows) may see every key: their results are thrown away.
+        var queryPositions = new long[rows.AttentionRowCount * perRow];
+        Array.Fill(queryPositions, rows.KeyLength - 1);
+        for (var b = 0; b < rows.Slots.Length; b++)
             for (var g = 0; g < groups; g++)
-                for (var t = 0; t < rows.NewTokens; t++) queryPositions[b * perRow + g * rows.NewTokens + t] = rows.Starts[b] + t;
-        using var queries = tensor(queryPositions, [batch, 1, perRow, 1], device: keyIndex.device);
+                for (var t = 0; t < rows.NewTokens; t++) queryPositions[rows.Offsets[b] * perRow + g * rows.NewTokens + t] = rows.Starts[b] + t;
+        using var queries = tensor(queryPositions, [rows.AttentionRowCount, 1, perRow, 1], device: keyIndex.device);
         using var keys = keyIndex.narrow(0, 0, rows.KeyLength);
         return keys.le(queries);
     }

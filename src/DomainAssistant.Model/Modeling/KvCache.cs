@@ -68,7 +68,7 @@ public sealed class KvCache : IDisposable
     /// <param name="k">[B, T, kv_heads, head_dim], already rotated.</param>
     /// <param name="v">[B, T, kv_heads, head_dim].</param>
     /// <param name="rows">From <see cref="Plan"/> for this forward.</param>
-    /// <returns>keys and values [B, kv_heads, L, head_dim], L = the longest row after the write (rows shorter than L are masked).</returns>
+    /// <returns>keys and values [attention rows, kv_heads, L, head_dim] (see <see cref="CacheRows"/>), L = the longest row after the write (rows shorter than L are masked).</returns>
     internal (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v, CacheRows rows)
     {
         // Slot dim and position dim are indexed by [B,1] and [B,T]; the broadcast [B,T] comes first, so the value is [B,T,kvH,hd].
@@ -83,9 +83,8 @@ public sealed class KvCache : IDisposable
     static Tensor Gather(Tensor store, CacheRows rows)
     {
         using var prefix = store.narrow(2, 0, rows.KeyLength);
-        // A run of consecutive slots is a view; any other set is copied (only the first L positions).
-        return rows.FirstConsecutiveSlot is { } first
-            ? prefix.narrow(0, first, rows.Slots.Length)
+        return rows.ReadsRange
+            ? prefix.narrow(0, rows.FirstSlot, rows.AttentionRowCount)
             : prefix.index_select(0, rows.SlotIndex);
     }
 
