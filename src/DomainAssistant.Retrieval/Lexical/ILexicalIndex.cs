@@ -1,4 +1,5 @@
 using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Retrieval.Ranking;
 
 namespace DomainAssistant.Retrieval.Lexical;
 

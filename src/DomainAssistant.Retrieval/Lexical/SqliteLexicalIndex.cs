@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Retrieval.Lexical;
