@@ -31,6 +31,12 @@ public sealed class TextChunker
     {
     }
 
+    /// <summary>Most tokens in one chunk.</summary>
+    public int MaxTokens => _maxTokens;
+
+    /// <summary>Tokens repeated from the end of one chunk at the start of the next (within a section).</summary>
+    public int OverlapTokens => _overlapTokens;
+
     /// <summary>The document's chunks in order; none for a blank document.</summary>
     public IReadOnlyList<Chunk> Split(SourceDocument document)
     {
