@@ -12,7 +12,7 @@ namespace DomainAssistant.Retrieval.Ingestion;
 public static class HtmlText
 {
     static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
-        { "script", "style", "noscript", "template", "head", "svg", "math", "iframe", "object", "canvas", "select" };
+        { "script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object", "canvas", "select" };
 
     static readonly HashSet<string> Blocks = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -50,19 +50,23 @@ public static class HtmlText
             var close = html.IndexOf("-->", open + 4, StringComparison.Ordinal);
             return close < 0 ? html.Length : close + 3;
         }
-        var end = TagEnd(html, open);
-        var (name, closing) = TagName(html, open, end);
+        var (name, closing) = TagName(html, open);
         if (name.Length == 0)
         {
-            // "<" not starting a tag ("a < b") or a declaration ("<!DOCTYPE", "<?xml"): keep text, drop declarations.
-            if (open + 1 < html.Length && html[open + 1] is '!' or '?') return end;
+            // A declaration ("<!DOCTYPE", "<?xml") is dropped; any other "<" ("a < b") is text. Only a tag or a
+            // declaration is scanned to its '>': scanning for every stray '<' would make "<<<<..." quadratic.
+            if (open + 1 < html.Length && html[open + 1] is '!' or '?') return TagEnd(html, open);
             text.Append('<');
             return open + 1;
         }
+        var end = TagEnd(html, open);
         if (!closing && Dropped.Contains(name)) return SkipElement(html, end, name);
         if (name.Length == 2 && char.ToLowerInvariant(name[0]) == 'h' && name[1] is >= '1' and <= '6')
             text.Append(closing ? "\n\n" : "\n\n" + new string('#', name[1] - '0') + " ");
-        else if (name.Equals("li", StringComparison.OrdinalIgnoreCase)) text.Append(closing ? "\n" : "\n- ");
+        else if (name.Equals("li", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!closing) text.Append("\n- ");
+        }
         else if (name.Equals("br", StringComparison.OrdinalIgnoreCase) || name.Equals("tr", StringComparison.OrdinalIgnoreCase)) text.Append('\n');
         else if (name.Equals("td", StringComparison.OrdinalIgnoreCase) || name.Equals("th", StringComparison.OrdinalIgnoreCase)) text.Append(' ');
         else if (Blocks.Contains(name)) text.Append("\n\n");
@@ -88,8 +92,9 @@ public static class HtmlText
         return html.Length;
     }
 
-    static (string Name, bool Closing) TagName(string html, int open, int end)
+    static (string Name, bool Closing) TagName(string html, int open)
     {
+        var end = html.Length;
         var i = open + 1;
         var closing = i < end && html[i] == '/';
         if (closing) i++;
@@ -111,7 +116,7 @@ public static class HtmlText
     {
         var open = html.IndexOf("<" + name, StringComparison.OrdinalIgnoreCase);
         if (open < 0) return null;
-        var (tag, _) = TagName(html, open, TagEnd(html, open));
+        var (tag, _) = TagName(html, open);
         if (!tag.Equals(name, StringComparison.OrdinalIgnoreCase)) return null;
         var start = TagEnd(html, open);
         var close = html.IndexOf("</" + name, start, StringComparison.OrdinalIgnoreCase);
