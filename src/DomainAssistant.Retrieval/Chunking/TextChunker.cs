@@ -46,33 +46,36 @@ public sealed class TextChunker
         var pieces = segmenter.Split();
         var chunks = new List<Chunk>();
         var first = 0;
-        int? overlapStart = null;
+        (int Start, int Tokens)? overlap = null;
         while (first < pieces.Count)
         {
-            var start = overlapStart is { } overlap && segmenter.Fits(overlap, pieces[first].End)
-                ? overlap
-                : pieces[first].Start;
-            var last = LastPieceOf(pieces, first, start, segmenter);
+            var (start, tokens) = overlap is { } o && o.Tokens + pieces[first].Tokens <= _maxTokens ? o : (pieces[first].Start, 0);
+            var last = LastPieceOf(pieces, first, tokens);
+            // Piece counts only add up approximately; the exact count of the chunk decides, shedding pieces (then the overlap).
+            while (last > first && segmenter.Tokens(start, pieces[last].End) > _maxTokens) last--;
+            if (start != pieces[first].Start && segmenter.Tokens(start, pieces[last].End) > _maxTokens) start = pieces[first].Start;
             var end = pieces[last].End;
             if (Trimmed(text, start, end) is { } span) chunks.Add(MakeChunk(document, chunks.Count, span.Start, span.End));
             first = last + 1;
             // Overlap carries a cut sentence across; a new section needs nothing from the one before.
-            overlapStart = first < pieces.Count && _overlapTokens > 0 && !pieces[first].StartsSection
+            overlap = first < pieces.Count && _overlapTokens > 0 && !pieces[first].StartsSection
                 ? OverlapStart(text, start, end)
                 : null;
         }
         return chunks;
     }
 
-    /// <summary>Greedily takes pieces while the span from <paramref name="start"/> fits.</summary>
-    int LastPieceOf(List<TextPiece> pieces, int first, int start, TextSegmenter segmenter)
+    /// <summary>Greedily takes pieces while their summed tokens, after <paramref name="tokens"/> of overlap, fit.</summary>
+    int LastPieceOf(List<TextPiece> pieces, int first, int tokens)
     {
         var last = first;
-        while (last + 1 < pieces.Count && segmenter.Fits(start, pieces[last + 1].End))
+        tokens += pieces[first].Tokens;
+        while (last + 1 < pieces.Count && tokens + pieces[last + 1].Tokens <= _maxTokens)
         {
             // A section that would straddle two chunks starts a fresh one instead, unless that wastes over half a chunk.
-            if (pieces[last + 1].StartsSection && segmenter.Tokens(start, pieces[last].End) * 2 >= _maxTokens) break;
+            if (pieces[last + 1].StartsSection && tokens * 2 >= _maxTokens) break;
             last++;
+            tokens += pieces[last].Tokens;
         }
         // A heading belongs with the text under it, not at the end of the chunk before.
         while (last > first && pieces[last].IsHeading) last--;
@@ -81,16 +84,17 @@ public sealed class TextChunker
 
     /// <summary>
     /// The earliest word start after <paramref name="chunkStart"/> whose tail up to <paramref name="chunkEnd"/>
-    /// is at most the overlap; null when even the last word is too long.
+    /// is at most the overlap, with that tail's tokens; null when even the last word is too long.
     /// </summary>
-    int? OverlapStart(string text, int chunkStart, int chunkEnd)
+    (int Start, int Tokens)? OverlapStart(string text, int chunkStart, int chunkEnd)
     {
-        int? best = null;
+        (int, int)? best = null;
         for (var i = chunkEnd - 1; i > chunkStart; i--)
         {
             if (char.IsWhiteSpace(text[i]) || !char.IsWhiteSpace(text[i - 1])) continue;
-            if (_countTokens(text[i..chunkEnd]) > _overlapTokens) break;
-            best = i;
+            var tokens = _countTokens(text[i..chunkEnd]);
+            if (tokens > _overlapTokens) break;
+            best = (i, tokens);
         }
         return best;
     }

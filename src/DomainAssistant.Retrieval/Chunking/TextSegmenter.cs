@@ -12,24 +12,19 @@ sealed class TextSegmenter(string text, Func<string, int> countTokens, int maxTo
 
     public int Tokens(int start, int end) => countTokens(text[start..end]);
 
-    public bool Fits(int start, int end) => Tokens(start, end) <= maxTokens;
-
     public List<TextPiece> Split()
     {
-        var spans = new List<(int Start, int End)>();
-        if (text.Length > 0) Split(0, text.Length, SplitLevel.Section, spans);
-        return spans.ConvertAll(span => new TextPiece(
-            span.Start,
-            span.End,
-            StartsSection: _layout.IsHeadingStart(span.Start),
-            IsHeading: IsHeadingOnly(span.Start, span.End)));
+        var pieces = new List<TextPiece>();
+        if (text.Length > 0) Split(0, text.Length, SplitLevel.Section, pieces);
+        return pieces;
     }
 
-    void Split(int start, int end, SplitLevel level, List<(int, int)> output)
+    void Split(int start, int end, SplitLevel level, List<TextPiece> output)
     {
-        if (Fits(start, end))
+        var tokens = Tokens(start, end);
+        if (tokens <= maxTokens)
         {
-            output.Add((start, end));
+            output.Add(Piece(start, end, tokens));
             return;
         }
         var boundaries = _boundaries ??= new TextBoundaries(text, _layout);
@@ -48,22 +43,28 @@ sealed class TextSegmenter(string text, Func<string, int> countTokens, int maxTo
         SplitByLength(start, end, output);
     }
 
-    /// <summary>A run with no boundary at all (a long identifier, base64): the longest prefixes that fit.</summary>
-    void SplitByLength(int start, int end, List<(int, int)> output)
+    TextPiece Piece(int start, int end, int tokens) =>
+        new(start, end, tokens, StartsSection: _layout.IsHeadingStart(start), IsHeading: IsHeadingOnly(start, end));
+
+    /// <summary>
+    /// A run with no boundary at all (a long identifier, base64): the longest prefixes that fit, found by binary
+    /// search over at most 32 characters per token, so a megabyte of base64 is not re-encoded whole at every step.
+    /// </summary>
+    void SplitByLength(int start, int end, List<TextPiece> output)
     {
         while (start < end)
         {
-            int low = 1, high = end - start;
+            int low = 1, high = (int)Math.Min(end - start, 32L * maxTokens);
             while (low < high)
             {
                 var mid = (low + high + 1) / 2;
-                if (Fits(start, start + mid)) low = mid;
+                if (Tokens(start, start + mid) <= maxTokens) low = mid;
                 else high = mid - 1;
             }
             var length = low;
             // Never split a surrogate pair: the halves are not text.
             if (length < end - start && length > 1 && char.IsHighSurrogate(text[start + length - 1])) length--;
-            output.Add((start, start + length));
+            output.Add(Piece(start, start + length, Tokens(start, start + length)));
             start += length;
         }
     }

@@ -164,6 +164,24 @@ public class TextChunkerTests
         Assert.EndsWith(lastWord, chunks[^1].Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    public void Holds_the_limit_even_when_a_run_counts_more_than_its_pieces(int seed)
+    {
+        // A tokenizer whose count of a run exceeds the sum over its pieces: one extra token per 5 words.
+        static int Superadditive(string text) => WordTokens.Count(text) + WordTokens.Count(text) / 5;
+        var random = new Random(seed);
+        var text = string.Join("\n\n", Enumerable.Range(0, 30).Select(p => Words($"p{p}w", random.Next(1, 9), ".")));
+        var chunker = new TextChunker(Superadditive, new ChunkingOptions { MaxTokens = 16, OverlapTokens = 4 });
+
+        var chunks = chunker.Split(Doc(text));
+
+        Assert.All(chunks, c => Assert.True(Superadditive(c.Text) <= 16, $"'{c.Text}' has {Superadditive(c.Text)} tokens"));
+        Assert.EndsWith(text.Split(' ')[^1], chunks[^1].Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Hash_lines_inside_code_fences_are_not_headings()
     {
