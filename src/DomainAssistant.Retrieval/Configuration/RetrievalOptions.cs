@@ -20,8 +20,12 @@ public sealed class RetrievalOptions
     /// <summary>Embedded (default) or Qdrant.</summary>
     public VectorStoreKind VectorStore { get; set; } = VectorStoreKind.Embedded;
 
-    /// <summary>Folder of the lexical index (lexical.db) and embedded vectors (vectors/); relative to the working directory. Default "data/retrieval".</summary>
-    public string DataDirectory { get; set; } = Path.Combine("data", "retrieval");
+    /// <summary>
+    /// Folder of the lexical index (lexical.db) and embedded vectors (vectors/), relative to the working directory.
+    /// When unset, <see cref="RetrievalServiceCollectionExtensions.AddRetrieval"/> uses "retrieval" under the
+    /// host's Storage:DataDirectory (itself ".data" by default).
+    /// </summary>
+    public string DataDirectory { get; set; } = "";
 
     /// <summary>Qdrant server and collection; required when <see cref="VectorStore"/> is Qdrant.</summary>
     public QdrantOptions Qdrant { get; set; } = new();

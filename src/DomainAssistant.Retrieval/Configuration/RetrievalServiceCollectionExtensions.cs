@@ -30,7 +30,7 @@ public static class RetrievalServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var options = Bind(configuration.GetSection(RetrievalOptions.SectionName));
+        var options = Bind(configuration);
         services.AddSingleton(options);
         services.AddSingleton(Options.Create(options));
 
@@ -60,12 +60,17 @@ public static class RetrievalServiceCollectionExtensions
         return services;
     }
 
-    static RetrievalOptions Bind(IConfigurationSection section)
+    /// <summary>Storage:DataDirectory's default, shared by every host (docs/configuration.md).</summary>
+    const string DefaultStorageDirectory = ".data";
+
+    static RetrievalOptions Bind(IConfiguration configuration)
     {
         var options = new RetrievalOptions();
         try
         {
-            section.Bind(options);
+            configuration.GetSection(RetrievalOptions.SectionName).Bind(options);
+            if (string.IsNullOrWhiteSpace(options.DataDirectory))
+                options.DataDirectory = Path.Combine(configuration["Storage:DataDirectory"] ?? DefaultStorageDirectory, "retrieval");
         }
         catch (InvalidOperationException e)
         {

@@ -22,7 +22,7 @@ public sealed class AddRetrievalTests : IDisposable
 
     ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? before = null)
     {
-        settings.TryAdd("Retrieval:DataDirectory", _folder.Path);
+        if (!settings.ContainsKey("Storage:DataDirectory")) settings.TryAdd("Retrieval:DataDirectory", _folder.Path);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         before?.Invoke(services);
@@ -68,6 +68,18 @@ public sealed class AddRetrievalTests : IDisposable
     }
 
     [Fact]
+    public void Keeps_its_files_under_the_hosts_storage_folder_unless_told_otherwise()
+    {
+        var storage = Path.Combine(_folder.Path, "storage");
+        using var provider = Build(new() { ["Retrieval:DataDirectory"] = null, ["Storage:DataDirectory"] = storage });
+
+        var index = provider.GetRequiredService<SqliteLexicalIndex>();
+
+        Assert.Equal(Path.Combine(storage, "retrieval", "lexical.db"), index.DatabasePath);
+        Assert.Equal(Path.Combine(storage, "retrieval", "vectors"), ((EmbeddedVectorIndex)provider.GetRequiredService<IVectorStore>()).Folder);
+    }
+
+    [Fact]
     public void A_host_registered_token_counter_and_embedder_win_over_the_fallbacks()
     {
         using var embedder = new HashingEmbeddingGenerator(32);
@@ -99,7 +111,7 @@ public sealed class AddRetrievalTests : IDisposable
     [Fact]
     public void Every_invalid_setting_is_reported_at_once()
     {
-        var options = new RetrievalOptions { TopK = 0, RrfK = -1, VectorStore = VectorStoreKind.Qdrant };
+        var options = new RetrievalOptions { DataDirectory = "data", TopK = 0, RrfK = -1, VectorStore = VectorStoreKind.Qdrant };
 
         var error = Assert.Throws<OptionsValidationException>(options.Validate);
 
