@@ -1,8 +1,52 @@
+using System.Diagnostics;
+using System.Text.Json;
 using DomainAssistant.Bench;
+using static TorchSharp.torch;
 
-// Benchmarks print Markdown tables; bench/RESULTS.md records a run on our 2-core development machine.
+// Benchmarks print Markdown tables; bench/RESULTS.md records runs on our 2-core development machine.
+//   dotnet run -c Release --project bench/DomainAssistant.Bench            all models, fp32 and bf16
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- case stories260K Float32   one case (JSON)
+if (args is ["case", var modelName, var dtypeName, ..])
+{
+    var result = await DecodeBenchmark.RunAsync(modelName, Enum.Parse<ScalarType>(dtypeName), decodeTokens: 128);
+    Console.WriteLine(JsonSerializer.Serialize(result));
+    return 0;
+}
+
 var profile = MachineProfile.Measure();
 var machine = new Table("threads", "fp32 matmul GFLOP/s", "bf16 matmul GFLOP/s", "memory read GB/s");
 machine.Add(profile.Threads, profile.MatmulFp32Gflops, profile.MatmulBf16Gflops, profile.MemoryReadGBps);
-Console.WriteLine("## Machine");
+Console.WriteLine("## Machine\n");
 Console.WriteLine(machine);
+
+var decode = new Table("model", "dtype", "params", "prefill tok/s", "decode b1 tok/s", "decode b8 tok/s", "b8 / b1",
+    "b1 vs bandwidth floor", "peak MiB");
+foreach (var model in BenchModels.Names)
+foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
+{
+    // Each case in its own process, so its peak memory is its own.
+    var result = RunCase(model, dtype);
+    int bytesPerWeight = dtype == ScalarType.Float32 ? 4 : 2;
+    double floorTokensPerSecond = profile.MemoryReadGBps * 1e9 / (result.Parameters * (double)bytesPerWeight);
+    decode.Add(result.Model, dtype == ScalarType.Float32 ? "fp32" : "bf16", $"{result.Parameters / 1e6:F2}M",
+        result.PrefillTokensPerSecond, result.Decode1TokensPerSecond, result.Decode8TokensPerSecond,
+        result.Decode8TokensPerSecond / result.Decode1TokensPerSecond,
+        $"{result.Decode1TokensPerSecond / floorTokensPerSecond:P0} of {floorTokensPerSecond:F0}",
+        result.PeakMemoryMiB);
+}
+Console.WriteLine("## Generation (greedy, through the generation engine; prefill of 128 tokens)\n");
+Console.WriteLine(decode);
+return 0;
+
+static DecodeBenchmark.Result RunCase(string model, ScalarType dtype)
+{
+    var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true };
+    // Under `dotnet Bench.dll` the host needs the assembly path; the apphost does not.
+    if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") start.ArgumentList.Add(typeof(Program).Assembly.Location);
+    foreach (var arg in new[] { "case", model, dtype.ToString() }) start.ArgumentList.Add(arg);
+    using var child = Process.Start(start)!;
+    var lines = child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    child.WaitForExit();
+    if (child.ExitCode != 0) throw new InvalidOperationException($"case {model} {dtype} failed with exit code {child.ExitCode}");
+    return JsonSerializer.Deserialize<DecodeBenchmark.Result>(lines[^1])!;
+}

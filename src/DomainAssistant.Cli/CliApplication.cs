@@ -1,3 +1,4 @@
+using DomainAssistant.Cli.Commands;
 using System.CommandLine;
 
 namespace DomainAssistant.Cli;
@@ -7,5 +8,8 @@ public static class CliApplication
 {
     public static RootCommand Build() => new("da: the DomainAssistant command line (models, tokenizers, training).")
     {
+        GenerateCommand.Create(),
+        ConvertCommand.Create(),
+        TokenizerCommand.Create(),
     };
 }

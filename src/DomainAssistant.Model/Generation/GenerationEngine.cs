@@ -1,0 +1,206 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using DomainAssistant.Model.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Generation;
+
+/// <summary>
+/// Continuous batching over one model: every request gets a KV-cache slot, is prefilled alone, then decodes
+/// together with all other active requests, one token per step each, each with its own sampler and adapter.
+/// All tensor work runs on one background thread; callers only read their token streams.
+/// </summary>
+public sealed class GenerationEngine : IAsyncDisposable
+{
+    readonly LlamaForCausalLM _model;
+    readonly KvCache _cache;
+    readonly Channel<ActiveSequence> _pending = Channel.CreateUnbounded<ActiveSequence>(new() { SingleReader = true });
+    readonly Stack<int> _freeSlots;
+    readonly List<ActiveSequence> _active = [];
+    readonly CancellationTokenSource _shutdown = new();
+    readonly Task _loop;
+
+    /// <param name="model">The model; the engine owns its forward passes from now on.</param>
+    /// <param name="maxBatch">Sequences decoded together; more requests wait for a free slot.</param>
+    /// <param name="contextLength">Tokens per sequence (prompt + generated); at most the model's position limit.</param>
+    public GenerationEngine(LlamaForCausalLM model, int maxBatch = 16, int? contextLength = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        _model = model;
+        ContextLength = Math.Min(contextLength ?? model.Config.MaxPositionEmbeddings, model.Config.MaxPositionEmbeddings);
+        _cache = model.NewKvCache(maxBatch, ContextLength);
+        _freeSlots = new Stack<int>(Enumerable.Range(0, maxBatch).Reverse());
+        _loop = Task.Factory.StartNew(RunLoop, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    public int ContextLength { get; }
+
+    public int VocabSize => _model.Config.VocabSize;
+
+    /// <summary>Streams the tokens generated for <paramref name="request"/>; the last event carries the finish reason.</summary>
+    /// <remarks>Stopping the enumeration early (or cancelling) frees the sequence's slot at the next step.</remarks>
+    public async IAsyncEnumerable<TokenEvent> GenerateAsync(TokenRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        request.Sampling.Validate();
+        if (request.PromptTokens.Count == 0) throw new ArgumentException("the prompt has no tokens.", nameof(request));
+        if (request.PromptTokens.Count >= ContextLength)
+            throw new ArgumentException($"the prompt has {request.PromptTokens.Count} tokens; the context window holds {ContextLength}.", nameof(request));
+        foreach (var id in request.PromptTokens)
+            if (id < 0 || id >= VocabSize)
+                throw new ArgumentException($"prompt token id {id} is outside the vocabulary (0..{VocabSize - 1}).", nameof(request));
+
+        var sequence = new ActiveSequence(request);
+        await _pending.Writer.WriteAsync(sequence, cancellationToken);
+        try
+        {
+            await foreach (var item in sequence.Output.Reader.ReadAllAsync(cancellationToken))
+                yield return item;
+        }
+        finally
+        {
+            sequence.Abandoned = true; // harmless when it already finished
+        }
+    }
+
+    async Task RunLoop()
+    {
+        try
+        {
+            while (!_shutdown.IsCancellationRequested)
+            {
+                if (_active.Count == 0 && !await _pending.Reader.WaitToReadAsync(_shutdown.Token)) return;
+                AdmitWaiting();
+                RetireAbandoned();
+                if (_active.Count > 0) DecodeStep();
+            }
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            foreach (var sequence in _active) sequence.Output.Writer.TryComplete(new ObjectDisposedException(nameof(GenerationEngine)));
+            while (_pending.Reader.TryRead(out var waiting)) waiting.Output.Writer.TryComplete(new ObjectDisposedException(nameof(GenerationEngine)));
+        }
+    }
+
+    void AdmitWaiting()
+    {
+        while (_freeSlots.Count > 0 && _pending.Reader.TryRead(out var sequence))
+        {
+            if (sequence.Abandoned) { sequence.Output.Writer.TryComplete(); continue; }
+            sequence.Slot = _freeSlots.Pop();
+            _cache.Clear(sequence.Slot);
+            try
+            {
+                Prefill(sequence);
+            }
+            catch (Exception error)
+            {
+                Finish(sequence, error);
+                continue;
+            }
+            if (!sequence.Done) _active.Add(sequence);
+        }
+    }
+
+    void Prefill(ActiveSequence sequence)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        var prompt = sequence.Request.PromptTokens;
+        var ids = tensor(prompt.Select(id => (long)id).ToArray(), [1, prompt.Count]);
+        // logits [1, T, V]: every position when someone observes them, else only the last.
+        var observe = sequence.Request.Observer is not null;
+        var logits = _model.Forward(ids, _cache, [sequence.Slot], [sequence.Request.Adapter], lastPositionOnly: !observe);
+        var rows = logits.reshape(-1, VocabSize).to(ScalarType.Float32).data<float>().ToArray();
+        if (observe)
+            for (int t = 0; t < prompt.Count; t++) sequence.Request.Observer!(t, prompt[t], rows.AsSpan(t * VocabSize, VocabSize));
+        Advance(sequence, rows.AsSpan(rows.Length - VocabSize, VocabSize));
+    }
+
+    void DecodeStep()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        int batch = _active.Count;
+        var ids = tensor(_active.Select(s => (long)s.LastToken).ToArray(), [batch, 1]);
+        var slots = _active.Select(s => s.Slot).ToArray();
+        var adapters = _active.Select(s => s.Request.Adapter).ToArray();
+        var logits = _model.Forward(ids, _cache, slots, adapters, lastPositionOnly: true); // [B, 1, V]
+        var rows = logits.reshape(batch, VocabSize).to(ScalarType.Float32).data<float>().ToArray();
+        for (int b = 0; b < batch; b++)
+        {
+            var sequence = _active[b];
+            var row = rows.AsSpan(b * VocabSize, VocabSize);
+            sequence.Request.Observer?.Invoke(sequence.Position - 1, sequence.LastToken, row);
+            Advance(sequence, row);
+        }
+        _active.RemoveAll(s => s.Done);
+    }
+
+    /// <summary>Samples the next token from <paramref name="logits"/> and decides whether the sequence goes on.</summary>
+    void Advance(ActiveSequence sequence, ReadOnlySpan<float> logits)
+    {
+        if (sequence.Generated >= sequence.Request.Sampling.MaxTokens) { Finish(sequence, FinishReason.Length); return; }
+        int token = sequence.Sampler.Next(logits);
+        if (sequence.Request.StopTokens.Contains(token)) { Finish(sequence, FinishReason.Stop); return; }
+        sequence.Accept(token);
+        sequence.Output.Writer.TryWrite(TokenEvent.Of(token));
+        // The accepted token is fed at Position - 1 next step; past the window it cannot be.
+        if (sequence.Generated >= sequence.Request.Sampling.MaxTokens || sequence.Position > ContextLength)
+            Finish(sequence, FinishReason.Length);
+    }
+
+    void RetireAbandoned()
+    {
+        foreach (var sequence in _active.Where(s => s.Abandoned).ToList()) Finish(sequence, (Exception?)null);
+        _active.RemoveAll(s => s.Done);
+    }
+
+    void Finish(ActiveSequence sequence, FinishReason reason)
+    {
+        sequence.Output.Writer.TryWrite(TokenEvent.End(reason));
+        Finish(sequence, (Exception?)null);
+    }
+
+    void Finish(ActiveSequence sequence, Exception? error)
+    {
+        sequence.Done = true;
+        sequence.Output.Writer.TryComplete(error);
+        _freeSlots.Push(sequence.Slot);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        await _shutdown.CancelAsync();
+        await _loop.ConfigureAwait(false);
+        _cache.Dispose();
+        _shutdown.Dispose();
+    }
+
+    /// <summary>One request's state inside the loop.</summary>
+    sealed class ActiveSequence(TokenRequest request)
+    {
+        public TokenRequest Request { get; } = request;
+        public TokenSampler Sampler { get; } = new(request.Sampling, request.PromptTokens);
+        public Channel<TokenEvent> Output { get; } = Channel.CreateUnbounded<TokenEvent>(new() { SingleWriter = true });
+        public int Slot { get; set; } = -1;
+        public int Generated { get; private set; }
+        public int LastToken { get; private set; } = request.PromptTokens[^1];
+
+        /// <summary>Tokens in the cache after the next forward: the prompt plus the tokens accepted so far.</summary>
+        public int Position => Request.PromptTokens.Count + Generated;
+
+        public volatile bool Abandoned;
+        public bool Done { get; set; }
+
+        public void Accept(int token)
+        {
+            LastToken = token;
+            Generated++;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Lora;
+
+/// <summary>
+/// A linear layer (y = x W^T + b, weight [out, in] as Hugging Face stores it) that can carry any number of named
+/// LoRA adapters over its one base weight. Each forward picks, per row, which adapter (or none) to add.
+/// </summary>
+/// <remarks>
+/// Adapters are kept outside the module's registered parameters, so <c>parameters()</c> and <c>state_dict()</c>
+/// hold exactly the base model's Hugging Face weights and adapters can come and go at run time.
+/// Moving or casting the module (<c>to(...)</c>) moves its adapters too.
+/// </remarks>
+public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
+{
+    readonly Parameter weight;
+    readonly Parameter? bias;
+    readonly Dictionary<string, LoraFactors> _adapters = new(StringComparer.Ordinal);
+
+    public LoraLinear(long inFeatures, long outFeatures, bool hasBias) : base(nameof(LoraLinear))
+    {
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        weight = new Parameter(empty(outFeatures, inFeatures));
+        bias = hasBias ? new Parameter(zeros(outFeatures)) : null;
+        RegisterComponents();
+    }
+
+    public long InFeatures { get; }
+    public long OutFeatures { get; }
+
+    /// <summary>The base weight [out, in].</summary>
+    public Parameter Weight => weight;
+
+    /// <summary>The base bias [out], or null.</summary>
+    public Parameter? Bias => bias;
+
+    public IReadOnlyDictionary<string, LoraFactors> Adapters => _adapters;
+
+    /// <summary>Attaches factors under a name; they must fit this layer's shape.</summary>
+    public void AddAdapter(string name, LoraFactors factors)
+    {
+        if (factors.A.shape[1] != InFeatures || factors.B.shape[0] != OutFeatures)
+            throw new ArgumentException($"adapter '{name}' has lora_A [{string.Join(", ", factors.A.shape)}] and lora_B [{string.Join(", ", factors.B.shape)}]; this layer is {InFeatures} -> {OutFeatures}.");
+        if (!_adapters.TryAdd(name, factors)) throw new ArgumentException($"adapter '{name}' is already attached.", nameof(name));
+    }
+
+    /// <summary>Detaches and disposes an adapter; false when it was not attached here.</summary>
+    public bool RemoveAdapter(string name)
+    {
+        if (!_adapters.Remove(name, out var factors)) return false;
+        factors.Dispose();
+        return true;
+    }
+
+    /// <param name="input">[B, T, in].</param>
+    /// <param name="routing">Which rows get which adapter; adapters this layer does not carry add nothing.</param>
+    /// <returns>[B, T, out].</returns>
+    public override Tensor forward(Tensor input, AdapterRouting routing)
+    {
+        if (routing.IsEmpty || _adapters.Count == 0) return nn.functional.linear(input, weight, bias);
+        using var scope = NewDisposeScope();
+        var output = nn.functional.linear(input, weight, bias);
+        foreach (var group in routing.Groups)
+        {
+            if (!_adapters.TryGetValue(group.Adapter, out var factors)) continue;
+            // Out-of-place adds keep autograd simple when the frozen base output needs no gradient but the delta does.
+            if (group.Rows is null)
+            {
+                output = output.add(factors.Delta(input, training), factors.Scaling);
+            }
+            else
+            {
+                var delta = factors.Delta(input.index_select(0, group.Rows), training);
+                output = output.index_add(0, group.Rows, delta, factors.Scaling);
+            }
+        }
+        return output.MoveToOuterDisposeScope();
+    }
+
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking)
+    {
+        foreach (var factors in _adapters.Values) factors.MoveTo(dtype, null);
+        return base._to(dtype, non_blocking);
+    }
+
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
+    {
+        foreach (var factors in _adapters.Values) factors.MoveTo(dtype, device);
+        return base._to(device, dtype, non_blocking);
+    }
+
+    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        foreach (var factors in _adapters.Values) factors.MoveTo(null, new Device(deviceType, deviceIndex));
+        return base._to(deviceType, deviceIndex, non_blocking);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            foreach (var factors in _adapters.Values) factors.Dispose();
+            _adapters.Clear();
+        }
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,105 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Modeling;
+
+/// <summary>
+/// Preallocated keys and values for every layer, [slots, kv_heads, capacity, head_dim] each, with a length per slot.
+/// A slot holds one sequence: a scheduler prefills a new request into a free slot, then decodes all active slots
+/// together in one forward (<see cref="LlamaForCausalLM.Forward(Tensor, KvCache, IReadOnlyList{int}, IReadOnlyList{string?}?, bool)"/>).
+/// </summary>
+/// <remarks>Not thread-safe: one forward at a time per cache. Create it with <see cref="LlamaForCausalLM.NewKvCache"/>.</remarks>
+public sealed class KvCache : IDisposable
+{
+    readonly Tensor[] _keys;    // per layer [slots, kv_heads, capacity, head_dim]
+    readonly Tensor[] _values;  // per layer [slots, kv_heads, capacity, head_dim]
+    readonly int[] _lengths;
+
+    public KvCache(int layers, int slots, int capacity, int kvHeads, int headDim, ScalarType dtype, Device? device = null)
+    {
+        if (layers <= 0 || slots <= 0 || capacity <= 0 || kvHeads <= 0 || headDim <= 0)
+            throw new ArgumentException($"cache dimensions must be positive: layers {layers}, slots {slots}, capacity {capacity}, kv_heads {kvHeads}, head_dim {headDim}.");
+        Slots = slots;
+        Capacity = capacity;
+        DType = dtype;
+        // Zeros, not empty: masked-out entries still meet a zero attention weight, and 0 * NaN would poison the row.
+        _keys = Enumerable.Range(0, layers).Select(_ => zeros([slots, kvHeads, capacity, headDim], dtype, device)).ToArray();
+        _values = Enumerable.Range(0, layers).Select(_ => zeros([slots, kvHeads, capacity, headDim], dtype, device)).ToArray();
+        _lengths = new int[slots];
+    }
+
+    public int Layers => _keys.Length;
+    public int Slots { get; }
+    public int Capacity { get; }
+    public ScalarType DType { get; }
+
+    /// <summary>Tokens held in a slot (its next token goes to this position).</summary>
+    public int Length(int slot) => _lengths[CheckSlot(slot)];
+
+    /// <summary>Frees a slot for a new sequence (old entries are ignored, not erased).</summary>
+    public void Clear(int slot) => _lengths[CheckSlot(slot)] = 0;
+
+    /// <summary>Keeps only the first <paramref name="length"/> tokens of a slot (e.g. to reuse a shared prompt prefix).</summary>
+    public void Truncate(int slot, int length)
+    {
+        if (length < 0 || length > _lengths[CheckSlot(slot)])
+            throw new ArgumentOutOfRangeException(nameof(length), $"slot {slot} holds {_lengths[slot]} tokens; cannot truncate to {length}.");
+        _lengths[slot] = length;
+    }
+
+    /// <summary>Checks that each slot may take <paramref name="newTokens"/> more and says where they go.</summary>
+    internal CacheRows Plan(IReadOnlyList<int> slots, int newTokens, Device device)
+    {
+        var starts = new int[slots.Count];
+        var seen = new HashSet<int>();
+        for (var row = 0; row < slots.Count; row++)
+        {
+            var slot = CheckSlot(slots[row]);
+            if (!seen.Add(slot)) throw new ArgumentException($"slot {slot} appears twice in one batch.", nameof(slots));
+            starts[row] = _lengths[slot];
+            if (starts[row] + newTokens > Capacity)
+                throw new InvalidOperationException($"slot {slot} holds {starts[row]} tokens; {newTokens} more exceed the cache capacity {Capacity}.");
+        }
+        return new CacheRows(slots.ToArray(), starts, newTokens, device);
+    }
+
+    /// <summary>Writes this forward's keys and values and returns everything each row may attend to.</summary>
+    /// <param name="layer">Decoder layer index.</param>
+    /// <param name="k">[B, T, kv_heads, head_dim], already rotated.</param>
+    /// <param name="v">[B, T, kv_heads, head_dim].</param>
+    /// <param name="rows">From <see cref="Plan"/> for this forward.</param>
+    /// <returns>keys and values [attention rows, kv_heads, L, head_dim] (see <see cref="CacheRows"/>), L = the longest row after the write (rows shorter than L are masked).</returns>
+    internal (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v, CacheRows rows)
+    {
+        // Slot dim and position dim are indexed by [B,1] and [B,T]; the broadcast [B,T] comes first, so the value is [B,T,kvH,hd].
+        var slotIndex = TensorIndex.Tensor(rows.SlotColumn);
+        var positionIndex = TensorIndex.Tensor(rows.Positions);
+        // In-place ops return the cache tensor itself: never dispose their results.
+        _keys[layer].index_put_(k, slotIndex, TensorIndex.Colon, positionIndex);
+        _values[layer].index_put_(v, slotIndex, TensorIndex.Colon, positionIndex);
+        return (Gather(_keys[layer], rows), Gather(_values[layer], rows));
+    }
+
+    static Tensor Gather(Tensor store, CacheRows rows)
+    {
+        using var prefix = store.narrow(2, 0, rows.KeyLength);
+        return rows.ReadsRange
+            ? prefix.narrow(0, rows.FirstSlot, rows.AttentionRowCount)
+            : prefix.index_select(0, rows.SlotIndex);
+    }
+
+    /// <summary>Counts the new tokens once every layer has written them.</summary>
+    internal void Commit(CacheRows rows)
+    {
+        for (var row = 0; row < rows.Slots.Length; row++) _lengths[rows.Slots[row]] = rows.Starts[row] + rows.NewTokens;
+    }
+
+    int CheckSlot(int slot) =>
+        slot >= 0 && slot < Slots ? slot : throw new ArgumentOutOfRangeException(nameof(slot), $"slot {slot} is outside 0..{Slots - 1}.");
+
+    public void Dispose()
+    {
+        foreach (var t in _keys) t.Dispose();
+        foreach (var t in _values) t.Dispose();
+    }
+}

@@ -1,0 +1,72 @@
+using DomainAssistant.Model.Lora;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Modeling;
+
+/// <summary>
+/// Grouped-query causal self-attention with rotary positions, scaled by 1/sqrt(head_dim); optional q/k/v biases
+/// (Qwen2). With a KV cache it appends this forward's keys/values and attends over each row's whole history.
+/// </summary>
+/// <remarks>
+/// K/V are never repeated per query head: the G query heads sharing a kv head are folded into the query length,
+/// [B, T, H, hd] -> [B, kvH, G*T, hd], so one attention call of kvH heads serves all H query heads.
+/// </remarks>
+public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
+{
+    readonly int _layerIndex;
+    readonly long _heads;
+    readonly long _kvHeads;
+    readonly long _headDim;
+    readonly LoraLinear q_proj;
+    readonly LoraLinear k_proj;
+    readonly LoraLinear v_proj;
+    readonly LoraLinear o_proj;
+
+    public LlamaAttention(LlamaConfig config, int layerIndex) : base(nameof(LlamaAttention))
+    {
+        _layerIndex = layerIndex;
+        _heads = config.NumAttentionHeads;
+        _kvHeads = config.NumKeyValueHeads;
+        _headDim = config.HeadDim;
+        q_proj = new LoraLinear(config.HiddenSize, _heads * _headDim, config.AttentionBias);
+        k_proj = new LoraLinear(config.HiddenSize, _kvHeads * _headDim, config.AttentionBias);
+        v_proj = new LoraLinear(config.HiddenSize, _kvHeads * _headDim, config.AttentionBias);
+        o_proj = new LoraLinear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        RegisterComponents();
+    }
+
+    /// <param name="input">[B, T, hidden], already normalised.</param>
+    /// <param name="batch">Positions, mask, cache rows and adapter routing shared by all layers.</param>
+    /// <returns>[B, T, hidden].</returns>
+    public override Tensor forward(Tensor input, ForwardBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        long b = input.shape[0], t = input.shape[1], groups = _heads / _kvHeads;
+        var q = batch.Rotary.Apply(q_proj.forward(input, batch.Routing).view(b, t, _heads, _headDim), batch.Angles);
+        var k = batch.Rotary.Apply(k_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim), batch.Angles);
+        var v = v_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim);
+
+        // keys/values [B (or the cache's slot range), kvH, L, hd]: the cached history plus these tokens, or just these tokens.
+        var (keys, values) = batch.Cache is { } cache
+            ? cache.Append(_layerIndex, k, v, batch.Rows!)
+            : (k.transpose(1, 2), v.transpose(1, 2));
+
+        var folded = FoldGroups(q, b, t, groups);
+        var queries = batch.Rows is { } rows ? rows.ToAttentionRows(folded) : folded;
+        var attended = nn.functional.scaled_dot_product_attention(queries, keys, values, batch.Mask);
+        if (batch.Rows is { } cacheRows) attended = cacheRows.FromAttentionRows(attended);
+        var merged = UnfoldGroups(attended, b, t, groups);
+        return o_proj.forward(merged, batch.Routing).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>[B, T, kvH*G, hd] -> [B, kvH, G, T, hd] -> [B, kvH, G*T, hd]; a single view when T = 1 (decoding).</summary>
+    Tensor FoldGroups(Tensor q, long b, long t, long groups) => t == 1
+        ? q.view(b, _kvHeads, groups, _headDim)
+        : q.view(b, t, _kvHeads, groups, _headDim).permute(0, 2, 3, 1, 4).reshape(b, _kvHeads, groups * t, _headDim);
+
+    /// <summary>[B, kvH, G*T, hd] -> [B, T, kvH, G, hd] -> [B, T, H*hd].</summary>
+    Tensor UnfoldGroups(Tensor attended, long b, long t, long groups) => t == 1
+        ? attended.reshape(b, 1, _heads * _headDim)
+        : attended.view(b, _kvHeads, groups, t, _headDim).permute(0, 3, 1, 2, 4).reshape(b, t, _heads * _headDim);
+}

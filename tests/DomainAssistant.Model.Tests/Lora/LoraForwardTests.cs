@@ -1,0 +1,161 @@
+using DomainAssistant.Model.Lora;
+using DomainAssistant.Model.Modeling;
+using DomainAssistant.Model.Tests.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Tests.Lora;
+
+public class LoraForwardTests
+{
+    const double Tolerance = 1e-4;
+    static readonly LoraConfig AllLinear = new() { R = 4, LoraAlpha = 8, TargetModules = LoraTargets.AllLinear };
+
+    [Fact]
+    public void A_fresh_adapter_leaves_the_base_output_unchanged()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config());
+        using var ids = RandomLlama.Ids(2, 6, 40, seed: 20);
+        using var baseline = model.Forward(ids);
+        model.AddAdapter("fresh", AllLinear, seed: 1);
+        using var adapted = model.Forward(ids, ["fresh", "fresh"]);
+        Assert.True(baseline.Equals(adapted)); // B = 0: exactly the base
+        Assert.All(model.AdapterParameters("fresh").Where(p => p.Key.EndsWith("lora_A.weight", StringComparison.Ordinal)),
+            p => Assert.True(p.Parameter.abs().max().item<float>() > 0));
+    }
+
+    [Fact]
+    public void An_adapter_with_non_zero_b_changes_the_output()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config());
+        using var ids = RandomLlama.Ids(1, 6, 40, seed: 21);
+        using var baseline = model.Forward(ids);
+        model.AddAdapter("tuned", AllLinear, seed: 2);
+        Perturb(model, "tuned", seed: 3);
+        using var adapted = model.Forward(ids, ["tuned"]);
+        using var baseAgain = model.Forward(ids, [null]);
+        Assert.True(RandomLlama.MaxDifference(baseline, adapted) > 0.01);
+        Assert.True(baseline.Equals(baseAgain));
+    }
+
+    [Fact]
+    public void Rows_mixing_two_adapters_and_the_base_in_one_batch_each_get_what_they_get_alone()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config(bias: true));
+        model.AddAdapter("a", AllLinear, seed: 4);
+        model.AddAdapter("b", new LoraConfig { R = 2, LoraAlpha = 4, TargetModules = LoraTargets.Of("q_proj", "v_proj", "down_proj") }, seed: 5);
+        Perturb(model, "a", seed: 6);
+        Perturb(model, "b", seed: 7);
+        using var ids = RandomLlama.Ids(3, 8, 40, seed: 22);
+        string?[] choice = ["b", null, "a"];
+
+        using var mixed = model.Forward(ids, choice);
+        using var cache = model.NewKvCache(3, 8);
+        using var cachedMixed = model.Forward(ids, cache, [0, 1, 2], choice);
+        for (var row = 0; row < 3; row++)
+        {
+            using var rowIds = ids[row].unsqueeze(0);
+            using var alone = model.Forward(rowIds, [choice[row]]);
+            using var mixedRow = mixed[row].unsqueeze(0);
+            using var cachedRow = cachedMixed[row].unsqueeze(0);
+            Assert.True(RandomLlama.MaxDifference(alone, mixedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the mixed batch");
+            Assert.True(RandomLlama.MaxDifference(alone, cachedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the cached mixed batch");
+        }
+        using var aOnly = model.Forward(ids, ["a", "a", "a"]);
+        using var bOnly = model.Forward(ids, ["b", "b", "b"]);
+        Assert.True(RandomLlama.MaxDifference(aOnly, bOnly) > 0.01);
+    }
+
+    [Fact]
+    public void An_unknown_or_removed_adapter_is_refused()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config());
+        using var ids = RandomLlama.Ids(1, 3, 40, seed: 23);
+        Assert.Contains("'nope'", Assert.Throws<ArgumentException>(() => model.Forward(ids, ["nope"])).Message);
+        model.AddAdapter("gone", AllLinear, seed: 8);
+        Assert.Throws<ArgumentException>(() => model.AddAdapter("gone", AllLinear, seed: 8));
+        model.RemoveAdapter("gone");
+        Assert.Throws<ArgumentException>(() => model.Forward(ids, ["gone"]));
+        Assert.Throws<KeyNotFoundException>(() => model.AdapterParameters("gone").ToList());
+        Assert.Empty(model.Adapters.Names);
+        Assert.Throws<ArgumentException>(() => model.Forward(ids, ["gone", null]));
+    }
+
+    [Fact]
+    public void Targets_pick_layers_by_name_by_pattern_or_all_linear()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config());
+        model.AddAdapter("qv", new LoraConfig { R = 2 }, seed: 9);
+        model.AddAdapter("pattern", new LoraConfig { R = 2, TargetModules = LoraTargets.Matching(@"model\.layers\.1\.mlp\.(gate|up)_proj") }, seed: 9);
+        model.AddAdapter("all", AllLinear, seed: 9);
+        Assert.Equal(2 * 2 * 2, model.AdapterParameters("qv").Count());
+        Assert.Equal(["base_model.model.model.layers.1.mlp.gate_proj.lora_A.weight", "base_model.model.model.layers.1.mlp.gate_proj.lora_B.weight",
+                      "base_model.model.model.layers.1.mlp.up_proj.lora_A.weight", "base_model.model.model.layers.1.mlp.up_proj.lora_B.weight"],
+            model.AdapterParameters("pattern").Select(p => p.Key));
+        Assert.Equal(2 * 7 * 2, model.AdapterParameters("all").Count());
+        Assert.Throws<ArgumentException>(() => model.AddAdapter("none", new LoraConfig { TargetModules = LoraTargets.Of("lm_head_missing") }, seed: 9));
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_fresh_adapter()
+    {
+        using var first = RandomLlama.Create(RandomLlama.Config());
+        using var second = RandomLlama.Create(RandomLlama.Config());
+        first.AddAdapter("x", AllLinear, seed: 14);
+        second.AddAdapter("y", AllLinear, seed: 14);
+        second.AddAdapter("z", AllLinear, seed: 15);
+        var x = first.AdapterParameters("x").ToList();
+        var y = second.AdapterParameters("y").ToList();
+        var z = second.AdapterParameters("z").ToList();
+        Assert.All(x.Zip(y), pair => Assert.True(pair.First.Parameter.Equals(pair.Second.Parameter)));
+        Assert.False(x[0].Parameter.Equals(z[0].Parameter));
+        // PEFT's Kaiming-uniform(a = sqrt 5) bound for lora_A is 1/sqrt(in_features).
+        Assert.True(x[0].Parameter.abs().max().item<float>() <= 1 / Math.Sqrt(32));
+    }
+
+    [Fact]
+    public void Dropout_applies_only_in_training_mode()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config());
+        model.AddAdapter("drop", AllLinear with { LoraDropout = 0.5 }, seed: 10);
+        Perturb(model, "drop", seed: 11);
+        using var ids = RandomLlama.Ids(1, 5, 40, seed: 24);
+        using var first = model.Forward(ids, ["drop"]);
+        using var second = model.Forward(ids, ["drop"]);
+        Assert.True(first.Equals(second));
+        model.train();
+        using var noGrad = no_grad();
+        using var trainingA = model.Forward(ids, ["drop"]);
+        using var trainingB = model.Forward(ids, ["drop"]);
+        Assert.True(RandomLlama.MaxDifference(trainingA, trainingB) > 1e-3);
+    }
+
+    [Fact]
+    public void Casting_the_model_to_bfloat16_casts_its_adapters()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config());
+        model.AddAdapter("cast", AllLinear, seed: 12);
+        Perturb(model, "cast", seed: 13);
+        using var ids = RandomLlama.Ids(1, 5, 40, seed: 25);
+        using var fp32 = model.Forward(ids, ["cast"]);
+        model.to(ScalarType.BFloat16);
+        Assert.All(model.AdapterParameters("cast"), p => Assert.Equal(ScalarType.BFloat16, p.Parameter.dtype));
+        using var bf16 = model.Forward(ids, ["cast"]);
+        using var p32 = fp32.softmax(-1);
+        using var p16 = bf16.softmax(-1);
+        Assert.True(RandomLlama.MaxDifference(p32, p16) < 0.1);
+    }
+
+    /// <summary>Gives an adapter's B factors random values so the adapter actually changes the output.</summary>
+    internal static void Perturb(LlamaForCausalLM model, string adapter, ulong seed)
+    {
+        using var generator = new Generator(seed, CPU);
+        using var noGrad = no_grad();
+        foreach (var (key, parameter) in model.AdapterParameters(adapter))
+        {
+            if (!key.EndsWith("lora_B.weight", StringComparison.Ordinal)) continue;
+            using var noise = randn(parameter.shape, generator: generator);
+            parameter.copy_(noise.mul(0.2));
+        }
+    }
+}
