@@ -71,7 +71,7 @@ public sealed class EmbeddedVectorIndex : IVectorStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (Load(domain).RemoveDocument(documentId) > 0) Save(domain);
+            if (Find(domain)?.RemoveDocument(documentId) > 0) Save(domain);
         }
         return Task.CompletedTask;
     }
@@ -84,7 +84,7 @@ public sealed class EmbeddedVectorIndex : IVectorStore
         var unit = UnitVector.From(query.Span, "the query");
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<ChunkScore>>(Load(domain).Search(unit, k));
+            return Task.FromResult<IReadOnlyList<ChunkScore>>(Find(domain)?.Search(unit, k) ?? []);
         }
     }
 
@@ -94,7 +94,7 @@ public sealed class EmbeddedVectorIndex : IVectorStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (domain is not null) return Task.FromResult<long>(Load(domain).Count);
+            if (domain is not null) return Task.FromResult<long>(Find(domain)?.Count ?? 0);
             LoadAll();
             return Task.FromResult(_domains.Values.Sum(v => (long)v.Count));
         }
@@ -119,13 +119,20 @@ public sealed class EmbeddedVectorIndex : IVectorStore
         }
     }
 
+    /// <summary>The domain's vectors, created empty when it has none yet (for writes).</summary>
     DomainVectors Load(string domain)
+    {
+        if (Find(domain) is { } vectors) return vectors;
+        return _domains[domain] = new DomainVectors(domain, 0);
+    }
+
+    /// <summary>The domain's vectors, or null when it has none; reads of unknown domains leave nothing behind.</summary>
+    DomainVectors? Find(string domain)
     {
         if (_domains.TryGetValue(domain, out var vectors)) return vectors;
         var path = FileFor(domain);
-        vectors = File.Exists(path) ? VectorIndexFile.Read(path, domain) : new DomainVectors(domain, 0);
-        _domains[domain] = vectors;
-        return vectors;
+        if (!File.Exists(path)) return null;
+        return _domains[domain] = VectorIndexFile.Read(path, domain);
     }
 
     void LoadAll()
