@@ -1,4 +1,5 @@
 using DomainAssistant.Model;
+using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Modeling;
 
 namespace DomainAssistant.Bench;
@@ -24,11 +25,20 @@ public static class BenchModels
 
     public static LlamaForCausalLM Load(string name) => name switch
     {
-        "stories260K" => PretrainedModel.Load(Stories260KPath()).Model,
+        "stories260K" => LoadStories260K(),
         "llama2c-15M" => LlamaForCausalLM.Create(Shape15M),
         "llama2c-110M" => LlamaForCausalLM.Create(Shape110M),
         _ => throw new ArgumentException($"unknown benchmark model {name}; known: {string.Join(", ", Names)}"),
     };
+
+    static LlamaForCausalLM LoadStories260K()
+    {
+        var (config, weights) = Llama2cCheckpoint.Load(Stories260KPath());
+        var model = LlamaForCausalLM.Create(config);
+        model.LoadWeights(weights);
+        foreach (var weight in weights.Values) weight.Dispose();
+        return model;
+    }
 
     static string Stories260KPath()
     {

@@ -1,4 +1,5 @@
 using DomainAssistant.Model.Checkpoints;
+using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Model.Tokenization;
 using TorchSharp;
@@ -51,6 +52,14 @@ public sealed record PretrainedModel(LlamaForCausalLM Model, ModelTokenizer Toke
         return File.Exists(beside)
             ? beside
             : throw new FileNotFoundException($"{path} is a llama2.c checkpoint, which carries no tokenizer: pass --tokenizer (no {beside} either).");
+    }
+
+    /// <summary>Attaches a PEFT adapter folder, named after the folder, and returns that name.</summary>
+    public string LoadAdapter(string adapterFolder)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(adapterFolder)));
+        PeftAdapter.Load(adapterFolder, Model, name);
+        return name;
     }
 
     public void Dispose() => Model.Dispose();

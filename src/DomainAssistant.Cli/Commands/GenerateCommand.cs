@@ -24,11 +24,12 @@ public static class GenerateCommand
         var seed = new Option<int?>("--seed") { Description = "random seed for reproducible sampling" };
         var dtype = new Option<string>("--dtype") { Description = "float32 or bfloat16", DefaultValueFactory = _ => "float32" };
         var json = new Option<bool>("--json") { Description = "print one JSON object (prompt_tokens, tokens, text) instead of streaming text" };
+        var threads = new Option<int>("--threads") { Description = "CPU threads for libtorch (0 = auto: 1 for models under 20M parameters, whose decode is dominated by per-op overhead, else all cores)" };
         var trace = new Option<string?>("--trace") { Description = "write one JSON line per position fed: pos, token, argmax, logsumexp, logits_head" };
 
         var command = new Command("generate", "Generate text from a prompt with a checkpoint (and optionally a LoRA adapter).")
         {
-            model, tokenizer, adapter, prompt, maxTokens, temperature, topK, topP, repetitionPenalty, stop, seed, dtype, json, trace,
+            model, tokenizer, adapter, prompt, maxTokens, temperature, topK, topP, repetitionPenalty, stop, seed, dtype, threads, json, trace,
         };
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
@@ -44,7 +45,8 @@ public static class GenerateCommand
 
             var watch = Stopwatch.StartNew();
             using var loaded = PretrainedModel.Load(parse.GetValue(model)!, parse.GetValue(tokenizer), DTypeOption.Parse(parse.GetValue(dtype)!));
-            string? adapterName = parse.GetValue(adapter) is { } adapterDir ? throw new NotSupportedException($"--adapter {adapterDir}: PEFT adapter loading is being integrated") : null;
+            DecodeThreads.Apply(parse.GetValue(threads), loaded.Model);
+            string? adapterName = parse.GetValue(adapter) is { } adapterDir ? loaded.LoadAdapter(adapterDir) : null;
             await log.WriteLineAsync($"loaded {loaded.Source} ({loaded.Model.Config.NumHiddenLayers} layers, dim {loaded.Model.Config.HiddenSize}) in {watch.ElapsedMilliseconds} ms");
 
             using var traceFile = parse.GetValue(trace) is { } tracePath ? new LogitsTraceWriter(tracePath) : null;

@@ -52,13 +52,21 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
             ? cache.Append(_layerIndex, k, v, batch.Rows!)
             : (k.transpose(1, 2), v.transpose(1, 2));
 
-        // [B, T, kvH*G, hd] -> [B, kvH, G, T, hd] -> [B, kvH, G*T, hd] (a view when T = 1).
-        var folded = q.view(b, t, _kvHeads, groups, _headDim).permute(0, 2, 3, 1, 4).reshape(b, _kvHeads, groups * t, _headDim);
+        var folded = FoldGroups(q, b, t, groups);
         var queries = batch.Rows is { } rows ? rows.ToAttentionRows(folded) : folded;
         var attended = nn.functional.scaled_dot_product_attention(queries, keys, values, batch.Mask);
         if (batch.Rows is { } cacheRows) attended = cacheRows.FromAttentionRows(attended);
-        // [B, kvH, G*T, hd] -> [B, T, kvH, G, hd] -> [B, T, H*hd].
-        var merged = attended.view(b, _kvHeads, groups, t, _headDim).permute(0, 3, 1, 2, 4).reshape(b, t, _heads * _headDim);
+        var merged = UnfoldGroups(attended, b, t, groups);
         return o_proj.forward(merged, batch.Routing).MoveToOuterDisposeScope();
     }
+
+    /// <summary>[B, T, kvH*G, hd] -> [B, kvH, G, T, hd] -> [B, kvH, G*T, hd]; a single view when T = 1 (decoding).</summary>
+    Tensor FoldGroups(Tensor q, long b, long t, long groups) => t == 1
+        ? q.view(b, _kvHeads, groups, _headDim)
+        : q.view(b, t, _kvHeads, groups, _headDim).permute(0, 2, 3, 1, 4).reshape(b, _kvHeads, groups * t, _headDim);
+
+    /// <summary>[B, kvH, G*T, hd] -> [B, T, kvH, G, hd] -> [B, T, H*hd].</summary>
+    Tensor UnfoldGroups(Tensor attended, long b, long t, long groups) => t == 1
+        ? attended.reshape(b, 1, _heads * _headDim)
+        : attended.view(b, _kvHeads, groups, t, _headDim).permute(0, 3, 1, 2, 4).reshape(b, t, _heads * _headDim);
 }

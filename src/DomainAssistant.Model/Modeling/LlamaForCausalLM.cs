@@ -23,8 +23,8 @@ public sealed class LlamaForCausalLM : nn.Module
 
     readonly LlamaModel model;
     readonly Linear? lm_head;
-    readonly RotaryEmbedding _rotary;
-    readonly Tensor _positionIndex; // [max_position_embeddings] int64: 0, 1, 2, ... for masks
+    RotaryEmbedding _rotary;
+    Tensor _positionIndex; // [max_position_embeddings] int64: 0, 1, 2, ... for masks
 
     LlamaForCausalLM(LlamaConfig config) : base(nameof(LlamaForCausalLM))
     {
@@ -32,8 +32,7 @@ public sealed class LlamaForCausalLM : nn.Module
         model = new LlamaModel(config);
         lm_head = config.TieWordEmbeddings ? null : nn.Linear(config.HiddenSize, config.VocabSize, hasBias: false);
         RegisterComponents();
-        _rotary = new RotaryEmbedding(config.HeadDim, config.MaxPositionEmbeddings, config.RopeTheta, config.RopeStyle);
-        _positionIndex = arange(config.MaxPositionEmbeddings, ScalarType.Int64);
+        (_rotary, _positionIndex) = PositionTables(CPU);
         Adapters = new LoraAdapters(this);
     }
 
@@ -174,6 +173,31 @@ public sealed class LlamaForCausalLM : nn.Module
         if (inputIds.dim() != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
             throw new ArgumentException($"inputIds must be a non-empty [B, T] int64 tensor, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
         return ((int)inputIds.shape[0], (int)inputIds.shape[1]);
+    }
+
+    (RotaryEmbedding, Tensor) PositionTables(Device device) =>
+        (new RotaryEmbedding(Config.HeadDim, Config.MaxPositionEmbeddings, Config.RopeTheta, Config.RopeStyle, device),
+         arange(Config.MaxPositionEmbeddings, ScalarType.Int64, device));
+
+    // The rotary and position tables are not parameters or buffers: move them with the weights.
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
+    {
+        MoveTables(device);
+        return base._to(device, dtype, non_blocking);
+    }
+
+    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        MoveTables(new Device(deviceType, deviceIndex));
+        return base._to(deviceType, deviceIndex, non_blocking);
+    }
+
+    void MoveTables(Device device)
+    {
+        if (_positionIndex.device.type == device.type && _positionIndex.device.index == device.index) return;
+        _rotary.Dispose();
+        _positionIndex.Dispose();
+        (_rotary, _positionIndex) = PositionTables(device);
     }
 
     protected override void Dispose(bool disposing)

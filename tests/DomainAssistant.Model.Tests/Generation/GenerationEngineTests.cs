@@ -1,4 +1,5 @@
 using DomainAssistant.Model.Generation;
+using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Modeling;
 using static TorchSharp.torch;
 
@@ -114,5 +115,43 @@ public class GenerationEngineTests
         var other = await RunAsync(engine, new TokenRequest(Prompt(6, 4), sampling with { Seed = 43 }));
         Assert.Equal(first.Tokens, second.Tokens);
         Assert.NotEqual(first.Tokens, other.Tokens);
+    }
+
+    [Fact]
+    public async Task Two_reloaded_adapters_interleaved_in_one_batch_give_each_request_what_it_gets_alone()
+    {
+        using var model = TinyModel();
+        var folder = Path.Combine(Path.GetTempPath(), $"adapters-{Guid.NewGuid():N}");
+        try
+        {
+            // Two adapters with different, non-zero weights, saved in PEFT layout and loaded back under new names.
+            foreach (var (name, seed) in new[] { ("a", 1L), ("b", 2L) })
+            {
+                model.AddAdapter(name, new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = LoraTargets.Of("q_proj", "v_proj", "down_proj") }, seed);
+                using (no_grad())
+                    foreach (var (_, parameter) in model.AdapterParameters(name)) parameter.normal_(0, 0.5);
+                PeftAdapter.Save(Path.Combine(folder, name), model, name);
+                PeftAdapter.Load(Path.Combine(folder, name), model, name + "-reloaded");
+            }
+
+            var requests = new[] { "a-reloaded", null, "b-reloaded", "a-reloaded", "b-reloaded" }
+                .Select((adapter, i) => new TokenRequest(Prompt(i, 5), SamplingOptions.Greedy(10)) { Adapter = adapter }).ToArray();
+            var alone = new List<List<int>>();
+            await using (var single = new GenerationEngine(model, maxBatch: 1))
+                foreach (var request in requests) alone.Add((await RunAsync(single, request)).Tokens);
+
+            await using var batched = new GenerationEngine(model, maxBatch: 5);
+            var together = await Task.WhenAll(requests.Select(r => RunAsync(batched, r)));
+            for (int i = 0; i < requests.Length; i++) Assert.Equal(alone[i], together[i].Tokens);
+            // The adapters matter: the same prompt through a, b and the base does not give one answer.
+            var answers = new HashSet<string>();
+            foreach (var adapter in new[] { "a-reloaded", "b-reloaded", null })
+                answers.Add(string.Join(',', (await RunAsync(batched, new TokenRequest(Prompt(9, 5), SamplingOptions.Greedy(10)) { Adapter = adapter })).Tokens));
+            Assert.Equal(3, answers.Count);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
     }
 }

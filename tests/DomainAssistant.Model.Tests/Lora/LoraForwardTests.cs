@@ -97,6 +97,23 @@ public class LoraForwardTests
     }
 
     [Fact]
+    public void The_same_seed_gives_the_same_fresh_adapter()
+    {
+        using var first = RandomLlama.Create(RandomLlama.Config());
+        using var second = RandomLlama.Create(RandomLlama.Config());
+        first.AddAdapter("x", AllLinear, seed: 14);
+        second.AddAdapter("y", AllLinear, seed: 14);
+        second.AddAdapter("z", AllLinear, seed: 15);
+        var x = first.AdapterParameters("x").ToList();
+        var y = second.AdapterParameters("y").ToList();
+        var z = second.AdapterParameters("z").ToList();
+        Assert.All(x.Zip(y), pair => Assert.True(pair.First.Parameter.Equals(pair.Second.Parameter)));
+        Assert.False(x[0].Parameter.Equals(z[0].Parameter));
+        // PEFT's Kaiming-uniform(a = sqrt 5) bound for lora_A is 1/sqrt(in_features).
+        Assert.True(x[0].Parameter.abs().max().item<float>() <= 1 / Math.Sqrt(32));
+    }
+
+    [Fact]
     public void Dropout_applies_only_in_training_mode()
     {
         using var model = RandomLlama.Create(RandomLlama.Config());

@@ -1,0 +1,19 @@
+using DomainAssistant.Contracts;
+
+namespace DomainAssistant.Feedback.Filing;
+
+/// <summary>
+/// The training examples that feedback becomes (the reward-model trainer's inbox). Filing is idempotent by
+/// feedback id, so a message delivered twice (redelivery, or a republish after a crash) is filed once.
+/// </summary>
+public interface IFeedbackInbox
+{
+    /// <summary>Files <paramref name="feedback"/>: true when filed now, false when its id was filed before.</summary>
+    Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="max"/> examples filed after <paramref name="afterSequence"/>, in filing order.</summary>
+    Task<IReadOnlyList<FiledFeedback>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>How many examples are filed.</summary>
+    Task<long> CountAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,33 @@
+using DomainAssistant.Contracts;
+
+namespace DomainAssistant.Feedback.Recording;
+
+/// <summary>
+/// The local record of every feedback, written before anything is published (the outbox half of "never lost").
+/// Each feedback carries a publish state: pending until the broker confirms it, then published.
+/// </summary>
+public interface IFeedbackStore
+{
+    /// <summary>
+    /// Validates and stores <paramref name="feedback"/> as pending. Storing the same feedback id again is
+    /// idempotent: it answers <see cref="FeedbackRecording.AlreadyRecorded"/> and keeps the first copy.
+    /// </summary>
+    /// <exception cref="Validation.InvalidFeedbackException">The feedback breaks a rule (e.g. rating not "up"/"down").</exception>
+    /// <exception cref="FeedbackConflictException">The id was already recorded with different content.</exception>
+    Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="max"/> pending feedbacks recorded after <paramref name="afterSequence"/>, oldest first.</summary>
+    Task<IReadOnlyList<StoredFeedback>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks feedbacks published: call only after the broker confirmed each of them.</summary>
+    Task MarkPublishedAsync(IReadOnlyCollection<Guid> feedbackIds, DateTimeOffset publishedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts a failed publish attempt for each feedback; they stay pending.</summary>
+    Task MarkPublishFailedAsync(IReadOnlyCollection<Guid> feedbackIds, string reason, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored feedback with its publish state, or null when the id is unknown.</summary>
+    Task<StoredFeedback?> FindAsync(Guid feedbackId, CancellationToken cancellationToken = default);
+
+    /// <summary>How many feedbacks still wait for a confirmed publish.</summary>
+    Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,61 @@
+using DomainAssistant.Contracts;
+
+namespace DomainAssistant.Feedback.Validation;
+
+/// <summary>
+/// What a <see cref="FeedbackSubmitted"/> must satisfy before it is stored or filed. Whether its message id names a
+/// real assistant message is the caller's concern (the API checks it against the conversations).
+/// </summary>
+public static class FeedbackRules
+{
+    /// <summary>Longest reason a user may write; longer text is a client bug, not feedback.</summary>
+    public const int MaxReasonLength = 4_000;
+
+    /// <summary>Most tags one feedback may carry.</summary>
+    public const int MaxTags = 32;
+
+    /// <summary>Throws <see cref="InvalidFeedbackException"/> naming every broken rule; returns quietly otherwise.</summary>
+    public static void Validate(FeedbackSubmitted feedback)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        var problems = Check(feedback);
+        if (problems.Count > 0) throw new InvalidFeedbackException(feedback.FeedbackId, problems);
+    }
+
+    /// <summary>Every broken rule, in words; empty when the feedback is valid.</summary>
+    public static IReadOnlyList<string> Check(FeedbackSubmitted feedback)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        var problems = new List<string>();
+        if (feedback.FeedbackId == Guid.Empty) problems.Add("feedback id must not be empty");
+        if (feedback.MessageId == Guid.Empty) problems.Add("message id must not be empty");
+        if (!FeedbackRating.IsKnown(feedback.Rating))
+            problems.Add($"rating must be \"{FeedbackRating.Up}\" or \"{FeedbackRating.Down}\" (got {Quote(feedback.Rating)})");
+        if (feedback.Reason is { Length: > MaxReasonLength })
+            problems.Add($"reason must be at most {MaxReasonLength} characters (got {feedback.Reason.Length})");
+        CheckList(problems, "tags", feedback.Tags, MaxTags);
+        CheckList(problems, "retrieved chunk ids", feedback.RetrievedChunkIds, int.MaxValue);
+        CheckText(problems, "prompt", feedback.Prompt);
+        CheckText(problems, "response", feedback.Response);
+        CheckText(problems, "model", feedback.Model);
+        CheckText(problems, "domain", feedback.Domain);
+        if (feedback.Adapter is not null && string.IsNullOrWhiteSpace(feedback.AdapterChecksum))
+            problems.Add($"adapter checksum is required when an adapter ({Quote(feedback.Adapter)}) served the message");
+        if (feedback.At == default) problems.Add("time of the feedback must be set");
+        return problems;
+    }
+
+    static void CheckText(List<string> problems, string name, string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) problems.Add($"{name} must not be empty");
+    }
+
+    static void CheckList(List<string> problems, string name, IReadOnlyList<string>? items, int max)
+    {
+        if (items is null) { problems.Add($"{name} must be a list (empty when there are none)"); return; }
+        if (items.Count > max) problems.Add($"{name} must hold at most {max} entries (got {items.Count})");
+        if (items.Any(string.IsNullOrWhiteSpace)) problems.Add($"{name} must not contain blank entries");
+    }
+
+    static string Quote(string? value) => value is null ? "null" : $"\"{value}\"";
+}

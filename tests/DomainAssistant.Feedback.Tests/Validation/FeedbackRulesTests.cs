@@ -1,0 +1,65 @@
+using DomainAssistant.Feedback.Tests.Support;
+using DomainAssistant.Feedback.Validation;
+
+namespace DomainAssistant.Feedback.Tests.Validation;
+
+public class FeedbackRulesTests
+{
+    [Theory]
+    [InlineData("Up")]
+    [InlineData("thumbs-up")]
+    [InlineData("")]
+    [InlineData("down ")]
+    public void Refuses_any_rating_but_up_or_down(string rating)
+    {
+        var feedback = FeedbackSamples.Valid(1) with { Rating = rating };
+
+        var error = Assert.Throws<InvalidFeedbackException>(() => FeedbackRules.Validate(feedback));
+
+        Assert.Contains($"rating must be \"up\" or \"down\" (got \"{rating}\")", error.Message);
+        Assert.Contains(feedback.FeedbackId.ToString(), error.Message);
+    }
+
+    [Fact]
+    public void Accepts_both_ratings_with_and_without_optional_lineage()
+    {
+        for (var n = 0; n < 20; n++) FeedbackRules.Validate(FeedbackSamples.Valid(n));
+    }
+
+    [Fact]
+    public void Names_every_broken_rule_at_once()
+    {
+        var feedback = FeedbackSamples.Valid(1) with
+        {
+            MessageId = Guid.Empty,
+            Rating = "meh",
+            Prompt = " ",
+            Tags = ["ok", ""],
+            Adapter = "domain-v3",
+            AdapterChecksum = null,
+            Reason = new string('x', FeedbackRules.MaxReasonLength + 1),
+        };
+
+        var error = Assert.Throws<InvalidFeedbackException>(() => FeedbackRules.Validate(feedback));
+
+        Assert.Equal(6, error.Problems.Count);
+        Assert.Contains("message id must not be empty", error.Message);
+        Assert.Contains("prompt must not be empty", error.Message);
+        Assert.Contains("tags must not contain blank entries", error.Message);
+        Assert.Contains("adapter checksum is required when an adapter (\"domain-v3\") served the message", error.Message);
+        Assert.Contains($"reason must be at most {FeedbackRules.MaxReasonLength} characters", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_missing_lists_and_an_unset_time()
+    {
+        var feedback = FeedbackSamples.Valid(2) with { Tags = null!, RetrievedChunkIds = null!, At = default };
+
+        var problems = FeedbackRules.Check(feedback);
+
+        Assert.Equal(
+            ["tags must be a list (empty when there are none)", "retrieved chunk ids must be a list (empty when there are none)",
+             "time of the feedback must be set"],
+            problems);
+    }
+}
