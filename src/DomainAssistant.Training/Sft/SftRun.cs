@@ -1,0 +1,161 @@
+using DomainAssistant.Model.Modeling;
+using DomainAssistant.Training.Data;
+using DomainAssistant.Training.Evaluation;
+using DomainAssistant.Training.Optimization;
+using DomainAssistant.Training.Progress;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Training.Sft;
+
+/// <summary>
+/// The epochs of one LoRA fine-tuning run: shuffle, pack, step, evaluate, and keep the adapter of the best held-out
+/// loss (early stopping). Only the adapter's factors are handed to the optimizer; the base stays frozen.
+/// </summary>
+sealed class SftRun : IDisposable
+{
+    public const string AdapterName = "sft";
+    const string Job = "sft";
+
+    readonly LlamaForCausalLM _model;
+    readonly IReadOnlyList<TrainingExample> _train;
+    readonly List<TokenBatch> _evalBatches;
+    readonly SftOptions _options;
+    readonly int _padId;
+    readonly IProgress<TrainingEvent>? _progress;
+    readonly TrainableWeights _weights;
+    readonly AdamW _optimizer;
+    readonly DataRandom _random;
+    readonly List<EpochMetrics> _metrics = [];
+    readonly List<double> _lossesSinceEval = [];
+    Dictionary<string, Tensor>? _best;
+    long _tokens;
+    int _sinceImprovement;
+
+    /// <param name="model">A float32 model with the adapter <see cref="AdapterName"/> attached.</param>
+    /// <param name="train">Training examples (shuffled and packed each epoch).</param>
+    /// <param name="evalRows">Held-out examples, one per row.</param>
+    /// <param name="options">Validated options.</param>
+    /// <param name="padId">Id of padding positions.</param>
+    /// <param name="progress">Receives step, evaluation and best-adapter events.</param>
+    public SftRun(LlamaForCausalLM model, IReadOnlyList<TrainingExample> train, IReadOnlyList<PackedRow> evalRows, SftOptions options, int padId, IProgress<TrainingEvent>? progress)
+    {
+        (_model, _train, _options, _padId, _progress) = (model, train, options, padId, progress);
+        _evalBatches = SequencePacker.Batches(evalRows, options.BatchRows * 2, padId).ToList();
+        var masters = Snapshot();
+        if (options.Precision == "bf16") model.to(ScalarType.BFloat16);
+        _weights = TrainableWeights.Create(model.AdapterParameters(AdapterName), (_, _) => true);
+        Restore(_weights.Weights.Select(w => (w.Name, w.Master)), masters);
+        foreach (var master in masters.Values) master.Dispose();
+        _optimizer = new AdamW(_weights.Weights, new AdamWOptions(Beta2: 0.999, WeightDecay: options.WeightDecay));
+        _random = new DataRandom(options.Seed);
+        TruncatedExamples = SequencePacker.Pack(train, RowLength).Truncated;
+    }
+
+    int RowLength => _options.SequenceLength + 1;
+    public long Step { get; private set; }
+    public long TotalSteps { get; private set; }
+    public long Tokens => _tokens;
+    public int TruncatedExamples { get; }
+    public IReadOnlyList<EpochMetrics> Metrics => _metrics;
+    public double BestEvalLoss { get; private set; } = double.PositiveInfinity;
+    public double BestEpoch { get; private set; }
+    public long TrainableParameters => _weights.Weights.Sum(w => w.Master.NumberOfElements);
+
+    /// <summary>Runs the epochs; returns why training stopped ("schedule", "early_stopping", "time_limit", "cancelled").</summary>
+    public string Train(TrainingClock clock, CancellationToken cancellation)
+    {
+        var stepRows = _options.BatchRows * _options.AccumulationSteps;
+        var stepsPerEpoch = (SequencePacker.Pack(_train, RowLength).Rows.Count + stepRows - 1) / stepRows;
+        TotalSteps = (long)stepsPerEpoch * _options.Epochs;
+        var schedule = new CosineSchedule(_options.LearningRate, _options.WarmupSteps, TotalSteps, _options.MinLearningRateRatio);
+        var evalEvery = Math.Max(1, stepsPerEpoch / _options.EvalsPerEpoch);
+        _model.train();
+        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
+        {
+            var order = _train.ToList();
+            _random.Shuffle(order);
+            var batches = SequencePacker.Batches(SequencePacker.Pack(order, RowLength).Rows, _options.BatchRows, _padId).ToList();
+            for (int first = 0, inEpoch = 1; first < batches.Count; first += _options.AccumulationSteps, inEpoch++)
+            {
+                if (cancellation.IsCancellationRequested) return Stop("cancelled", epoch, inEpoch - 1, stepsPerEpoch, clock);
+                if (clock.OutOfTime) return Stop("time_limit", epoch, inEpoch - 1, stepsPerEpoch, clock);
+                var micro = batches.Skip(first).Take(_options.AccumulationSteps).ToList();
+                var learningRate = schedule.At(Step);
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var result = TrainingStep.Take(_model, AdapterName, micro, _weights, _optimizer, learningRate, _options.GradientClip, Step + 1);
+                clock.AddStep(result.Tokens, watch.Elapsed);
+                (Step, _tokens) = (Step + 1, _tokens + result.Tokens);
+                _lossesSinceEval.Add(result.Loss);
+                Report(TrainingPhase.Step, epoch, clock, result.Loss, learningRate);
+                var endOfEpoch = first + _options.AccumulationSteps >= batches.Count;
+                if ((endOfEpoch || inEpoch % evalEvery == 0) && Evaluate(epoch - 1 + (endOfEpoch ? 1 : (double)inEpoch / stepsPerEpoch), epoch, clock))
+                    return "early_stopping";
+            }
+        }
+        return "schedule";
+    }
+
+    string Stop(string reason, int epoch, int stepsInEpoch, int stepsPerEpoch, TrainingClock clock)
+    {
+        if (_lossesSinceEval.Count > 0) Evaluate(epoch - 1 + (double)stepsInEpoch / stepsPerEpoch, epoch, clock);
+        return reason;
+    }
+
+    /// <summary>Measures the held-out loss, keeps the adapter when it is the best so far; true when early stopping says stop.</summary>
+    bool Evaluate(double epochPoint, int epoch, TrainingClock clock)
+    {
+        var loss = HeldOut();
+        var trainLoss = _lossesSinceEval.Count > 0 ? _lossesSinceEval.Average() : double.NaN;
+        _lossesSinceEval.Clear();
+        _metrics.Add(new EpochMetrics(Math.Round(epochPoint, 3), Step, trainLoss, loss, _tokens, clock.Elapsed.TotalSeconds));
+        Report(TrainingPhase.Evaluated, epoch, clock, trainLoss, 0, loss);
+        if (loss < BestEvalLoss - _options.MinImprovement || _best is null)
+        {
+            if (_best is not null) foreach (var tensor in _best.Values) tensor.Dispose();
+            _best = _weights.Weights.ToDictionary(w => w.Name, w => w.Master.detach().clone(), StringComparer.Ordinal);
+            (BestEvalLoss, BestEpoch, _sinceImprovement) = (Math.Min(loss, BestEvalLoss), Math.Round(epochPoint, 3), 0);
+            Report(TrainingPhase.Checkpointed, epoch, clock, trainLoss, 0, loss, $"best adapter so far (eval loss {loss:F4})");
+            return false;
+        }
+        _sinceImprovement++;
+        return _options.Patience > 0 && _sinceImprovement >= _options.Patience;
+    }
+
+    /// <summary>The held-out loss of the adapter as it is now (eval mode, no gradients).</summary>
+    public double HeldOut()
+    {
+        _model.eval();
+        var loss = LanguageModelLoss.Mean(_model, _evalBatches, AdapterName).Loss;
+        _model.train();
+        return loss;
+    }
+
+    /// <summary>Returns the model to float32 with the best adapter in it, ready to save and to evaluate.</summary>
+    public void KeepBest()
+    {
+        if (_options.Precision != "fp32") _model.to(ScalarType.Float32);
+        if (_best is not null) Restore(_model.AdapterParameters(AdapterName).Select(p => (p.Key, (Tensor)p.Parameter)), _best);
+        _model.eval();
+    }
+
+    Dictionary<string, Tensor> Snapshot() =>
+        _model.AdapterParameters(AdapterName).ToDictionary(p => p.Key, p => p.Parameter.detach().to_type(ScalarType.Float32).clone(), StringComparer.Ordinal);
+
+    static void Restore(IEnumerable<(string Key, Tensor Into)> targets, Dictionary<string, Tensor> from)
+    {
+        using var noGrad = no_grad();
+        foreach (var (key, into) in targets) into.copy_(from[key]);
+    }
+
+    void Report(TrainingPhase phase, int epoch, TrainingClock clock, double? loss, double learningRate, double? evalLoss = null, string? message = null) =>
+        _progress?.Report(new TrainingEvent(Job, phase, Step, TotalSteps, epoch, _tokens, clock.TokensPerSecond, loss,
+            evalLoss ?? (_metrics.Count > 0 ? _metrics[^1].EvalLoss : null), learningRate, clock.Elapsed, clock.Remaining(TotalSteps - Step), message));
+
+    public void Dispose()
+    {
+        if (_best is not null) foreach (var tensor in _best.Values) tensor.Dispose();
+        _optimizer.Dispose();
+        _weights.Dispose();
+    }
+}

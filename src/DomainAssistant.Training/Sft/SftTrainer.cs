@@ -1,0 +1,104 @@
+using DomainAssistant.Model;
+using DomainAssistant.Model.Lora;
+using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Training.Data;
+using DomainAssistant.Training.Progress;
+
+namespace DomainAssistant.Training.Sft;
+
+/// <summary>
+/// LoRA supervised fine-tuning: a base model folder and a dataset in, a PEFT adapter folder (adapter_config.json,
+/// adapter_model.safetensors) and its lineage.json out. The base weights are frozen and never written.
+/// </summary>
+/// <remarks>
+/// A share of the examples (<see cref="SftOptions.EvalShare"/>, chosen by the seed) is held out: it decides early
+/// stopping and gives eval_loss_before (the base, since a fresh adapter changes nothing) and eval_loss_after (the
+/// adapter kept). Held-out losses are measured one example per row in float32, whatever the training precision.
+/// </remarks>
+public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? progress = null)
+{
+    readonly SftOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>Fine-tunes and writes the adapter and lineage into <paramref name="outputFolder"/>.</summary>
+    /// <param name="modelPath">Hugging Face folder (or llama2.c .bin) of the base model.</param>
+    /// <param name="dataPath">A .jsonl/.txt/.md file or a folder of them (see <see cref="SftData"/>).</param>
+    /// <param name="outputFolder">Where the adapter goes (created when missing).</param>
+    /// <param name="cancellation">Stops after the current step; the best adapter so far is still written.</param>
+    public TrainingSummary Run(string modelPath, string dataPath, string outputFolder, CancellationToken cancellation = default)
+    {
+        _options.Validate();
+        var started = DateTimeOffset.UtcNow;
+        var clock = new TrainingClock(_options.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
+        using var pretrained = PretrainedModel.Load(modelPath);
+        var model = pretrained.Model;
+        var sequenceLength = Math.Min(_options.SequenceLength, model.Config.MaxPositionEmbeddings - 1);
+        var options = _options with { SequenceLength = sequenceLength };
+        var data = SftData.Load(dataPath, new ExampleEncoder(pretrained.Tokenizer), options.SystemPrompt, options.Strict);
+        var (train, eval) = Split(data.Examples, options);
+        var evalRows = SequencePacker.OnePerRow(eval, sequenceLength + 1).OrderBy(r => r.Length).ToList();
+        if (evalRows.Count == 0) throw new InvalidDataException("the held-out examples are too short to evaluate (fewer than 2 tokens each).");
+
+        model.AddAdapter(SftRun.AdapterName, LoraConfigFor(options, modelPath), unchecked((long)options.Seed));
+        using var run = new SftRun(model, train, evalRows, options, PadId(pretrained.Tokenizer), progress);
+        var before = run.HeldOut();
+        progress?.Report(new TrainingEvent("sft", TrainingPhase.Started, 0, 0, 1, 0, 0, null, before, 0, clock.Elapsed, null,
+            $"{run.TrainableParameters:N0} adapter parameters, {train.Count} training and {eval.Count} held-out examples, {data.Issues.Count} lines skipped"));
+        var reason = run.Train(clock, cancellation);
+        run.KeepBest();
+        var after = run.HeldOut();
+        Directory.CreateDirectory(outputFolder);
+        PeftAdapter.Save(outputFolder, model, SftRun.AdapterName);
+
+        var skipped = data.Issues.Select(i => i.ToString()).ToList();
+        var lineage = new LineageRecord
+        {
+            AdapterSha256 = DatasetFiles.FileSha256(Path.Combine(outputFolder, PeftAdapter.WeightsFileName)),
+            BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
+            Dataset = new DatasetLineage
+            {
+                Path = Path.GetFullPath(dataPath), Sha256 = data.Files.Sha256, Version = options.DataVersion ?? data.Files.Sha256[..12],
+                Files = [.. data.Files.Files.Select(f => Path.GetRelativePath(data.Files.Root, f))],
+                TrainExamples = train.Count, EvalExamples = eval.Count, Truncated = run.TruncatedExamples, SkippedLines = skipped,
+            },
+            Hyperparameters = options, Metrics = run.Metrics, EvalLossBefore = before, EvalLossAfter = after, BestEpoch = run.BestEpoch,
+            StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, DurationSeconds = clock.Elapsed.TotalSeconds,
+        };
+        File.WriteAllText(Path.Combine(outputFolder, LineageRecord.FileName), lineage.ToJson());
+        progress?.Report(new TrainingEvent("sft", TrainingPhase.Finished, run.Step, run.TotalSteps, (int)Math.Ceiling(run.BestEpoch), run.Tokens,
+            clock.TokensPerSecond, null, after, 0, clock.Elapsed, TimeSpan.Zero, reason));
+        return new TrainingSummary
+        {
+            Job = "sft", Output = Path.GetFullPath(outputFolder), EvalLossBefore = before, EvalLossAfter = after,
+            TrainTokens = clock.Tokens, TokensPerSecond = clock.TokensPerSecond, Steps = run.Step, TotalSteps = run.TotalSteps,
+            Completed = reason is "schedule" or "early_stopping", StopReason = reason, Seconds = clock.Elapsed.TotalSeconds,
+            Parameters = model.parameters().Sum(p => p.NumberOfElements) + run.TrainableParameters,
+            TrainableParameters = run.TrainableParameters, SkippedLines = skipped,
+        };
+    }
+
+    /// <summary>Holds out a seeded random share of the examples (at least one, never all).</summary>
+    static (List<TrainingExample> Train, List<TrainingExample> Eval) Split(IReadOnlyList<TrainingExample> examples, SftOptions options)
+    {
+        if (examples.Count < 2) throw new InvalidDataException($"fine-tuning needs at least 2 usable examples (one is held out), got {examples.Count}.");
+        var order = Enumerable.Range(0, examples.Count).ToList();
+        new DataRandom(options.Seed ^ 0x5EEDUL).Shuffle(order);
+        var evalCount = Math.Clamp((int)Math.Round(examples.Count * options.EvalShare), 1, examples.Count - 1);
+        var held = order.Take(evalCount).ToHashSet();
+        return ([.. examples.Where((_, i) => !held.Contains(i))], [.. examples.Where((_, i) => held.Contains(i))]);
+    }
+
+    static LoraConfig LoraConfigFor(SftOptions options, string modelPath) => new()
+    {
+        R = options.Rank,
+        LoraAlpha = options.Alpha ?? 2.0 * options.Rank,
+        LoraDropout = options.LoraDropout,
+        TargetModules = options.Targets == "all-linear"
+            ? LoraTargets.AllLinear
+            : LoraTargets.Of(options.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
+        BaseModelNameOrPath = Path.GetFullPath(modelPath),
+    };
+
+    /// <summary>The id padding positions carry (never trained or attended to by real tokens): pad, else EOS, else 0.</summary>
+    static int PadId(ModelTokenizer tokenizer) =>
+        tokenizer.SpecialTokens.TryGetValue("<|pad|>", out var pad) ? pad : tokenizer.EosId ?? 0;
+}
