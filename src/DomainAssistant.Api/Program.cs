@@ -1,0 +1,25 @@
+using DomainAssistant.Api.Admin;
+using DomainAssistant.Api.Chat;
+using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Extensions;
+using DomainAssistant.Api.Feedback;
+using DomainAssistant.Api.Health;
+using DomainAssistant.Api.OpenAi;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAssistantServices();
+
+var app = builder.Build();
+app.UseAssistantPipeline();
+
+app.MapHealthApi();
+app.MapChatApi();
+app.MapOpenAiApi();
+app.MapFeedbackApi();
+app.MapDomainsApi();
+app.MapAdminApi();
+
+app.Run();
+
+/// <summary>The host's entry point (public so functional tests can start it through WebApplicationFactory).</summary>
+public partial class Program;
