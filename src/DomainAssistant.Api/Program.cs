@@ -1,9 +1,11 @@
 using DomainAssistant.Api.Admin;
 using DomainAssistant.Api.Chat;
+using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Extensions;
 using DomainAssistant.Api.Feedback;
 using DomainAssistant.Api.Health;
+using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.OpenAi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +19,8 @@ app.MapChatApi();
 app.MapOpenAiApi();
 app.MapFeedbackApi();
 app.MapDomainsApi();
+app.MapCorporaApi();
+app.MapJobsApi();
 app.MapAdminApi();
 
 app.Run();
