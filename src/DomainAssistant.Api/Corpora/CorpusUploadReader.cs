@@ -1,6 +1,7 @@
 using DomainAssistant.Api.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace DomainAssistant.Api.Corpora;
@@ -55,7 +56,8 @@ public static class CorpusUploadReader
         long total = 0;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) || StringSegment.IsNullOrEmpty(disposition.Name))
                 throw CorpusUploadException.Invalid("Every part must be form-data with a name (Content-Disposition: form-data; name=...).");
             if (!disposition.IsFileDisposition())
             {
