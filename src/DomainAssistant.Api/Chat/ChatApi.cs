@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
@@ -24,9 +25,23 @@ public static partial class ChatApi
     /// <summary>The body of <c>POST /api/chat</c>.</summary>
     public sealed record ChatRequest(string? Message, Guid? ConversationId, string? Domain);
 
-    /// <summary>One server-sent event: "token" with text, or "done" with the rest.</summary>
-    public sealed record ChatEvent(string Type, string? Text = null, Guid? MessageId = null, Guid? ConversationId = null,
-        IReadOnlyList<CitationRecord>? Citations = null, string? Adapter = null, string? Variant = null, string? Message = null);
+    /// <summary>A piece of the answer: <c>{"type":"token","text"}</c>.</summary>
+    public sealed record TokenEvent(string Text)
+    {
+        [JsonPropertyOrder(-1)] public string Type => "token";
+    }
+
+    /// <summary>The end: the stored message's id, its conversation, what it cited, and the adapter and flag variant that answered.</summary>
+    public sealed record DoneEvent(Guid MessageId, Guid ConversationId, IReadOnlyList<CitationRecord> Citations, string? Adapter, string? Variant)
+    {
+        [JsonPropertyOrder(-1)] public string Type => "done";
+    }
+
+    /// <summary>The answer broke off after streaming began (the status line was already sent).</summary>
+    public sealed record ErrorEvent(string Message)
+    {
+        [JsonPropertyOrder(-1)] public string Type => "error";
+    }
 
     static async Task<IResult> PostChatAsync(HttpContext context, ChatPipeline pipeline, DomainCatalog domains, IConversationStore conversations,
         ILoggerFactory loggers, CancellationToken cancellationToken)
@@ -68,19 +83,18 @@ public static partial class ChatApi
             {
                 if (update.Done is not { } done)
                 {
-                    await events.WriteAsync(new ChatEvent("token", Text: update.Text), cancellationToken);
+                    await events.WriteAsync(new TokenEvent(update.Text!), cancellationToken);
                     continue;
                 }
                 var message = done.Message;
-                await events.WriteAsync(new ChatEvent("done", MessageId: message.Id, ConversationId: message.ConversationId,
-                    Citations: message.Citations, Adapter: message.Adapter, Variant: message.Variant), cancellationToken);
+                await events.WriteAsync(new DoneEvent(message.Id, message.ConversationId, message.Citations, message.Adapter, message.Variant), cancellationToken);
             }
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
             // The status line is gone already: the failure travels as a last event.
             LogFailedMidStream(logger, error, prepared.Turn.Conversation.Id);
-            await events.WriteAsync(new ChatEvent("error", Message: "The answer could not be completed."), CancellationToken.None);
+            await events.WriteAsync(new ErrorEvent("The answer could not be completed."), CancellationToken.None);
         }
     }
 
