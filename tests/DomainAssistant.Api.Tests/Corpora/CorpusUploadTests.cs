@@ -31,7 +31,7 @@ public sealed class CorpusUploadTests(UploadHost host) : IClassFixture<UploadHos
         Assert.Equal($"/api/jobs/{receipt.Job.Id}", response.Headers.Location?.ToString());
 
         var manifest = receipt.Version.Manifest;
-        Assert.Equal("key:team", manifest.UploadedBy);
+        Assert.Equal(UploadHost.Uploader, manifest.UploadedBy);
         var stored = manifest.Files.ToDictionary(f => f.Name);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Depot)), stored["depot.md"].Sha256);
         Assert.Equal(Pairs.Length, stored["pairs.jsonl"].Bytes);
@@ -104,10 +104,10 @@ public sealed class CorpusIngestionRestartTests : IDisposable
         // What a crashed process leaves behind: a stored version and its job marked running.
         var storage = new StorageOptions { DataDirectory = _host.DataDirectory };
         var version = await new CorpusVersions(storage, TimeProvider.System).AddAsync(UploadHost.Domain,
-            new CorpusUpload([CorpusFileCheck.Check("left.md", CorpusFileKind.Document, Uploads.Text("# Left\nLeft behind."))], CorpusUploadMode.Add), "key:team", default);
+            new CorpusUpload([CorpusFileCheck.Check("left.md", CorpusFileKind.Document, Uploads.Text("# Left\nLeft behind."))], CorpusUploadMode.Add), UploadHost.Uploader, default);
         var jobs = new SqliteJobStore(Path.Combine(_host.DataDirectory, CorpusUploadRegistration.JobsDatabase));
         var interrupted = new JobRecord(Guid.NewGuid(), CorpusIngestionJobs.Kind, UploadHost.Domain, version.Manifest.Version, JobStates.Running, 0.5,
-            "indexing", 1, 2, 3, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, "key:team");
+            "indexing", 1, 2, 3, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, UploadHost.Uploader);
         await jobs.SaveAsync(interrupted, default);
 
         var job = await _host.FinishedJobAsync(interrupted.Id);
