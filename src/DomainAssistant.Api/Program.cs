@@ -7,12 +7,15 @@ using DomainAssistant.Api.Feedback;
 using DomainAssistant.Api.Health;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.OpenAi;
+using DomainAssistant.Api.Sources;
+using DomainAssistant.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAssistantServices();
 
 var app = builder.Build();
 app.UseAssistantPipeline();
+app.UseWebPages();
 
 app.MapHealthApi();
 app.MapChatApi();
@@ -21,6 +24,7 @@ app.MapFeedbackApi();
 app.MapDomainsApi();
 app.MapCorporaApi();
 app.MapJobsApi();
+app.MapSourcesApi();
 app.MapAdminApi();
 
 app.Run();

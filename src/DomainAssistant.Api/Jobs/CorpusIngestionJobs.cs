@@ -58,7 +58,8 @@ public sealed partial class CorpusIngestionJobs(SqliteJobStore store, DomainCata
             {
                 State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), ChunksDone = report.ChunksWritten,
                 DocumentsDone = report.DocumentsIngested + report.DocumentsUnchanged, DocumentsTotal = report.DocumentsIngested + report.DocumentsUnchanged,
-                Message = $"indexed: {report.DocumentsIngested} documents new or changed, {report.DocumentsUnchanged} unchanged, {report.DocumentsRemoved} removed; {report.ChunksWritten} chunks written",
+                Message = $"indexed {Count(report.DocumentsIngested + report.DocumentsUnchanged, "document")} ({report.DocumentsIngested} new or changed, " +
+                    $"{report.DocumentsUnchanged} unchanged, {report.DocumentsRemoved} removed), {Count(report.ChunksWritten, "chunk")} written",
             };
             await store.SaveAsync(job, stoppingToken);
             LogSucceeded(job.Id, job.Domain, job.Version, job.Message);
@@ -88,12 +89,14 @@ public sealed partial class CorpusIngestionJobs(SqliteJobStore store, DomainCata
             {
                 Progress = progress.DocumentsTotal == 0 ? 0 : (double)progress.DocumentsDone / progress.DocumentsTotal,
                 DocumentsDone = progress.DocumentsDone, DocumentsTotal = progress.DocumentsTotal, ChunksDone = progress.ChunksDone,
-                Message = $"indexing: {progress.DocumentsDone}/{progress.DocumentsTotal} documents ({progress.DocumentId})",
+                Message = $"indexing {progress.DocumentsDone} of {Count(progress.DocumentsTotal, "document")} ({progress.DocumentId})",
             };
             // The ingestor reports synchronously between documents; one small SQLite write keeps the order.
             store.SaveAsync(update, cancellationToken).GetAwaiter().GetResult();
         };
     }
+
+    static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: corpus version {Version} of {Domain} {Outcome}")]
     partial void LogSucceeded(Guid jobId, string domain, int? version, string outcome);
