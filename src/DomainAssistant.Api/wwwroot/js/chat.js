@@ -193,6 +193,7 @@ function enableFeedback(message, messageId) {
       reasonForm.hidden = false;
       note.textContent = '';
       reason.focus();
+      reasonForm.scrollIntoView({ block: 'nearest' });
     });
   }
   $('.cancel', reasonForm).addEventListener('click', () => {
