@@ -69,7 +69,8 @@ public static class CorpusUploadReader
             if (files.Count == limits.MaxFiles) throw CorpusUploadException.TooLarge($"At most {limits.MaxFiles} files may be uploaded at once (Uploads:MaxFiles).", name);
             var kind = CorpusFileTypes.KindOf(name)
                 ?? throw CorpusUploadException.UnsupportedType($"{name}: files of type '{Path.GetExtension(name)}' are not accepted (accepted: {string.Join(", ", CorpusFileTypes.Accepted)}).", name);
-            var content = await ReadLimitedAsync(section.Body, limits.MaxBytes - total, name, limits.MaxBytes, cancellationToken);
+            var content = await ReadLimitedAsync(section.Body, limits.MaxBytes - total, cancellationToken)
+                ?? throw CorpusUploadException.TooLarge($"{name}: the upload exceeds {limits.MaxBytes} bytes of files (Uploads:MaxBytes).", name);
             total += content.Length;
             files.Add(CorpusFileCheck.Check(name, kind, content));
         }
@@ -82,7 +83,8 @@ public static class CorpusUploadReader
         var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
         if (!string.Equals(field, ModeField, StringComparison.Ordinal))
             throw CorpusUploadException.Invalid($"Unknown form field \"{field}\": send files, and optionally \"{ModeField}\" (add or replace).");
-        var value = System.Text.Encoding.UTF8.GetString(await ReadLimitedAsync(section.Body, 64, ModeField, 64, cancellationToken)).Trim();
+        var bytes = await ReadLimitedAsync(section.Body, 64, cancellationToken) ?? throw CorpusUploadException.Invalid($"\"{ModeField}\" must be \"add\" or \"replace\".");
+        var value = System.Text.Encoding.UTF8.GetString(bytes).Trim();
         return value.ToLowerInvariant() switch
         {
             "add" or "" => CorpusUploadMode.Add,
@@ -101,15 +103,15 @@ public static class CorpusUploadReader
             $"\"{raw}\": a file name must be 1 to {MaxNameLength} letters, digits, spaces or -_.()+ and must not start with '.'.", raw);
     }
 
-    static async Task<byte[]> ReadLimitedAsync(Stream body, long allowed, string what, long limit, CancellationToken cancellationToken)
+    /// <summary>The section's bytes, or null as soon as they pass <paramref name="allowed"/> (the rest is not read).</summary>
+    static async Task<byte[]?> ReadLimitedAsync(Stream body, long allowed, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
         while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > allowed)
-                throw CorpusUploadException.TooLarge($"{what}: the upload exceeds {limit} bytes of files (Uploads:MaxBytes).", what);
+            if (buffer.Length + read > allowed) return null;
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

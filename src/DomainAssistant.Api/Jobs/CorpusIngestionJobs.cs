@@ -32,15 +32,17 @@ public sealed partial class CorpusIngestionJobs(SqliteJobStore store, DomainCata
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var started = clock.GetUtcNow();
         await Task.Yield();
-        foreach (var unfinished in await store.ListUnfinishedAsync(stoppingToken))
+        // Jobs left unfinished by an earlier process; ones queued since this start are in the channel already.
+        foreach (var unfinished in (await store.ListUnfinishedAsync(stoppingToken)).Where(j => j.CreatedAt < started))
         {
             await store.SaveAsync(unfinished with { State = JobStates.Queued, Message = "queued again: the host restarted before it finished" }, stoppingToken);
             _queue.Writer.TryWrite(unfinished.Id);
         }
         await foreach (var id in _queue.Reader.ReadAllAsync(stoppingToken))
         {
-            // A job queued while the restart pass ran can arrive twice: only a queued job runs.
+            // Only a queued job runs (an id can arrive twice if its job was queued just as this service started).
             if (await store.FindAsync(id, stoppingToken) is { State: JobStates.Queued } job) await RunAsync(job, stoppingToken);
         }
     }

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Jobs;
+using DomainAssistant.Api.Tests.Support;
+using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.Training.Data;
@@ -56,9 +58,10 @@ public sealed class CorpusUploadTests(UploadHost host) : IClassFixture<UploadHos
 
         var dataset = DatasetFiles.Find(shown!.SftData!);
         Assert.Equal([Path.Combine(shown.SftData!, "pairs.jsonl")], dataset.Files);
-        var records = File.ReadAllLines(dataset.Files[0]).Select(line => InstructionRecord.Parse(line, null)).ToList();
-        Assert.All(records, r => Assert.Equal("assistant", r.Messages![^1].Role));
-        Assert.Equal(shown.Manifest.QaPairs, records.Count);
+        // Read as the SFT trainer reads it, with the served model's tokenizer and chat template: every pair is an example.
+        var data = SftData.Load(shown.SftData!, new ExampleEncoder(TokenizerLoader.Load(ScriptedModel.Instance.ModelFolder)), strict: true);
+        Assert.Equal(shown.Manifest.QaPairs, data.Examples.Count);
+        Assert.Empty(data.Issues);
     }
 
     [Fact]
