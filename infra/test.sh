@@ -45,5 +45,7 @@ for trx in "$results"/*.trx; do
 done
 skipped=$((total - passed - failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crashed test host counts as a failure
+stop_services 2>&1 | sed 's/^/  /'
+started=()
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

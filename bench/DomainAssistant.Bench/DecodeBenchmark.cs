@@ -9,7 +9,7 @@ namespace DomainAssistant.Bench;
 /// <summary>One model and dtype: prefill tokens/s, decode tokens/s at batch 1 and 8 through the generation engine.</summary>
 public static class DecodeBenchmark
 {
-    public sealed record Result(string Model, string DType, long Parameters, double PrefillTokensPerSecond,
+    public sealed record Result(string Model, string DType, long Parameters, int Threads, double PrefillTokensPerSecond,
         double Decode1TokensPerSecond, double Decode8TokensPerSecond, double PeakMemoryMiB);
 
     public static async Task<Result> RunAsync(string modelName, ScalarType dtype, int decodeTokens)
@@ -17,13 +17,14 @@ public static class DecodeBenchmark
         using var model = BenchModels.Load(modelName);
         if (dtype != ScalarType.Float32) model.to(dtype);
         long parameters = model.parameters().Sum(p => p.NumberOfElements);
+        int threads = DecodeThreads.Apply(0, model); // as `da generate` does by default
         int prompt = Math.Min(128, model.Config.MaxPositionEmbeddings / 2);
         int tokens = Math.Min(decodeTokens, model.Config.MaxPositionEmbeddings - prompt - 1);
 
         double prefill = Prefill(model, prompt);
         double decode1 = await DecodeAsync(model, batch: 1, prompt: 8, tokens);
         double decode8 = await DecodeAsync(model, batch: 8, prompt: 8, tokens);
-        return new Result(modelName, dtype.ToString(), parameters, prefill, decode1, decode8, PeakMemory.MiB());
+        return new Result(modelName, dtype.ToString(), parameters, threads, prefill, decode1, decode8, PeakMemory.MiB());
     }
 
     static double Prefill(LlamaForCausalLM model, int length)

@@ -14,12 +14,13 @@ if (args is ["case", var modelName, var dtypeName, ..])
 }
 
 var profile = MachineProfile.Measure();
-var machine = new Table("threads", "fp32 matmul GFLOP/s", "bf16 matmul GFLOP/s", "memory read GB/s");
-machine.Add(profile.Threads, profile.MatmulFp32Gflops, profile.MatmulBf16Gflops, profile.MemoryReadGBps);
+var machine = new Table("threads", "fp32 matmul GFLOP/s", "bf16 matmul GFLOP/s", "memory read GB/s", "load average (1 min)");
+machine.Add(profile.Threads, profile.MatmulFp32Gflops, profile.MatmulBf16Gflops, profile.MemoryReadGBps,
+    File.ReadAllText("/proc/loadavg").Split(' ')[0]);
 Console.WriteLine("## Machine\n");
 Console.WriteLine(machine);
 
-var decode = new Table("model", "dtype", "params", "prefill tok/s", "decode b1 tok/s", "decode b8 tok/s", "b8 / b1",
+var decode = new Table("model", "dtype", "params", "threads", "prefill tok/s", "decode b1 tok/s", "decode b8 tok/s", "b8 / b1",
     "b1 vs bandwidth floor", "peak MiB");
 foreach (var model in BenchModels.Names)
 foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
@@ -28,7 +29,7 @@ foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
     var result = RunCase(model, dtype);
     int bytesPerWeight = dtype == ScalarType.Float32 ? 4 : 2;
     double floorTokensPerSecond = profile.MemoryReadGBps * 1e9 / (result.Parameters * (double)bytesPerWeight);
-    decode.Add(result.Model, dtype == ScalarType.Float32 ? "fp32" : "bf16", $"{result.Parameters / 1e6:F2}M",
+    decode.Add(result.Model, dtype == ScalarType.Float32 ? "fp32" : "bf16", $"{result.Parameters / 1e6:F2}M", result.Threads,
         result.PrefillTokensPerSecond, result.Decode1TokensPerSecond, result.Decode8TokensPerSecond,
         result.Decode8TokensPerSecond / result.Decode1TokensPerSecond,
         $"{result.Decode1TokensPerSecond / floorTokensPerSecond:P0} of {floorTokensPerSecond:F0}",

@@ -33,7 +33,10 @@ public sealed class TextGenerator(GenerationEngine engine, ModelTokenizer tokeni
     public async IAsyncEnumerable<TextUpdate> StreamAsync(TokenRequest request, List<int>? generatedIds = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        // The decoder sees the prompt first, so the reply keeps the space or joint it has after the prompt
+        // (SentencePiece drops a leading space at the start of a decode).
         var decoder = tokenizer.CreateStreamingDecoder();
+        foreach (var id in request.PromptTokens) decoder.Add(id);
         var matcher = new StopStringMatcher(request.Sampling.StopStrings);
         FinishReason finish = FinishReason.Length;
         await foreach (var item in engine.GenerateAsync(request, cancellationToken))

@@ -14,7 +14,7 @@ public class TextGeneratorTests
         var pieces = new List<string>();
         var completion = await generator.CompleteAsync(generator.Prepare("Once upon a time", SamplingOptions.Greedy(40)), pieces.Add);
         Assert.True(pieces.Count > 10);
-        Assert.Equal(loaded.Tokenizer.Decode(completion.Tokens), string.Concat(pieces));
+        Assert.Equal(loaded.Tokenizer.Decode(completion.PromptTokens.Concat(completion.Tokens)), loaded.Tokenizer.Decode(completion.PromptTokens) + string.Concat(pieces));
         Assert.StartsWith(", there was a little girl named Lily.", completion.Text);
     }
 
@@ -28,5 +28,16 @@ public class TextGeneratorTests
         var completion = await generator.CompleteAsync(generator.Prepare("Once upon a time", sampling));
         Assert.Equal(", there was a little girl named ", completion.Text);
         Assert.Equal(FinishReason.Stop, completion.Finish);
+    }
+
+    [Stories260KFact]
+    public async Task A_continuation_keeps_the_space_that_joins_it_to_the_prompt()
+    {
+        using var loaded = PretrainedModel.Load(SharedModels.Stories260KBin, SharedModels.Tok512Bin);
+        await using var engine = new GenerationEngine(loaded.Model, maxBatch: 1);
+        var generator = new TextGenerator(engine, loaded.Tokenizer, loaded.StopTokens);
+        var completion = await generator.CompleteAsync(generator.Prepare("The dog", SamplingOptions.Greedy(5)));
+        Assert.StartsWith(" ", completion.Text);
+        Assert.Equal(loaded.Tokenizer.Decode(completion.PromptTokens.Concat(completion.Tokens)), "The dog" + completion.Text);
     }
 }
