@@ -19,9 +19,10 @@ public static class AnswerAccuracy
     /// <param name="CitingSource">Answers citing a chunk of the pair's source document.</param>
     /// <param name="MeanCompletionTokens">Mean answer length in tokens (the host's usage count).</param>
     /// <param name="Errors">Requests that failed.</param>
+    /// <param name="FirstError">The first failed request's status and body; null when none failed.</param>
     /// <param name="Examples">A few (question, reference, answer) triples for the report.</param>
     public sealed record Result(int Questions, int Correct, int WithFacts, int CorrectWithFacts, double MeanTokenF1, int CitingSource,
-        double MeanCompletionTokens, int Errors, IReadOnlyList<(string Question, string Reference, string Answer)> Examples);
+        double MeanCompletionTokens, int Errors, string? FirstError, IReadOnlyList<(string Question, string Reference, string Answer)> Examples);
 
     public static async Task<Result> MeasureAsync(HttpClient http, SampleDomain domain, int? limit = null)
     {
@@ -31,12 +32,14 @@ public static class AnswerAccuracy
         int correct = 0, withFacts = 0, correctWithFacts = 0, citing = 0, errors = 0;
         double f1 = 0, completionTokens = 0;
         var examples = new List<(string, string, string)>();
+        string? firstError = null;
         foreach (var question in questions)
         {
-            var answer = await AskAsync(http, domain.Name, question.Question);
+            var (answer, error) = await AskAsync(http, domain.Name, question.Question);
             if (answer is null)
             {
                 errors++;
+                firstError ??= error;
                 continue;
             }
             var ok = KeyFacts.Contains(answer.Text, question.Answer);
@@ -52,16 +55,16 @@ public static class AnswerAccuracy
             if (examples.Count < 3) examples.Add((question.Question, question.Answer, answer.Text));
         }
         var answered = Math.Max(1, questions.Count - errors);
-        return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, examples);
+        return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, firstError, examples);
     }
 
     sealed record Answer(string Text, int CompletionTokens, IReadOnlySet<string> CitedSources);
 
-    static async Task<Answer?> AskAsync(HttpClient http, string domain, string question)
+    static async Task<(Answer? Answer, string? Error)> AskAsync(HttpClient http, string domain, string question)
     {
         var body = new { model = domain, temperature = 0, messages = new[] { new { role = "user", content = question } } };
         using var response = await http.PostAsJsonAsync(new Uri("v1/chat/completions", UriKind.Relative), body);
-        if (!response.IsSuccessStatusCode) return null;
+        if (!response.IsSuccessStatusCode) return (null, $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = json.RootElement;
         var text = root.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString() ?? "";
@@ -69,6 +72,6 @@ public static class AnswerAccuracy
         var cited = root.TryGetProperty("domain_assistant", out var lineage)
             ? lineage.GetProperty("citations").EnumerateArray().Select(c => c.GetProperty("source").GetString() ?? "").ToHashSet(StringComparer.Ordinal)
             : [];
-        return new Answer(text, tokens, cited);
+        return (new Answer(text, tokens, cited), null);
     }
 }

@@ -54,6 +54,7 @@ public static class ServiceBenchmark
         Console.WriteLine($"### Answer accuracy ({domain.Name} held-out questions through POST /v1/chat/completions, temperature 0)\n");
         Console.WriteLine(table);
         if (!model.Meaningful) Console.WriteLine("**Not meaningful:** the served model was never trained on this domain.\n");
+        if (r.FirstError is not null) Console.WriteLine($"First error: {r.FirstError}\n");
         foreach (var (question, reference, answer) in r.Examples)
             Console.WriteLine($"- Q: {question} | reference: {reference} | answer: {OneLine(answer)}");
         Console.WriteLine($"\nLoad average after: {LoadAverage()}\n");
