@@ -26,6 +26,7 @@ public static class ServiceRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
+        configuration.AddEmbeddedDefaults();
         var storage = OptionsSection.Bind<StorageOptions>(configuration, StorageOptions.Section);
         var model = OptionsSection.Bind<ModelOptions>(configuration, ModelOptions.Section);
         var domains = OptionsSection.Bind<DomainsOptions>(configuration, DomainsOptions.Section);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.Training;
 using DomainAssistant.Training.Checkpointing;
@@ -71,7 +72,9 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
         progress.Report("bootstrapping: waiting for the index to lay out grounded SFT examples");
         await index.Warmup.Ready.WaitAsync(cancellationToken);
         var dataPath = Path.Combine(folder, "sft-data", "train.jsonl");
-        var examples = await GroundedQa.WriteAsync(domain, retriever, options.ContextChunks, dataPath, cancellationToken);
+        var tokenizer = TokenizerLoader.Load(basePath);
+        bool Fits(IReadOnlyList<ChatMessage> turn) => tokenizer.EncodeChat(turn, addGenerationPrompt: false).Length <= options.SftSequenceLength;
+        var examples = await GroundedQa.WriteAsync(domain, retriever, options.ContextChunks, Fits, dataPath, cancellationToken);
         progress.Report($"bootstrapping: fine-tuning the SFT adapter on {examples} grounded Q/A examples (budget {options.SftMinutes:0.#} min)");
         if (Directory.Exists(adapterPath)) Directory.Delete(adapterPath, recursive: true); // a half-written adapter from an interrupted run
         var sft = new SftOptions
@@ -107,7 +110,8 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
             var loss = e.Loss is { } l ? $", loss {l:0.000}" : "";
             var eval = e.EvalLoss is { } v ? $", held-out loss {v:0.000}" : "";
             var left = e.Remaining is { } r ? $", about {r.TotalMinutes:0.0} min left" : "";
-            progress.Report($"bootstrapping: {what}: {e.Phase.ToString().ToLowerInvariant()} step {e.Step}/{e.TotalSteps} ({e.Fraction:P0}){loss}{eval}, {e.TokensPerSecond:N0} tokens/s{left}");
+            var phase = e.Phase == TrainingPhase.Step ? "" : $" ({e.Phase.ToString().ToLowerInvariant()})";
+            progress.Report($"bootstrapping: {what}{phase}: step {e.Step}/{e.TotalSteps} ({e.Fraction:P0}){loss}{eval}, {e.TokensPerSecond:N0} tokens/s{left}");
         });
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Citations;
 using DomainAssistant.Retrieval.Ranking;
 
@@ -17,10 +18,18 @@ public static class GroundedQa
     const int Candidates = 8;
 
     /// <summary>Writes one <c>{"messages": [...]}</c> line per usable pair to <paramref name="outputPath"/>; returns how many.</summary>
-    public static async Task<int> WriteAsync(DomainProfile domain, IRetriever retriever, int contextChunks, string outputPath, CancellationToken cancellationToken)
+    /// <param name="domain">Its Q/A file and system prompt.</param>
+    /// <param name="retriever">Finds each question's context, as chat does.</param>
+    /// <param name="contextChunks">Chunks per example at most.</param>
+    /// <param name="fits">Whether a conversation fits one training row; context is dropped until it does, so the answer is never cut off.</param>
+    /// <param name="outputPath">The JSON Lines file to write.</param>
+    /// <param name="cancellationToken">Stops between pairs.</param>
+    public static async Task<int> WriteAsync(DomainProfile domain, IRetriever retriever, int contextChunks, Func<IReadOnlyList<ChatMessage>, bool> fits,
+        string outputPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(retriever);
+        ArgumentNullException.ThrowIfNull(fits);
         var lines = new List<string>();
         foreach (var line in await File.ReadAllLinesAsync(domain.TrainQaPath!, cancellationToken))
         {
@@ -28,14 +37,17 @@ public static class GroundedQa
             var pair = JsonSerializer.Deserialize<QaPair>(line, Json);
             if (pair?.Question is not { Length: > 0 } question || pair.Answer is not { Length: > 0 } answer) continue;
             var retrieved = await retriever.RetrieveAsync(question, domain.Name, Candidates, cancellationToken);
-            var (context, cited) = Context(retrieved, SourceOf(domain, pair.Source), contextChunks);
-            var reply = cited is { } n ? $"{answer} [{n}]" : answer;
-            object[] messages =
-            [
-                new { role = "system", content = GroundedPrompt.SystemMessage(domain.SystemPrompt, context) },
-                new { role = "user", content = question },
-                new { role = "assistant", content = reply },
-            ];
+            var source = SourceOf(domain, pair.Source);
+            IReadOnlyList<ChatMessage> turn;
+            var chunks = contextChunks;
+            do
+            {
+                var (context, cited) = Context(retrieved, source, chunks);
+                var reply = cited is { } n ? $"{answer} [{n}]" : answer;
+                turn = [ChatMessage.System(GroundedPrompt.SystemMessage(domain.SystemPrompt, context)), ChatMessage.User(question), ChatMessage.Assistant(reply)];
+            }
+            while (!fits(turn) && chunks-- > 0);
+            var messages = turn.Select(m => new { role = m.Role, content = m.Content });
             lines.Add(JsonSerializer.Serialize(new { messages }));
         }
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);

@@ -13,8 +13,8 @@ public sealed class BootstrapTests
         settings["Storage:DataDirectory"] = dataDirectory;
         settings["Model:Bootstrap:Size"] = "tiny";
         settings["Model:Bootstrap:VocabSize"] = "400";
-        settings["Model:Bootstrap:ContextLength"] = "256";
-        settings["Model:Bootstrap:SftSequenceLength"] = "192";
+        settings["Model:Bootstrap:ContextLength"] = "1024";
+        settings["Model:Bootstrap:SftSequenceLength"] = "1000";
         settings["Model:Bootstrap:BaseSteps"] = "3";
         settings["Model:Bootstrap:BatchRows"] = "4";
         settings["Model:Bootstrap:SftEpochs"] = "1";

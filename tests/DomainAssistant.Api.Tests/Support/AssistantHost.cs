@@ -74,8 +74,9 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
         {
             using var health = await client.GetAsync(new Uri("/health", UriKind.Relative));
             if (health.StatusCode == HttpStatusCode.OK) return client;
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"the host was not ready in time: {await health.Content.ReadAsStringAsync()}");
+            var report = await health.Content.ReadAsStringAsync();
+            if (report.Contains("\"status\":\"failed\"", StringComparison.Ordinal)) throw new InvalidOperationException($"the host failed to start: {report}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the host was not ready in time: {report}");
             await Task.Delay(100);
         }
     }
