@@ -21,8 +21,10 @@ public static class AnswerAccuracy
     /// <param name="Errors">Requests that failed.</param>
     /// <param name="FirstError">The first failed request's status and body; null when none failed.</param>
     /// <param name="Examples">A few (question, reference, answer) triples for the report.</param>
+    /// <param name="Stored">Each answer's stored message id with the document that answers its question (for <see cref="PromptContext"/>).</param>
     public sealed record Result(int Questions, int Correct, int WithFacts, int CorrectWithFacts, double MeanTokenF1, int CitingSource,
-        double MeanCompletionTokens, int Errors, string? FirstError, IReadOnlyList<(string Question, string Reference, string Answer)> Examples);
+        double MeanCompletionTokens, int Errors, string? FirstError, IReadOnlyList<(string Question, string Reference, string Answer)> Examples,
+        IReadOnlyList<(Guid MessageId, string DocumentId)> Stored);
 
     public static async Task<Result> MeasureAsync(HttpClient http, SampleDomain domain, int? limit = null)
     {
@@ -33,6 +35,7 @@ public static class AnswerAccuracy
         double f1 = 0, completionTokens = 0;
         var examples = new List<(string, string, string)>();
         string? firstError = null;
+        var stored = new List<(Guid, string)>();
         foreach (var question in questions)
         {
             var (answer, error) = await AskAsync(http, domain.Name, question.Question);
@@ -52,13 +55,14 @@ public static class AnswerAccuracy
             f1 += KeyFacts.TokenF1(answer.Text, question.Answer);
             citing += answer.CitedSources.Contains(question.DocumentId) ? 1 : 0;
             completionTokens += answer.CompletionTokens;
+            if (answer.MessageId is { } id) stored.Add((id, question.DocumentId));
             if (examples.Count < 3) examples.Add((question.Question, question.Answer, answer.Text));
         }
         var answered = Math.Max(1, questions.Count - errors);
-        return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, firstError, examples);
+        return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, firstError, examples, stored);
     }
 
-    sealed record Answer(string Text, int CompletionTokens, IReadOnlySet<string> CitedSources);
+    sealed record Answer(string Text, int CompletionTokens, IReadOnlySet<string> CitedSources, Guid? MessageId);
 
     static async Task<(Answer? Answer, string? Error)> AskAsync(HttpClient http, string domain, string question)
     {
@@ -69,9 +73,8 @@ public static class AnswerAccuracy
         var root = json.RootElement;
         var text = root.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString() ?? "";
         var tokens = root.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
-        var cited = root.TryGetProperty("domain_assistant", out var lineage)
-            ? lineage.GetProperty("citations").EnumerateArray().Select(c => c.GetProperty("source").GetString() ?? "").ToHashSet(StringComparer.Ordinal)
-            : [];
-        return (new Answer(text, tokens, cited), null);
+        if (!root.TryGetProperty("domain_assistant", out var lineage)) return (new Answer(text, tokens, new HashSet<string>(), null), null);
+        var cited = lineage.GetProperty("citations").EnumerateArray().Select(c => c.GetProperty("source").GetString() ?? "").ToHashSet(StringComparer.Ordinal);
+        return (new Answer(text, tokens, cited, lineage.GetProperty("message_id").GetGuid()), null);
     }
 }

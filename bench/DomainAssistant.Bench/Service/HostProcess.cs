@@ -28,6 +28,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>The host's <c>Storage:DataDirectory</c> (a temporary folder, deleted when the host is disposed).</summary>
+    public string DataDirectory => _dataDirectory.FullName;
+
     /// <summary>The host's console output (its log), kept in its data folder while it runs.</summary>
     public string LogPath => Path.Combine(_dataDirectory.FullName, "host.log");
 

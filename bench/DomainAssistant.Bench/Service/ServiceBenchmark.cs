@@ -40,21 +40,26 @@ public static class ServiceBenchmark
         await using var host = await HostProcess.StartAsync(settings, readyTimeout: TimeSpan.FromMinutes(5));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
         Console.WriteLine($"Host: src/DomainAssistant.Api in its own process on {host.BaseAddress}, serving {model.Label}.\n");
-        if (options.Parts.Contains("accuracy")) await PrintAccuracyAsync(http, domain, model, options.Questions);
+        if (options.Parts.Contains("accuracy")) await PrintAccuracyAsync(http, host, domain, model, options.Questions);
         if (options.Parts.Contains("chat")) await PrintChatLoadAsync(http, domain, options.Levels);
     }
 
-    static async Task PrintAccuracyAsync(HttpClient http, SampleDomain domain, ServedModel model, int? questions)
+    static async Task PrintAccuracyAsync(HttpClient http, HostProcess host, SampleDomain domain, ServedModel model, int? questions)
     {
         var r = await AnswerAccuracy.MeasureAsync(http, domain, questions);
-        var table = new Table("questions", "correct (key facts)", "accuracy", "with numbers/codes: correct", "mean token F1", "cites the source document",
-            "mean answer tokens", "errors");
+        var context = await PromptContext.ReadAsync(host.DataDirectory, r.Stored);
+        var table = new Table("questions", "correct (key facts)", "accuracy", "with numbers/codes: correct", "mean token F1", "chunks in prompt (mean)",
+            "source document in prompt", "cites the source document", "mean answer tokens", "errors");
         table.Add(r.Questions, r.Correct, Ratio(r.Correct, r.Questions), $"{r.CorrectWithFacts}/{r.WithFacts} ({Ratio(r.CorrectWithFacts, r.WithFacts)})",
-            r.MeanTokenF1, Ratio(r.CitingSource, r.Questions), r.MeanCompletionTokens, r.Errors);
+            r.MeanTokenF1, context.MeanChunks, Ratio(context.WithSource, context.Answers), Ratio(r.CitingSource, r.Questions), r.MeanCompletionTokens, r.Errors);
         Console.WriteLine($"### Answer accuracy ({domain.Name} held-out questions through POST /v1/chat/completions, temperature 0)\n");
         Console.WriteLine(table);
         if (!model.Meaningful) Console.WriteLine("**Not meaningful:** the served model was never trained on this domain.\n");
         if (r.FirstError is not null) Console.WriteLine($"First error: {r.FirstError}\n");
+        var selfCheck = domain.HeldOut.Count(q => KeyFacts.Contains(q.Answer, q.Answer));
+        Console.WriteLine($"Correct = the answer holds every number/code of the reference as a whole token, or the whole normalised reference " +
+            $"(bench/DomainAssistant.Bench/Service/KeyFacts.cs). Scorer check: {selfCheck}/{domain.HeldOut.Count} references score correct against themselves, " +
+            $"{domain.HeldOut.Count(q => KeyFacts.Contains("I do not know, please call support.", q.Answer))} credit \"I do not know\".\n");
         foreach (var (question, reference, answer) in r.Examples)
             Console.WriteLine($"- Q: {question} | reference: {reference} | answer: {OneLine(answer)}");
         Console.WriteLine($"\nLoad average after: {LoadAverage()}\n");
