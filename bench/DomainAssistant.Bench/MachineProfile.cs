@@ -18,7 +18,7 @@ public sealed record MachineProfile(double MatmulFp32Gflops, double MatmulBf16Gf
     }
 
     /// <summary>Best of several 1024^3 and 2048^3 products: the matmul peak that MFU is measured against.</summary>
-    static double MatmulGflops(ScalarType dtype)
+    public static double MatmulGflops(ScalarType dtype)
     {
         double best = 0;
         foreach (int n in new[] { 1024, 2048 })

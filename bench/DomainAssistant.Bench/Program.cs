@@ -7,6 +7,8 @@ using static TorchSharp.torch;
 // Benchmarks print Markdown tables; bench/RESULTS.md records runs on our 2-core development machine.
 //   dotnet run -c Release --project bench/DomainAssistant.Bench            all models, fp32 and bf16
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- case stories260K Float32   one case (JSON)
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- train [small|medium]      training tokens/s and MFU
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- train-case base medium Float32   one case (JSON)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- service [--model DIR --adapter sft=DIR] [--quick]   the assistant service
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
 if (args is ["case", var modelName, var dtypeName, ..])
@@ -15,6 +17,13 @@ if (args is ["case", var modelName, var dtypeName, ..])
     Console.WriteLine(JsonSerializer.Serialize(result));
     return 0;
 }
+
+if (args is ["train-case", var job, var size, var trainDtype, ..])
+{
+    Console.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(job, size, Enum.Parse<ScalarType>(trainDtype))));
+    return 0;
+}
+if (args is ["train", .. var sizes]) return TrainingReport.Print(sizes);
 
 var profile = MachineProfile.Measure();
 var machine = new Table("threads", "fp32 matmul GFLOP/s", "bf16 matmul GFLOP/s", "memory read GB/s", "load average (1 min)");

@@ -11,5 +11,6 @@ public static class CliApplication
         GenerateCommand.Create(),
         ConvertCommand.Create(),
         TokenizerCommand.Create(),
+        TrainCommand.Create(),
     };
 }

@@ -20,7 +20,7 @@ public static class AdminApi
 
     static IResult DescribeModel(HttpContext context, ModelHost host)
     {
-        if (host.Current is not { } model) return Problems.Warming(context, $"The model is not ready yet ({host.Warmup.Detail}).");
+        if (host.Current is not { } model) return Problems.NotReady(context, $"The model is not ready yet ({host.Warmup.Detail}).");
         return Results.Ok(new ModelReport(model.Name, model.Pretrained.Source, model.ContextLength, model.DefaultAdapter,
             [.. model.Adapters.Values.OrderBy(a => a.Name, StringComparer.Ordinal)], AdapterSelector.FeatureName));
     }

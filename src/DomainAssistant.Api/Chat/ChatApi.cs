@@ -61,9 +61,9 @@ public static partial class ChatApi
         {
             prepared = await pipeline.PrepareAsync(turn, cancellationToken);
         }
-        catch (WarmingUpException error)
+        catch (NotReadyException error)
         {
-            return Problems.Warming(context, error.Message);
+            return Problems.NotReady(context, error.Message);
         }
         catch (PromptTooLongException error)
         {

@@ -20,13 +20,14 @@ namespace DomainAssistant.Api.Chat;
 public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex index, AdapterSelector adapters, IConversationStore conversations, TimeProvider clock)
 {
     /// <summary>Chooses the adapter, retrieves and composes the prompt; nothing is generated or stored yet.</summary>
-    /// <exception cref="WarmingUpException">The model or the index is not ready.</exception>
+    /// <exception cref="NotReadyException">The model or the index is not ready (or failed to start).</exception>
     /// <exception cref="PromptTooLongException">The question alone does not fit the context.</exception>
     public async Task<PreparedTurn> PrepareAsync(ChatTurn turn, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(turn);
-        var model = Ready(models.Warmup) ? models.Current! : throw new WarmingUpException("model", models.Warmup.Detail);
-        if (!Ready(index.Warmup)) throw new WarmingUpException("index", index.Warmup.Detail);
+        EnsureReady(models.Warmup);
+        EnsureReady(index.Warmup);
+        var model = models.Current!;
         var choice = await adapters.ChooseAsync(turn.UserId, model, cancellationToken);
         var retrieved = await kernel.InvokeAsync<IReadOnlyList<RetrievedChunk>>(RetrievalPlugin.PluginName, RetrievalPlugin.SearchFunction,
             new KernelArguments { ["question"] = turn.Question, ["domain"] = turn.Domain.Name, ["count"] = turn.Domain.Defaults.TopK },
@@ -66,12 +67,11 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
         yield return new TurnEvent(null, new AnsweredTurn(message, Count(final, LocalChatClient.PromptTokensProperty) ?? prepared.Prompt.PromptTokens, completion));
     }
 
-    static bool Ready(Warmup warmup) => warmup.State switch
+    static void EnsureReady(Warmup warmup)
     {
-        WarmupState.Ready => true,
-        WarmupState.Failed => throw new InvalidOperationException($"The {warmup.Name} failed to start: {warmup.Detail}"),
-        _ => false,
-    };
+        if (warmup.State == WarmupState.Failed) throw NotReadyException.Failed(warmup.Name, warmup.Detail);
+        if (warmup.State != WarmupState.Ready) throw NotReadyException.Warming(warmup.Name, warmup.Detail);
+    }
 
     static ChatHistory History(ComposedPrompt prompt)
     {

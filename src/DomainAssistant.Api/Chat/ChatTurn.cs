@@ -27,8 +27,12 @@ public readonly record struct TurnEvent(string? Text, AnsweredTurn? Done);
 /// <summary>The stored answer, with token counts.</summary>
 public sealed record AnsweredTurn(AssistantMessage Message, int PromptTokens, int CompletionTokens);
 
-/// <summary>The model or the index is not ready yet; the endpoint answers 503.</summary>
-public sealed class WarmingUpException(string part, string detail) : Exception($"The {part} is not ready yet ({detail}); retry shortly.")
+/// <summary>The model or the index is still warming up, or failed to start; the endpoint answers 503 saying which.</summary>
+public sealed class NotReadyException(string part, string message) : Exception(message)
 {
     public string Part { get; } = part;
+
+    public static NotReadyException Warming(string part, string detail) => new(part, $"The {part} is not ready yet ({detail}); retry shortly.");
+
+    public static NotReadyException Failed(string part, string detail) => new(part, $"The {part} failed to start: {detail}");
 }

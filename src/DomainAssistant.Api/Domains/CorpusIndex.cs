@@ -1,4 +1,5 @@
 using DomainAssistant.Api.Configuration;
+using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Retrieval.Ingestion;
 
@@ -8,13 +9,13 @@ namespace DomainAssistant.Api.Domains;
 /// Brings the retrieval index up to date with every domain's corpus folder at startup, in the background, and
 /// reports its readiness on /health as "index". Unchanged documents are skipped, so a restart is quick.
 /// </summary>
-public sealed partial class CorpusIndex(DomainCatalog catalog, CorpusIngestor ingestor, DomainsOptions options, ILogger<CorpusIndex> logger)
+public sealed partial class CorpusIndex(DomainCatalog catalog, DomainCorpus corpus, DomainsOptions options, ILogger<CorpusIndex> logger)
     : BackgroundService
 {
     /// <summary>The index's readiness.</summary>
     public Warmup Warmup { get; } = new("index");
 
-    /// <summary>Re-ingests one domain's corpus folder (documents gone from the folder are removed from the index).</summary>
+    /// <summary>Re-ingests one domain's corpus folder and newest uploaded version (documents gone from both are removed from the index).</summary>
     public Task<IngestionReport> IngestAsync(DomainProfile domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
@@ -28,7 +29,7 @@ public sealed partial class CorpusIndex(DomainCatalog catalog, CorpusIngestor in
                 LogProgress(domain.Name, p.DocumentsDone, p.DocumentsTotal, p.ChunksDone);
             }
         }
-        return ingestor.IngestFolderAsync(domain.CorpusFolder, domain.Name, removeMissing: true, Progress, cancellationToken);
+        return corpus.IngestAsync(domain, Progress, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

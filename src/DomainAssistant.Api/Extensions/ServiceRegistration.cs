@@ -2,6 +2,7 @@ using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Conversations;
+using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Models;
@@ -42,6 +43,7 @@ public static class ServiceRegistration
         services.AddSingleton(DomainCatalog.Load(domains));
         services.AddRetrieval(configuration);
         AddBackground<CorpusIndex>(services);
+        services.AddCorpusUploads(configuration);
         services.AddFeedbackBus(configuration);
         services.AddSingleton<IConversationStore>(new SqliteConversationStore(storage.ConversationsDatabase));
 

@@ -14,11 +14,11 @@ public static class Problems
 
     public static IResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "Not found", detail);
 
-    /// <summary>503 with a hint to retry: the model or the index is still warming up.</summary>
-    public static IResult Warming(HttpContext context, string detail)
+    /// <summary>503 with a hint to retry: the model or the index is still warming up (or failed to start).</summary>
+    public static IResult NotReady(HttpContext context, string detail)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers.RetryAfter = "5";
-        return Create(StatusCodes.Status503ServiceUnavailable, "Warming up", detail);
+        return Create(StatusCodes.Status503ServiceUnavailable, "Not ready", detail);
     }
 }

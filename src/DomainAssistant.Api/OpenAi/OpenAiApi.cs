@@ -42,10 +42,10 @@ public static class OpenAiApi
         {
             prepared = await pipeline.PrepareAsync(turn, cancellationToken);
         }
-        catch (WarmingUpException error)
+        catch (NotReadyException error)
         {
             context.Response.Headers.RetryAfter = "5";
-            return Error(503, error.Message, "server_error", null, "warming_up");
+            return Error(503, error.Message, "server_error", null, "not_ready");
         }
         catch (PromptTooLongException error)
         {

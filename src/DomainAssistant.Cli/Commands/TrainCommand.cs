@@ -25,7 +25,7 @@ public static class TrainCommand
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static Command Build() => new("train", "Pretrain a bootstrap base model, fine-tune LoRA adapters, evaluate.") { Base(), Sft(), Eval() };
+    public static Command Create() => new("train", "Pretrain a bootstrap base model, fine-tune LoRA adapters, evaluate.") { Base(), Sft(), Eval() };
 
     static Command Base()
     {
@@ -36,8 +36,10 @@ public static class TrainCommand
         var vocab = new Option<int>("--vocab-size") { Description = "Vocabulary of the tokenizer trained when --out has none.", DefaultValueFactory = _ => 4096 };
         var steps = new Option<long?>("--steps") { Description = "Optimizer steps (default: sized to --max-minutes, else --epochs passes)." };
         var epochs = new Option<double>("--epochs") { Description = "Passes over the training tokens when neither --steps nor --max-minutes is given.", DefaultValueFactory = _ => 10 };
+        var evalEvery = new Option<int>("--eval-every") { Description = "Held-out evaluation every N steps.", DefaultValueFactory = _ => 50 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps (and at the end).", DefaultValueFactory = _ => 50 };
         var common = new CommonOptions("16", "2e-3");
-        var command = new Command("base", "Pretrain a small Llama (and its tokenizer) on a corpus folder.") { corpus, size, output, resume, vocab, steps, epochs };
+        var command = new Command("base", "Pretrain a small Llama (and its tokenizer) on a corpus folder.") { corpus, size, output, resume, vocab, steps, epochs, evalEvery, checkpointEvery };
         common.AddTo(command);
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
@@ -47,6 +49,7 @@ public static class TrainCommand
                 MaxMinutes = parse.GetValue(common.MaxMinutes), BatchRows = parse.GetValue(common.Batch), SequenceLength = parse.GetValue(common.SeqLen),
                 AccumulationSteps = parse.GetValue(common.Accumulate), LearningRate = parse.GetValue(common.LearningRate),
                 Precision = parse.GetValue(common.Precision)!, Seed = parse.GetValue(common.Seed),
+                EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
             };
             return await RunAsync(parse, common, progress => new BaseTrainer(options, progress)
                 .Run(parse.GetRequiredValue(corpus), parse.GetRequiredValue(output), parse.GetValue(resume), cancellation));
@@ -120,6 +123,7 @@ public static class TrainCommand
     static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<IProgress<TrainingEvent>, TrainingSummary> train)
     {
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        if (parse.GetValue(common.Threads) is > 0 and var threads) TorchSharp.torch.set_num_threads(threads);
         using var log = parse.GetValue(common.Events) is { } path ? new TrainingEventLog(path) : null;
         var bar = new TrainingProgressBar(error, terminal: !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error), log);
         TrainingSummary summary;
@@ -146,14 +150,15 @@ public static class TrainCommand
         public Option<int> SeqLen { get; } = new("--seq-len") { Description = "Tokens per row.", DefaultValueFactory = _ => 256 };
         public Option<int> Accumulate { get; } = new("--accumulate") { Description = "Micro-batches per optimizer step (gradient accumulation).", DefaultValueFactory = _ => 1 };
         public Option<double> LearningRate { get; } = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => double.Parse(learningRateDefault, System.Globalization.CultureInfo.InvariantCulture) };
-        public Option<string> Precision { get; } = new("--precision") { Description = "fp32, or bf16 (bfloat16 compute, float32 master weights).", DefaultValueFactory = _ => "fp32" };
+        public Option<string> Precision { get; } = new("--precision") { Description = "fp32, or bf16 (bfloat16 compute, float32 master weights).", DefaultValueFactory = _ => "bf16" };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of weights/adapter init and data order.", DefaultValueFactory = _ => 1234 };
         public Option<string?> Events { get; } = new("--events") { Description = "Append every progress event as a JSON line to this file." };
         public Option<bool> Json { get; } = new("--json") { Description = "End stdout with one JSON summary line." };
+        public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = its default, one per core)." };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { MaxMinutes, Batch, SeqLen, Accumulate, LearningRate, Precision, Seed, Events, Json }) command.Options.Add(option);
+            foreach (var option in new Option[] { MaxMinutes, Batch, SeqLen, Accumulate, LearningRate, Precision, Seed, Events, Json, Threads }) command.Options.Add(option);
         }
     }
 }

@@ -11,12 +11,16 @@ namespace DomainAssistant.Training.Data;
 /// Each assistant turn i is located by rendering the conversation up to it with the generation prompt
 /// (Render(messages[..i], true)) and through it (Render(messages[..i+1], false)): the text between is the response.
 /// The pieces are encoded one at a time, so the boundary between prompt and response is a token boundary. A response
-/// whose ids hold none of the template's stop tokens gets EOS appended (trained), so the model learns to stop
-/// (the plain template of base vocabularies writes no turn-end token of its own).
+/// whose ids hold none of the template's stop tokens gets the response-end token appended (trained), so the model
+/// learns to stop (the plain template of base vocabularies writes no turn-end token of its own).
 /// </remarks>
-public sealed class ExampleEncoder(ModelTokenizer tokenizer)
+/// <param name="tokenizer">The model's tokenizer and chat template.</param>
+/// <param name="responseEndId">Appended to responses that hold no stop token of the template (see <see cref="ResponseEnd"/>);
+/// default the tokenizer's EOS.</param>
+public sealed class ExampleEncoder(ModelTokenizer tokenizer, int? responseEndId = null)
 {
     readonly ModelTokenizer _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
+    readonly int? _eos = responseEndId ?? tokenizer?.EosId;
 
     /// <summary>Encodes a conversation; throws <see cref="InvalidDataException"/> when the template cannot split it into prompt and response.</summary>
     public TrainingExample Conversation(IReadOnlyList<ChatMessage> messages, string source)
@@ -35,7 +39,7 @@ public sealed class ExampleEncoder(ModelTokenizer tokenizer)
             Append(ids, trained, _tokenizer.Encode(before[done.Length..], addBos: ids.Count == 0 && !template.RendersBos), false);
             var response = _tokenizer.Encode(through[before.Length..], addBos: false);
             Append(ids, trained, response, true);
-            if (_tokenizer.EosId is int eos && !response.Any(template.StopTokenIds.Contains)) Append(ids, trained, [eos], true);
+            if (_eos is int eos && !response.Any(id => id == eos || template.StopTokenIds.Contains(id))) Append(ids, trained, [eos], true);
             done = through;
         }
         if (!trained.Any(t => t)) throw new InvalidDataException("no assistant turn to train on");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Training.Checkpointing;
@@ -84,8 +85,9 @@ public sealed class BaseTrainer(PretrainingOptions options, IProgress<TrainingEv
 
     void EnsureSameOptions(TrainerState state, string outputFolder)
     {
-        var now = TrainerState.SerializeOptions(_options).GetRawText();
-        if (state.Job != "base" || state.Options.GetRawText() != now)
-            throw new ArgumentException($"the checkpoint in '{outputFolder}' was made with other options; resume with the same ones.\n  saved: {state.Options.GetRawText()}\n  now:   {now}");
+        // Re-serialised compactly, so the saved file's indentation does not count as a difference.
+        var (saved, now) = (JsonSerializer.Serialize(state.Options), JsonSerializer.Serialize(TrainerState.SerializeOptions(_options)));
+        if (state.Job != "base" || saved != now)
+            throw new ArgumentException($"the checkpoint in '{outputFolder}' was made with other options; resume with the same ones.\n  saved: {saved}\n  now:   {now}");
     }
 }

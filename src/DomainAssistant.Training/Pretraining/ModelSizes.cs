@@ -9,9 +9,9 @@ namespace DomainAssistant.Training.Pretraining;
 /// </summary>
 /// <remarks>
 /// | size   | hidden | layers | heads | ffn  | parameters (vocab 4,096)      |
-/// | tiny   | 64     | 2      | 4     | 192  | 0.36 M (tests and smoke runs) |
-/// | small  | 256    | 4      | 4     | 704  | 4.2 M                         |
-/// | medium | 384    | 6      | 6     | 1024 | 12.2 M                        |
+/// | tiny   | 64     | 2      | 4     | 192  | 0.34 M (tests and smoke runs) |
+/// | small  | 256    | 4      | 4     | 704  | 4.13 M                        |
+/// | medium | 384    | 6      | 6     | 1024 | 12.0 M                        |
 /// </remarks>
 public static class ModelSizes
 {

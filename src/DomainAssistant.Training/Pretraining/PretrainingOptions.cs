@@ -54,7 +54,7 @@ public sealed record PretrainingOptions
     public double WeightDecay { get; init; } = 0.1;
 
     /// <summary>"fp32" or "bf16" (bfloat16 forward and backward with float32 master weights and optimizer).</summary>
-    public string Precision { get; init; } = "fp32";
+    public string Precision { get; init; } = "bf16";
 
     /// <summary>Measure the held-out loss every this many steps (default 50).</summary>
     public int EvalEvery { get; init; } = 50;

@@ -39,8 +39,8 @@ sealed class PretrainingRun : IDisposable
     {
         (_options, _outputFolder, _train, _heldOut, _progress) = (options, outputFolder, train, heldOut, progress);
         Config = config;
-        random.manual_seed((long)(options.Seed & long.MaxValue));
         Model = LlamaForCausalLM.Create(config);
+        ModelInitialisation.Apply(Model, options.Seed);
         if (checkpoint is not null)
         {
             using var noGrad = no_grad();

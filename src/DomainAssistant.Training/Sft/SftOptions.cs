@@ -55,7 +55,7 @@ public sealed record SftOptions
     public int EvalsPerEpoch { get; init; } = 1;
 
     /// <summary>"fp32" or "bf16" (bfloat16 compute, float32 adapter masters).</summary>
-    public string Precision { get; init; } = "fp32";
+    public string Precision { get; init; } = "bf16";
 
     /// <summary>Seeds the adapter initialisation, the eval split and the data order (default 1234).</summary>
     public ulong Seed { get; init; } = 1234;

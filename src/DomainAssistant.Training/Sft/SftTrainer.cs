@@ -33,7 +33,7 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         var model = pretrained.Model;
         var sequenceLength = Math.Min(_options.SequenceLength, model.Config.MaxPositionEmbeddings - 1);
         var options = _options with { SequenceLength = sequenceLength };
-        var data = SftData.Load(dataPath, new ExampleEncoder(pretrained.Tokenizer), options.SystemPrompt, options.Strict);
+        var data = SftData.Load(dataPath, new ExampleEncoder(pretrained.Tokenizer, ResponseEnd.Choose(pretrained)), options.SystemPrompt, options.Strict);
         var (train, eval) = Split(data.Examples, options);
         var evalRows = SequencePacker.OnePerRow(eval, sequenceLength + 1).OrderBy(r => r.Length).ToList();
         if (evalRows.Count == 0) throw new InvalidDataException("the held-out examples are too short to evaluate (fewer than 2 tokens each).");

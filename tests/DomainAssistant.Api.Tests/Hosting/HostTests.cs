@@ -53,7 +53,8 @@ public sealed class HostTests
         Assert.Equal(["model"], report.GetProperty("failed").EnumerateArray().Select(p => p.GetString()));
         Assert.Contains("/nonexistent/model-folder", report.GetProperty("parts").GetProperty("model").GetProperty("detail").GetString(), StringComparison.Ordinal);
         using var chat = await client.PostChatAsync(new { message = "hello" });
-        Assert.Equal(HttpStatusCode.InternalServerError, chat.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, chat.StatusCode);
+        Assert.Contains("failed to start", await chat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Stories260KFact]

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using DomainAssistant.Model;
+using DomainAssistant.Model.Lora;
+using DomainAssistant.Training.Sft;
+using DomainAssistant.Training.Tests.Support;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Training.Tests.Sft;
+
+/// <summary>The whole fine-tuning job on a tiny model: output folder, lineage, base untouched, held-out loss.</summary>
+public sealed class SftTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<TrainedTokenizer>
+{
+    static readonly SftOptions Fast = new() { Rank = 8, Epochs = 3, BatchRows = 8, SequenceLength = 96, LearningRate = 1e-2, WarmupSteps = 2, EvalShare = 0.2 };
+
+    [Fact]
+    public void Fine_tuning_lowers_held_out_loss_and_writes_a_peft_adapter_with_lineage()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var data = QuestionAnswers.Write(work, "qa.jsonl", 60);
+        var baseChecksum = Checksums.Model(model.Path);
+        var output = Path.Combine(work.Path, "adapter");
+
+        var summary = new SftTrainer(Fast).Run(model.Path, data, output);
+
+        Assert.True(summary.EvalLossAfter < summary.EvalLossBefore - 0.3, $"held-out loss {summary.EvalLossBefore:F3} -> {summary.EvalLossAfter:F3}");
+        Assert.Equal(baseChecksum, Checksums.Model(model.Path));
+        var lineage = LineageRecord.FromJson(File.ReadAllText(Path.Combine(output, LineageRecord.FileName)));
+        Assert.Equal(baseChecksum, lineage.BaseModel.Sha256);
+        Assert.Equal(64, lineage.Dataset.Sha256.Length);
+        Assert.Equal((48, 12), (lineage.Dataset.TrainExamples, lineage.Dataset.EvalExamples));
+        Assert.NotEmpty(lineage.Metrics);
+        Assert.Equal(summary.EvalLossAfter, lineage.EvalLossAfter);
+
+        using var loaded = PretrainedModel.Load(model.Path);
+        var config = PeftAdapter.Load(output, loaded.Model, "sft");
+        Assert.Equal(8, config.R);
+        using var ids = tensor(new long[] { 1, 40, 41, 42 }, [1, 4]);
+        using var plain = loaded.Model.Forward(ids);
+        using var adapted = loaded.Model.Forward(ids, ["sft"]);
+        Assert.False(plain.allclose(adapted), "the saved adapter does not change the model's output");
+    }
+
+    [Fact]
+    public void Fine_tuning_reports_corrupt_lines_and_trains_on_the_rest()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var lines = QuestionAnswers.Lines(20).ToList();
+        lines.Insert(3, "{\"question\": \"no answer\"}");
+        var data = work.File("qa.jsonl", string.Join('\n', lines) + "\n");
+
+        var summary = new SftTrainer(Fast with { Epochs = 1 }).Run(model.Path, data, Path.Combine(work.Path, "adapter"));
+
+        var skipped = Assert.Single(summary.SkippedLines);
+        Assert.StartsWith($"{data}:4: ", skipped);
+        var lineage = JsonDocument.Parse(File.ReadAllText(Path.Combine(work.Path, "adapter", LineageRecord.FileName)));
+        Assert.Equal(skipped, lineage.RootElement.GetProperty("dataset").GetProperty("skipped_lines")[0].GetString());
+    }
+}
