@@ -116,5 +116,9 @@ public static class ServiceBenchmark
 
     static string Percent(double fraction) => (fraction * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
 
-    static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim() is var line && line.Length > 160 ? line[..160] + "…" : text.ReplaceLineEndings(" ").Trim();
+    static string OneLine(string text)
+    {
+        var line = text.ReplaceLineEndings(" ").Trim();
+        return line.Length > 160 ? line[..160] + "…" : line;
+    }
 }
