@@ -40,7 +40,7 @@ public static class BenchModels
         return model;
     }
 
-    static string Stories260KPath()
+    public static string Stories260KPath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using DomainAssistant.Bench;
+using DomainAssistant.Bench.Service;
 using static TorchSharp.torch;
 
 // Benchmarks print Markdown tables; bench/RESULTS.md records runs on our 2-core development machine.
@@ -8,6 +9,8 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- case stories260K Float32   one case (JSON)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- train [small|medium]      training tokens/s and MFU
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- train-case base medium Float32   one case (JSON)
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- service [--model DIR --adapter sft=DIR] [--quick]   the assistant service
+if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
 if (args is ["case", var modelName, var dtypeName, ..])
 {
     var result = await DecodeBenchmark.RunAsync(modelName, Enum.Parse<ScalarType>(dtypeName), decodeTokens: 128);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # RabbitMQ for the bus tests, on loopback, without systemd (docs: ENVIRONMENT.md, "Services").
 #   infra/services/rabbitmq.sh start   installs rabbitmq-server from apt when missing, starts one node and
-#                                      writes artifacts/services/rabbitmq.env (RABBITMQ_HOST, RABBITMQ_PORT)
+#                                      writes artifacts/services/rabbitmq.env (RABBITMQ_HOST, RABBITMQ_PORT,
+#                                      RABBITMQ_VHOST: a fresh virtual host for this run)
 #   infra/services/rabbitmq.sh stop    shuts the node down and stops epmd
 # Both are idempotent: starting a running node (or stopping a stopped one) succeeds.
 set -euo pipefail
@@ -68,9 +69,14 @@ await_startup() {
   done
 }
 
+# Each start gets a virtual host of its own, so queues and bindings left by another run on the same node
+# (a run that was killed, or another checkout's) never reach this run's tests.
 write_env() {
+  local vhost="tests-$(date +%s)-$$"
+  quietly rabbitmqctl -q add_vhost "$vhost"
+  quietly rabbitmqctl -q set_permissions -p "$vhost" guest ".*" ".*" ".*"
   mkdir -p "$(dirname "$env_file")"
-  printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\n' "$port" >"$env_file"
+  printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\nRABBITMQ_VHOST=%s\n' "$port" "$vhost" >"$env_file"
 }
 
 start() {
@@ -88,6 +94,11 @@ start() {
 }
 
 stop() {
+  if [ -f "$env_file" ] && command -v rabbitmqctl >/dev/null && is_running; then
+    local vhost
+    vhost=$(sed -n 's/^RABBITMQ_VHOST=//p' "$env_file")
+    [ -z "$vhost" ] || rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+  fi
   rm -f "$env_file"
   if command -v rabbitmqctl >/dev/null && is_running; then
     log "shutting down"

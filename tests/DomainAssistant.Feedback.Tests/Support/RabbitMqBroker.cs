@@ -10,6 +10,9 @@ public static class RabbitMqBroker
 {
     public static string? Host => Environment.GetEnvironmentVariable("RABBITMQ_HOST") is { Length: > 0 } host ? host : null;
 
+    /// <summary>The run's own virtual host (the start script makes a fresh one), so earlier runs' queues are not seen.</summary>
+    public static string VirtualHost => Environment.GetEnvironmentVariable("RABBITMQ_VHOST") is { Length: > 0 } vhost ? vhost : "/";
+
     public static int Port => int.TryParse(Environment.GetEnvironmentVariable("RABBITMQ_PORT"), out var port) ? port : 5672;
 
     /// <summary>A queue name no other run uses, so runs never see each other's messages.</summary>
@@ -21,6 +24,7 @@ public static class RabbitMqBroker
         ["Bus:Transport"] = "RabbitMq",
         ["Bus:RabbitMq:Host"] = Host,
         ["Bus:RabbitMq:Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Bus:RabbitMq:VirtualHost"] = VirtualHost,
         ["Bus:FeedbackQueue"] = queue,
         ["Storage:DataDirectory"] = dataDirectory,
         ["Jobs:RunInProcess"] = runsConsumers ? "true" : "false",
@@ -47,7 +51,7 @@ public static class RabbitMqBroker
     }
 
     static Task<IConnection> ConnectAsync() =>
-        new ConnectionFactory { HostName = Host!, Port = Port, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
+        new ConnectionFactory { HostName = Host!, Port = Port, VirtualHost = VirtualHost, UserName = "guest", Password = "guest" }.CreateConnectionAsync();
 }
 
 /// <summary>A fact that runs only against a real RabbitMQ, skipped with the reason when RABBITMQ_HOST is not set.</summary>

@@ -1,0 +1,61 @@
+using System.Text.Json;
+
+namespace DomainAssistant.Bench.Service;
+
+/// <summary>One held-out question with its reference answer and the corpus document that answers it.</summary>
+/// <param name="Id">The pair's id in heldout.jsonl.</param>
+/// <param name="Question">What is asked.</param>
+/// <param name="Answer">The reference answer.</param>
+/// <param name="DocumentId">The source document, relative to the corpus folder (as the retrieval index names documents).</param>
+public sealed record HeldOutQuestion(string Id, string Question, string Answer, string DocumentId);
+
+/// <summary>
+/// A domain of the repository's domains/ folder as the benchmark needs it: its name, corpus folder and held-out
+/// questions. Read from domain.json directly: the benchmark is a client of the host, not a part of it.
+/// </summary>
+public sealed record SampleDomain(string Name, string Folder, string CorpusFolder, IReadOnlyList<HeldOutQuestion> HeldOut)
+{
+    /// <summary>The repository root: the first folder above the benchmark with a domains/ folder and the solution file.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "DomainAssistant.sln")) && Directory.Exists(Path.Combine(dir.FullName, "domains")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException($"no repository root (DomainAssistant.sln beside domains/) above {AppContext.BaseDirectory}");
+    }
+
+    /// <exception cref="InvalidDataException">domain.json or heldout.jsonl is missing a field; the message names the file and line.</exception>
+    public static SampleDomain Load(string name)
+    {
+        var folder = Path.Combine(RepositoryRoot(), "domains", name);
+        var file = Path.Combine(folder, "domain.json");
+        using var json = JsonDocument.Parse(File.ReadAllText(file));
+        var root = json.RootElement;
+        var corpus = Path.GetFullPath(Path.Combine(folder, Text(root, "corpus") ?? "corpus"));
+        var heldOutPath = root.TryGetProperty("qa", out var qa) ? Text(qa, "heldout") : null;
+        if (heldOutPath is null) throw new InvalidDataException($"{file}: \"qa\".\"heldout\" is required for the service benchmark.");
+        return new SampleDomain(Text(root, "name") ?? name, folder, corpus, ReadHeldOut(Path.Combine(folder, heldOutPath), folder, corpus));
+    }
+
+    static List<HeldOutQuestion> ReadHeldOut(string path, string domainFolder, string corpusFolder)
+    {
+        var questions = new List<HeldOutQuestion>();
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            using var json = JsonDocument.Parse(line);
+            var pair = json.RootElement;
+            string Required(string field) => Text(pair, field) ?? throw new InvalidDataException($"{path}:{lineNumber}: \"{field}\" is required.");
+            // The Q/A file names its source relative to the domain folder; chunks name it relative to the corpus folder.
+            var source = Path.GetFullPath(Path.Combine(domainFolder, Required("source")));
+            var documentId = Path.GetRelativePath(corpusFolder, source).Replace(Path.DirectorySeparatorChar, '/');
+            questions.Add(new HeldOutQuestion(Text(pair, "id") ?? $"line{lineNumber}", Required("question"), Required("answer"), documentId));
+        }
+        return questions;
+    }
+
+    static string? Text(JsonElement element, string field) =>
+        element.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

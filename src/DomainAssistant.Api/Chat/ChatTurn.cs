@@ -1,0 +1,38 @@
+using DomainAssistant.Api.Conversations;
+using DomainAssistant.Api.Domains;
+using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
+
+namespace DomainAssistant.Api.Chat;
+
+/// <summary>One question to answer in a conversation.</summary>
+/// <param name="Domain">The domain whose documents and system prompt ground the answer.</param>
+/// <param name="Conversation">Where the answer is stored.</param>
+/// <param name="History">Earlier turns, oldest first (the composer drops the oldest when the context is full).</param>
+/// <param name="Question">What the user asks now.</param>
+/// <param name="UserId">Decides the flag variant (sticky per user).</param>
+/// <param name="Sampling">Overrides of the domain's generation defaults.</param>
+/// <param name="ExtraInstructions">A client's own system instructions, appended after the domain's.</param>
+public sealed record ChatTurn(DomainProfile Domain, Conversation Conversation, IReadOnlyList<ModelChatMessage> History, string Question,
+    string UserId, SamplingOverrides Sampling, string? ExtraInstructions = null);
+
+/// <summary>What a client may override per request; null keeps the domain default.</summary>
+public sealed record SamplingOverrides(float? Temperature = null, float? TopP = null, int? MaxTokens = null, int? Seed = null, IReadOnlyList<string>? Stop = null);
+
+/// <summary>A turn ready to generate: prompt composed, adapter chosen.</summary>
+public sealed record PreparedTurn(ChatTurn Turn, string ModelName, ComposedPrompt Prompt, AdapterChoice Adapter);
+
+/// <summary>A streamed piece of the answer, or (with <see cref="Done"/> set) the stored answer.</summary>
+public readonly record struct TurnEvent(string? Text, AnsweredTurn? Done);
+
+/// <summary>The stored answer, with token counts.</summary>
+public sealed record AnsweredTurn(AssistantMessage Message, int PromptTokens, int CompletionTokens);
+
+/// <summary>The model or the index is still warming up, or failed to start; the endpoint answers 503 saying which.</summary>
+public sealed class NotReadyException(string part, string message) : Exception(message)
+{
+    public string Part { get; } = part;
+
+    public static NotReadyException Warming(string part, string detail) => new(part, $"The {part} is not ready yet ({detail}); retry shortly.");
+
+    public static NotReadyException Failed(string part, string detail) => new(part, $"The {part} failed to start: {detail}");
+}

@@ -1,0 +1,54 @@
+using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Retrieval.Citations;
+using DomainAssistant.Retrieval.Ranking;
+
+namespace DomainAssistant.Api.Chat;
+
+/// <summary>A prompt that fits the model's context, and what went into it.</summary>
+/// <param name="Messages">System (with context), kept history, the question.</param>
+/// <param name="Context">The chunks in the prompt, numbered from 1.</param>
+/// <param name="Text">The prompt exactly as the model is fed it (rendered by its chat template).</param>
+/// <param name="PromptTokens">Its length in tokens.</param>
+/// <param name="MaxTokens">Answer tokens that still fit.</param>
+public sealed record ComposedPrompt(IReadOnlyList<ChatMessage> Messages, CitationMap Context, string Text, int PromptTokens, int MaxTokens);
+
+/// <summary>The question is too long for the model's context even without history or retrieved context.</summary>
+public sealed class PromptTooLongException(string message) : Exception(message);
+
+/// <summary>
+/// Fits a grounded turn into the context window: all retrieved chunks and history when they fit; otherwise the
+/// oldest history goes first, then the lowest-ranked chunks, until the prompt leaves room for an answer.
+/// </summary>
+public static class PromptComposer
+{
+    /// <summary>Answer room a prompt must leave, at most: the requested answer length, capped at a quarter of the context.</summary>
+    static int Reserve(int contextLength, int maxTokens) => Math.Max(1, Math.Min(maxTokens, Math.Max(16, contextLength / 4)));
+
+    /// <exception cref="PromptTooLongException">Nothing fits.</exception>
+    public static ComposedPrompt Compose(string systemPrompt, string? extraInstructions, IReadOnlyList<ChatMessage> history, string question,
+        IReadOnlyList<RetrievedChunk> retrieved, ModelTokenizer tokenizer, int contextLength, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(retrieved);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var reserve = Reserve(contextLength, maxTokens);
+        var chunks = retrieved.Count;
+        var kept = history.Count;
+        while (true)
+        {
+            var context = new CitationMap(retrieved.Take(chunks));
+            var messages = new List<ChatMessage> { ChatMessage.System(GroundedPrompt.SystemMessage(systemPrompt, context, extraInstructions)) };
+            messages.AddRange(history.Skip(history.Count - kept));
+            messages.Add(ChatMessage.User(question));
+            var text = tokenizer.ChatTemplate.Render(messages, addGenerationPrompt: true);
+            var tokens = tokenizer.EncodeChat(messages, addGenerationPrompt: true).Length;
+            if (tokens + reserve < contextLength)
+                return new ComposedPrompt(messages, context, text, tokens, Math.Min(maxTokens, contextLength - tokens - 1));
+            if (kept > 0) kept -= Math.Min(kept, 2); // a question and its answer leave together
+            else if (chunks > 0) chunks--;
+            else
+                throw new PromptTooLongException(
+                    $"The message is too long: with the system prompt it takes {tokens} tokens, and the model's context holds {contextLength} (answer included).");
+        }
+    }
+}

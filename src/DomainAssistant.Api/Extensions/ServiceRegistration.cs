@@ -1,0 +1,97 @@
+using DomainAssistant.Api.Auth;
+using DomainAssistant.Api.Chat;
+using DomainAssistant.Api.Configuration;
+using DomainAssistant.Api.Conversations;
+using DomainAssistant.Api.Corpora;
+using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Hosting;
+using DomainAssistant.Api.Models;
+using DomainAssistant.Feedback;
+using DomainAssistant.Retrieval.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.AI;
+using Microsoft.FeatureManagement;
+using Microsoft.SemanticKernel;
+using Microsoft.SemanticKernel.ChatCompletion;
+
+namespace DomainAssistant.Api.Extensions;
+
+/// <summary>
+/// The host's composition root: every option bound (and validated) by section name, every service registered, the
+/// HTTP pipeline ordered. Program.cs calls <see cref="AddAssistantServices"/> and <see cref="UseAssistantPipeline"/>.
+/// </summary>
+public static class ServiceRegistration
+{
+    /// <exception cref="InvalidOperationException">A setting cannot work; the message names its key.</exception>
+    public static WebApplicationBuilder AddAssistantServices(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        configuration.AddEmbeddedDefaults();
+        var storage = OptionsSection.Bind<StorageOptions>(configuration, StorageOptions.Section);
+        var model = OptionsSection.Bind<ModelOptions>(configuration, ModelOptions.Section);
+        var domains = OptionsSection.Bind<DomainsOptions>(configuration, DomainsOptions.Section);
+        var auth = OptionsSection.Bind<AuthOptions>(configuration, AuthOptions.Section);
+        builder.WebHost.BindLoopbackByDefault(configuration);
+
+        var services = builder.Services;
+        services.AddSingleton(storage).AddSingleton(model).AddSingleton(model.Bootstrap).AddSingleton(domains).AddSingleton(auth);
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        AddAuth(services, auth);
+
+        services.AddSingleton(DomainCatalog.Load(domains));
+        services.AddRetrieval(configuration);
+        AddBackground<CorpusIndex>(services);
+        services.AddCorpusUploads(configuration);
+        services.AddFeedbackBus(configuration);
+        services.AddSingleton<IConversationStore>(new SqliteConversationStore(storage.ConversationsDatabase));
+
+        if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
+        else services.AddSingleton<IModelSource, ConfiguredModelSource>();
+        AddBackground<ModelHost>(services);
+        AddChat(services);
+        return builder;
+    }
+
+    /// <summary>Problem details for errors, then authentication (an unknown key is refused everywhere), then authorization.</summary>
+    public static WebApplication UseAssistantPipeline(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseUnknownKeyRejection();
+        app.UseAuthorization();
+        app.LogListeningUrls();
+        return app;
+    }
+
+    static void AddAuth(IServiceCollection services, AuthOptions auth)
+    {
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization(authorization => Policies.Add(authorization, auth));
+    }
+
+    // Semantic Kernel: the local model is the kernel's chat service (through IChatClient) and retrieval its plugin.
+    static void AddChat(IServiceCollection services)
+    {
+        services.AddSingleton<LocalChatClient>();
+        services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<LocalChatClient>());
+        services.AddSingleton<IChatCompletionService>(sp => sp.GetRequiredService<IChatClient>().AsChatCompletionService(sp));
+        services.AddSingleton<RetrievalPlugin>();
+        services.AddSingleton(sp => KernelPluginFactory.CreateFromObject(sp.GetRequiredService<RetrievalPlugin>(), RetrievalPlugin.PluginName));
+        services.AddKernel();
+        services.AddFeatureManagement();
+        services.AddSingleton<AdapterSelector>();
+        services.AddTransient<ChatPipeline>();
+    }
+
+    /// <summary>A singleton that is also a hosted service, so endpoints can ask it how it is doing.</summary>
+    static void AddBackground<T>(IServiceCollection services) where T : class, IHostedService
+    {
+        services.AddSingleton<T>();
+        services.AddHostedService(sp => sp.GetRequiredService<T>());
+    }
+}

@@ -1,0 +1,59 @@
+using DomainAssistant.Api.Auth;
+using DomainAssistant.Api.Conversations;
+using DomainAssistant.Api.Http;
+using DomainAssistant.Contracts;
+using DomainAssistant.Feedback.Recording;
+using DomainAssistant.Feedback.Validation;
+
+namespace DomainAssistant.Api.Feedback;
+
+/// <summary>
+/// <c>POST /api/feedback</c>: a thumbs up or down on an assistant message. The feedback carries the message's stored
+/// lineage and is recorded locally first, then published on the bus (the Feedback project's recorder and outbox).
+/// </summary>
+public static class FeedbackApi
+{
+    public static IEndpointRouteBuilder MapFeedbackApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/feedback", PostFeedbackAsync).WithName("Feedback").RequireAuthorization(Policies.Chat);
+        return app;
+    }
+
+    /// <summary>The body: which message, "up" or "down", and optionally why. A retry may resend its <c>feedbackId</c>.</summary>
+    public sealed record FeedbackRequest(Guid? MessageId, string? Rating, string? Reason, IReadOnlyList<string>? Tags, Guid? FeedbackId);
+
+    /// <summary>The answer: the feedback's id and whether it was recorded now or had been before.</summary>
+    public sealed record FeedbackReceipt(Guid FeedbackId, Guid MessageId, string Status);
+
+    static async Task<IResult> PostFeedbackAsync(HttpContext context, IConversationStore conversations, FeedbackRecorder recorder,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<FeedbackRequest>(context.Request, cancellationToken);
+        if (problem is not null) return problem;
+        if (request!.MessageId is not { } messageId || messageId == Guid.Empty) return Problems.Invalid("messageId", "messageId must be the id of an assistant message.");
+        if (!FeedbackRating.IsKnown(request.Rating))
+            return Problems.Invalid("rating", $"rating must be \"{FeedbackRating.Up}\" or \"{FeedbackRating.Down}\".");
+        var message = await conversations.FindAssistantMessageAsync(messageId, cancellationToken);
+        if (message is null) return Problems.NotFound($"No assistant message has id {messageId}.");
+
+        var feedback = new FeedbackSubmitted(request.FeedbackId ?? Guid.NewGuid(), messageId, request.Rating!, NullIfBlank(request.Reason),
+            request.Tags ?? [], message.Prompt, message.RetrievedChunkIds, message.Content, message.Model, message.Adapter,
+            message.AdapterChecksum, message.Variant, message.Domain, clock.GetUtcNow());
+        try
+        {
+            var recording = await recorder.SubmitAsync(feedback, cancellationToken);
+            var status = recording == FeedbackRecording.Recorded ? "recorded" : "already-recorded";
+            return Results.Accepted(value: new FeedbackReceipt(feedback.FeedbackId, messageId, status));
+        }
+        catch (InvalidFeedbackException error)
+        {
+            return Problems.BadRequest(string.Join("; ", error.Problems) + ".");
+        }
+        catch (FeedbackConflictException error)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Conflict", error.Message);
+        }
+    }
+
+    static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

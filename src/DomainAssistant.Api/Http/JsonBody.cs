@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace DomainAssistant.Api.Http;
+
+/// <summary>
+/// Reads a request's JSON body into a record, turning every way it can be wrong (not JSON, wrong
+/// types, empty) into a 400 problem that says what was wrong, instead of the framework's bare 400.
+/// </summary>
+public static class JsonBody
+{
+    /// <summary>Largest JSON body the endpoints read (1 MiB); larger ones are refused with 413.</summary>
+    public const long MaxBytes = 1 << 20;
+
+    /// <summary>The body, or a problem result to return as it is.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    {
+        var (value, error) = await ParseAsync<T>(request, cancellationToken);
+        return (value, error is null ? null : Problems.Create(error.Status, error.Title, error.Detail));
+    }
+
+    /// <summary>The body, or what is wrong with it.</summary>
+    public static async Task<(T? Value, BodyError? Error)> ParseAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > MaxBytes)
+            return (null, new BodyError(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The JSON body may be at most {MaxBytes} bytes."));
+        if (!request.HasJsonContentType())
+            return (null, new BodyError(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
+        var json = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<T>(request.Body, json, cancellationToken);
+            return value is null ? (null, BadRequest("The request body must be a JSON object, not null.")) : (value, null);
+        }
+        catch (JsonException error)
+        {
+            // The parser's message names the position (and, for a type mismatch, the property); the body is not echoed.
+            return (null, BadRequest($"The request body is not valid JSON for this endpoint: {error.Message}"));
+        }
+    }
+
+    static BodyError BadRequest(string detail) => new(StatusCodes.Status400BadRequest, "Bad request", detail);
+}
+
+/// <summary>Why a request body could not be read: the status to answer and what to say.</summary>
+public sealed record BodyError(int Status, string Title, string Detail);

@@ -1,0 +1,91 @@
+using System.Globalization;
+using DomainAssistant.Api.Conversations;
+using Microsoft.Data.Sqlite;
+
+namespace DomainAssistant.Api.Jobs;
+
+/// <summary>
+/// Background jobs in SQLite (<c>Storage:DataDirectory</c>/jobs.db), so their outcome outlives the process and a job
+/// cut short by a restart can be run again.
+/// </summary>
+public sealed class SqliteJobStore(string path)
+{
+    const string Schema = """
+        CREATE TABLE IF NOT EXISTS jobs (
+            id TEXT PRIMARY KEY, kind TEXT NOT NULL, domain TEXT NOT NULL, version INTEGER, state TEXT NOT NULL,
+            progress REAL NOT NULL, message TEXT NOT NULL, documents_done INTEGER NOT NULL, documents_total INTEGER NOT NULL,
+            chunks_done INTEGER NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, error TEXT, requested_by TEXT);
+        CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at);
+        """;
+
+    const string Columns = "id, kind, domain, version, state, progress, message, documents_done, documents_total, chunks_done, created_at, started_at, finished_at, error, requested_by";
+
+    readonly SqliteDatabase _database = new(path, Schema);
+
+    /// <summary>Stores a new job or replaces the stored one with the same id.</summary>
+    public async Task SaveAsync(JobRecord job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT OR REPLACE INTO jobs ({Columns}) VALUES ($id, $kind, $domain, $version, $state, $progress, $message, $done, $total, $chunks, $created, $started, $finished, $error, $by)";
+        command.Parameters.AddWithValue("$id", job.Id.ToString("D"));
+        command.Parameters.AddWithValue("$kind", job.Kind);
+        command.Parameters.AddWithValue("$domain", job.Domain);
+        command.Parameters.AddWithValue("$version", (object?)job.Version ?? DBNull.Value);
+        command.Parameters.AddWithValue("$state", job.State);
+        command.Parameters.AddWithValue("$progress", job.Progress);
+        command.Parameters.AddWithValue("$message", job.Message);
+        command.Parameters.AddWithValue("$done", job.DocumentsDone);
+        command.Parameters.AddWithValue("$total", job.DocumentsTotal);
+        command.Parameters.AddWithValue("$chunks", job.ChunksDone);
+        command.Parameters.AddWithValue("$created", Time(job.CreatedAt));
+        command.Parameters.AddWithValue("$started", (object?)Time(job.StartedAt) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$finished", (object?)Time(job.FinishedAt) ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)job.Error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$by", (object?)job.RequestedBy ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The job, or null when the id is unknown.</summary>
+    public async Task<JobRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var jobs = await QueryAsync("WHERE id = $id", ("$id", id.ToString("D")), cancellationToken);
+        return jobs.Count == 0 ? null : jobs[0];
+    }
+
+    /// <summary>Jobs queued or running (cut short when the process stopped), oldest first.</summary>
+    public Task<IReadOnlyList<JobRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
+        QueryAsync($"WHERE state IN ('{JobStates.Queued}', '{JobStates.Running}') ORDER BY created_at", null, cancellationToken);
+
+    /// <summary>How many jobs are stored.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM jobs";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    async Task<IReadOnlyList<JobRecord>> QueryAsync(string where, (string Name, string Value)? parameter, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM jobs {where}";
+        if (parameter is { } p) command.Parameters.AddWithValue(p.Name, p.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var jobs = new List<JobRecord>();
+        while (await reader.ReadAsync(cancellationToken)) jobs.Add(Read(reader));
+        return jobs;
+    }
+
+    static JobRecord Read(SqliteDataReader row) => new(
+        Guid.Parse(row.GetString(0)), row.GetString(1), row.GetString(2), row.IsDBNull(3) ? null : row.GetInt32(3), row.GetString(4),
+        row.GetDouble(5), row.GetString(6), row.GetInt32(7), row.GetInt32(8), row.GetInt32(9), ParseTime(row.GetString(10)),
+        row.IsDBNull(11) ? null : ParseTime(row.GetString(11)), row.IsDBNull(12) ? null : ParseTime(row.GetString(12)),
+        row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14));
+
+    static string? Time(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture);
+
+    static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}

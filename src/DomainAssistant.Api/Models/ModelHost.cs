@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using DomainAssistant.Api.Configuration;
+using DomainAssistant.Api.Hosting;
+using DomainAssistant.Model;
+using DomainAssistant.Model.Generation;
+using DomainAssistant.Model.Lora;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Api.Models;
+
+/// <summary>
+/// Loads the served model in the background at startup (the host answers /health meanwhile), keeps it for the
+/// host's lifetime and hands it to requests. Requests arriving before it is ready get 503 from the endpoints.
+/// </summary>
+public sealed partial class ModelHost(IModelSource source, ModelOptions options, ILogger<ModelHost> logger) : BackgroundService
+{
+    LoadedModel? _current;
+
+    /// <summary>The model's readiness, reported on /health as "model".</summary>
+    public Warmup Warmup { get; } = new("model");
+
+    /// <summary>The served model, or null while it warms up (or after it failed).</summary>
+    public LoadedModel? Current => _current;
+
+    /// <summary>The served model once ready; throws the load failure if it failed.</summary>
+    public async Task<LoadedModel> WhenReadyAsync(CancellationToken cancellationToken)
+    {
+        await Warmup.Ready.WaitAsync(cancellationToken);
+        return _current!;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the startup path: loading (and bootstrapping) is long CPU work, and the host must answer /health meanwhile.
+        await Task.Yield();
+        try
+        {
+            var progress = new InlineProgress<string>(note =>
+            {
+                Warmup.Report(note);
+                LogProgress(note);
+            });
+            var location = await source.ResolveAsync(progress, stoppingToken);
+            Warmup.Report($"loading {location.Path}");
+            _current = await Task.Run(() => Load(location), stoppingToken);
+            Warmup.MarkReady();
+            var adapters = string.Join(", ", _current.Adapters.Keys);
+            LogReady(_current.Name, _current.ContextLength, adapters, _current.DefaultAdapter ?? "(base)");
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            Warmup.MarkFailed(new OperationCanceledException("the host stopped before the model was ready"));
+        }
+        catch (Exception error)
+        {
+            LogFailed(error);
+            Warmup.MarkFailed(error);
+        }
+    }
+
+    LoadedModel Load(ModelLocation location)
+    {
+        var dtype = options.DType == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+        var pretrained = PretrainedModel.Load(location.Path, location.Tokenizer, dtype);
+        try
+        {
+            var adapters = new Dictionary<string, AdapterInfo>(StringComparer.Ordinal);
+            foreach (var (name, folder) in location.Adapters)
+            {
+                PeftAdapter.Load(folder, pretrained.Model, name);
+                adapters[name] = new AdapterInfo(name, Path.GetFullPath(folder), WeightsChecksum(folder));
+            }
+            if (location.DefaultAdapter is { } fallback && !adapters.ContainsKey(fallback))
+                throw new InvalidOperationException($"the default adapter '{fallback}' is not among the loaded adapters ({string.Join(", ", adapters.Keys)}).");
+            var threads = DecodeThreads.Apply(options.Threads, pretrained.Model);
+            LogThreads(threads);
+            var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength);
+            return new LoadedModel(location.Name, pretrained, engine, adapters, location.DefaultAdapter);
+        }
+        catch
+        {
+            pretrained.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>SHA-256 of the adapter's weights file: the checksum the training lineage and gates record.</summary>
+    internal static string WeightsChecksum(string adapterFolder)
+    {
+        using var stream = File.OpenRead(Path.Combine(adapterFolder, PeftAdapter.WeightsFileName));
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (Interlocked.Exchange(ref _current, null) is { } model) await model.DisposeAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model: {Note}")]
+    partial void LogProgress(string note);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} is ready: context {Context} tokens, adapters [{Adapters}], default {Default}")]
+    partial void LogReady(string name, int context, string adapters, string @default);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decoding on {Threads} libtorch thread(s)")]
+    partial void LogThreads(int threads);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The model could not be loaded; /health reports the reason")]
+    partial void LogFailed(Exception error);
+}

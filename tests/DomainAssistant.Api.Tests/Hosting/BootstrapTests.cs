@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text.Json;
+using DomainAssistant.Api.Tests.Support;
+
+namespace DomainAssistant.Api.Tests.Hosting;
+
+public sealed class BootstrapTests
+{
+    /// <summary>The embedded default with no Model:Path, shrunk to seconds: a tiny base, a few steps, one SFT epoch.</summary>
+    static Dictionary<string, string?> Bootstrap(string dataDirectory)
+    {
+        var settings = AssistantHost.WithoutScriptedModel();
+        settings["Storage:DataDirectory"] = dataDirectory;
+        settings["Model:Bootstrap:Size"] = "tiny";
+        settings["Model:Bootstrap:VocabSize"] = "400";
+        settings["Model:Bootstrap:ContextLength"] = "1024";
+        settings["Model:Bootstrap:SftSequenceLength"] = "1000";
+        settings["Model:Bootstrap:BaseSteps"] = "3";
+        settings["Model:Bootstrap:BatchRows"] = "4";
+        settings["Model:Bootstrap:SftEpochs"] = "1";
+        settings["Model:Bootstrap:SftMinutes"] = "2";
+        settings["Model:Bootstrap:ContextChunks"] = "1";
+        return settings;
+    }
+
+    [Fact]
+    public async Task The_first_run_builds_base_and_SFT_adapter_with_visible_progress_and_later_runs_reuse_them()
+    {
+        using var data = new TempFolder();
+        var bootstrapFolder = Path.Combine(data.Path, "models", "bootstrap", AssistantHost.Domain);
+
+        using (var first = new AssistantHost(Bootstrap(data.Path)))
+        {
+            var client = first.CreateClient();
+            using var early = await client.GetAsync(new Uri("/health", UriKind.Relative));
+            var report = JsonDocument.Parse(await early.Content.ReadAsStringAsync()).RootElement;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+            Assert.Contains("model", report.GetProperty("warming").EnumerateArray().Select(p => p.GetString()));
+
+            client = await first.ReadyClientAsync(TimeSpan.FromMinutes(5));
+            var (_, done, _) = await client.ChatAsync("When is the blue bin collected?");
+
+            Assert.Equal("sft", done.GetProperty("adapter").GetString());
+            Assert.True(first.Log.Contains("bootstrapping: pretraining a tiny base"), "pretraining progress is logged");
+            Assert.True(first.Log.Contains("bootstrapping: fine-tuning the SFT adapter"), "fine-tuning progress is logged");
+            Assert.True(File.Exists(Path.Combine(bootstrapFolder, "base", "model.safetensors")));
+            Assert.True(File.Exists(Path.Combine(bootstrapFolder, "adapters", "sft", "lineage.json")));
+            var example = JsonDocument.Parse(File.ReadLines(Path.Combine(bootstrapFolder, "sft-data", "train.jsonl")).First()).RootElement;
+            Assert.Contains("Context:\n[1] ", example.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
+        }
+        var weightsWritten = File.GetLastWriteTimeUtc(Path.Combine(bootstrapFolder, "base", "model.safetensors"));
+
+        using var second = new AssistantHost(Bootstrap(data.Path));
+        var again = await second.ReadyClientAsync(TimeSpan.FromMinutes(1));
+        var (_, secondDone, _) = await again.ChatAsync("Where is the recycling centre?");
+
+        Assert.Equal("sft", secondDone.GetProperty("adapter").GetString());
+        Assert.True(second.Log.Contains("reusing the base"), "the base is reused");
+        Assert.True(second.Log.Contains("reusing the SFT adapter"), "the adapter is reused");
+        Assert.False(second.Log.Contains("bootstrapping: pretraining"), "nothing is trained again");
+        Assert.Equal(weightsWritten, File.GetLastWriteTimeUtc(Path.Combine(bootstrapFolder, "base", "model.safetensors")));
+    }
+}

@@ -1,0 +1,94 @@
+using DomainAssistant.Model;
+using DomainAssistant.Model.Checkpoints;
+using DomainAssistant.Model.Lora;
+using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Training.Tokenizers;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Api.Tests.Support;
+
+/// <summary>
+/// A real (tiny) Hugging Face Llama folder whose weights are set so that, after any chat prompt, it answers
+/// <see cref="Answer"/> and stops: the layers add nothing to the residual (o_proj and down_proj are zero), so the
+/// logits depend only on the last token, and lm_head maps each token of the script to the next one. Everything runs
+/// through the real loader, tokenizer, engine and sampler; only the weights are chosen rather than trained. Two PEFT
+/// adapters ("sft" and "candidate") are saved beside it. Built once per test run.
+/// </summary>
+public sealed class ScriptedModel
+{
+    /// <summary>What the model says; it cites context chunk [1].</summary>
+    public const string Answer = "Tuesday is collection day [1].";
+
+    static readonly Lazy<ScriptedModel> Shared = new(() => new ScriptedModel());
+    static readonly TempFolder Scratch = new(); // lives as long as the test process
+
+    ScriptedModel()
+    {
+        ModelFolder = Path.Combine(Scratch.Path, "model");
+        var corpus = Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Domain("fernbrook-recycling"), "corpus")).Order().Select(File.ReadAllText);
+        var vocabulary = new BpeTrainer(new BpeTrainerOptions { VocabularySize = 600 }).Train(corpus);
+        HuggingFaceTokenizerFolder.Save(vocabulary, ModelFolder, modelMaxLength: 2048);
+        var tokenizer = TokenizerLoader.Load(ModelFolder);
+        var config = new LlamaConfig
+        {
+            VocabSize = tokenizer.VocabSize, HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 1, NumAttentionHeads = 4,
+            NumKeyValueHeads = 4, MaxPositionEmbeddings = 2048, TieWordEmbeddings = false,
+            BosTokenId = tokenizer.BosId ?? 0, EosTokenId = tokenizer.EosId ?? 2,
+        };
+        HuggingFaceFolder.Save(ModelFolder, config, Weights(config, Script(tokenizer)));
+        Adapters = new Dictionary<string, string> { ["sft"] = SaveAdapter("sft", 1), ["candidate"] = SaveAdapter("candidate", 2) };
+    }
+
+    public static ScriptedModel Instance => Shared.Value;
+
+    /// <summary>The model folder (config, weights and tokenizer files).</summary>
+    public string ModelFolder { get; }
+
+    /// <summary>PEFT adapter folders by name.</summary>
+    public IReadOnlyDictionary<string, string> Adapters { get; }
+
+    /// <summary>(token, next) pairs: the generation prompt's last token, then each answer token, then end of turn.</summary>
+    static List<(int From, int To)> Script(ModelTokenizer tokenizer)
+    {
+        var start = tokenizer.EncodeChat([ChatMessage.User("any question")], addGenerationPrompt: true)[^1];
+        var answer = tokenizer.Encode(Answer, addBos: false);
+        var chain = new List<int> { start };
+        chain.AddRange(answer);
+        chain.Add(tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS"));
+        if (chain.Take(chain.Count - 1).Distinct().Count() != chain.Count - 1)
+            throw new InvalidOperationException($"the scripted answer's tokens must be distinct (and differ from the prompt's last token): {string.Join(",", chain)}");
+        return [.. chain.Zip(chain.Skip(1))];
+    }
+
+    static Dictionary<string, Tensor> Weights(LlamaConfig config, List<(int From, int To)> script)
+    {
+        using var generator = new Generator(1234, CPU);
+        var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var expected in new LlamaWeightLayout(config).Weights)
+        {
+            var shape = expected.Shape.ToArray();
+            weights[expected.Name] = expected.Name switch
+            {
+                _ when expected.Name.EndsWith("norm.weight", StringComparison.Ordinal) => ones(shape),
+                _ when expected.Name.EndsWith("o_proj.weight", StringComparison.Ordinal) || expected.Name.EndsWith("down_proj.weight", StringComparison.Ordinal) => zeros(shape),
+                "lm_head.weight" => zeros(shape),
+                _ => randn(shape, generator: generator) * 0.1f,
+            };
+        }
+        // Unit-length embeddings: after the final RMSNorm the last token's state is sqrt(d) times its embedding.
+        var embeddings = randn(config.VocabSize, config.HiddenSize, generator: generator);
+        embeddings = embeddings / embeddings.norm(1, keepdim: true);
+        weights["model.embed_tokens.weight"] = embeddings;
+        foreach (var (from, to) in script) weights["lm_head.weight"][to].add_(embeddings[from] * 10f);
+        return weights;
+    }
+
+    string SaveAdapter(string name, long seed)
+    {
+        using var model = PretrainedModel.Load(ModelFolder);
+        model.Model.AddAdapter(name, new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = LoraTargets.Of("q_proj", "v_proj") }, seed);
+        var folder = Path.Combine(Scratch.Path, "adapters", name);
+        PeftAdapter.Save(folder, model.Model, name);
+        return folder;
+    }
+}
