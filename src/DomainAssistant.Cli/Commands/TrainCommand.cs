@@ -8,6 +8,7 @@ using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Sft;
+using DomainAssistant.Training.Threading;
 
 namespace DomainAssistant.Cli.Commands;
 
@@ -26,6 +27,9 @@ public static class TrainCommand
     };
 
     public static Command Create() => new("train", "Pretrain a bootstrap base model, fine-tune LoRA adapters, evaluate.") { Base(), Sft(), Eval() };
+
+    /// <summary>Before anything loads libtorch: OpenMP threads that sleep rather than spin (see <see cref="OpenMpWaitPolicy"/>).</summary>
+    static void PrepareRuntime() => OpenMpWaitPolicy.UsePassiveUnlessSet();
 
     static Command Base()
     {
@@ -108,6 +112,7 @@ public static class TrainCommand
         var command = new Command("eval", "Loss and perplexity of a model (and adapter) on a dataset's response tokens.") { model, adapter, data, seqLen, system, json };
         command.SetAction(CommandErrors.Guard(async (parse, _) =>
         {
+            PrepareRuntime();
             var result = await Task.Run(() => DatasetEvaluation.Run(parse.GetRequiredValue(model), parse.GetValue(adapter), parse.GetRequiredValue(data), parse.GetValue(seqLen), parse.GetValue(system)));
             var output = parse.InvocationConfiguration.Output;
             foreach (var line in result.SkippedLines) await parse.InvocationConfiguration.Error.WriteLineAsync($"skipped {line}");
@@ -123,6 +128,7 @@ public static class TrainCommand
     static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<IProgress<TrainingEvent>, TrainingSummary> train)
     {
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        PrepareRuntime();
         if (parse.GetValue(common.Threads) is > 0 and var threads) TorchSharp.torch.set_num_threads(threads);
         using var log = parse.GetValue(common.Events) is { } path ? new TrainingEventLog(path) : null;
         var bar = new TrainingProgressBar(error, terminal: !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error), log);

@@ -50,20 +50,13 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         PeftAdapter.Save(outputFolder, model, SftRun.AdapterName);
 
         var skipped = data.Issues.Select(i => i.ToString()).ToList();
-        var lineage = new LineageRecord
+        var dataset = new DatasetLineage
         {
-            AdapterSha256 = DatasetFiles.FileSha256(Path.Combine(outputFolder, PeftAdapter.WeightsFileName)),
-            BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
-            Dataset = new DatasetLineage
-            {
-                Path = Path.GetFullPath(dataPath), Sha256 = data.Files.Sha256, Version = options.DataVersion ?? data.Files.Sha256[..12],
-                Files = [.. data.Files.Files.Select(f => Path.GetRelativePath(data.Files.Root, f))],
-                TrainExamples = train.Count, EvalExamples = eval.Count, Truncated = run.TruncatedExamples, SkippedLines = skipped,
-            },
-            Hyperparameters = options, Metrics = run.Metrics, EvalLossBefore = before, EvalLossAfter = after, BestEpoch = run.BestEpoch,
-            StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow, DurationSeconds = clock.Elapsed.TotalSeconds,
+            Path = Path.GetFullPath(dataPath), Sha256 = data.Files.Sha256, Version = options.DataVersion ?? data.Files.Sha256[..12],
+            Files = [.. data.Files.Files.Select(f => Path.GetRelativePath(data.Files.Root, f))],
+            TrainExamples = train.Count, EvalExamples = eval.Count, Truncated = run.TruncatedExamples, SkippedLines = skipped,
         };
-        File.WriteAllText(Path.Combine(outputFolder, LineageRecord.FileName), lineage.ToJson());
+        WriteLineage(outputFolder, modelPath, dataset, options, run, (before, after), reason, started, clock);
         progress?.Report(new TrainingEvent("sft", TrainingPhase.Finished, run.Step, run.TotalSteps, (int)Math.Ceiling(run.BestEpoch), run.Tokens,
             clock.TokensPerSecond, null, after, 0, clock.Elapsed, TimeSpan.Zero, reason));
         return new TrainingSummary
@@ -74,6 +67,20 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
             Parameters = model.parameters().Sum(p => p.NumberOfElements) + run.TrainableParameters,
             TrainableParameters = run.TrainableParameters, SkippedLines = skipped,
         };
+    }
+
+    static void WriteLineage(string outputFolder, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
+        (double Before, double After) loss, string reason, DateTimeOffset started, TrainingClock clock)
+    {
+        var lineage = new LineageRecord
+        {
+            AdapterSha256 = DatasetFiles.FileSha256(Path.Combine(outputFolder, PeftAdapter.WeightsFileName)),
+            BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
+            Dataset = dataset, Hyperparameters = options, Metrics = run.Metrics, EvalLossBefore = loss.Before, EvalLossAfter = loss.After,
+            BestEpoch = run.BestEpoch, StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
+            DurationSeconds = clock.Elapsed.TotalSeconds,
+        };
+        File.WriteAllText(Path.Combine(outputFolder, LineageRecord.FileName), lineage.ToJson());
     }
 
     /// <summary>Holds out a seeded random share of the examples (at least one, never all).</summary>
