@@ -72,7 +72,7 @@ public sealed class GenerationEngine : IAsyncDisposable
                 if (_active.Count == 0 && !await _pending.Reader.WaitToReadAsync(_shutdown.Token)) return;
                 AdmitWaiting();
                 RetireAbandoned();
-                if (_active.Count > 0) DecodeStep();
+                if (_active.Count > 0) DecodeStepOrFailBatch();
             }
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
@@ -118,6 +118,20 @@ public sealed class GenerationEngine : IAsyncDisposable
         if (observe)
             for (int t = 0; t < prompt.Count; t++) sequence.Request.Observer!(t, prompt[t], rows.AsSpan(t * VocabSize, VocabSize));
         Advance(sequence, rows.AsSpan(rows.Length - VocabSize, VocabSize));
+    }
+
+    /// <summary>A failed step ends the sequences in it with the error; the engine goes on serving new requests.</summary>
+    void DecodeStepOrFailBatch()
+    {
+        try
+        {
+            DecodeStep();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            foreach (var sequence in _active.Where(s => !s.Done).ToList()) Finish(sequence, error);
+            _active.Clear();
+        }
     }
 
     void DecodeStep()
