@@ -19,6 +19,7 @@ public sealed class GenerationEngine : IAsyncDisposable
     readonly Stack<int> _freeSlots;
     readonly List<ActiveSequence> _active = [];
     readonly CancellationTokenSource _shutdown = new();
+    readonly HostLogits _hostLogits = new();
     readonly Task _loop;
 
     /// <param name="model">The model; the engine owns its forward passes from now on.</param>
@@ -114,10 +115,10 @@ public sealed class GenerationEngine : IAsyncDisposable
         // logits [1, T, V]: every position when someone observes them, else only the last.
         var observe = sequence.Request.Observer is not null;
         var logits = _model.Forward(ids, _cache, [sequence.Slot], [sequence.Request.Adapter], lastPositionOnly: !observe);
-        var rows = logits.reshape(-1, VocabSize).to(ScalarType.Float32).data<float>().ToArray();
+        var rows = _hostLogits.Copy(logits);
         if (observe)
-            for (int t = 0; t < prompt.Count; t++) sequence.Request.Observer!(t, prompt[t], rows.AsSpan(t * VocabSize, VocabSize));
-        Advance(sequence, rows.AsSpan(rows.Length - VocabSize, VocabSize));
+            for (int t = 0; t < prompt.Count; t++) sequence.Request.Observer!(t, prompt[t], rows.Slice(t * VocabSize, VocabSize));
+        Advance(sequence, rows.Slice(rows.Length - VocabSize, VocabSize));
     }
 
     /// <summary>A failed step ends the sequences in it with the error; the engine goes on serving new requests.</summary>
@@ -143,11 +144,11 @@ public sealed class GenerationEngine : IAsyncDisposable
         var slots = _active.Select(s => s.Slot).ToArray();
         var adapters = _active.Select(s => s.Request.Adapter).ToArray();
         var logits = _model.Forward(ids, _cache, slots, adapters, lastPositionOnly: true); // [B, 1, V]
-        var rows = logits.reshape(batch, VocabSize).to(ScalarType.Float32).data<float>().ToArray();
+        var rows = _hostLogits.Copy(logits); // [B * V]
         for (int b = 0; b < batch; b++)
         {
             var sequence = _active[b];
-            var row = rows.AsSpan(b * VocabSize, VocabSize);
+            var row = rows.Slice(b * VocabSize, VocabSize);
             sequence.Request.Observer?.Invoke(sequence.Position - 1, sequence.LastToken, row);
             Advance(sequence, row);
         }
