@@ -32,7 +32,7 @@ public sealed partial class CorpusIndex(DomainCatalog catalog, DomainCorpus corp
     /// <summary>The index's readiness: lexical index and vectors complete in the serving embedding space.</summary>
     public Warmup Warmup { get; } = new("index");
 
-    /// <summary>Whether the vectors are those of the configured embedder (the model's, by default).</summary>
+    /// <summary>Whether the vectors are those of the configured embedder (Retrieval:Embeddings).</summary>
     public Warmup Embeddings { get; } = new("embeddings");
 
     /// <summary>Resolved late: the model's source (the bootstrap) depends on this index.</summary>

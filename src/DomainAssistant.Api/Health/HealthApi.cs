@@ -6,7 +6,7 @@ namespace DomainAssistant.Api.Health;
 
 /// <summary>
 /// <c>GET /health</c>: 200 once the model, the index and its embeddings (vectors of the configured embedder, the
-/// model's by default) are ready; 503 before (with what is still warming and what
+/// hashing embedder's by default, the model's with Retrieval:Embeddings = Model) are ready; 503 before (with what is still warming and what
 /// each part is doing) or when a part failed (with why).
 /// </summary>
 public static class HealthApi

@@ -46,11 +46,12 @@ public sealed class RetrievalOptions
     public int EmbeddingBatchSize { get; set; } = 32;
 
     /// <summary>
-    /// The dense leg's embedder in a host that loads a model: Model (default: the model's pooled hidden states once it
-    /// is loaded, the hashing embedder until then) or Hashing (always the hashing embedder). Hosts without a model
-    /// always use their registered generator.
+    /// The dense leg's embedder in a host that loads a model: Hashing (default: always the hashing embedder) or Model
+    /// (the model's pooled hidden states once it is loaded, the hashing embedder until then). Hashing is the default
+    /// because the bootstrap model's pooled states measured worse, alone and fused (docs/retrieval.md, bench/RESULTS.md).
+    /// Hosts without a model always use their registered generator.
     /// </summary>
-    public EmbeddingSource Embeddings { get; set; } = EmbeddingSource.Model;
+    public EmbeddingSource Embeddings { get; set; } = EmbeddingSource.Hashing;
 
     /// <summary>Vector length of the model-free fallback embedder, used when the host registers no other (default 256).</summary>
     public int HashingDimensions { get; set; } = 256;
