@@ -108,7 +108,7 @@ public sealed class LoraAdapters
             }
             using var scope = NewDisposeScope();
             var update = factors.B.to_type(ScalarType.Float32).matmul(factors.A.to_type(ScalarType.Float32)); // [out, in]
-            merged[key] = weight.to_type(ScalarType.Float32).add(update, factors.Scaling).to_type(weight.dtype).MoveToOuterDisposeScope();
+            merged[key] = weight.to_type(ScalarType.Float32).add(update, factors.ScalingScalar).to_type(weight.dtype).MoveToOuterDisposeScope();
         }
         return merged;
     }

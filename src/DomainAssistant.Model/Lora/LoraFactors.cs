@@ -18,6 +18,7 @@ public sealed class LoraFactors : IDisposable
         A = a;
         B = b;
         Scaling = scaling;
+        ScalingScalar = scaling.ToScalar();
         Dropout = dropout;
     }
 
@@ -28,6 +29,9 @@ public sealed class LoraFactors : IDisposable
     public Parameter B { get; private set; }
 
     public double Scaling { get; }
+
+    /// <summary><see cref="Scaling"/> as a Scalar these factors own (see <see cref="TorchScalars"/> for why it is kept).</summary>
+    public Scalar ScalingScalar { get; }
     public double Dropout { get; }
     public long Rank => A.shape[0];
 
@@ -37,7 +41,9 @@ public sealed class LoraFactors : IDisposable
     {
         var bound = 1.0 / Math.Sqrt(inFeatures);
         using var uniform = rand(rank, inFeatures, ScalarType.Float32, generator: generator);
-        using var a = uniform.mul_(2 * bound).sub_(bound).to(dtype, device);
+        using var width = (2 * bound).ToScalar();
+        using var low = bound.ToScalar();
+        using var a = uniform.mul_(width).sub_(low).to(dtype, device);
         using var b = zeros(outFeatures, rank, dtype, device);
         return new LoraFactors(new Parameter(a.detach().clone()), new Parameter(b.detach().clone()), scaling, dropout);
     }
@@ -77,5 +83,6 @@ public sealed class LoraFactors : IDisposable
     {
         A.Dispose();
         B.Dispose();
+        ScalingScalar.Dispose();
     }
 }

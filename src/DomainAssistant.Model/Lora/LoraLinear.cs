@@ -69,12 +69,12 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
             // Out-of-place adds keep autograd simple when the frozen base output needs no gradient but the delta does.
             if (group.Rows is null)
             {
-                output = output.add(factors.Delta(input, training), factors.Scaling);
+                output = output.add(factors.Delta(input, training), factors.ScalingScalar);
             }
             else
             {
                 var delta = factors.Delta(input.index_select(0, group.Rows), training);
-                output = output.index_add(0, group.Rows, delta, factors.Scaling);
+                output = output.index_add(0, group.Rows, delta, factors.ScalingScalar);
             }
         }
         return output.MoveToOuterDisposeScope();

@@ -26,8 +26,8 @@ public sealed class LlamaDecoderLayer : nn.Module<Tensor, ForwardBatch, Tensor>
     public override Tensor forward(Tensor input, ForwardBatch batch)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = input.add(self_attn.forward(input_layernorm.forward(input), batch));
-        var output = afterAttention.add(mlp.forward(post_attention_layernorm.forward(afterAttention), batch.Routing));
+        var afterAttention = input.add(self_attn.forward(input_layernorm.forward(input), batch), TorchScalars.One);
+        var output = afterAttention.add(mlp.forward(post_attention_layernorm.forward(afterAttention), batch.Routing), TorchScalars.One);
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -56,7 +56,7 @@ public sealed class LlamaForCausalLM : nn.Module
         {
             foreach (var (name, parameter) in created.named_parameters())
             {
-                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1);
+                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(TorchScalars.One);
                 else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
                 else parameter.normal_(0, InitializerRange);
             }
@@ -195,9 +195,12 @@ public sealed class LlamaForCausalLM : nn.Module
         return ((int)inputIds.shape[0], (int)inputIds.shape[1]);
     }
 
-    (RotaryEmbedding, Tensor) PositionTables(Device device) =>
-        (new RotaryEmbedding(Config.HeadDim, Config.MaxPositionEmbeddings, Config.RopeTheta, Config.RopeStyle, device),
-         arange(Config.MaxPositionEmbeddings, ScalarType.Int64, device));
+    (RotaryEmbedding, Tensor) PositionTables(Device device)
+    {
+        using var end = Config.MaxPositionEmbeddings.ToScalar();
+        return (new RotaryEmbedding(Config.HeadDim, Config.MaxPositionEmbeddings, Config.RopeTheta, Config.RopeStyle, device),
+            arange(TorchScalars.Zero, end, TorchScalars.One, ScalarType.Int64, device));
+    }
 
     // The rotary and position tables are not parameters or buffers: move them with the weights.
     protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)

@@ -10,12 +10,12 @@ namespace DomainAssistant.Model.Modeling;
 /// </summary>
 public sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
-    readonly double _eps;
+    readonly Scalar _eps; // owned, not implicit: see TorchScalars
     readonly Parameter weight;
 
     public RmsNorm(long size, double eps) : base(nameof(RmsNorm))
     {
-        _eps = eps;
+        _eps = eps.ToScalar();
         weight = new Parameter(ones(size));
         RegisterComponents();
     }
@@ -27,9 +27,15 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var inputType = input.dtype;
         var x = inputType == ScalarType.Float32 ? input : input.to_type(ScalarType.Float32);
-        var inverseRms = x.square().mean([-1], keepdim: true).add_(_eps).rsqrt_();
+        var inverseRms = x.mul(x).mean([-1], keepdim: true).add_(_eps, TorchScalars.One).rsqrt_();
         var normed = x.mul(inverseRms);
         if (inputType != ScalarType.Float32) normed = normed.to_type(inputType);
         return normed.mul(weight).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _eps.Dispose();
+        base.Dispose(disposing);
     }
 }

@@ -89,7 +89,7 @@ public sealed class RotaryEmbedding : IDisposable
     {
         using var partners = x.index_select(-1, _partner);
         using var straight = x.mul(angles.Cos);
-        return straight.addcmul(partners, angles.Sin, 1);
+        return straight.addcmul(partners, angles.Sin, TorchScalars.One);
     }
 
     static Tensor Cast(Tensor table, ScalarType dtype)

@@ -38,8 +38,9 @@ public static class ResponseEnd
         using var scope = NewDisposeScope();
         var rows = head.to_type(ScalarType.Float32);
         var row = rows[id];
-        var distances = rows.sub(row).square().sum(1).sqrt(); // [vocab] L2 distance of every row to this one
+        var offsets = rows.sub(row);
+        var distances = offsets.mul(offsets).sum(1).sqrt(); // [vocab] L2 distance of every row to this one
         distances[id] = float.PositiveInfinity;
-        return distances.min().item<float>() > 0.05f * row.square().sum().sqrt().item<float>();
+        return distances.min().item<float>() > 0.05f * row.mul(row).sum().sqrt().item<float>();
     }
 }

@@ -1,3 +1,5 @@
+using DomainAssistant.Model;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Training.Optimization;
@@ -49,17 +51,24 @@ public sealed class AdamW : IDisposable
         using var noGrad = no_grad();
         StepCount++;
         var (b1, b2) = (Options.Beta1, Options.Beta2);
-        var firstCorrection = 1 - Math.Pow(b1, StepCount);
-        var secondCorrectionRoot = Math.Sqrt(1 - Math.Pow(b2, StepCount));
+        // Explicit, owned Scalars: TorchSharp may free an implicit one mid-call (see TorchScalars).
+        using var decay = (1 - learningRate * Options.WeightDecay).ToScalar();
+        using var beta1 = b1.ToScalar();
+        using var newShare1 = (1 - b1).ToScalar();
+        using var beta2 = b2.ToScalar();
+        using var newShare2 = (1 - b2).ToScalar();
+        using var secondCorrectionRoot = Math.Sqrt(1 - Math.Pow(b2, StepCount)).ToScalar();
+        using var epsilon = Options.Epsilon.ToScalar();
+        using var stepSize = (-learningRate / (1 - Math.Pow(b1, StepCount))).ToScalar();
         for (var i = 0; i < _weights.Count; i++)
         {
             var (w, g) = (_weights[i].Master, gradients[i]);
-            if (_weights[i].Decays && Options.WeightDecay > 0) w.mul_(1 - learningRate * Options.WeightDecay);
-            _m[i].mul_(b1).add_(g, alpha: 1 - b1);
-            _v[i].mul_(b2).addcmul_(g, g, value: 1 - b2);
+            if (_weights[i].Decays && Options.WeightDecay > 0) w.mul_(decay);
+            _m[i].mul_(beta1).add_(g, alpha: newShare1);
+            _v[i].mul_(beta2).addcmul_(g, g, value: newShare2);
             using var denominator = _v[i].sqrt();
-            denominator.div_(secondCorrectionRoot).add_(Options.Epsilon);
-            w.addcdiv_(_m[i], denominator, value: -learningRate / firstCorrection);
+            denominator.div_(secondCorrectionRoot).add_(epsilon, TorchScalars.One);
+            w.addcdiv_(_m[i], denominator, value: stepSize);
         }
     }
 

@@ -1,3 +1,5 @@
+using DomainAssistant.Model;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -52,7 +54,7 @@ public sealed class TrainableWeights : IDisposable
             var weight = Weights[i];
             if (!weight.HasSeparateMaster || weight.Parameter.grad is not { } grad) continue;
             using var handle = grad; // the wrapper, not the gradient: autograd keeps its own reference
-            if (_accumulated[i] is { } sum) sum.add_(grad);
+            if (_accumulated[i] is { } sum) sum.add_(grad, TorchScalars.One);
             else _accumulated[i] = grad.to_type(ScalarType.Float32);
             grad.zero_();
         }
@@ -80,10 +82,13 @@ public sealed class TrainableWeights : IDisposable
         ArgumentNullException.ThrowIfNull(gradients);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var squares = stack(gradients.Select(g => g.square().sum()).ToArray());
+        var squares = stack(gradients.Select(g => g.mul(g).sum()).ToArray());
         var norm = Math.Sqrt(squares.sum().item<float>());
         if (maxNorm > 0 && double.IsFinite(norm) && norm > maxNorm)
-            foreach (var gradient in gradients) gradient.mul_(maxNorm / (norm + 1e-6));
+        {
+            using var factor = (maxNorm / (norm + 1e-6)).ToScalar(); // owned: see TorchScalars
+            foreach (var gradient in gradients) gradient.mul_(factor);
+        }
         return norm;
     }
 

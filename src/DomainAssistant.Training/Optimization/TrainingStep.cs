@@ -1,6 +1,8 @@
+using DomainAssistant.Model;
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Evaluation;
+using TorchSharp;
 
 namespace DomainAssistant.Training.Optimization;
 
@@ -27,10 +29,11 @@ public static class TrainingStep
         var targets = microBatches.Sum(b => b.PredictedTokens);
         if (targets == 0) throw new InvalidDataException("a training step with no target tokens (every row is prompt or padding).");
         var (lossSum, tokens) = (0.0, 0L);
+        using var targetCount = targets.ToScalar(); // owned: see TorchScalars
         foreach (var batch in microBatches)
         {
             using var sum = LanguageModelLoss.Sum(model, batch, adapter);
-            using var loss = sum.div(targets);
+            using var loss = sum.div(targetCount);
             lossSum += sum.item<float>();
             if (!double.IsFinite(lossSum))
             {

@@ -1,3 +1,4 @@
+using DomainAssistant.Model;
 using DomainAssistant.Model.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ public static class ModelInitialisation
         using var noGrad = no_grad();
         foreach (var (name, parameter) in model.named_parameters())
         {
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(1);
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.fill_(TorchScalars.One);
             else if (name.EndsWith(".bias", StringComparison.Ordinal)) parameter.zero_();
             else parameter.normal_(0, Std, generator);
         }

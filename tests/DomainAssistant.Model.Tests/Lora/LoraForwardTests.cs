@@ -151,11 +151,13 @@ public class LoraForwardTests
     {
         using var generator = new Generator(seed, CPU);
         using var noGrad = no_grad();
+        using var spread = 0.2.ToScalar();
         foreach (var (key, parameter) in model.AdapterParameters(adapter))
         {
             if (!key.EndsWith("lora_B.weight", StringComparison.Ordinal)) continue;
             using var noise = randn(parameter.shape, generator: generator);
-            parameter.copy_(noise.mul(0.2));
+            using var scaled = noise.mul(spread);
+            parameter.copy_(scaled);
         }
     }
 }

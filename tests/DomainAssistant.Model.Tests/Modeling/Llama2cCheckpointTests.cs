@@ -140,10 +140,10 @@ public sealed class Llama2cCheckpointTests : IDisposable
     [Fact]
     public void Permuting_moves_each_heads_even_rows_to_its_first_half()
     {
-        using var rows = arange(8, ScalarType.Float32).view(8, 1);   // 2 heads of head_dim 4
+        using var rows = tensor(new float[] { 0, 1, 2, 3, 4, 5, 6, 7 }).view(8, 1);   // 2 heads of head_dim 4
         using var permuted = Llama2cCheckpoint.PermuteForHalves(rows, 2);
         Assert.Equal([0f, 2, 1, 3, 4, 6, 5, 7], permuted.data<float>().ToArray());
-        using var bias = arange(8, ScalarType.Float32);
+        using var bias = tensor(new float[] { 0, 1, 2, 3, 4, 5, 6, 7 });
         using var permutedBias = Llama2cCheckpoint.PermuteForHalves(bias, 2);
         Assert.Equal([0f, 2, 1, 3, 4, 6, 5, 7], permutedBias.data<float>().ToArray());
     }

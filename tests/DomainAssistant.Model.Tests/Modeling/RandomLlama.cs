@@ -1,4 +1,5 @@
 using DomainAssistant.Model.Modeling;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Model.Tests.Modeling;
@@ -28,12 +29,15 @@ internal static class RandomLlama
         var model = LlamaForCausalLM.Create(config);
         using var generator = new Generator(seed, CPU);
         using var noGrad = no_grad();
+        using var normSpread = 0.1.ToScalar();
+        using var weightSpread = 0.3.ToScalar();
         foreach (var (name, parameter) in model.named_parameters())
         {
-            using var noise = randn(parameter.shape, generator: generator);
+            using var scope = NewDisposeScope();
+            var noise = randn(parameter.shape, generator: generator);
             // Norm weights near 1, everything else with std 0.3: strong enough to move the logits.
-            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.copy_(noise.mul(0.1).add(1));
-            else parameter.copy_(noise.mul(0.3));
+            if (name.EndsWith("norm.weight", StringComparison.Ordinal)) parameter.copy_(noise.mul(normSpread).add(TorchScalars.One, TorchScalars.One));
+            else parameter.copy_(noise.mul(weightSpread));
         }
         return model;
     }

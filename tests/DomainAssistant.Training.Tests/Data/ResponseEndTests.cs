@@ -4,6 +4,7 @@ using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Tests.Support;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Training.Tests.Data;
@@ -37,7 +38,8 @@ public sealed class ResponseEndTests(TrainedTokenizer tokenizer) : IClassFixture
         {
             using var noGrad = no_grad();
             var embedding = model.named_parameters().Single(p => p.name == "model.embed_tokens.weight").parameter;
-            embedding[ChatSpecialTokensEos] = embedding[7].add(1e-6);
+            using var nudge = 1e-6.ToScalar();
+            embedding[ChatSpecialTokensEos] = embedding[7].add(nudge, TorchScalars.One);
         }
         return new PretrainedModel(model, TokenizerLoader.Load(tokenizer.Folder), new HashSet<int> { ChatSpecialTokensEos, 0 }, "test");
     }

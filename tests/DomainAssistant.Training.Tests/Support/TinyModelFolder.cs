@@ -3,6 +3,7 @@ using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Tokenizers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Training.Tests.Support;
@@ -23,7 +24,11 @@ public sealed class TinyModelFolder : IDisposable
         ModelInitialisation.Apply(model, (ulong)seed);
         // Unit-scale embeddings: with the default 0.02 the tied head's logits cannot leave +-0.7 whatever the hidden
         // state, so an adapter over this random base could barely lower the loss.
-        using (no_grad()) model.named_parameters().Single(p => p.name == "model.embed_tokens.weight").parameter.mul_(1 / ModelInitialisation.Std);
+        using (no_grad())
+        {
+            using var unitScale = (1 / ModelInitialisation.Std).ToScalar();
+            model.named_parameters().Single(p => p.name == "model.embed_tokens.weight").parameter.mul_(unitScale);
+        }
         var weights = model.state_dict().ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
         HuggingFaceFolder.Save(Path, Config, weights);
         foreach (var file in Directory.EnumerateFiles(tokenizer.Folder)) File.Copy(file, System.IO.Path.Combine(Path, System.IO.Path.GetFileName(file)));
