@@ -131,7 +131,7 @@ public sealed class HiddenStateEmbeddingGenerator : IEmbeddingGenerator<string, 
         Tensor hidden;                                  // [B, T, hidden] float32
         lock (_forwardGate) hidden = _model.HiddenStates(input);
         var mask = tensor(weights, [rows.Count, length, 1], device: _model.Device);
-        var pooled = (hidden * mask).sum(1) / mask.sum(1);                              // [B, hidden]
+        var pooled = hidden.mul(mask).sum(1).div(mask.sum(1));                          // [B, hidden] (methods, not operators: no temporary Scalars)
         var unit = nn.functional.normalize(pooled, p: 2, dim: 1).cpu().contiguous();   // [B, hidden]
         var flat = unit.data<float>().ToArray();
         return [.. Enumerable.Range(0, rows.Count).Select(b => flat.AsSpan(b * Dimensions, Dimensions).ToArray())];
