@@ -1,6 +1,12 @@
+using DomainAssistant.Model;
+using DomainAssistant.Model.Embeddings;
+using DomainAssistant.Model.Generation;
 using DomainAssistant.Retrieval.Configuration;
+using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Ingestion;
+using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -9,16 +15,18 @@ namespace DomainAssistant.Bench.Service;
 /// <summary>
 /// Recall@k of the host's retrieval stack (registered by <c>AddRetrieval</c> with the host's defaults: SQLite BM25,
 /// embedded vectors, the model-free hashing embedder) on a domain's held-out questions: a question is a hit when one
-/// of the top k chunks comes from the document its pair names as source.
+/// of the top k chunks comes from the document its pair names as source. With a model, the index is then re-embedded
+/// with the model's pooled hidden states (as the host does once the model is loaded) and dense and hybrid are measured
+/// again with those vectors.
 /// </summary>
 public static class RetrievalRecall
 {
-    public sealed record Result(RetrievalMode Mode, int Questions, int Hits, int K, int Documents, int Chunks)
+    public sealed record Result(RetrievalMode Mode, string Embedder, int Questions, int Hits, int K, int Documents, int Chunks)
     {
         public double Recall => (double)Hits / Questions;
     }
 
-    public static async Task<IReadOnlyList<Result>> MeasureAsync(SampleDomain domain, int k)
+    public static async Task<IReadOnlyList<Result>> MeasureAsync(SampleDomain domain, int k, string? modelPath = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("da-bench-retrieval-");
         try
@@ -28,18 +36,34 @@ public static class RetrievalRecall
                 .Build();
             await using var services = new ServiceCollection().AddRetrieval(configuration).BuildServiceProvider();
             var report = await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(domain.CorpusFolder, domain.Name);
-            var retriever = services.GetRequiredService<HybridRetriever>();
             var results = new List<Result>();
-            foreach (var mode in Enum.GetValues<RetrievalMode>())
+            async Task Measure(HybridRetriever retriever, string embedder, IEnumerable<RetrievalMode> modes)
             {
-                var hits = 0;
-                foreach (var question in domain.HeldOut)
+                foreach (var mode in modes)
                 {
-                    var top = await retriever.RetrieveAsync(question.Question, domain.Name, k, mode);
-                    if (top.Any(r => r.Chunk.DocumentId == question.DocumentId)) hits++;
+                    var hits = 0;
+                    foreach (var question in domain.HeldOut)
+                    {
+                        var top = await retriever.RetrieveAsync(question.Question, domain.Name, k, mode);
+                        if (top.Any(r => r.Chunk.DocumentId == question.DocumentId)) hits++;
+                    }
+                    results.Add(new Result(mode, embedder, domain.HeldOut.Count, hits, k, report.DocumentsIngested, report.ChunksWritten));
                 }
-                results.Add(new Result(mode, domain.HeldOut.Count, hits, k, report.DocumentsIngested, report.ChunksWritten));
             }
+            await Measure(services.GetRequiredService<HybridRetriever>(), "hashing", Enum.GetValues<RetrievalMode>());
+            if (modelPath is null) return results;
+
+            using var model = PretrainedModel.Load(modelPath);
+            DecodeThreads.Apply(0, model.Model);
+            using var embedder = new HiddenStateEmbeddingGenerator(model.Model, model.Tokenizer,
+                $"pooled-hidden-states:{WeightsChecksum.Of(modelPath)[..16]}");
+            var space = await EmbeddingSpace.OfAsync(embedder);
+            var vectors = services.GetRequiredService<VectorStoresBySpace>().Open(space);
+            var started = DateTime.UtcNow;
+            var reembedded = await services.GetRequiredService<CorpusReembedder>().ReembedAsync(embedder, vectors);
+            Console.WriteLine($"Re-embedded {reembedded.Chunks} chunks with {space} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s.\n");
+            var catalog = services.GetRequiredService<SqliteLexicalIndex>();
+            await Measure(new HybridRetriever(catalog, vectors, embedder, catalog), "model", [RetrievalMode.Dense, RetrievalMode.Hybrid]);
             return results;
         }
         finally

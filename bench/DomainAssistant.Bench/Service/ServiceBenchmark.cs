@@ -14,20 +14,21 @@ public static class ServiceBenchmark
         var options = ServiceOptions.Parse(args);
         var domain = SampleDomain.Load(options.Domain);
         Console.WriteLine($"## Service ({DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()})\n");
-        if (options.Parts.Contains("recall")) await PrintRecallAsync(domain);
+        if (options.Parts.Contains("recall")) await PrintRecallAsync(domain, options.ModelPath);
         if (options.Parts.Contains("accuracy") || options.Parts.Contains("chat")) await PrintHostPartsAsync(options, domain);
         if (options.Parts.Contains("feedback")) await PrintFeedbackAsync(options.FeedbackMessages);
         return 0;
     }
 
-    static async Task PrintRecallAsync(SampleDomain domain)
+    static async Task PrintRecallAsync(SampleDomain domain, string? modelPath)
     {
-        var results = await RetrievalRecall.MeasureAsync(domain, k: 5);
-        var table = new Table("mode", "questions", "hits", "recall@5");
-        foreach (var r in results) table.Add(r.Mode.ToString().ToLowerInvariant(), r.Questions, r.Hits, Percent(r.Recall));
+        var results = await RetrievalRecall.MeasureAsync(domain, k: 5, modelPath);
+        var table = new Table("mode", "dense embedder", "questions", "hits", "recall@5");
+        foreach (var r in results)
+            table.Add(r.Mode.ToString().ToLowerInvariant(), r.Mode == Retrieval.Ranking.RetrievalMode.Lexical ? "-" : r.Embedder, r.Questions, r.Hits, Percent(r.Recall));
         var first = results[0];
         Console.WriteLine($"### Retrieval recall@5 ({domain.Name} held-out questions; {first.Documents} documents, {first.Chunks} chunks; " +
-            "the host's retrieval defaults: SQLite FTS5 BM25, embedded vectors, hashing embedder, RRF k=60)\n");
+            "SQLite FTS5 BM25, embedded vectors, RRF k=60; dense by the hashing embedder and, with --model, by the model's pooled hidden states)\n");
         Console.WriteLine(table);
         Console.WriteLine($"A hit: one of the top 5 chunks comes from the pair's source document. Load average after: {LoadAverage()}\n");
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Retrieval.Documents;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
@@ -10,9 +11,11 @@ namespace DomainAssistant.Api.Corpora;
 /// What a domain's retrieval index holds: the documents of its corpus folder plus those of its newest uploaded
 /// corpus version (with ids under <see cref="UploadedPrefix"/>). Ingesting brings the index to exactly that set:
 /// new and changed documents are indexed, unchanged ones skipped, and anything else the domain had is removed.
-/// Runs for one domain never overlap (startup indexing, re-indexing and upload jobs all come through here).
+/// Runs for one domain never overlap (startup indexing, re-indexing and upload jobs all come through here), and none
+/// runs while the index moves to another embedding space (<see cref="ExclusiveAsync"/>). Each run writes with the
+/// ingestor of the retrieval stack serving when it starts.
 /// </summary>
-public sealed class DomainCorpus(CorpusIngestor ingestor, IChunkCatalog catalog, CorpusVersions versions)
+public sealed class DomainCorpus(ActiveRetrieval retrieval, IChunkCatalog catalog, CorpusVersions versions, DomainCatalog domains)
 {
     /// <summary>Document ids (and citation paths) of uploaded documents start with this.</summary>
     public const string UploadedPrefix = "uploads/";
@@ -26,6 +29,7 @@ public sealed class DomainCorpus(CorpusIngestor ingestor, IChunkCatalog catalog,
         await run.WaitAsync(cancellationToken);
         try
         {
+            var ingestor = retrieval.Current.Ingestor;
             var documents = await LoadAsync(domain, cancellationToken);
             var report = await ingestor.IngestAsync(documents, progress, cancellationToken);
             var present = documents.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
@@ -41,6 +45,28 @@ public sealed class DomainCorpus(CorpusIngestor ingestor, IChunkCatalog catalog,
         finally
         {
             run.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> while no domain is being ingested (taking every domain's turn, in name order).</summary>
+    public async Task ExclusiveAsync(Func<Task> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var names = domains.All.Keys.Concat(_runs.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var held = new List<SemaphoreSlim>(names.Count);
+        try
+        {
+            foreach (var name in names)
+            {
+                var run = _runs.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+                await run.WaitAsync(cancellationToken);
+                held.Add(run);
+            }
+            await work();
+        }
+        finally
+        {
+            foreach (var run in held) run.Release();
         }
     }
 

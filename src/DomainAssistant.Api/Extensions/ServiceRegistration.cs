@@ -4,10 +4,12 @@ using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Models;
 using DomainAssistant.Feedback;
 using DomainAssistant.Retrieval.Configuration;
+using DomainAssistant.Retrieval.Ranking;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
@@ -42,6 +44,10 @@ public static class ServiceRegistration
 
         services.AddSingleton(DomainCatalog.Load(domains));
         services.AddRetrieval(configuration);
+        // The host's retriever follows the serving embedding space (the model's once its vectors are complete).
+        services.AddSingleton<ActiveRetrieval>();
+        services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<ActiveRetrieval>());
+        services.AddSingleton<EmbeddingSwitch>();
         AddBackground<CorpusIndex>(services);
         services.AddCorpusUploads(configuration);
         services.AddFeedbackBus(configuration);

@@ -5,14 +5,15 @@ using DomainAssistant.Api.Models;
 namespace DomainAssistant.Api.Health;
 
 /// <summary>
-/// <c>GET /health</c>: 200 once the model and the index are ready; 503 before (with what is still warming and what
+/// <c>GET /health</c>: 200 once the model, the index and its embeddings (vectors of the configured embedder, the
+/// hashing embedder's by default, the model's with Retrieval:Embeddings = Model) are ready; 503 before (with what is still warming and what
 /// each part is doing) or when a part failed (with why).
 /// </summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", (ModelHost model, CorpusIndex index) => Report([model.Warmup, index.Warmup]))
+        app.MapGet("/health", (ModelHost model, CorpusIndex index) => Report([model.Warmup, index.Warmup, index.Embeddings]))
             .WithName("Health")
             .AllowAnonymous();
         return app;
@@ -30,7 +31,7 @@ public static class HealthApi
 
     /// <summary>The /health body.</summary>
     /// <param name="Status">"ready", "warming" or "failed".</param>
-    /// <param name="Warming">Parts still getting ready ("model", "index").</param>
+    /// <param name="Warming">Parts still getting ready ("model", "index", "embeddings").</param>
     /// <param name="Failed">Parts that gave up.</param>
     /// <param name="Parts">Each part's state and what it is doing (or why it failed).</param>
     public sealed record HealthReport(string Status, IReadOnlyList<string> Warming, IReadOnlyList<string> Failed, IReadOnlyDictionary<string, PartReport> Parts);

@@ -35,7 +35,7 @@ public sealed partial class CorpusIngestionJobs(SqliteJobStore store, DomainCata
         var started = clock.GetUtcNow();
         await Task.Yield();
         // Jobs left unfinished by an earlier process; ones queued since this start are in the channel already.
-        foreach (var unfinished in (await store.ListUnfinishedAsync(stoppingToken)).Where(j => j.CreatedAt < started))
+        foreach (var unfinished in (await store.ListUnfinishedAsync(stoppingToken)).Where(j => j.Kind == Kind && j.CreatedAt < started))
         {
             await store.SaveAsync(unfinished with { State = JobStates.Queued, Message = "queued again: the host restarted before it finished" }, stoppingToken);
             _queue.Writer.TryWrite(unfinished.Id);

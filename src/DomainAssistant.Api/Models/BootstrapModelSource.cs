@@ -70,7 +70,7 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
     async Task FineTuneAsync(DomainProfile domain, string basePath, string adapterPath, string folder, IProgress<string> progress, CancellationToken cancellationToken)
     {
         progress.Report("bootstrapping: waiting for the index to lay out grounded SFT examples");
-        await index.Warmup.Ready.WaitAsync(cancellationToken);
+        await index.WhenReadyWithoutModelAsync(cancellationToken);
         var dataPath = Path.Combine(folder, "sft-data", "train.jsonl");
         var tokenizer = TokenizerLoader.Load(basePath);
         bool Fits(IReadOnlyList<ChatMessage> turn) => tokenizer.EncodeChat(turn, addGenerationPrompt: false).Length <= options.SftSequenceLength;

@@ -1,11 +1,15 @@
 using DomainAssistant.Model;
+using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Generation;
 
 namespace DomainAssistant.Api.Models;
 
-/// <summary>The model being served: weights, tokenizer, resident adapters and the engine that batches their requests.</summary>
+/// <summary>
+/// The model being served: weights, tokenizer, resident adapters, the engine that batches their requests, and the
+/// embedding generator over its base (which shares the engine's forward gate).
+/// </summary>
 public sealed class LoadedModel(string name, PretrainedModel pretrained, GenerationEngine engine,
-    IReadOnlyDictionary<string, AdapterInfo> adapters, string? defaultAdapter) : IAsyncDisposable
+    IReadOnlyDictionary<string, AdapterInfo> adapters, string? defaultAdapter, HiddenStateEmbeddingGenerator embedder) : IAsyncDisposable
 {
     /// <summary>The model's name in responses and feedback lineage.</summary>
     public string Name { get; } = name;
@@ -21,6 +25,9 @@ public sealed class LoadedModel(string name, PretrainedModel pretrained, Generat
 
     /// <summary>The adapter served when no flag variant says otherwise; null = the base model.</summary>
     public string? DefaultAdapter { get; } = defaultAdapter;
+
+    /// <summary>Pooled hidden states of the base weights; its model id carries their checksum.</summary>
+    public HiddenStateEmbeddingGenerator Embedder { get; } = embedder;
 
     /// <summary>Tokens per sequence, prompt and answer together.</summary>
     public int ContextLength => Engine.ContextLength;

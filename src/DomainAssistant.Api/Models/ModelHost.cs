@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Model;
+using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Generation;
 using DomainAssistant.Model.Lora;
 using static TorchSharp.torch;
@@ -75,7 +76,10 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             var threads = DecodeThreads.Apply(options.Threads, pretrained.Model);
             LogThreads(threads);
             var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength);
-            return new LoadedModel(location.Name, pretrained, engine, adapters, location.DefaultAdapter);
+            // The engine owns the model's forward passes; the embedder takes its gate so the two never overlap.
+            var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, EmbeddingModelId(location.Path), engine.ForwardGate,
+                maxTokens: engine.ContextLength);
+            return new LoadedModel(location.Name, pretrained, engine, adapters, location.DefaultAdapter, embedder);
         }
         catch
         {
@@ -83,6 +87,9 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             throw;
         }
     }
+
+    /// <summary>The embedding model id: pooled hidden states of these base weights (their checksum), whatever the model is called.</summary>
+    internal static string EmbeddingModelId(string checkpointPath) => $"pooled-hidden-states:{Model.Embeddings.WeightsChecksum.Of(checkpointPath)[..16]}";
 
     /// <summary>SHA-256 of the adapter's weights file: the checksum the training lineage and gates record.</summary>
     internal static string WeightsChecksum(string adapterFolder)

@@ -93,13 +93,33 @@ public sealed class LlamaForCausalLM : nn.Module
     /// <returns>Logits [B, T, vocab] float32.</returns>
     public Tensor Forward(Tensor inputIds, IReadOnlyList<string?>? adapterPerRow = null)
     {
-        var (_, length) = CheckIds(inputIds);
         using var scope = NewDisposeScope();
+        return Logits(FullSequence(inputIds, adapterPerRow)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The base model's final-norm hidden states over whole sequences (the full-sequence forward without the LM
+    /// head), for pooled embeddings. Gradients follow the caller's autograd mode. Pad on the right, as for
+    /// <see cref="Forward(Tensor, IReadOnlyList{string?}?)"/>: real tokens never see later padding.
+    /// </summary>
+    /// <param name="inputIds">[B, T] int64, T at most max_position_embeddings.</param>
+    /// <returns>[B, T, hidden] float32.</returns>
+    public Tensor HiddenStates(Tensor inputIds)
+    {
+        using var scope = NewDisposeScope();
+        var normed = model.Norm(FullSequence(inputIds, adapterPerRow: null));
+        return (normed.dtype == ScalarType.Float32 ? normed : normed.to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Hidden states before the final norm, [B, T, hidden], from position 0 under a causal mask.</summary>
+    Tensor FullSequence(Tensor inputIds, IReadOnlyList<string?>? adapterPerRow)
+    {
+        var (_, length) = CheckIds(inputIds);
         var angles = _rotary.Prefix(length, DType);
         var mask = AttentionMask.Causal(length, Config.NumAttentionHeads / Config.NumKeyValueHeads, _positionIndex);
         using var routing = Route(adapterPerRow, inputIds.shape[0]);
         var batch = new ForwardBatch(_rotary, angles, mask, routing, cache: null, rows: null);
-        return Logits(model.forward(inputIds, batch)).MoveToOuterDisposeScope();
+        return model.forward(inputIds, batch);
     }
 
     /// <summary>

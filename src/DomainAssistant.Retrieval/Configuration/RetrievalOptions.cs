@@ -45,6 +45,14 @@ public sealed class RetrievalOptions
     /// <summary>Chunks per embedding call during ingestion (default 32).</summary>
     public int EmbeddingBatchSize { get; set; } = 32;
 
+    /// <summary>
+    /// The dense leg's embedder in a host that loads a model: Hashing (default: always the hashing embedder) or Model
+    /// (the model's pooled hidden states once it is loaded, the hashing embedder until then). Hashing is the default
+    /// because the bootstrap model's pooled states measured worse, alone and fused (docs/retrieval.md, bench/RESULTS.md).
+    /// Hosts without a model always use their registered generator.
+    /// </summary>
+    public EmbeddingSource Embeddings { get; set; } = EmbeddingSource.Hashing;
+
     /// <summary>Vector length of the model-free fallback embedder, used when the host registers no other (default 256).</summary>
     public int HashingDimensions { get; set; } = 256;
 
@@ -70,6 +78,7 @@ public sealed class RetrievalOptions
             }
         }
         if (!Enum.IsDefined(VectorStore)) failures.Add($"{SectionName}:VectorStore must be Embedded or Qdrant, got '{VectorStore}'.");
+        if (!Enum.IsDefined(Embeddings)) failures.Add($"{SectionName}:Embeddings must be Model or Hashing, got '{Embeddings}'.");
         if (!Enum.IsDefined(Mode)) failures.Add($"{SectionName}:Mode must be Lexical, Dense or Hybrid, got '{Mode}'.");
         if (string.IsNullOrWhiteSpace(DataDirectory)) failures.Add($"{SectionName}:DataDirectory must name a folder.");
         if (VectorStore == VectorStoreKind.Qdrant) Check(() => Qdrant.Validate($"{SectionName}:Qdrant"));

@@ -20,7 +20,9 @@ public static class RetrievalServiceCollectionExtensions
     /// <summary>
     /// Binds and validates "Retrieval" (failing now, at startup, with every bad setting named) and registers the
     /// lexical index and chunk catalog (SQLite), the configured <see cref="IVectorStore"/>, <see cref="TextChunker"/>,
-    /// <see cref="IRetriever"/> (<see cref="HybridRetriever"/>) and <see cref="CorpusIngestor"/>, all singletons.
+    /// <see cref="IRetriever"/> (<see cref="HybridRetriever"/>), <see cref="CorpusIngestor"/> and <see cref="CorpusReembedder"/>,
+    /// all singletons. Vector stores are kept per embedding space (<see cref="VectorStoresBySpace"/>); the registered
+    /// <see cref="IVectorStore"/> is the one of the registered generator's space.
     /// The token counter and embedding generator are registered only if the host has none (TryAdd): without a
     /// model they fall back to <see cref="ApproximateTokenCounter"/> and <see cref="HashingEmbeddingGenerator"/>;
     /// a host that loads a model registers its own, before or after this call.
@@ -50,6 +52,7 @@ public static class RetrievalServiceCollectionExtensions
             options.RrfK,
             sp.GetService<ILogger<HybridRetriever>>()));
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<HybridRetriever>());
+        services.AddSingleton(sp => new CorpusReembedder(sp.GetRequiredService<IChunkCatalog>(), options.EmbeddingBatchSize));
         services.AddSingleton(sp => new CorpusIngestor(
             sp.GetRequiredService<TextChunker>(),
             sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
@@ -81,18 +84,24 @@ public static class RetrievalServiceCollectionExtensions
         return options;
     }
 
+    /// <summary>The store of each embedding space, and as <see cref="IVectorStore"/> the one of the registered generator's space.</summary>
     static void AddVectorStore(IServiceCollection services, RetrievalOptions options)
     {
         if (options.VectorStore == VectorStoreKind.Embedded)
+            services.AddSingleton(_ => new VectorStoresBySpace(options));
+        else
         {
-            services.AddSingleton<IVectorStore>(_ => new EmbeddedVectorIndex(options.VectorFolder));
-            return;
+            // One long-lived client per store; recycling pooled connections keeps DNS changes visible.
+            services.AddHttpClient(QdrantVectorStore.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+            services.AddSingleton(sp => new VectorStoresBySpace(options,
+                () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(QdrantVectorStore.HttpClientName)));
         }
-        // One long-lived client for the singleton store; recycling pooled connections keeps DNS changes visible.
-        services.AddHttpClient(QdrantVectorStore.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        services.AddSingleton(sp => new QdrantVectorStore(
-            sp.GetRequiredService<IHttpClientFactory>().CreateClient(QdrantVectorStore.HttpClientName), options.Qdrant));
-        services.AddSingleton<IVectorStore>(sp => sp.GetRequiredService<QdrantVectorStore>());
+        services.AddSingleton(sp =>
+        {
+            // Runs once, when the singleton is first resolved; generators with metadata (all built-in ones) answer at once.
+            var space = EmbeddingSpace.OfAsync(sp.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()).GetAwaiter().GetResult();
+            return sp.GetRequiredService<VectorStoresBySpace>().Open(space);
+        });
     }
 }

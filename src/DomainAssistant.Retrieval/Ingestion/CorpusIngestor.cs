@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using DomainAssistant.Retrieval.Chunking;
 using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Vectors;
 using Microsoft.Extensions.AI;
@@ -14,6 +15,9 @@ namespace DomainAssistant.Retrieval.Ingestion;
 /// content version, chunk settings and embedding model is skipped; anything else is re-done whole, so there are
 /// never duplicates. The lexical index is written last because it records the version: a run that stops halfway
 /// leaves the old version recorded, and the next run redoes the document.
+/// The embedding model is not part of a document's version: the catalog records the embedding space of the whole
+/// index instead, and an ingestor whose generator is of another space refuses to write (vectors of two models in one
+/// index would give meaningless neighbours); <see cref="CorpusReembedder"/> moves an index to a new space.
 /// </summary>
 public sealed class CorpusIngestor
 {
@@ -46,7 +50,7 @@ public sealed class CorpusIngestor
         _vectors = vectors ?? throw new ArgumentNullException(nameof(vectors));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(embeddingBatchSize);
         _batchSize = embeddingBatchSize;
-        _settings = SettingsFingerprint(chunker, embedder);
+        _settings = SettingsFingerprint(chunker);
     }
 
     /// <summary>Ingests documents (of any domains), reporting after each one.</summary>
@@ -54,6 +58,7 @@ public sealed class CorpusIngestor
         IReadOnlyList<SourceDocument> documents, Action<IngestionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
+        if (documents.Count > 0) await EnsureSameSpaceAsync(cancellationToken);
         int ingested = 0, unchanged = 0, chunks = 0;
         for (var i = 0; i < documents.Count; i++)
         {
@@ -100,10 +105,25 @@ public sealed class CorpusIngestor
         await _lexical.DeleteDocumentAsync(domain, documentId, cancellationToken);
     }
 
+    /// <summary>
+    /// Records this ingestor's embedding space in an index that has none yet; refuses an index of another space.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The index's vectors were made by another model or have another length.</exception>
+    async Task EnsureSameSpaceAsync(CancellationToken cancellationToken)
+    {
+        var space = await EmbeddingSpace.OfAsync(_embedder, cancellationToken);
+        var recorded = await _catalog.GetEmbeddingSpaceAsync(cancellationToken);
+        if (recorded is null) await _catalog.SetEmbeddingSpaceAsync(space, cancellationToken);
+        else if (recorded != space)
+            throw new InvalidOperationException(
+                $"The index's vectors were made by {recorded}; this ingestor embeds with {space}. One index never mixes the two: " +
+                "re-embed the index with the new generator (CorpusReembedder) or configure the one that built it.");
+    }
+
     /// <summary>Chunks written, or null when the document was already indexed as it is.</summary>
     async Task<int?> IngestOneAsync(SourceDocument document, CancellationToken cancellationToken)
     {
-        // The recorded version covers the settings too, so new chunk sizes or a new embedder redo the corpus.
+        // The recorded version covers the chunk settings too, so new chunk sizes redo the corpus.
         var indexed = document with { Version = $"{document.Version}+{_settings}" };
         if (await _catalog.GetDocumentVersionAsync(document.Domain, document.Id, cancellationToken) == indexed.Version) return null;
         var chunks = _chunker.Split(indexed);
@@ -123,11 +143,9 @@ public sealed class CorpusIngestor
         return chunks.Count;
     }
 
-    static string SettingsFingerprint(TextChunker chunker, IEmbeddingGenerator<string, Embedding<float>> embedder)
+    static string SettingsFingerprint(TextChunker chunker)
     {
-        var metadata = embedder.GetService<EmbeddingGeneratorMetadata>();
-        var model = $"{metadata?.ProviderName}/{metadata?.DefaultModelId ?? embedder.GetType().FullName}/{metadata?.DefaultModelDimensions}";
-        var settings = $"chunks {chunker.MaxTokens}/{chunker.OverlapTokens}; embedder {model}";
+        var settings = $"chunks {chunker.MaxTokens}/{chunker.OverlapTokens}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings)))[..8];
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Data.Sqlite;
 
@@ -156,6 +157,64 @@ public sealed class SqliteLexicalIndex : ILexicalIndex, IChunkCatalog
         while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetString(0));
         return ids;
     }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Chunk>> GetDocumentChunksAsync(string domain, string documentId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT {SqliteLexicalSchema.ChunkColumns} FROM chunks WHERE domain = $domain AND document_id = $id ORDER BY ordinal";
+        select.Parameters.AddWithValue("$domain", domain);
+        select.Parameters.AddWithValue("$id", documentId);
+        var chunks = new List<Chunk>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) chunks.Add(ReadChunk(reader));
+        return chunks;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<string>> ListDomainsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = "SELECT DISTINCT domain FROM documents ORDER BY domain";
+        var domains = new List<string>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) domains.Add(reader.GetString(0));
+        return domains;
+    }
+
+    /// <inheritdoc />
+    public async Task<EmbeddingSpace?> GetEmbeddingSpaceAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT value FROM index_settings WHERE name = '{EmbeddingSpaceSetting}'";
+        if (await select.ExecuteScalarAsync(cancellationToken) is not string json) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<EmbeddingSpace>(json) is { ModelId.Length: > 0, Dimensions: > 0 } space
+                ? space
+                : throw new InvalidDataException($"Lexical index '{DatabasePath}': the recorded embedding space {json} names no model or dimensions.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Lexical index '{DatabasePath}': the recorded embedding space is not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task SetEmbeddingSpaceAsync(EmbeddingSpace space, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var upsert = connection.CreateCommand();
+        upsert.CommandText = $"INSERT INTO index_settings (name, value) VALUES ('{EmbeddingSpaceSetting}', $value) ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        upsert.Parameters.AddWithValue("$value", JsonSerializer.Serialize(space));
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    const string EmbeddingSpaceSetting = "embedding_space";
 
     /// <inheritdoc />
     public async Task<long> CountChunksAsync(string? domain, CancellationToken cancellationToken = default)

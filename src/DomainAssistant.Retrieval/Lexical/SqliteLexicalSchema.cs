@@ -3,6 +3,8 @@ namespace DomainAssistant.Retrieval.Lexical;
 /// <summary>
 /// The tables of the lexical index. Chunk text is stored once, in <c>chunks</c>; <c>chunks_fts</c> is an FTS5
 /// external-content index over it, kept in step by triggers (the pattern the FTS5 documentation gives).
+/// <c>index_settings</c> holds name/value facts about the whole index (the embedding space of its vectors); it was
+/// added without a version change because CREATE IF NOT EXISTS adds it to older files.
 /// </summary>
 static class SqliteLexicalSchema
 {
@@ -30,6 +32,10 @@ static class SqliteLexicalSchema
             title TEXT NOT NULL,
             source_path TEXT NOT NULL,
             text TEXT NOT NULL);
+
+        CREATE TABLE IF NOT EXISTS index_settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL);
 
         CREATE INDEX IF NOT EXISTS chunks_by_document ON chunks (domain, document_id, ordinal);
 

@@ -42,7 +42,9 @@ public sealed class AddRetrievalTests : IDisposable
         var results = await provider.GetRequiredService<IRetriever>().RetrieveAsync("restore a backup", Corpus.Domain, 2);
         Assert.Equal("backups.md", results[0].Chunk.DocumentId);
         Assert.True(File.Exists(Path.Combine(_folder.Path, "lexical.db")));
-        Assert.True(File.Exists(Path.Combine(_folder.Path, "vectors", "ops.vectors")));
+        var space = new EmbeddingSpace(HashingEmbeddingGenerator.ModelId, 256);
+        Assert.True(File.Exists(Path.Combine(_folder.Path, "vectors", space.Key, "ops.vectors")), "vectors live in their embedding space's folder");
+        Assert.Equal(space, await provider.GetRequiredService<IChunkCatalog>().GetEmbeddingSpaceAsync());
     }
 
     [Fact]
@@ -76,7 +78,8 @@ public sealed class AddRetrievalTests : IDisposable
         var index = provider.GetRequiredService<SqliteLexicalIndex>();
 
         Assert.Equal(Path.Combine(storage, "retrieval", "lexical.db"), index.DatabasePath);
-        Assert.Equal(Path.Combine(storage, "retrieval", "vectors"), ((EmbeddedVectorIndex)provider.GetRequiredService<IVectorStore>()).Folder);
+        Assert.Equal(Path.Combine(storage, "retrieval", "vectors", new EmbeddingSpace(HashingEmbeddingGenerator.ModelId, 256).Key),
+            ((EmbeddedVectorIndex)provider.GetRequiredService<IVectorStore>()).Folder);
     }
 
     [Fact]
