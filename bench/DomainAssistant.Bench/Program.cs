@@ -20,7 +20,7 @@ if (args is ["case", var modelName, var dtypeName, ..])
 
 if (args is ["train-case", var job, var size, var trainDtype, ..])
 {
-    DomainAssistant.Training.Threading.OpenMpWaitPolicy.UsePassiveUnlessSet(); // before libtorch loads
+    DomainAssistant.Model.Threading.OpenMpWaitPolicy.UsePassiveUnlessSet(); // before libtorch loads
     Console.WriteLine(JsonSerializer.Serialize(TrainingBenchmark.Run(job, size, Enum.Parse<ScalarType>(trainDtype))));
     return 0;
 }

@@ -9,7 +9,9 @@ using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.OpenAi;
 using DomainAssistant.Api.Sources;
 using DomainAssistant.Api.Web;
+using DomainAssistant.Model.Threading;
 
+OpenMpWaitPolicy.UsePassiveUnlessSet(); // before anything loads libtorch: OpenMP threads sleep, not spin, when they wait
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAssistantServices();
 

@@ -1,4 +1,6 @@
 using DomainAssistant.Cli;
+using DomainAssistant.Model.Threading;
 
 // `da`: the DomainAssistant command line. Commands are listed in CliApplication.
+OpenMpWaitPolicy.UsePassiveUnlessSet(); // before anything loads libtorch
 return await CliApplication.Build().Parse(args).InvokeAsync();

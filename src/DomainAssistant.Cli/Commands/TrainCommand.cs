@@ -8,7 +8,7 @@ using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Sft;
-using DomainAssistant.Training.Threading;
+using DomainAssistant.Model.Threading;
 
 namespace DomainAssistant.Cli.Commands;
 
@@ -28,7 +28,8 @@ public static class TrainCommand
 
     public static Command Create() => new("train", "Pretrain a bootstrap base model, fine-tune LoRA adapters, evaluate.") { Base(), Sft(), Eval() };
 
-    /// <summary>Before anything loads libtorch: OpenMP threads that sleep rather than spin (see <see cref="OpenMpWaitPolicy"/>).</summary>
+    /// <summary>Before anything loads libtorch: OpenMP threads that sleep rather than spin (see <see cref="OpenMpWaitPolicy"/>).
+    /// Program.cs does it for every command; this covers the commands invoked in-process (tests).</summary>
     static void PrepareRuntime() => OpenMpWaitPolicy.UsePassiveUnlessSet();
 
     static Command Base()

@@ -3,6 +3,7 @@ using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Training.Tokenizers;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Api.Tests.Support;
@@ -63,6 +64,8 @@ public sealed class ScriptedModel
     static Dictionary<string, Tensor> Weights(LlamaConfig config, List<(int From, int To)> script)
     {
         using var generator = new Generator(1234, CPU);
+        using var spread = 0.1f.ToScalar();
+        using var scriptWeight = 10f.ToScalar();
         var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var expected in new LlamaWeightLayout(config).Weights)
         {
@@ -72,14 +75,14 @@ public sealed class ScriptedModel
                 _ when expected.Name.EndsWith("norm.weight", StringComparison.Ordinal) => ones(shape),
                 _ when expected.Name.EndsWith("o_proj.weight", StringComparison.Ordinal) || expected.Name.EndsWith("down_proj.weight", StringComparison.Ordinal) => zeros(shape),
                 "lm_head.weight" => zeros(shape),
-                _ => randn(shape, generator: generator) * 0.1f,
+                _ => randn(shape, generator: generator).mul(spread),
             };
         }
         // Unit-length embeddings: after the final RMSNorm the last token's state is sqrt(d) times its embedding.
         var embeddings = randn(config.VocabSize, config.HiddenSize, generator: generator);
-        embeddings = embeddings / embeddings.norm(1, keepdim: true);
+        embeddings = embeddings.div(embeddings.norm(1, keepdim: true));
         weights["model.embed_tokens.weight"] = embeddings;
-        foreach (var (from, to) in script) weights["lm_head.weight"][to].add_(embeddings[from] * 10f);
+        foreach (var (from, to) in script) weights["lm_head.weight"][to].add_(embeddings[from], scriptWeight);
         return weights;
     }
 

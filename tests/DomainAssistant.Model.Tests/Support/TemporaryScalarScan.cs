@@ -67,7 +67,7 @@ public static class TemporaryScalarScan
         if (callee.DeclaringType == typeof(TensorExtensionMethods) && callee.Name is "ToSingle" or "ToDouble" or "ToInt64" or "ToInt32" or "ToHalf" or "ToBFloat16")
             return "converts through a temporary Scalar; use item<T>()";
         if (callee.DeclaringType == typeof(torch.Tensor) && callee.Name.StartsWith("op_", StringComparison.Ordinal) && callee.Name != "op_Implicit")
-            return "a Tensor operator, which builds temporary Scalars; call the method with an owned Scalar";
+            return "a Tensor operator (those with a number build a temporary Scalar; the rule is no operators); call the method, with an owned Scalar";
         if (callee.DeclaringType == typeof(torch.Tensor) && InternalTemporaries.TryGetValue(Describe(callee), out var instead))
             return $"builds a temporary Scalar inside TorchSharp; use {instead}";
         return null;

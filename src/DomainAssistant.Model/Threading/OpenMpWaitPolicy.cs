@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace DomainAssistant.Training.Threading;
+namespace DomainAssistant.Model.Threading;
 
 /// <summary>
 /// Makes libtorch's OpenMP threads sleep instead of spin when they wait (OMP_WAIT_POLICY=PASSIVE), unless the user set

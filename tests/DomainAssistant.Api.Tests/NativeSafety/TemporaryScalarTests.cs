@@ -1,0 +1,18 @@
+using DomainAssistant.Model.Tests.Support;
+
+namespace DomainAssistant.Api.Tests.NativeSafety;
+
+/// <summary>Every Scalar the host and its tests hand libtorch is owned by someone (see <see cref="TemporaryScalarScan"/>).</summary>
+public class TemporaryScalarTests
+{
+    [Fact]
+    public void The_host_hands_libtorch_no_temporary_scalars() =>
+        AssertNone(TemporaryScalarScan.Find(typeof(Program).Assembly));
+
+    [Fact]
+    public void The_host_tests_hand_libtorch_no_temporary_scalars() =>
+        AssertNone(TemporaryScalarScan.Find(typeof(TemporaryScalarTests).Assembly));
+
+    static void AssertNone(IReadOnlyList<string> findings) =>
+        Assert.True(findings.Count == 0, $"{findings.Count} calls hand libtorch a temporary Scalar:\n{string.Join("\n", findings)}");
+}
