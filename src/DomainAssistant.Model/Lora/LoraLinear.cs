@@ -1,3 +1,4 @@
+using DomainAssistant.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -60,9 +61,9 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     /// <returns>[B, T, out].</returns>
     public override Tensor forward(Tensor input, AdapterRouting routing)
     {
-        if (routing.IsEmpty || _adapters.Count == 0) return nn.functional.linear(input, weight, bias);
+        if (routing.IsEmpty || _adapters.Count == 0) return SmallBatchLinear.Linear(input, weight, bias);
         using var scope = NewDisposeScope();
-        var output = nn.functional.linear(input, weight, bias);
+        var output = SmallBatchLinear.Linear(input, weight, bias);
         foreach (var group in routing.Groups)
         {
             if (!_adapters.TryGetValue(group.Adapter, out var factors)) continue;

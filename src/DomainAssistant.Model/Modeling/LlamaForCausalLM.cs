@@ -1,3 +1,4 @@
+using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Lora;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -172,7 +173,7 @@ public sealed class LlamaForCausalLM : nn.Module
     Tensor Logits(Tensor hidden)
     {
         using var normed = model.Norm(hidden);
-        var logits = lm_head is null ? nn.functional.linear(normed, model.EmbeddingWeight) : lm_head.forward(normed);
+        var logits = SmallBatchLinear.Linear(normed, lm_head is null ? model.EmbeddingWeight : lm_head.weight!, bias: null);
         if (logits.dtype == ScalarType.Float32) return logits;
         using (logits) return logits.to_type(ScalarType.Float32);
     }

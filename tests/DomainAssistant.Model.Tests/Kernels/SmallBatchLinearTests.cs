@@ -1,0 +1,97 @@
+using System.Runtime.Intrinsics;
+using DomainAssistant.Model.Kernels;
+using DomainAssistant.Model.Modeling;
+using DomainAssistant.Model.Tests.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Tests.Kernels;
+
+public class SmallBatchLinearTests
+{
+    // Relative to outputs of size ~sqrt(in) (unit-normal inputs and weights): float32 sums in another order.
+    const double Tolerance = 1e-4;
+
+    [Theory]
+    [InlineData(1, 256, 256, false, 1)]
+    [InlineData(2, 256, 257, true, 1)]   // odd output count: the last column alone
+    [InlineData(3, 288, 768, false, 2)]
+    [InlineData(4, 768, 288, true, 2)]
+    [InlineData(5, 512, 300, false, 1)]
+    [InlineData(8, 288, 1001, true, 2)]
+    public void Equals_libtorchs_linear_for_every_row_count(int rows, int inFeatures, int outFeatures, bool withBias, int threads)
+    {
+        if (!Vector512.IsHardwareAccelerated) return; // the kernel never runs here; libtorch does the product
+        var previous = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            var generator = new Generator(42, CPU);
+            var x = randn([1, rows, inFeatures], generator: generator);
+            var w = randn([outFeatures, inFeatures], generator: generator);
+            var b = withBias ? randn([outFeatures], generator: generator) : null;
+
+            Assert.True(SmallBatchLinear.Applies(x, w, b));
+            var ours = SmallBatchLinear.Forward(x, w, b);
+            var expected = nn.functional.linear(x, w, b);
+            Assert.Equal(expected.shape, ours.shape);
+            Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
+        }
+        finally
+        {
+            set_num_threads(previous);
+        }
+    }
+
+    [Fact]
+    public void Leaves_to_libtorch_what_it_does_not_handle()
+    {
+        using var scope = NewDisposeScope();
+        var w = randn(256, 256);
+        using (no_grad())
+        {
+            Assert.False(SmallBatchLinear.Applies(randn(9, 256), w, null));                                   // a prefill
+            Assert.False(SmallBatchLinear.Applies(randn(2, 256).to_type(ScalarType.BFloat16), w.to_type(ScalarType.BFloat16), null));
+            Assert.False(SmallBatchLinear.Applies(randn(2, 255), randn(256, 255), null));                    // in not a multiple of 16
+            Assert.False(SmallBatchLinear.Applies(randn(2, 64), randn(64, 64), null));                       // too small to gain
+            Assert.False(SmallBatchLinear.Applies(randn(256, 2).t(), w, null));                              // not contiguous
+        }
+        Assert.False(SmallBatchLinear.Applies(randn(2, 256), w, null));                                      // autograd is on
+        Assert.Throws<ArgumentException>(() => SmallBatchLinear.Forward(randn(2, 256), w, null));
+    }
+
+    [Fact]
+    public void Linear_gives_libtorchs_result_either_way()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(2, 256);
+        var w = randn(256, 256);
+        var training = SmallBatchLinear.Linear(x, w, null);   // autograd on: libtorch
+        using var noGrad = no_grad();
+        var decoding = SmallBatchLinear.Linear(x, w, null);   // the kernel, where AVX-512 exists
+        Assert.True(RandomLlama.MaxDifference(training, decoding) < Tolerance);
+    }
+
+    [Fact]
+    public void A_model_large_enough_for_the_kernel_decodes_as_its_full_sequence_forward()
+    {
+        // d=256 makes every projection 65,536 weights or more, so cached decoding (1 row) runs the kernel while the
+        // full-sequence forward (12 rows, autograd on) runs libtorch.
+        var config = RandomLlama.Config() with { HiddenSize = 256, IntermediateSize = 512, VocabSize = 300, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
+        using var model = RandomLlama.Create(config);
+        using var ids = RandomLlama.Ids(2, 12, 300, seed: 3);
+        using var full = model.Forward(ids);
+        using var cache = model.NewKvCache(slots: 2, capacity: 12);
+        var steps = new List<Tensor>();
+        for (var pos = 0; pos < 12; pos++)
+        {
+            using var token = ids.narrow(1, pos, 1);
+            steps.Add(model.Forward(token, cache, [0, 1]));
+        }
+        using var cached = cat(steps, 1);
+        foreach (var step in steps) step.Dispose();
+        Assert.True(RandomLlama.MaxDifference(full, cached) < 1e-3 * Math.Max(1, full.abs().max().item<float>()));
+    }
+}
