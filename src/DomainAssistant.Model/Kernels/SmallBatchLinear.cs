@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -165,6 +166,11 @@ public static class SmallBatchLinear
             Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
             for (int i = 0; i < k; i += Lanes)
             {
+                // Two weight rows at once are two interleaved streams the hardware prefetcher follows poorly: fetch
+                // the next pair's rows (the next 2k floats) while this pair computes. A prefetch never faults, so
+                // running past the last row is harmless.
+                Sse.Prefetch0(w + 2 * k + i);
+                Sse.Prefetch0(w1 + 2 * k + i);
                 var u = Vector512.Load(w + i);
                 var v = Vector512.Load(w1 + i);
                 float* xi = x + i;
