@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Api.Conversations;
@@ -38,7 +39,7 @@ public sealed class SqliteConversationStore(string databasePath, TimeProvider? c
         m.adapter, m.adapter_checksum, m.variant, m.finish_reason, m.created_at
         """;
 
-    readonly SqliteDatabase _database = new(databasePath, Schema);
+    readonly SqliteFile _database = new(databasePath, Schema);
     readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>The absolute path of the database file.</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DomainAssistant.Api.Conversations;
+using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Api.Jobs;
@@ -20,7 +20,7 @@ public sealed class SqliteJobStore(string path)
 
     const string Columns = "id, kind, domain, version, state, progress, message, documents_done, documents_total, chunks_done, created_at, started_at, finished_at, error, requested_by";
 
-    readonly SqliteDatabase _database = new(path, Schema);
+    readonly SqliteFile _database = new(path, Schema);
 
     /// <summary>Stores a new job or replaces the stored one with the same id.</summary>
     public async Task SaveAsync(JobRecord job, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback.Storage;
 using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Feedback.Recording;

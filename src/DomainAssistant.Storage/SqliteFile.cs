@@ -1,18 +1,24 @@
 using Microsoft.Data.Sqlite;
 
-namespace DomainAssistant.Feedback.Storage;
+namespace DomainAssistant.Storage;
 
 /// <summary>
-/// One SQLite database file: opens pooled connections in WAL mode with full sync, and creates the schema once.
-/// Full sync because these tables are the only copy of a user's feedback until the broker confirms it.
+/// One SQLite database file: pooled connections in WAL mode (readers never wait for the writer), full sync, foreign
+/// keys enforced, and the schema created once per file and process on first use.
 /// </summary>
-internal sealed class SqliteFile
+/// <remarks>
+/// Full sync because these files hold the only copy of what users did: a stored answer is the lineage a later
+/// feedback refers to, and a feedback row is the only copy until the broker confirms it.
+/// </remarks>
+public sealed class SqliteFile
 {
     readonly string _connectionString;
     readonly string _schema;
     readonly Lock _schemaGate = new();
     volatile bool _schemaReady;
 
+    /// <param name="path">The database file; it and its folder are created when absent.</param>
+    /// <param name="schema">SQL run once before the first connection is handed out (CREATE TABLE IF NOT EXISTS ...).</param>
     public SqliteFile(string path, string schema)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -38,7 +44,11 @@ internal sealed class SqliteFile
         try
         {
             await connection.OpenAsync(cancellationToken);
-            await ExecuteAsync(connection, "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;", cancellationToken);
+            await using (var pragmas = connection.CreateCommand())
+            {
+                pragmas.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+                await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            }
             if (!_schemaReady) CreateSchema(connection);
             return connection;
         }
@@ -60,12 +70,5 @@ internal sealed class SqliteFile
             command.ExecuteNonQuery();
             _schemaReady = true;
         }
-    }
-
-    static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
