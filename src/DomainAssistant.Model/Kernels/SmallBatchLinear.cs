@@ -13,9 +13,9 @@ namespace DomainAssistant.Model.Kernels;
 /// Decoding multiplies 1-8 activation rows by every weight matrix, so the step is bound by reading the weights.
 /// libtorch hands 1 row to MKL's matrix-vector kernel (fine) but 2-8 rows to its matrix-matrix kernel, which
 /// first copies ("packs") the weight panels and then runs at 50-68 GFLOP/s on products this small: an 8-row
-/// step cost 2-4x a 1-row step instead of about 1x (bench/RESULTS.md). This kernel streams each weight row once,
-/// multiplying it into up to 8 accumulators (one per activation row, which stay in L1), with AVX-512 fused
-/// multiply-adds; the output rows are split between libtorch's threads. It applies only where it is correct and
+/// step cost 2-4x a 1-row step instead of about 1x (bench/RESULTS.md). This kernel reads each weight row from memory
+/// once for all activation rows (blocks of 2 output columns by 4 rows, AVX-512 fused multiply-adds); the output
+/// columns are split between libtorch's threads. It applies only where it is correct and
 /// faster: no autograd, float32, CPU, contiguous, at most <see cref="MaxRows"/> rows, AVX-512 present;
 /// everything else goes to libtorch.
 /// </remarks>
@@ -50,15 +50,20 @@ public static class SmallBatchLinear
     /// <param name="bias">[out], or null.</param>
     /// <returns>[..., out].</returns>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias) =>
-        Applies(input, weight, bias) ? Forward(input, weight, bias) : nn.functional.linear(input, weight, bias);
+        Applies(input, weight, bias) ? Compute(input, weight, bias) : nn.functional.linear(input, weight, bias);
 
     /// <param name="input">[..., in] float32, at most <see cref="MaxRows"/> rows in all.</param>
     /// <param name="weight">[out, in] float32.</param>
     /// <param name="bias">[out] float32, or null.</param>
     /// <returns>[..., out] float32.</returns>
-    public static unsafe Tensor Forward(Tensor input, Tensor weight, Tensor? bias)
+    /// <exception cref="ArgumentException">The kernel does not apply (<see cref="Applies"/>).</exception>
+    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias) => Applies(input, weight, bias)
+        ? Compute(input, weight, bias)
+        : throw new ArgumentException($"SmallBatchLinear does not apply to input {input.dtype} [{string.Join(", ", input.shape)}] and weight {weight.dtype} [{string.Join(", ", weight.shape)}].");
+
+    /// <summary>The product, once <see cref="Applies"/> said yes (checked once per call: the checks are native calls).</summary>
+    static unsafe Tensor Compute(Tensor input, Tensor weight, Tensor? bias)
     {
-        if (!Applies(input, weight, bias)) throw new ArgumentException($"SmallBatchLinear does not apply to input {input.dtype} [{string.Join(", ", input.shape)}] and weight {weight.dtype} [{string.Join(", ", weight.shape)}].");
         int inFeatures = (int)weight.shape[1], outFeatures = (int)weight.shape[0];
         int rows = (int)(input.numel() / inFeatures);
         var outputShape = input.shape.ToArray();
