@@ -14,8 +14,8 @@ namespace DomainAssistant.Model.Kernels;
 /// libtorch hands 1 row to MKL's matrix-vector kernel (fine) but 2-8 rows to its matrix-matrix kernel, which
 /// first copies ("packs") the weight panels and then runs at 50-68 GFLOP/s on products this small: an 8-row
 /// step cost 2-4x a 1-row step instead of about 1x (bench/RESULTS.md). This kernel reads each weight row from memory
-/// once for all activation rows (blocks of 2 output columns by 4 rows, AVX-512 fused multiply-adds); the output
-/// columns are split between libtorch's threads. It applies only where it is correct and
+/// once for all activation rows (one weight stream against up to 8 accumulators, AVX-512 fused multiply-adds,
+/// software prefetch ~8 KB ahead); the output columns are split between libtorch's threads. It applies only where it is correct and
 /// faster: no autograd, float32, CPU, contiguous, at most <see cref="MaxRows"/> rows, AVX-512 present;
 /// everything else goes to libtorch.
 /// </remarks>
@@ -88,14 +88,28 @@ public static class SmallBatchLinear
 
     /// <summary>A row count known when the JIT compiles <see cref="Product"/>'s kernels.</summary>
     interface IRowCount { static abstract int Count { get; } }
-    struct One : IRowCount { public static int Count => 1; }
     struct Two : IRowCount { public static int Count => 2; }
     struct Three : IRowCount { public static int Count => 3; }
     struct Four : IRowCount { public static int Count => 4; }
+    struct Five : IRowCount { public static int Count => 5; }
+    struct Six : IRowCount { public static int Count => 6; }
+    struct Seven : IRowCount { public static int Count => 7; }
+    struct Eight : IRowCount { public static int Count => 8; }
 
     /// <summary>The pointers of one product; <see cref="Run"/> computes output columns [from, to).</summary>
     readonly unsafe struct Product(float* x, int rows, int k, float* w, float* bias, float* y, int n)
     {
+        /// <summary>
+        /// Longest stretch of the input dimension done in one go: 8 rows of 1,024 floats (32 KB) stay in the 48 KB L1
+        /// cache while every weight row streams past them. Wider inputs (the 110M shape's 2,048) go in slices, each
+        /// adding into the output (measured on 2,048 -> 768: unsliced 0.65 ms, slices of 1,024 or 512 0.39 ms, 256 0.42 ms).
+        /// </summary>
+        const int MaxSlice = 1024;
+
+        /// <summary>How far ahead, in floats of the weight stream, the loop asks for weights: ~8 KB, the distance that
+        /// covers memory latency at this loop's pace (measured: 2 KB and 4 KB ahead were slower, as was none).</summary>
+        const int PrefetchFloats = 2048;
+
         // Optimised at first call: tiered compilation would run these loops unoptimised (no vector intrinsics) at first.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int from, int to)
@@ -105,37 +119,70 @@ public static class SmallBatchLinear
                 for (int column = from; column < to; column++) y[column] = Dot1(x, w + (long)column * k, k) + Bias(column);
                 return;
             }
-            int j = from;
-            for (; j + 1 < to; j += 2) Pair(j);
-            if (j < to) Single(j);
-        }
-
-        float Bias(int j) => bias is null ? 0f : bias[j];
-
-        /// <summary>Columns j and j+1 of every row, four rows at a time.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Pair(int j)
-        {
-            float* wj = w + (long)j * k;
-            var (add0, add1) = (Bias(j), Bias(j + 1));
-            for (int first = 0; first < rows; first += 4)
+            int slice = Math.Min(k, MaxSlice);
+            for (int start = 0; start < k; start += slice)
             {
-                float* xr = x + (long)first * k;
-                float* yr = y + (long)first * n + j;
-                switch (Math.Min(4, rows - first))
+                int length = Math.Min(slice, k - start);
+                // Columns are weight rows k floats apart: prefetching the same slice of a later column keeps the
+                // distance in flight whether or not the input is sliced.
+                int ahead = (PrefetchFloats + length - 1) / length;
+                switch (rows)
                 {
-                    case 1: Block<One>(xr, wj, k, yr, n, add0, add1); break;
-                    case 2: Block<Two>(xr, wj, k, yr, n, add0, add1); break;
-                    case 3: Block<Three>(xr, wj, k, yr, n, add0, add1); break;
-                    default: Block<Four>(xr, wj, k, yr, n, add0, add1); break;
+                    case 2: Slices<Two>(from, to, start, length, ahead); break;
+                    case 3: Slices<Three>(from, to, start, length, ahead); break;
+                    case 4: Slices<Four>(from, to, start, length, ahead); break;
+                    case 5: Slices<Five>(from, to, start, length, ahead); break;
+                    case 6: Slices<Six>(from, to, start, length, ahead); break;
+                    case 7: Slices<Seven>(from, to, start, length, ahead); break;
+                    default: Slices<Eight>(from, to, start, length, ahead); break;
                 }
             }
         }
 
-        /// <summary>The last column when a worker's range is odd.</summary>
-        void Single(int j)
+        float Bias(int j) => bias is null ? 0f : bias[j];
+
+        /// <summary>Inputs [start, start + length) of output columns [from, to), for every row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Slices<TRows>(int from, int to, int start, int length, int ahead) where TRows : struct, IRowCount
         {
-            for (int r = 0; r < rows; r++) y[(long)r * n + j] = Dot1(x + (long)r * k, w + (long)j * k, k) + Bias(j);
+            bool first = start == 0; // the first slice writes y (with the bias), later ones add to it
+            for (int j = from; j < to; j++)
+            {
+                float* wj = w + (long)j * k + start;
+                var (low, high) = Column<TRows>(x + start, wj, wj + (long)ahead * k, k, length);
+                if (first) Write<TRows>(y + j, n, low + Vector128.Create(Bias(j)), high + Vector128.Create(Bias(j)));
+                else Add<TRows>(y + j, n, low, high);
+            }
+        }
+
+        /// <summary>y[r * n] = the row sums (rows 0-3 in <paramref name="low"/>, 4-7 in <paramref name="high"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Write<TRows>(float* y, long n, Vector128<float> low, Vector128<float> high) where TRows : struct, IRowCount
+        {
+            int rows = TRows.Count;
+            y[0] = low.GetElement(0);
+            y[n] = low.GetElement(1);
+            if (rows > 2) y[2 * n] = low.GetElement(2);
+            if (rows > 3) y[3 * n] = low.GetElement(3);
+            if (rows > 4) y[4 * n] = high.GetElement(0);
+            if (rows > 5) y[5 * n] = high.GetElement(1);
+            if (rows > 6) y[6 * n] = high.GetElement(2);
+            if (rows > 7) y[7 * n] = high.GetElement(3);
+        }
+
+        /// <summary>y[r * n] += the row sums of a later slice.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void Add<TRows>(float* y, long n, Vector128<float> low, Vector128<float> high) where TRows : struct, IRowCount
+        {
+            int rows = TRows.Count;
+            y[0] += low.GetElement(0);
+            y[n] += low.GetElement(1);
+            if (rows > 2) y[2 * n] += low.GetElement(2);
+            if (rows > 3) y[3 * n] += low.GetElement(3);
+            if (rows > 4) y[4 * n] += high.GetElement(0);
+            if (rows > 5) y[5 * n] += high.GetElement(1);
+            if (rows > 6) y[6 * n] += high.GetElement(2);
+            if (rows > 7) y[7 * n] += high.GetElement(3);
         }
 
         /// <summary>x [k] . w [k], four independent accumulators so the fused multiply-adds overlap.</summary>
@@ -156,47 +203,48 @@ public static class SmallBatchLinear
         }
 
         /// <summary>
-        /// Output columns j and j+1 of up to four rows (x points at the first), plus the bias, written to y[r * n] and
-        /// y[r * n + 1]. Two columns by four rows is the register block: 8 accumulators, and every 16-float slice
-        /// loaded (2 of w, 4 of x) feeds 2 or 4 fused multiply-adds, so neither x (up to 64 KB for 8 rows, beyond L1)
-        /// nor w bounds the loop. <typeparamref name="TRows"/> fixes the row count at JIT time, so unused
-        /// accumulators and their branches compile away. <paramref name="y"/> points at column j of the first row.
+        /// One output column over one slice for every row: the dot products of the weight slice w [length] with the
+        /// rows x + r * stride, returned as (rows 0-3, rows 4-7). One weight stream and one accumulator per row: each
+        /// 16-float slice of w feeds up to 8 fused multiply-adds while the rows sit in L1. (Blocks of 2 columns by 4
+        /// rows, the earlier design, read two weight streams at once and reached 15-19 GB/s out of cache, against
+        /// 24-30 GB/s for this loop on one core: bench/RESULTS.md.) <typeparamref name="TRows"/> fixes the row count
+        /// at JIT time, so unused accumulators compile away. <paramref name="prefetch"/> is the weight data a few
+        /// columns ahead; a prefetch never faults, so running past the last column is harmless.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        static void Block<TRows>(float* x, float* w, int k, float* y, int n, float add0, float add1) where TRows : struct, IRowCount
+        static (Vector128<float> Low, Vector128<float> High) Column<TRows>(float* x, float* w, float* prefetch, int stride, int length)
+            where TRows : struct, IRowCount
         {
             int rows = TRows.Count;
-            float* w1 = w + k;
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
-            for (int i = 0; i < k; i += Lanes)
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int i = 0; i < length; i += Lanes)
             {
-                // Two weight rows at once are two interleaved streams the hardware prefetcher follows poorly: fetch
-                // the next pair's rows (the next 2k floats) while this pair computes. A prefetch never faults, so
-                // running past the last row is harmless.
-                Sse.Prefetch0(w + 2 * k + i);
-                Sse.Prefetch0(w1 + 2 * k + i);
+                Sse.Prefetch0(prefetch + i);
                 var u = Vector512.Load(w + i);
-                var v = Vector512.Load(w1 + i);
                 float* xi = x + i;
-                var r = Vector512.Load(xi);
-                a0 = Vector512.FusedMultiplyAdd(u, r, a0);
-                b0 = Vector512.FusedMultiplyAdd(v, r, b0);
-                if (rows > 1) { r = Vector512.Load(xi + k); a1 = Vector512.FusedMultiplyAdd(u, r, a1); b1 = Vector512.FusedMultiplyAdd(v, r, b1); }
-                if (rows > 2) { r = Vector512.Load(xi + 2 * k); a2 = Vector512.FusedMultiplyAdd(u, r, a2); b2 = Vector512.FusedMultiplyAdd(v, r, b2); }
-                if (rows > 3) { r = Vector512.Load(xi + 3 * k); a3 = Vector512.FusedMultiplyAdd(u, r, a3); b3 = Vector512.FusedMultiplyAdd(v, r, b3); }
+                a0 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi), a0);
+                a1 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + stride), a1);
+                if (rows > 2) a2 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 2 * stride), a2);
+                if (rows > 3) a3 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 3 * stride), a3);
+                if (rows > 4) a4 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 4 * stride), a4);
+                if (rows > 5) a5 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 5 * stride), a5);
+                if (rows > 6) a6 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 6 * stride), a6);
+                if (rows > 7) a7 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 7 * stride), a7);
             }
-            Store(y, a0, b0, add0, add1);
-            if (rows > 1) Store(y + n, a1, b1, add0, add1);
-            if (rows > 2) Store(y + 2 * n, a2, b2, add0, add1);
-            if (rows > 3) Store(y + 3 * n, a3, b3, add0, add1);
+            return (Sums(a0, a1, a2, a3), rows > 4 ? Sums(a4, a5, a6, a7) : default);
         }
 
+        /// <summary>
+        /// [sum a, sum b, sum c, sum d] in 8 instructions: Vector512.Sum reduces one vector in about 25, which for
+        /// a 288-wide input cost as much as the multiply loop itself.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Store(float* y, Vector512<float> a, Vector512<float> b, float add0, float add1)
+        static Vector128<float> Sums(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
         {
-            y[0] = Vector512.Sum(a) + add0;
-            y[1] = Vector512.Sum(b) + add1;
+            var ab = Avx.HorizontalAdd(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper());
+            var cd = Avx.HorizontalAdd(c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
+            var abcd = Avx.HorizontalAdd(ab, cd); // [a b c d] partial sums in each 128-bit half
+            return abcd.GetLower() + abcd.GetUpper();
         }
     }
 }

@@ -19,6 +19,9 @@ public class SmallBatchLinearTests
     [InlineData(4, 768, 288, true, 2)]
     [InlineData(5, 512, 300, false, 1)]
     [InlineData(8, 288, 1001, true, 2)]
+    [InlineData(6, 1040, 300, true, 1)]  // input wider than one slice: 512 + 512 + 16
+    [InlineData(7, 2048, 257, false, 2)]
+    [InlineData(8, 2048, 64, true, 1)]
     public void Equals_libtorchs_linear_for_every_row_count(int rows, int inFeatures, int outFeatures, bool withBias, int threads)
     {
         var previous = get_num_threads();
