@@ -231,20 +231,7 @@ public static class SmallBatchLinear
                 if (rows > 6) a6 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 6 * stride), a6);
                 if (rows > 7) a7 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 7 * stride), a7);
             }
-            return (Sums(a0, a1, a2, a3), rows > 4 ? Sums(a4, a5, a6, a7) : default);
-        }
-
-        /// <summary>
-        /// [sum a, sum b, sum c, sum d] in 8 instructions: Vector512.Sum reduces one vector in about 25, which for
-        /// a 288-wide input cost as much as the multiply loop itself.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector128<float> Sums(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
-        {
-            var ab = Avx.HorizontalAdd(a.GetLower() + a.GetUpper(), b.GetLower() + b.GetUpper());
-            var cd = Avx.HorizontalAdd(c.GetLower() + c.GetUpper(), d.GetLower() + d.GetUpper());
-            var abcd = Avx.HorizontalAdd(ab, cd); // [a b c d] partial sums in each 128-bit half
-            return abcd.GetLower() + abcd.GetUpper();
+            return (VectorSums.OfFour(a0, a1, a2, a3), rows > 4 ? VectorSums.OfFour(a4, a5, a6, a7) : default);
         }
     }
 }

@@ -21,6 +21,7 @@ internal sealed class CacheRows
         Starts = starts;
         NewTokens = newTokens;
         KeyLength = starts.Max() + newTokens;
+        Lengths = starts.Select(start => start + newTokens).ToArray();
         UniformStart = starts.All(s => s == starts[0]);
 
         var first = slots.Min();
@@ -43,6 +44,9 @@ internal sealed class CacheRows
     public int[] Slots { get; }
     public int[] Starts { get; }
     public int NewTokens { get; }
+
+    /// <summary>Each row's length once this forward's tokens are written.</summary>
+    public int[] Lengths { get; }
 
     /// <summary>Keys every attention reads this forward: the longest row after the write.</summary>
     public int KeyLength { get; }

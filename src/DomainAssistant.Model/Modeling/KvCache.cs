@@ -63,21 +63,61 @@ public sealed class KvCache : IDisposable
         return new CacheRows(slots.ToArray(), starts, newTokens, device);
     }
 
-    /// <summary>Writes this forward's keys and values and returns everything each row may attend to.</summary>
+    /// <summary>Writes this forward's keys and values into each row's slot at its positions.</summary>
     /// <param name="layer">Decoder layer index.</param>
     /// <param name="k">[B, T, kv_heads, head_dim], already rotated.</param>
     /// <param name="v">[B, T, kv_heads, head_dim].</param>
     /// <param name="rows">From <see cref="Plan"/> for this forward.</param>
-    /// <returns>keys and values [attention rows, kv_heads, L, head_dim] (see <see cref="CacheRows"/>), L = the longest row after the write (rows shorter than L are masked).</returns>
-    internal (Tensor Keys, Tensor Values) Append(int layer, Tensor k, Tensor v, CacheRows rows)
+    internal void Write(int layer, Tensor k, Tensor v, CacheRows rows)
     {
+        if (CopiesDirectly(_keys[layer], k) && CopiesDirectly(_values[layer], v))
+        {
+            CopyInto(_keys[layer], k, rows);
+            CopyInto(_values[layer], v, rows);
+            return;
+        }
         // Slot dim and position dim are indexed by [B,1] and [B,T]; the broadcast [B,T] comes first, so the value is [B,T,kvH,hd].
         var slotIndex = TensorIndex.Tensor(rows.SlotColumn);
         var positionIndex = TensorIndex.Tensor(rows.Positions);
         // In-place ops return the cache tensor itself: never dispose their results.
         _keys[layer].index_put_(k, slotIndex, TensorIndex.Colon, positionIndex);
         _values[layer].index_put_(v, slotIndex, TensorIndex.Colon, positionIndex);
-        return (Gather(_keys[layer], rows), Gather(_values[layer], rows));
+    }
+
+    /// <summary>Everything each row may attend to after <see cref="Write"/>.</summary>
+    /// <returns>keys and values [attention rows, kv_heads, L, head_dim] (see <see cref="CacheRows"/>), L = the longest row after the write (rows shorter than L are masked).</returns>
+    internal (Tensor Keys, Tensor Values) Read(int layer, CacheRows rows) => (Gather(_keys[layer], rows), Gather(_values[layer], rows));
+
+    /// <summary>A layer's whole key store [slots, kv_heads, capacity, head_dim], for kernels that read slots in place.</summary>
+    internal Tensor Keys(int layer) => _keys[layer];
+
+    /// <summary>A layer's whole value store, as <see cref="Keys"/>.</summary>
+    internal Tensor Values(int layer) => _values[layer];
+
+    /// <summary>
+    /// A CPU cache takes new entries as plain memory copies (one head_dim run per row, token and head). index_put_
+    /// with index tensors costs ~80 us per call at batch 8, twice per layer, where the copies take a few.
+    /// </summary>
+    static bool CopiesDirectly(Tensor store, Tensor update) =>
+        store.device_type == DeviceType.CPU && update.device_type == DeviceType.CPU && update.dtype == store.dtype
+        && update.is_contiguous() && store.numel() * store.ElementSize <= int.MaxValue; // the store is copied into through one Span
+
+    static void CopyInto(Tensor store, Tensor update, CacheRows rows)
+    {
+        long kvHeads = store.shape[1], capacity = store.shape[2], headDim = store.shape[3];
+        int run = (int)(headDim * store.ElementSize), tokens = rows.NewTokens;
+        var source = update.bytes;
+        var target = store.bytes;
+        for (int row = 0; row < rows.Slots.Length; row++)
+            for (int t = 0; t < tokens; t++)
+                for (long head = 0; head < kvHeads; head++)
+                {
+                    long from = ((long)(row * tokens + t) * kvHeads + head) * run;                               // [row, t, head, 0]
+                    long to = ((rows.Slots[row] * kvHeads + head) * capacity + rows.Starts[row] + t) * run;      // [slot, head, position, 0]
+                    source.Slice((int)from, run).CopyTo(target.Slice((int)to, run));
+                }
+        GC.KeepAlive(update);
+        GC.KeepAlive(store);
     }
 
     static Tensor Gather(Tensor store, CacheRows rows)

@@ -1,3 +1,4 @@
+using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Lora;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -6,7 +7,8 @@ namespace DomainAssistant.Model.Modeling;
 
 /// <summary>
 /// Grouped-query causal self-attention with rotary positions, scaled by 1/sqrt(head_dim); optional q/k/v biases
-/// (Qwen2). With a KV cache it appends this forward's keys/values and attends over each row's whole history.
+/// (Qwen2). With a KV cache it appends this forward's keys/values and attends over each row's whole history
+/// (decoding steps on the CPU in float32 through <see cref="DecodeAttention"/>, straight from the cache).
 /// </summary>
 /// <remarks>
 /// K/V are never repeated per query head: the G query heads sharing a kv head are folded into the query length,
@@ -47,9 +49,18 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
         var k = batch.Rotary.Apply(k_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim), batch.Angles);
         var v = v_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim);
 
+        if (batch.Cache is { } cache)
+        {
+            cache.Write(_layerIndex, k, v, batch.Rows!);
+            if (t == 1 && DecodeAttention.Applies(q, cache.Keys(_layerIndex)))
+            {
+                var decoded = DecodeAttention.Forward(q, cache.Keys(_layerIndex), cache.Values(_layerIndex), batch.Rows!.Slots, batch.Rows.Lengths); // [B, 1, H*hd]
+                return o_proj.forward(decoded, batch.Routing).MoveToOuterDisposeScope();
+            }
+        }
         // keys/values [B (or the cache's slot range), kvH, L, hd]: the cached history plus these tokens, or just these tokens.
-        var (keys, values) = batch.Cache is { } cache
-            ? cache.Append(_layerIndex, k, v, batch.Rows!)
+        var (keys, values) = batch.Cache is { } written
+            ? written.Read(_layerIndex, batch.Rows!)
             : (k.transpose(1, 2), v.transpose(1, 2));
 
         var folded = FoldGroups(q, b, t, groups);
