@@ -1,0 +1,82 @@
+using System.Runtime.Intrinsics;
+using DomainAssistant.Model.Kernels;
+using DomainAssistant.Model.Tests.Modeling;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Model.Tests.Kernels;
+
+public class DecodeAttentionTests
+{
+    [Theory]
+    [InlineData(1, 1)] // one thread
+    [InlineData(2, 1)]
+    [InlineData(2, 64)] // enough keys that the (row, head) pairs are split between threads
+    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale)
+    {
+        if (!Vector512.IsHardwareAccelerated) return; // the kernel stands aside (next test); libtorch's path is tested elsewhere
+        var previous = get_num_threads();
+        set_num_threads(threads);
+        try
+        {
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            const int heads = 4, kvHeads = 2, headDim = 32;
+            int capacity = 16 * lengthScale;
+            var generator = new Generator(7, CPU);
+            var keys = randn([4, kvHeads, capacity, headDim], generator: generator).mul(3); // large scores: the softmax must subtract its maximum
+            var values = randn([4, kvHeads, capacity, headDim], generator: generator);
+            var query = randn([3, 1, heads, headDim], generator: generator);
+            int[] slots = [2, 0, 3];
+            int[] lengths = [5 * lengthScale, capacity, 1];   // rows of different lengths, one at the cache's end, one with a single key
+
+            var ours = DecodeAttention.Forward(query, keys, values, slots, lengths);
+
+            Assert.Equal(new long[] { 3, 1, heads * headDim }, ours.shape);
+            for (int row = 0; row < slots.Length; row++)
+            {
+                // The reference: libtorch over exactly this row's keys, query heads folded onto their shared kv head.
+                var k = keys[slots[row]].narrow(1, 0, lengths[row]).unsqueeze(0);                   // [1, kvH, L, hd]
+                var v = values[slots[row]].narrow(1, 0, lengths[row]).unsqueeze(0);
+                var q = query[row].view(1, kvHeads, heads / kvHeads, headDim);                       // [1, kvH, G, hd]
+                var expected = nn.functional.scaled_dot_product_attention(q, k, v).reshape(1, heads * headDim);
+                Assert.True(RandomLlama.MaxDifference(expected, ours[row]) < 1e-5, $"row {row}");
+            }
+        }
+        finally
+        {
+            set_num_threads(previous);
+        }
+    }
+
+    [Fact]
+    public void Leaves_to_libtorch_what_it_does_not_handle()
+    {
+        using var scope = NewDisposeScope();
+        var cache = zeros(2, 2, 8, 32);
+        using (no_grad())
+        {
+            Assert.Equal(Vector512.IsHardwareAccelerated, DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));
+            Assert.False(DecodeAttention.Applies(zeros(1, 2, 2, 32), cache));                                        // a prefill (2 tokens)
+            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 8), zeros(2, 2, 8, 8)));                            // head_dim not whole vectors
+            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.BFloat16), cache.to_type(ScalarType.BFloat16)));
+        }
+        Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));                                            // autograd on
+    }
+
+    [Fact]
+    public void Names_a_length_or_slot_outside_the_cache()
+    {
+        if (!Vector512.IsHardwareAccelerated) return;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var cache = zeros(2, 2, 8, 32);
+        var query = zeros(1, 1, 2, 32);
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => DecodeAttention.Forward(query, cache, cache, [0], [9]));
+        Assert.Contains("9 keys", tooLong.Message);
+        var empty = Assert.Throws<ArgumentOutOfRangeException>(() => DecodeAttention.Forward(query, cache, cache, [0], [0]));
+        Assert.Contains("0 keys", empty.Message);
+        var slot = Assert.Throws<ArgumentOutOfRangeException>(() => DecodeAttention.Forward(query, cache, cache, [2], [1]));
+        Assert.Contains("slot 2", slot.Message);
+    }
+}
