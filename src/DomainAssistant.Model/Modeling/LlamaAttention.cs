@@ -65,10 +65,32 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
 
         var folded = FoldGroups(q, b, t, groups);
         var queries = batch.Rows is { } rows ? rows.ToAttentionRows(folded) : folded;
-        var attended = nn.functional.scaled_dot_product_attention(queries, keys, values, batch.Mask);
+        var attended = Attend(queries, keys, values, batch.Mask, t);
         if (batch.Rows is { } cacheRows) attended = cacheRows.FromAttentionRows(attended);
         var merged = UnfoldGroups(attended, b, t, groups);
         return o_proj.forward(merged, batch.Routing).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// softmax(q k^T / sqrt(hd) + mask) v. A bf16 decoding step on the CPU runs in float32: libtorch's bf16 kernel for
+    /// one query row took 700-800 us per 110M layer at batch 8 (and 163 us for stories260K) against 120-240 us for
+    /// casting to float32 and back (bench/RESULTS.md); the cast costs little at one token per row.
+    /// </summary>
+    /// <param name="queries">[rows, kvH, G*T, hd].</param>
+    /// <param name="keys">[rows, kvH, L, hd].</param>
+    /// <param name="values">[rows, kvH, L, hd].</param>
+    /// <param name="mask">[rows or 1, 1, G*T, L] bool, or null.</param>
+    /// <param name="t">New tokens per row.</param>
+    /// <returns>[rows, kvH, G*T, hd] in the queries' dtype.</returns>
+    static Tensor Attend(Tensor queries, Tensor keys, Tensor values, Tensor? mask, long t)
+    {
+        if (t != 1 || queries.dtype != ScalarType.BFloat16 || queries.device_type != DeviceType.CPU)
+            return nn.functional.scaled_dot_product_attention(queries, keys, values, mask);
+        using var q = queries.to_type(ScalarType.Float32);
+        using var k = keys.to_type(ScalarType.Float32);
+        using var v = values.to_type(ScalarType.Float32);
+        using var attended = nn.functional.scaled_dot_product_attention(q, k, v, mask);
+        return attended.to_type(ScalarType.BFloat16);
     }
 
     /// <summary>[B, T, kvH*G, hd] -> [B, kvH, G, T, hd] -> [B, kvH, G*T, hd]; a single view when T = 1 (decoding).</summary>
