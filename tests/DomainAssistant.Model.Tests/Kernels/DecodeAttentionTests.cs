@@ -24,7 +24,8 @@ public class DecodeAttentionTests
             const int heads = 4, kvHeads = 2, headDim = 32;
             int capacity = 16 * lengthScale;
             var generator = new Generator(7, CPU);
-            var keys = randn([4, kvHeads, capacity, headDim], generator: generator).mul(3); // large scores: the softmax must subtract its maximum
+            using var three = 3.ToScalar();
+            var keys = randn([4, kvHeads, capacity, headDim], generator: generator).mul(three); // large scores: the softmax must subtract its maximum
             var values = randn([4, kvHeads, capacity, headDim], generator: generator);
             var query = randn([3, 1, heads, headDim], generator: generator);
             int[] slots = [2, 0, 3];
