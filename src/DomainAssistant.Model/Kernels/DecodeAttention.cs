@@ -28,7 +28,7 @@ public static class DecodeAttention
 
     /// <summary>Whether <see cref="Forward"/> takes this step.</summary>
     /// <param name="query">[B, 1, heads, head_dim], the new token's rotated queries.</param>
-    /// <param name="keyCache">[slots, kv_heads, capacity, head_dim].</param>
+    /// <param name="keyCache">[slots, capacity, kv_heads, head_dim].</param>
     public static bool Applies(Tensor query, Tensor keyCache) =>
         Vector512.IsHardwareAccelerated
         && !is_grad_enabled()
@@ -41,7 +41,7 @@ public static class DecodeAttention
 
     /// <summary>softmax(q K^T / sqrt(head_dim)) V for each row and head, over keys 0..lengths[b]-1 of slot slots[b].</summary>
     /// <param name="query">[B, 1, heads, head_dim] float32.</param>
-    /// <param name="keyCache">[slots, kv_heads, capacity, head_dim] float32, this token's keys already written.</param>
+    /// <param name="keyCache">[slots, capacity, kv_heads, head_dim] float32, this token's keys already written.</param>
     /// <param name="valueCache">Same shape as <paramref name="keyCache"/>.</param>
     /// <param name="slots">Cache slot of each row.</param>
     /// <param name="lengths">Keys each row attends to (its length after this token), 1..capacity.</param>
@@ -51,7 +51,7 @@ public static class DecodeAttention
         if (!Applies(query, keyCache) || !valueCache.shape.SequenceEqual(keyCache.shape) || valueCache.dtype != keyCache.dtype || !valueCache.is_contiguous())
             throw new ArgumentException($"DecodeAttention does not apply to query {query.dtype} [{string.Join(", ", query.shape)}] and cache {keyCache.dtype} [{string.Join(", ", keyCache.shape)}].");
         int rows = (int)query.shape[0], heads = (int)query.shape[2], headDim = (int)query.shape[3];
-        int kvHeads = (int)keyCache.shape[1], capacity = (int)keyCache.shape[2];
+        int capacity = (int)keyCache.shape[1], kvHeads = (int)keyCache.shape[2];
         if (slots.Count != rows || lengths.Count != rows) throw new ArgumentException($"{rows} rows need {rows} slots and lengths; got {slots.Count} and {lengths.Count}.");
         if (heads % kvHeads != 0) throw new ArgumentException($"{heads} query heads cannot share {kvHeads} kv heads evenly.");
         var work = new Work(rows, heads, kvHeads, headDim, capacity, slots.ToArray(), lengths.ToArray());
@@ -106,46 +106,47 @@ public static class DecodeAttention
         unsafe void Head(Pointers at, int row, int head, float[] scoreBuffer)
         {
             int length = Lengths[row], kvHead = head / (Heads / KvHeads);
-            long offset = ((long)Slots[row] * KvHeads + kvHead) * Capacity * HeadDim; // [slot, kvHead, 0, 0]
-            float* keys = at.Keys + offset, values = at.Values + offset;
+            long offset = ((long)Slots[row] * Capacity * KvHeads + kvHead) * HeadDim; // [slot, 0, kvHead, 0]
+            float* keys = at.Keys + offset, values = at.Values + offset;              // key l at + l * stride
+            int stride = KvHeads * HeadDim;
             float* query = at.Query + ((long)row * Heads + head) * HeadDim;   // [head_dim]
             float* output = at.Output + ((long)row * Heads + head) * HeadDim; // [head_dim]
             var scores = scoreBuffer.AsSpan(0, length);
 
-            Scores(query, keys, HeadDim, scores, 1f / MathF.Sqrt(HeadDim));
+            Scores(query, keys, stride, HeadDim, scores, 1f / MathF.Sqrt(HeadDim));
             // Softmax with the maximum subtracted first, so large scores cannot overflow exp; the division by the sum
             // is left to the end, on head_dim values instead of length.
             TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores);
             TensorPrimitives.Exp(scores, scores);
             float total = TensorPrimitives.Sum(scores);
-            WeightedSum(values, scores, HeadDim, output, 1f / total);
+            WeightedSum(values, stride, scores, HeadDim, output, 1f / total);
         }
 
         /// <summary>
-        /// scores[l] = scale * q . K[l] for q [head_dim] and K [length, head_dim], four keys at a time so one
+        /// scores[l] = scale * q . K[l] for q [head_dim] and keys K[l] = keys + l * stride, four at a time so one
         /// 8-instruction reduction serves four sums.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void Scores(float* query, float* keys, int headDim, Span<float> scores, float scale)
+        static unsafe void Scores(float* query, float* keys, int stride, int headDim, Span<float> scores, float scale)
         {
             int key = 0;
             for (; key + 4 <= scores.Length; key += 4)
             {
-                float* k0 = keys + (long)key * headDim;
+                float* k0 = keys + (long)key * stride;
                 Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
                 for (int d = 0; d < headDim; d += Lanes)
                 {
                     var q = Vector512.Load(query + d);
                     a0 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + d), a0);
-                    a1 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + headDim + d), a1);
-                    a2 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 2 * headDim + d), a2);
-                    a3 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 3 * headDim + d), a3);
+                    a1 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + stride + d), a1);
+                    a2 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 2 * stride + d), a2);
+                    a3 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 3 * stride + d), a3);
                 }
                 (VectorSums.OfFour(a0, a1, a2, a3) * scale).CopyTo(scores.Slice(key, 4));
             }
             for (; key < scores.Length; key++)
             {
-                float* k = keys + (long)key * headDim;
+                float* k = keys + (long)key * stride;
                 var a = Vector512<float>.Zero;
                 for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), Vector512.Load(k + d), a);
                 scores[key] = Vector512.Sum(a) * scale;
@@ -153,18 +154,18 @@ public static class DecodeAttention
         }
 
         /// <summary>
-        /// output [head_dim] = scale * sum over l of weights[l] V[l] for V [length, head_dim], 64 dimensions at a time
+        /// output [head_dim] = scale * sum over l of weights[l] V[l] for V[l] = values + l * stride, 64 dimensions at a time
         /// held in registers across all keys.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void WeightedSum(float* values, ReadOnlySpan<float> weights, int headDim, float* output, float scale)
+        static unsafe void WeightedSum(float* values, int stride, ReadOnlySpan<float> weights, int headDim, float* output, float scale)
         {
             int d = 0;
             for (; d + 4 * Lanes <= headDim; d += 4 * Lanes)
             {
                 Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
                 float* v = values + d;
-                for (int key = 0; key < weights.Length; key++, v += headDim)
+                for (int key = 0; key < weights.Length; key++, v += stride)
                 {
                     var p = Vector512.Create(weights[key]);
                     a0 = Vector512.FusedMultiplyAdd(Vector512.Load(v), p, a0);
@@ -181,7 +182,7 @@ public static class DecodeAttention
             {
                 var a = Vector512<float>.Zero;
                 float* v = values + d;
-                for (int key = 0; key < weights.Length; key++, v += headDim) a = Vector512.FusedMultiplyAdd(Vector512.Load(v), Vector512.Create(weights[key]), a);
+                for (int key = 0; key < weights.Length; key++, v += stride) a = Vector512.FusedMultiplyAdd(Vector512.Load(v), Vector512.Create(weights[key]), a);
                 (a * scale).Store(output + d);
             }
         }

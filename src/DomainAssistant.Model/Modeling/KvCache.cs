@@ -4,15 +4,20 @@ using static TorchSharp.torch;
 namespace DomainAssistant.Model.Modeling;
 
 /// <summary>
-/// Preallocated keys and values for every layer, [slots, kv_heads, capacity, head_dim] each, with a length per slot.
+/// Preallocated keys and values for every layer, [slots, capacity, kv_heads, head_dim] each, with a length per slot.
 /// A slot holds one sequence: a scheduler prefills a new request into a free slot, then decodes all active slots
 /// together in one forward (<see cref="LlamaForCausalLM.Forward(Tensor, KvCache, IReadOnlyList{int}, IReadOnlyList{string?}?, bool)"/>).
 /// </summary>
-/// <remarks>Not thread-safe: one forward at a time per cache. Create it with <see cref="LlamaForCausalLM.NewKvCache"/>.</remarks>
+/// <remarks>
+/// Position-major: all heads of one position sit together, so a slot's history is one contiguous run that a
+/// decoding step reads front to back. Head-major storage ([slots, kv_heads, capacity, head_dim]) split it into one
+/// short run per head, each starting cold: reading a batch-8 step's keys and values ran 1.75x slower (bench/RESULTS.md).
+/// Not thread-safe: one forward at a time per cache. Create it with <see cref="LlamaForCausalLM.NewKvCache"/>.
+/// </remarks>
 public sealed class KvCache : IDisposable
 {
-    readonly Tensor[] _keys;    // per layer [slots, kv_heads, capacity, head_dim]
-    readonly Tensor[] _values;  // per layer [slots, kv_heads, capacity, head_dim]
+    readonly Tensor[] _keys;    // per layer [slots, capacity, kv_heads, head_dim]
+    readonly Tensor[] _values;  // per layer [slots, capacity, kv_heads, head_dim]
     readonly int[] _lengths;
 
     public KvCache(int layers, int slots, int capacity, int kvHeads, int headDim, ScalarType dtype, Device? device = null)
@@ -23,8 +28,8 @@ public sealed class KvCache : IDisposable
         Capacity = capacity;
         DType = dtype;
         // Zeros, not empty: masked-out entries still meet a zero attention weight, and 0 * NaN would poison the row.
-        _keys = Enumerable.Range(0, layers).Select(_ => zeros([slots, kvHeads, capacity, headDim], dtype, device)).ToArray();
-        _values = Enumerable.Range(0, layers).Select(_ => zeros([slots, kvHeads, capacity, headDim], dtype, device)).ToArray();
+        _keys = Enumerable.Range(0, layers).Select(_ => zeros([slots, capacity, kvHeads, headDim], dtype, device)).ToArray();
+        _values = Enumerable.Range(0, layers).Select(_ => zeros([slots, capacity, kvHeads, headDim], dtype, device)).ToArray();
         _lengths = new int[slots];
     }
 
@@ -76,26 +81,26 @@ public sealed class KvCache : IDisposable
             CopyInto(_values[layer], v, rows);
             return;
         }
-        // Slot dim and position dim are indexed by [B,1] and [B,T]; the broadcast [B,T] comes first, so the value is [B,T,kvH,hd].
+        // Slot and position dims are indexed by [B,1] and [B,T], broadcast to [B,T]: the value is [B,T,kvH,hd].
         var slotIndex = TensorIndex.Tensor(rows.SlotColumn);
         var positionIndex = TensorIndex.Tensor(rows.Positions);
         // In-place ops return the cache tensor itself: never dispose their results.
-        _keys[layer].index_put_(k, slotIndex, TensorIndex.Colon, positionIndex);
-        _values[layer].index_put_(v, slotIndex, TensorIndex.Colon, positionIndex);
+        _keys[layer].index_put_(k, slotIndex, positionIndex);
+        _values[layer].index_put_(v, slotIndex, positionIndex);
     }
 
     /// <summary>Everything each row may attend to after <see cref="Write"/>.</summary>
     /// <returns>keys and values [attention rows, kv_heads, L, head_dim] (see <see cref="CacheRows"/>), L = the longest row after the write (rows shorter than L are masked).</returns>
     internal (Tensor Keys, Tensor Values) Read(int layer, CacheRows rows) => (Gather(_keys[layer], rows), Gather(_values[layer], rows));
 
-    /// <summary>A layer's whole key store [slots, kv_heads, capacity, head_dim], for kernels that read slots in place.</summary>
+    /// <summary>A layer's whole key store [slots, capacity, kv_heads, head_dim], for kernels that read slots in place.</summary>
     internal Tensor Keys(int layer) => _keys[layer];
 
     /// <summary>A layer's whole value store, as <see cref="Keys"/>.</summary>
     internal Tensor Values(int layer) => _values[layer];
 
     /// <summary>
-    /// A CPU cache takes new entries as plain memory copies (one head_dim run per row, token and head). index_put_
+    /// A CPU cache takes new entries as plain memory copies (one kv_heads * head_dim run per row and token). index_put_
     /// with index tensors costs ~80 us per call at batch 8, twice per layer, where the copies take a few.
     /// </summary>
     static bool CopiesDirectly(Tensor store, Tensor update) =>
@@ -104,28 +109,29 @@ public sealed class KvCache : IDisposable
 
     static void CopyInto(Tensor store, Tensor update, CacheRows rows)
     {
-        long kvHeads = store.shape[1], capacity = store.shape[2], headDim = store.shape[3];
-        int run = (int)(headDim * store.ElementSize), tokens = rows.NewTokens;
+        long capacity = store.shape[1];
+        int run = (int)(store.shape[2] * store.shape[3] * store.ElementSize), tokens = rows.NewTokens;
         var source = update.bytes;
         var target = store.bytes;
         for (int row = 0; row < rows.Slots.Length; row++)
             for (int t = 0; t < tokens; t++)
-                for (long head = 0; head < kvHeads; head++)
-                {
-                    long from = ((long)(row * tokens + t) * kvHeads + head) * run;                               // [row, t, head, 0]
-                    long to = ((rows.Slots[row] * kvHeads + head) * capacity + rows.Starts[row] + t) * run;      // [slot, head, position, 0]
-                    source.Slice((int)from, run).CopyTo(target.Slice((int)to, run));
-                }
+            {
+                long from = (long)(row * tokens + t) * run;                                 // [row, t, 0, 0]
+                long to = (rows.Slots[row] * capacity + rows.Starts[row] + t) * run;        // [slot, position, 0, 0]
+                source.Slice((int)from, run).CopyTo(target.Slice((int)to, run));
+            }
         GC.KeepAlive(update);
         GC.KeepAlive(store);
     }
 
+    /// <returns>[attention rows, kv_heads, L, head_dim], a view of the store where the slots lie close together.</returns>
     static Tensor Gather(Tensor store, CacheRows rows)
     {
-        using var prefix = store.narrow(2, 0, rows.KeyLength);
-        return rows.ReadsRange
+        using var prefix = store.narrow(1, 0, rows.KeyLength); // [slots, L, kvH, hd]
+        using var selected = rows.ReadsRange
             ? prefix.narrow(0, rows.FirstSlot, rows.AttentionRowCount)
             : prefix.index_select(0, rows.SlotIndex);
+        return selected.transpose(1, 2);
     }
 
     /// <summary>Counts the new tokens once every layer has written them.</summary>

@@ -25,8 +25,8 @@ public class DecodeAttentionTests
             int capacity = 16 * lengthScale;
             var generator = new Generator(7, CPU);
             using var three = 3.ToScalar();
-            var keys = randn([4, kvHeads, capacity, headDim], generator: generator).mul(three); // large scores: the softmax must subtract its maximum
-            var values = randn([4, kvHeads, capacity, headDim], generator: generator);
+            var keys = randn([4, capacity, kvHeads, headDim], generator: generator).mul(three); // large scores: the softmax must subtract its maximum
+            var values = randn([4, capacity, kvHeads, headDim], generator: generator);
             var query = randn([3, 1, heads, headDim], generator: generator);
             int[] slots = [2, 0, 3];
             int[] lengths = [5 * lengthScale, capacity, 1];   // rows of different lengths, one at the cache's end, one with a single key
@@ -37,8 +37,8 @@ public class DecodeAttentionTests
             for (int row = 0; row < slots.Length; row++)
             {
                 // The reference: libtorch over exactly this row's keys, query heads folded onto their shared kv head.
-                var k = keys[slots[row]].narrow(1, 0, lengths[row]).unsqueeze(0);                   // [1, kvH, L, hd]
-                var v = values[slots[row]].narrow(1, 0, lengths[row]).unsqueeze(0);
+                var k = keys[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0);   // [1, kvH, L, hd]
+                var v = values[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0);
                 var q = query[row].view(1, kvHeads, heads / kvHeads, headDim);                       // [1, kvH, G, hd]
                 var expected = nn.functional.scaled_dot_product_attention(q, k, v).reshape(1, heads * headDim);
                 Assert.True(RandomLlama.MaxDifference(expected, ours[row]) < 1e-5, $"row {row}");
@@ -54,12 +54,12 @@ public class DecodeAttentionTests
     public void Leaves_to_libtorch_what_it_does_not_handle()
     {
         using var scope = NewDisposeScope();
-        var cache = zeros(2, 2, 8, 32);
+        var cache = zeros(2, 8, 2, 32); // [slots, capacity, kv_heads, head_dim]
         using (no_grad())
         {
             Assert.Equal(Vector512.IsHardwareAccelerated, DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));
             Assert.False(DecodeAttention.Applies(zeros(1, 2, 2, 32), cache));                                        // a prefill (2 tokens)
-            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 8), zeros(2, 2, 8, 8)));                            // head_dim not whole vectors
+            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 8), zeros(2, 8, 2, 8)));                            // head_dim not whole vectors
             Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.BFloat16), cache.to_type(ScalarType.BFloat16)));
         }
         Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));                                            // autograd on
@@ -71,7 +71,7 @@ public class DecodeAttentionTests
         if (!Vector512.IsHardwareAccelerated) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var cache = zeros(2, 2, 8, 32);
+        var cache = zeros(2, 8, 2, 32); // [slots, capacity, kv_heads, head_dim]
         var query = zeros(1, 1, 2, 32);
         var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => DecodeAttention.Forward(query, cache, cache, [0], [9]));
         Assert.Contains("9 keys", tooLong.Message);
