@@ -99,37 +99,65 @@ public sealed class GenerationEngine : IAsyncDisposable
 
     void AdmitWaiting()
     {
+        var admitted = new List<ActiveSequence>();
         while (_freeSlots.Count > 0 && _pending.Reader.TryRead(out var sequence))
         {
             if (sequence.Abandoned) { sequence.Output.Writer.TryComplete(); continue; }
             sequence.Slot = _freeSlots.Pop();
             _cache.Clear(sequence.Slot);
+            admitted.Add(sequence);
+        }
+        // Prompts of one length prefill in one forward ([n, T] rows instead of n forwards of [1, T]): a burst of
+        // requests waits one prefill, not n. A request whose logits are observed prefills alone (all its positions
+        // come back), and a group that fails is retried one by one so one bad request cannot fail its neighbours.
+        foreach (var group in admitted.GroupBy(s => s.Request.Observer is null ? s.Request.PromptTokens.Count : -1 - s.Slot))
+        {
+            var sequences = group.ToList();
             try
             {
-                Prefill(sequence);
+                if (Prefill(sequences) is { } error)
+                {
+                    if (sequences.Count == 1) Finish(sequences[0], error);
+                    else foreach (var sequence in sequences) if (Prefill([sequence]) is { } own) Finish(sequence, own);
+                }
             }
-            catch (Exception error)
+            catch (Exception error) when (error is not OperationCanceledException)
             {
-                Finish(sequence, error);
-                continue;
+                foreach (var sequence in sequences.Where(s => !s.Done)) Finish(sequence, error);
             }
-            if (!sequence.Done) _active.Add(sequence);
+            _active.AddRange(sequences.Where(s => !s.Done));
         }
     }
 
-    void Prefill(ActiveSequence sequence)
+    /// <summary>Feeds prompts of one length together and samples each sequence's first token.</summary>
+    /// <returns>null, or the forward pass's error (nothing was sampled then, so the prompts can be fed again).</returns>
+    Exception? Prefill(IReadOnlyList<ActiveSequence> sequences)
     {
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
-        var prompt = sequence.Request.PromptTokens;
-        var ids = tensor(prompt.Select(id => (long)id).ToArray(), [1, prompt.Count]);
-        // logits [1, T, V]: every position when someone observes them, else only the last.
-        var observe = sequence.Request.Observer is not null;
-        var logits = _model.Forward(ids, _cache, [sequence.Slot], [sequence.Request.Adapter], lastPositionOnly: !observe);
+        int length = sequences[0].Request.PromptTokens.Count;
+        var ids = tensor(sequences.SelectMany(s => s.Request.PromptTokens.Select(id => (long)id)).ToArray(), [sequences.Count, length]);
+        // logits [n, T, V]: every position when someone observes them (then n = 1), else only the last.
+        var observer = sequences[0].Request.Observer;
+        Tensor logits;
+        try
+        {
+            logits = _model.Forward(ids, _cache, sequences.Select(s => s.Slot).ToArray(), sequences.Select(s => s.Request.Adapter).ToArray(), lastPositionOnly: observer is null);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            return error;
+        }
         var rows = _hostLogits.Copy(logits);
-        if (observe)
-            for (int t = 0; t < prompt.Count; t++) sequence.Request.Observer!(t, prompt[t], rows.Slice(t * VocabSize, VocabSize));
-        Advance(sequence, rows.Slice(rows.Length - VocabSize, VocabSize));
+        int perSequence = rows.Length / sequences.Count;
+        for (int i = 0; i < sequences.Count; i++)
+        {
+            var own = rows.Slice(i * perSequence, perSequence);
+            if (observer is not null)
+                for (int t = 0; t < length; t++) observer(t, sequences[i].Request.PromptTokens[t], own.Slice(t * VocabSize, VocabSize));
+            Advance(sequences[i], own.Slice(own.Length - VocabSize, VocabSize));
+        }
+        return null;
     }
 
     /// <summary>A failed step ends the sequences in it with the error; the engine goes on serving new requests.</summary>

@@ -54,6 +54,31 @@ public class GenerationEngineTests
     }
 
     [Fact]
+    public async Task Prompts_of_one_length_arriving_together_prefill_together_and_one_bad_request_fails_alone()
+    {
+        using var model = TinyModel();
+        var requests = Enumerable.Range(0, 4).Select(i => new TokenRequest(Prompt(i, 6), SamplingOptions.Greedy(8))).ToArray();
+        var alone = new List<List<int>>();
+        await using (var single = new GenerationEngine(model, maxBatch: 1))
+            foreach (var request in requests) alone.Add((await RunAsync(single, request)).Tokens);
+
+        await using var batched = new GenerationEngine(model, maxBatch: 5);
+        var unknownAdapter = new TokenRequest(Prompt(9, 6), SamplingOptions.Greedy(8)) { Adapter = "no-such-adapter" };
+        Task<(List<int> Tokens, FinishReason? Finish)>[] together;
+        Task<(List<int> Tokens, FinishReason? Finish)> failing;
+        // Holding the gate keeps the engine from admitting until all five wait: they are admitted in one round.
+        lock (batched.ForwardGate)
+        {
+            together = requests.Select(r => RunAsync(batched, r)).ToArray();
+            failing = RunAsync(batched, unknownAdapter);
+        }
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => failing);
+        Assert.Contains("no-such-adapter", error.Message);
+        for (int i = 0; i < requests.Length; i++) Assert.Equal(alone[i], (await together[i]).Tokens);
+    }
+
+    [Fact]
     public async Task A_stop_token_ends_the_sequence_without_being_emitted()
     {
         using var model = TinyModel();
