@@ -65,12 +65,16 @@ public static class DecodeAttention
         fixed (byte* q = query.bytes, k = keyCache.bytes, v = valueCache.bytes, y = output.bytes)
         {
             var pointers = new Pointers((float*)q, (float*)k, (float*)v, (float*)y);
-            int pairs = rows * heads;
             long multiplyAdds = 2L * headDim * work.Lengths.Sum() * heads;
-            int workers = multiplyAdds < ParallelFrom ? 1 : Math.Min(get_num_threads(), pairs);
-            if (workers <= 1) work.Run(pointers, 0, pairs);
+            int workers = multiplyAdds < ParallelFrom ? 1 : get_num_threads();
+            // Work items are (row, group of heads): whole rows when there are enough of them, else each row's heads
+            // split so every worker has a share.
+            int groupsPerRow = rows >= workers ? 1 : Math.Min(heads, (workers + rows - 1) / rows);
+            int items = rows * groupsPerRow;
+            workers = Math.Min(workers, items);
+            if (workers <= 1) work.Run(pointers, groupsPerRow, 0, items);
             else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                part => work.Run(pointers, pairs * part / workers, pairs * (part + 1) / workers));
+                part => work.Run(pointers, groupsPerRow, items * part / workers, items * (part + 1) / workers));
         }
         GC.KeepAlive(query);
         GC.KeepAlive(keyCache);
@@ -88,103 +92,104 @@ public static class DecodeAttention
 
     sealed record Work(int Rows, int Heads, int KvHeads, int HeadDim, int Capacity, int[] Slots, int[] Lengths)
     {
-        /// <summary>(row, head) pairs [from, to), numbered row-major.</summary>
-        public unsafe void Run(Pointers at, int from, int to)
+        /// <summary>Work items [from, to): item i is row i / groupsPerRow, heads group i % groupsPerRow.</summary>
+        public unsafe void Run(Pointers at, int groupsPerRow, int from, int to)
         {
-            var scores = ArrayPool<float>.Shared.Rent(Capacity);
+            var scores = ArrayPool<float>.Shared.Rent(Heads * Capacity);
+            var totals = ArrayPool<float>.Shared.Rent(Heads);
             try
             {
-                for (int pair = from; pair < to; pair++) Head(at, pair / Heads, pair % Heads, scores);
+                for (int item = from; item < to; item++)
+                {
+                    int row = item / groupsPerRow, group = item % groupsPerRow;
+                    Sweep(at, row, Heads * group / groupsPerRow, Heads * (group + 1) / groupsPerRow, scores, totals);
+                }
             }
             finally
             {
                 ArrayPool<float>.Shared.Return(scores);
+                ArrayPool<float>.Shared.Return(totals);
             }
         }
 
+        /// <summary>
+        /// Heads [first, end) of one row, in two passes front to back over the row's history: keys, then values,
+        /// each position's heads together. (Head by head, each head would walk the history again at a
+        /// kv_heads * head_dim stride: 1.5x slower at batch 8, bench/RESULTS.md.)
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        unsafe void Head(Pointers at, int row, int head, float[] scoreBuffer)
+        unsafe void Sweep(Pointers at, int row, int first, int end, float[] scoreBuffer, float[] totals)
         {
-            int length = Lengths[row], kvHead = head / (Heads / KvHeads);
-            long offset = ((long)Slots[row] * Capacity * KvHeads + kvHead) * HeadDim; // [slot, 0, kvHead, 0]
-            float* keys = at.Keys + offset, values = at.Values + offset;              // key l at + l * stride
-            int stride = KvHeads * HeadDim;
-            float* query = at.Query + ((long)row * Heads + head) * HeadDim;   // [head_dim]
-            float* output = at.Output + ((long)row * Heads + head) * HeadDim; // [head_dim]
-            var scores = scoreBuffer.AsSpan(0, length);
+            int length = Lengths[row], groups = Heads / KvHeads, stride = KvHeads * HeadDim;
+            long slotStart = (long)Slots[row] * Capacity * stride;                 // [slot, 0, 0, 0]
+            float* keys = at.Keys + slotStart, values = at.Values + slotStart;     // position l of kv head g at + l * stride + g * head_dim
+            float* queries = at.Query + (long)row * Heads * HeadDim;              // head h at + h * head_dim
+            float* outputs = at.Output + (long)row * Heads * HeadDim;
+            float scale = 1f / MathF.Sqrt(HeadDim);
 
-            Scores(query, keys, stride, HeadDim, scores, 1f / MathF.Sqrt(HeadDim));
-            // Softmax with the maximum subtracted first, so large scores cannot overflow exp; the division by the sum
-            // is left to the end, on head_dim values instead of length.
-            TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores);
-            TensorPrimitives.Exp(scores, scores);
-            float total = TensorPrimitives.Sum(scores);
-            WeightedSum(values, stride, scores, HeadDim, output, 1f / total);
-        }
-
-        /// <summary>
-        /// scores[l] = scale * q . K[l] for q [head_dim] and keys K[l] = keys + l * stride, four at a time so one
-        /// 8-instruction reduction serves four sums.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void Scores(float* query, float* keys, int stride, int headDim, Span<float> scores, float scale)
-        {
+            // scores[(h - first) * length + l] = scale * q_h . K[l, g(h)], four positions at a time.
             int key = 0;
-            for (; key + 4 <= scores.Length; key += 4)
+            for (; key + 4 <= length; key += 4)
+                for (int h = first; h < end; h++)
+                    (Dot4(queries + h * HeadDim, keys + (long)key * stride + h / groups * HeadDim, stride, HeadDim) * scale)
+                        .CopyTo(scoreBuffer.AsSpan((h - first) * length + key, 4));
+            for (; key < length; key++)
+                for (int h = first; h < end; h++)
+                    scoreBuffer[(h - first) * length + key] = Dot1(queries + h * HeadDim, keys + (long)key * stride + h / groups * HeadDim, HeadDim) * scale;
+
+            // Softmax per head with the maximum subtracted first, so large scores cannot overflow exp; the division
+            // by the sum is left to the end, on head_dim values instead of length.
+            for (int h = first; h < end; h++)
             {
-                float* k0 = keys + (long)key * stride;
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                for (int d = 0; d < headDim; d += Lanes)
-                {
-                    var q = Vector512.Load(query + d);
-                    a0 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + d), a0);
-                    a1 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + stride + d), a1);
-                    a2 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 2 * stride + d), a2);
-                    a3 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 3 * stride + d), a3);
-                }
-                (VectorSums.OfFour(a0, a1, a2, a3) * scale).CopyTo(scores.Slice(key, 4));
+                var scores = scoreBuffer.AsSpan((h - first) * length, length);
+                TensorPrimitives.Subtract(scores, TensorPrimitives.Max(scores), scores);
+                TensorPrimitives.Exp(scores, scores);
+                totals[h] = TensorPrimitives.Sum(scores);
+                new Span<float>(outputs + h * HeadDim, HeadDim).Clear();
             }
-            for (; key < scores.Length; key++)
+
+            for (int l = 0; l < length; l++)
+                for (int h = first; h < end; h++)
+                    AddScaled(values + (long)l * stride + h / groups * HeadDim, scoreBuffer[(h - first) * length + l], outputs + h * HeadDim, HeadDim);
+
+            for (int h = first; h < end; h++)
             {
-                float* k = keys + (long)key * stride;
-                var a = Vector512<float>.Zero;
-                for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), Vector512.Load(k + d), a);
-                scores[key] = Vector512.Sum(a) * scale;
+                var output = new Span<float>(outputs + h * HeadDim, HeadDim);
+                TensorPrimitives.Multiply(output, 1f / totals[h], output);
             }
         }
 
-        /// <summary>
-        /// output [head_dim] = scale * sum over l of weights[l] V[l] for V[l] = values + l * stride, 64 dimensions at a time
-        /// held in registers across all keys.
-        /// </summary>
+        /// <summary>[q . k0, q . k1, q . k2, q . k3] for keys k_i = k0 + i * stride; one 8-instruction reduction serves the four.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void WeightedSum(float* values, int stride, ReadOnlySpan<float> weights, int headDim, float* output, float scale)
+        static unsafe Vector128<float> Dot4(float* query, float* k0, int stride, int headDim)
         {
-            int d = 0;
-            for (; d + 4 * Lanes <= headDim; d += 4 * Lanes)
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            for (int d = 0; d < headDim; d += Lanes)
             {
-                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                float* v = values + d;
-                for (int key = 0; key < weights.Length; key++, v += stride)
-                {
-                    var p = Vector512.Create(weights[key]);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.Load(v), p, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.Load(v + Lanes), p, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.Load(v + 2 * Lanes), p, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.Load(v + 3 * Lanes), p, a3);
-                }
-                (a0 * scale).Store(output + d);
-                (a1 * scale).Store(output + d + Lanes);
-                (a2 * scale).Store(output + d + 2 * Lanes);
-                (a3 * scale).Store(output + d + 3 * Lanes);
+                var q = Vector512.Load(query + d);
+                a0 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + d), a0);
+                a1 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + stride + d), a1);
+                a2 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 2 * stride + d), a2);
+                a3 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 3 * stride + d), a3);
             }
-            for (; d < headDim; d += Lanes)
-            {
-                var a = Vector512<float>.Zero;
-                float* v = values + d;
-                for (int key = 0; key < weights.Length; key++, v += stride) a = Vector512.FusedMultiplyAdd(Vector512.Load(v), Vector512.Create(weights[key]), a);
-                (a * scale).Store(output + d);
-            }
+            return VectorSums.OfFour(a0, a1, a2, a3);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static unsafe float Dot1(float* query, float* key, int headDim)
+        {
+            var a = Vector512<float>.Zero;
+            for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), Vector512.Load(key + d), a);
+            return Vector512.Sum(a);
+        }
+
+        /// <summary>output [head_dim] += weight * value [head_dim].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static unsafe void AddScaled(float* value, float weight, float* output, int headDim)
+        {
+            var p = Vector512.Create(weight);
+            for (int d = 0; d < headDim; d += Lanes)
+                Vector512.FusedMultiplyAdd(Vector512.Load(value + d), p, Vector512.Load(output + d)).Store(output + d);
         }
     }
 }

@@ -9,10 +9,11 @@ namespace DomainAssistant.Model.Tests.Kernels;
 public class DecodeAttentionTests
 {
     [Theory]
-    [InlineData(1, 1)] // one thread
-    [InlineData(2, 1)]
-    [InlineData(2, 64)] // enough keys that the (row, head) pairs are split between threads
-    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale)
+    [InlineData(1, 1, 3)] // one thread
+    [InlineData(2, 1, 3)]
+    [InlineData(2, 64, 3)] // enough keys that the rows are split between threads
+    [InlineData(2, 64, 1)] // one row: its heads are split between threads
+    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount)
     {
         if (!Vector512.IsHardwareAccelerated) return; // the kernel stands aside (next test); libtorch's path is tested elsewhere
         var previous = get_num_threads();
@@ -27,13 +28,14 @@ public class DecodeAttentionTests
             using var three = 3.ToScalar();
             var keys = randn([4, capacity, kvHeads, headDim], generator: generator).mul(three); // large scores: the softmax must subtract its maximum
             var values = randn([4, capacity, kvHeads, headDim], generator: generator);
-            var query = randn([3, 1, heads, headDim], generator: generator);
-            int[] slots = [2, 0, 3];
-            int[] lengths = [5 * lengthScale, capacity, 1];   // rows of different lengths, one at the cache's end, one with a single key
+            var query = randn([rowCount, 1, heads, headDim], generator: generator);
+            // Rows of different lengths: one up to the cache's end, one with a single key.
+            int[] slots = new[] { 2, 0, 3 }[..rowCount];
+            int[] lengths = new[] { rowCount == 1 ? capacity : 5 * lengthScale, capacity, 1 }[..rowCount];
 
             var ours = DecodeAttention.Forward(query, keys, values, slots, lengths);
 
-            Assert.Equal(new long[] { 3, 1, heads * headDim }, ours.shape);
+            Assert.Equal(new long[] { rowCount, 1, heads * headDim }, ours.shape);
             for (int row = 0; row < slots.Length; row++)
             {
                 // The reference: libtorch over exactly this row's keys, query heads folded onto their shared kv head.
