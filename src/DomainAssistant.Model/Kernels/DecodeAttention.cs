@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -34,18 +35,18 @@ public static class DecodeAttention
         && !is_grad_enabled()
         && query.dim() == 4 && query.shape[1] == 1 && keyCache.dim() == 4 && query.shape[3] == keyCache.shape[3]
         && query.shape[3] % Lanes == 0 // head_dim in whole vectors (8-wide toy heads stay with libtorch)
-        && query.dtype == ScalarType.Float32 && keyCache.dtype == ScalarType.Float32
+        && query.dtype is ScalarType.Float32 or ScalarType.BFloat16 && keyCache.dtype == query.dtype
         && query.device_type == DeviceType.CPU && keyCache.device_type == DeviceType.CPU
         && query.is_contiguous() && keyCache.is_contiguous()
-        && keyCache.numel() <= int.MaxValue / sizeof(float); // the cache is read through one Span
+        && keyCache.numel() * keyCache.ElementSize <= int.MaxValue; // the cache is read through one Span
 
     /// <summary>softmax(q K^T / sqrt(head_dim)) V for each row and head, over keys 0..lengths[b]-1 of slot slots[b].</summary>
-    /// <param name="query">[B, 1, heads, head_dim] float32.</param>
-    /// <param name="keyCache">[slots, capacity, kv_heads, head_dim] float32, this token's keys already written.</param>
+    /// <param name="query">[B, 1, heads, head_dim] float32 or bf16.</param>
+    /// <param name="keyCache">[slots, capacity, kv_heads, head_dim] in the query's dtype, this token's keys already written.</param>
     /// <param name="valueCache">Same shape as <paramref name="keyCache"/>.</param>
     /// <param name="slots">Cache slot of each row.</param>
     /// <param name="lengths">Keys each row attends to (its length after this token), 1..capacity.</param>
-    /// <returns>[B, 1, heads * head_dim] float32.</returns>
+    /// <returns>[B, 1, heads * head_dim] in the query's dtype (bf16 caches are read as bf16 and computed in float32).</returns>
     public static unsafe Tensor Forward(Tensor query, Tensor keyCache, Tensor valueCache, IReadOnlyList<int> slots, IReadOnlyList<int> lengths)
     {
         if (!Applies(query, keyCache) || !valueCache.shape.SequenceEqual(keyCache.shape) || valueCache.dtype != keyCache.dtype || !valueCache.is_contiguous())
@@ -61,10 +62,12 @@ public static class DecodeAttention
             if (work.Lengths[b] < 1 || work.Lengths[b] > capacity) throw new ArgumentOutOfRangeException(nameof(lengths), $"row {b} attends to {work.Lengths[b]} keys; the cache holds 1..{capacity}.");
         }
 
+        bool bf16 = query.dtype == ScalarType.BFloat16;
+        using var query32 = bf16 ? query.to_type(ScalarType.Float32) : null;
         var output = empty([rows, 1, (long)heads * headDim], ScalarType.Float32);
-        fixed (byte* q = query.bytes, k = keyCache.bytes, v = valueCache.bytes, y = output.bytes)
+        fixed (byte* q = (query32 ?? query).bytes, k = keyCache.bytes, v = valueCache.bytes, y = output.bytes)
         {
-            var pointers = new Pointers((float*)q, (float*)k, (float*)v, (float*)y);
+            var pointers = new Pointers((float*)q, k, v, (float*)y, bf16);
             long multiplyAdds = 2L * headDim * work.Lengths.Sum() * heads;
             int workers = multiplyAdds < ParallelFrom ? 1 : get_num_threads();
             // Work items are (row, group of heads): whole rows when there are enough of them, else each row's heads
@@ -79,15 +82,35 @@ public static class DecodeAttention
         GC.KeepAlive(query);
         GC.KeepAlive(keyCache);
         GC.KeepAlive(valueCache);
-        return output;
+        if (!bf16) return output;
+        using (output) return output.to_type(ScalarType.BFloat16);
     }
 
-    readonly unsafe struct Pointers(float* query, float* keys, float* values, float* output)
+    /// <summary>Query and output are float32; the cache's keys and values are float32 or bf16 (<see cref="BFloat16"/>).</summary>
+    readonly unsafe struct Pointers(float* query, byte* keys, byte* values, float* output, bool bfloat16)
     {
         public float* Query { get; } = query;
-        public float* Keys { get; } = keys;
-        public float* Values { get; } = values;
+        public byte* Keys { get; } = keys;
+        public byte* Values { get; } = values;
         public float* Output { get; } = output;
+        public bool BFloat16 { get; } = bfloat16;
+    }
+
+    /// <summary>How a cache element type becomes 16 float32 lanes.</summary>
+    interface ICacheElement { static abstract unsafe Vector512<float> Load(byte* start, long index); }
+
+    readonly struct Float32Element : ICacheElement
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Vector512<float> Load(byte* start, long index) => Vector512.Load((float*)start + index);
+    }
+
+    /// <summary>bf16 is the top half of a float32: widen each 16-bit value to 32 bits and shift it up.</summary>
+    readonly struct BFloat16Element : ICacheElement
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Vector512<float> Load(byte* start, long index) =>
+            Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)start + index)), 16).AsSingle();
     }
 
     sealed record Work(int Rows, int Heads, int KvHeads, int HeadDim, int Capacity, int[] Slots, int[] Lengths)
@@ -102,7 +125,9 @@ public static class DecodeAttention
                 for (int item = from; item < to; item++)
                 {
                     int row = item / groupsPerRow, group = item % groupsPerRow;
-                    Sweep(at, row, Heads * group / groupsPerRow, Heads * (group + 1) / groupsPerRow, scores, totals);
+                    int first = Heads * group / groupsPerRow, end = Heads * (group + 1) / groupsPerRow;
+                    if (at.BFloat16) Sweep<BFloat16Element>(at, row, first, end, scores, totals);
+                    else Sweep<Float32Element>(at, row, first, end, scores, totals);
                 }
             }
             finally
@@ -118,11 +143,11 @@ public static class DecodeAttention
         /// kv_heads * head_dim stride: 1.5x slower at batch 8, bench/RESULTS.md.)
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        unsafe void Sweep(Pointers at, int row, int first, int end, float[] scoreBuffer, float[] totals)
+        unsafe void Sweep<T>(Pointers at, int row, int first, int end, float[] scoreBuffer, float[] totals) where T : struct, ICacheElement
         {
             int length = Lengths[row], groups = Heads / KvHeads, stride = KvHeads * HeadDim;
-            long slotStart = (long)Slots[row] * Capacity * stride;                 // [slot, 0, 0, 0]
-            float* keys = at.Keys + slotStart, values = at.Values + slotStart;     // position l of kv head g at + l * stride + g * head_dim
+            long slotStart = (long)Slots[row] * Capacity * stride; // element [slot, 0, 0, 0]; position l of kv head g is + l * stride + g * head_dim
+            byte* keys = at.Keys, values = at.Values;
             float* queries = at.Query + (long)row * Heads * HeadDim;              // head h at + h * head_dim
             float* outputs = at.Output + (long)row * Heads * HeadDim;
             float scale = 1f / MathF.Sqrt(HeadDim);
@@ -131,11 +156,11 @@ public static class DecodeAttention
             int key = 0;
             for (; key + 4 <= length; key += 4)
                 for (int h = first; h < end; h++)
-                    (Dot4(queries + h * HeadDim, keys + (long)key * stride + h / groups * HeadDim, stride, HeadDim) * scale)
+                    (Dot4<T>(queries + h * HeadDim, keys, slotStart + (long)key * stride + h / groups * HeadDim, stride, HeadDim) * scale)
                         .CopyTo(scoreBuffer.AsSpan((h - first) * length + key, 4));
             for (; key < length; key++)
                 for (int h = first; h < end; h++)
-                    scoreBuffer[(h - first) * length + key] = Dot1(queries + h * HeadDim, keys + (long)key * stride + h / groups * HeadDim, HeadDim) * scale;
+                    scoreBuffer[(h - first) * length + key] = Dot1<T>(queries + h * HeadDim, keys, slotStart + (long)key * stride + h / groups * HeadDim, HeadDim) * scale;
 
             // Softmax per head with the maximum subtracted first, so large scores cannot overflow exp; the division
             // by the sum is left to the end, on head_dim values instead of length.
@@ -150,7 +175,7 @@ public static class DecodeAttention
 
             for (int l = 0; l < length; l++)
                 for (int h = first; h < end; h++)
-                    AddScaled(values + (long)l * stride + h / groups * HeadDim, scoreBuffer[(h - first) * length + l], outputs + h * HeadDim, HeadDim);
+                    AddScaled<T>(values, slotStart + (long)l * stride + h / groups * HeadDim, scoreBuffer[(h - first) * length + l], outputs + h * HeadDim, HeadDim);
 
             for (int h = first; h < end; h++)
             {
@@ -159,37 +184,37 @@ public static class DecodeAttention
             }
         }
 
-        /// <summary>[q . k0, q . k1, q . k2, q . k3] for keys k_i = k0 + i * stride; one 8-instruction reduction serves the four.</summary>
+        /// <summary>[q . k0, q . k1, q . k2, q . k3] for keys k_i at element k0 + i * stride; one 8-instruction reduction serves the four.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe Vector128<float> Dot4(float* query, float* k0, int stride, int headDim)
+        static unsafe Vector128<float> Dot4<T>(float* query, byte* keys, long k0, int stride, int headDim) where T : struct, ICacheElement
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             for (int d = 0; d < headDim; d += Lanes)
             {
                 var q = Vector512.Load(query + d);
-                a0 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + d), a0);
-                a1 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + stride + d), a1);
-                a2 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 2 * stride + d), a2);
-                a3 = Vector512.FusedMultiplyAdd(q, Vector512.Load(k0 + 3 * stride + d), a3);
+                a0 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + d), a0);
+                a1 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + stride + d), a1);
+                a2 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + 2 * stride + d), a2);
+                a3 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + 3 * stride + d), a3);
             }
             return VectorSums.OfFour(a0, a1, a2, a3);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe float Dot1(float* query, float* key, int headDim)
+        static unsafe float Dot1<T>(float* query, byte* keys, long key, int headDim) where T : struct, ICacheElement
         {
             var a = Vector512<float>.Zero;
-            for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), Vector512.Load(key + d), a);
+            for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), T.Load(keys, key + d), a);
             return Vector512.Sum(a);
         }
 
-        /// <summary>output [head_dim] += weight * value [head_dim].</summary>
+        /// <summary>output [head_dim] += weight * the value [head_dim] at element <paramref name="value"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void AddScaled(float* value, float weight, float* output, int headDim)
+        static unsafe void AddScaled<T>(byte* values, long value, float weight, float* output, int headDim) where T : struct, ICacheElement
         {
             var p = Vector512.Create(weight);
             for (int d = 0; d < headDim; d += Lanes)
-                Vector512.FusedMultiplyAdd(Vector512.Load(value + d), p, Vector512.Load(output + d)).Store(output + d);
+                Vector512.FusedMultiplyAdd(T.Load(values, value + d), p, Vector512.Load(output + d)).Store(output + d);
         }
     }
 }

@@ -53,6 +53,34 @@ public class DecodeAttentionTests
     }
 
     [Fact]
+    public void Reads_a_bf16_cache_as_libtorch_attends_over_the_same_bf16_values()
+    {
+        if (!Vector512.IsHardwareAccelerated) return;
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        const int heads = 4, kvHeads = 2, headDim = 48, capacity = 20;
+        var generator = new Generator(11, CPU);
+        var keys = randn([2, capacity, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16);
+        var values = randn([2, capacity, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16);
+        var query = randn([2, 1, heads, headDim], generator: generator).to_type(ScalarType.BFloat16);
+        int[] slots = [1, 0];
+        int[] lengths = [7, capacity];
+
+        var ours = DecodeAttention.Forward(query, keys, values, slots, lengths);
+
+        Assert.Equal(ScalarType.BFloat16, ours.dtype);
+        for (int row = 0; row < slots.Length; row++)
+        {
+            // The reference sees exactly the bf16 values, in float32; ours differs only by rounding its output to bf16.
+            var k = keys[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0).to_type(ScalarType.Float32);
+            var v = values[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0).to_type(ScalarType.Float32);
+            var q = query[row].view(1, kvHeads, heads / kvHeads, headDim).to_type(ScalarType.Float32);
+            var expected = nn.functional.scaled_dot_product_attention(q, k, v).reshape(1, heads * headDim);
+            Assert.True(RandomLlama.MaxDifference(expected, ours[row].to_type(ScalarType.Float32)) < 1e-2, $"row {row}");
+        }
+    }
+
+    [Fact]
     public void Leaves_to_libtorch_what_it_does_not_handle()
     {
         using var scope = NewDisposeScope();
@@ -62,7 +90,9 @@ public class DecodeAttentionTests
             Assert.Equal(Vector512.IsHardwareAccelerated, DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));
             Assert.False(DecodeAttention.Applies(zeros(1, 2, 2, 32), cache));                                        // a prefill (2 tokens)
             Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 8), zeros(2, 8, 2, 8)));                            // head_dim not whole vectors
-            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.BFloat16), cache.to_type(ScalarType.BFloat16)));
+            Assert.Equal(Vector512.IsHardwareAccelerated, DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.BFloat16), cache.to_type(ScalarType.BFloat16)));
+            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.Float16), cache.to_type(ScalarType.Float16)));
+            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32), cache.to_type(ScalarType.BFloat16)));          // dtypes differ
         }
         Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));                                            // autograd on
     }
