@@ -16,9 +16,9 @@ namespace DomainAssistant.Model.Kernels;
 /// libtorch's scaled_dot_product_attention runs one matrix-vector product per (row, head) for a single query, and
 /// reading the batch's slots out of the cache (index_select or a view) and writing the new keys (index_put_) are
 /// further ops whose cost grows with the batch: at batch 8 they took 7.9 ms of a 29 ms 110M step against 2.5 ms at
-/// batch 1 (bench/RESULTS.md). Here each (row, head) is a dot product per key, a softmax and a weighted sum of values
-/// over contiguous cache memory, the (row, head) pairs split between libtorch's threads. Float32 on the CPU only;
-/// everything else goes to libtorch.
+/// batch 1 (bench/RESULTS.md). Here each row sweeps its slot's history in place (a dot product per key and head, a
+/// softmax per head, a weighted sum of values), the rows (or, for fewer rows than threads, their heads) split between
+/// libtorch's threads. CPU, float32 or bf16 caches, head_dim a multiple of 16; everything else goes to libtorch.
 /// </remarks>
 public static class DecodeAttention
 {

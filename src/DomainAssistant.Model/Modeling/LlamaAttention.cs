@@ -8,7 +8,7 @@ namespace DomainAssistant.Model.Modeling;
 /// <summary>
 /// Grouped-query causal self-attention with rotary positions, scaled by 1/sqrt(head_dim); optional q/k/v biases
 /// (Qwen2). With a KV cache it appends this forward's keys/values and attends over each row's whole history
-/// (decoding steps on the CPU in float32 through <see cref="DecodeAttention"/>, straight from the cache).
+/// (decoding steps on the CPU through <see cref="DecodeAttention"/>, straight from the cache, where it applies).
 /// </summary>
 /// <remarks>
 /// K/V are never repeated per query head: the G query heads sharing a kv head are folded into the query length,
@@ -72,7 +72,8 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
     }
 
     /// <summary>
-    /// softmax(q k^T / sqrt(hd) + mask) v. A bf16 decoding step on the CPU runs in float32: libtorch's bf16 kernel for
+    /// softmax(q k^T / sqrt(hd) + mask) v. A bf16 decoding step on the CPU that <see cref="DecodeAttention"/> does not
+    /// take (e.g. an 8-wide head) runs in float32: libtorch's bf16 kernel for
     /// one query row took 700-800 us per 110M layer at batch 8 (and 163 us for stories260K) against 120-240 us for
     /// casting to float32 and back (bench/RESULTS.md); the cast costs little at one token per row.
     /// </summary>
