@@ -118,7 +118,11 @@ public sealed class GenerationEngine : IAsyncDisposable
                 if (Prefill(sequences) is { } error)
                 {
                     if (sequences.Count == 1) Finish(sequences[0], error);
-                    else foreach (var sequence in sequences) if (Prefill([sequence]) is { } own) Finish(sequence, own);
+                    else foreach (var sequence in sequences)
+                    {
+                        _cache.Clear(sequence.Slot); // the failed forward may have counted its tokens before failing
+                        if (Prefill([sequence]) is { } own) Finish(sequence, own);
+                    }
                 }
             }
             catch (Exception error) when (error is not OperationCanceledException)
