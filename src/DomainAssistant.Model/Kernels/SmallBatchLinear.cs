@@ -49,8 +49,31 @@ public static class SmallBatchLinear
     /// <param name="weight">[out, in].</param>
     /// <param name="bias">[out], or null.</param>
     /// <returns>[..., out].</returns>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias) =>
-        Applies(input, weight, bias) ? Compute(input, weight, bias) : nn.functional.linear(input, weight, bias);
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
+    {
+        if (Applies(input, weight, bias)) return Compute(input, weight, bias);
+        return IsSmallBFloat16(input, weight) ? InFloat32(input, weight, bias) : nn.functional.linear(input, weight, bias);
+    }
+
+    /// <summary>
+    /// A bf16 decoding product too small for this kernel (under <see cref="MinWeights"/> weights, e.g. stories260K's
+    /// 64-512 wide ones): libtorch's bf16 path costs 15-20 us a call at these sizes at 8 rows (and 16-18 at 1 row for
+    /// all but the narrowest), against 7-11 us for casting to float32, multiplying and casting back (bench/RESULTS.md).
+    /// </summary>
+    static bool IsSmallBFloat16(Tensor input, Tensor weight) =>
+        !is_grad_enabled()
+        && input.dtype == ScalarType.BFloat16 && weight.dtype == ScalarType.BFloat16
+        && input.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
+        && weight.dim() == 2 && weight.numel() < MinWeights && input.numel() / weight.shape[1] <= MaxRows;
+
+    static Tensor InFloat32(Tensor input, Tensor weight, Tensor? bias)
+    {
+        using var x = input.to_type(ScalarType.Float32);
+        using var w = weight.to_type(ScalarType.Float32);
+        using var b = bias?.to_type(ScalarType.Float32);
+        using var y = nn.functional.linear(x, w, b);
+        return y.to_type(ScalarType.BFloat16);
+    }
 
     /// <param name="input">[..., in] float32, at most <see cref="MaxRows"/> rows in all.</param>
     /// <param name="weight">[out, in] float32.</param>

@@ -67,6 +67,24 @@ public class SmallBatchLinearTests
     }
 
     [Fact]
+    public void A_small_bf16_decoding_product_equals_the_float32_product_rounded_to_bf16()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(3, CPU);
+        var x = randn([8, 1, 64], generator: generator).to_type(ScalarType.BFloat16);
+        var w = randn([172, 64], generator: generator).to_type(ScalarType.BFloat16);
+        var b = randn([172], generator: generator).to_type(ScalarType.BFloat16);
+
+        var ours = SmallBatchLinear.Linear(x, w, b);
+
+        Assert.Equal(ScalarType.BFloat16, ours.dtype);
+        Assert.Equal(new long[] { 8, 1, 172 }, ours.shape);
+        var exact = nn.functional.linear(x.to_type(ScalarType.Float32), w.to_type(ScalarType.Float32), b.to_type(ScalarType.Float32));
+        Assert.True(RandomLlama.MaxDifference(exact.to_type(ScalarType.BFloat16).to_type(ScalarType.Float32), ours.to_type(ScalarType.Float32)) == 0);
+    }
+
+    [Fact]
     public void Linear_gives_libtorchs_result_either_way()
     {
         using var scope = NewDisposeScope();
