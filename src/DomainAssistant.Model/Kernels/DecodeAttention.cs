@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -47,10 +48,26 @@ public static class DecodeAttention
     /// <param name="slots">Cache slot of each row.</param>
     /// <param name="lengths">Keys each row attends to (its length after this token), 1..capacity.</param>
     /// <returns>[B, 1, heads * head_dim] in the query's dtype (bf16 caches are read as bf16 and computed in float32).</returns>
-    public static unsafe Tensor Forward(Tensor query, Tensor keyCache, Tensor valueCache, IReadOnlyList<int> slots, IReadOnlyList<int> lengths)
+    /// <exception cref="ArgumentException">The kernel does not apply (<see cref="Applies"/>), or the caches differ.</exception>
+    public static Tensor Forward(Tensor query, Tensor keyCache, Tensor valueCache, IReadOnlyList<int> slots, IReadOnlyList<int> lengths) =>
+        TryForward(query, keyCache, valueCache, slots, lengths, out var attended)
+            ? attended
+            : throw new ArgumentException($"DecodeAttention does not apply to query {query.dtype} [{string.Join(", ", query.shape)}] and cache {keyCache.dtype} [{string.Join(", ", keyCache.shape)}].");
+
+    /// <summary>
+    /// <see cref="Forward"/> where the kernel applies, checked once (the checks are native calls); false, and nothing
+    /// computed, where it does not, so the caller goes to libtorch.
+    /// </summary>
+    public static bool TryForward(Tensor query, Tensor keyCache, Tensor valueCache, IReadOnlyList<int> slots, IReadOnlyList<int> lengths, [NotNullWhen(true)] out Tensor? attended)
     {
-        if (!Applies(query, keyCache) || !valueCache.shape.SequenceEqual(keyCache.shape) || valueCache.dtype != keyCache.dtype || !valueCache.is_contiguous())
-            throw new ArgumentException($"DecodeAttention does not apply to query {query.dtype} [{string.Join(", ", query.shape)}] and cache {keyCache.dtype} [{string.Join(", ", keyCache.shape)}].");
+        attended = Applies(query, keyCache) && valueCache.dtype == keyCache.dtype && valueCache.is_contiguous() && valueCache.shape.SequenceEqual(keyCache.shape)
+            ? Compute(query, keyCache, valueCache, slots, lengths)
+            : null;
+        return attended is not null;
+    }
+
+    static unsafe Tensor Compute(Tensor query, Tensor keyCache, Tensor valueCache, IReadOnlyList<int> slots, IReadOnlyList<int> lengths)
+    {
         int rows = (int)query.shape[0], heads = (int)query.shape[2], headDim = (int)query.shape[3];
         int capacity = (int)keyCache.shape[1], kvHeads = (int)keyCache.shape[2];
         if (slots.Count != rows || lengths.Count != rows) throw new ArgumentException($"{rows} rows need {rows} slots and lengths; got {slots.Count} and {lengths.Count}.");
@@ -74,10 +91,7 @@ public static class DecodeAttention
             // split so every worker has a share.
             int groupsPerRow = rows >= workers ? 1 : Math.Min(heads, (workers + rows - 1) / rows);
             int items = rows * groupsPerRow;
-            workers = Math.Min(workers, items);
-            if (workers <= 1) work.Run(pointers, groupsPerRow, 0, items);
-            else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                part => work.Run(pointers, groupsPerRow, items * part / workers, items * (part + 1) / workers));
+            WorkerRanges.Run(items, Math.Min(workers, items), (from, to) => work.Run(pointers, groupsPerRow, from, to));
         }
         GC.KeepAlive(query);
         GC.KeepAlive(keyCache);

@@ -98,10 +98,7 @@ public static class SmallBatchLinear
         fixed (byte* b = bias is null ? default : bias.bytes)
         {
             var product = new Product((float*)x, rows, inFeatures, (float*)w, (float*)b, (float*)y, outFeatures);
-            int workers = Math.Min(get_num_threads(), Math.Max(1, outFeatures / 256));
-            if (workers <= 1) product.Run(0, outFeatures);
-            else Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
-                part => product.Run((int)((long)outFeatures * part / workers), (int)((long)outFeatures * (part + 1) / workers)));
+            WorkerRanges.Run(outFeatures, Math.Min(get_num_threads(), Math.Max(1, outFeatures / 256)), product.Run);
         }
         GC.KeepAlive(input);
         GC.KeepAlive(weight);

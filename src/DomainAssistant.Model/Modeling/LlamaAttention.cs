@@ -49,22 +49,23 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
         var k = batch.Rotary.Apply(k_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim), batch.Angles);
         var v = v_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim);
 
+        // keys/values [B (or the cache's slot range), kvH, L, hd]: the cached history plus these tokens, or just these tokens.
+        Tensor keys, values;
         if (batch.Cache is { } cache)
         {
-            cache.Write(_layerIndex, k, v, batch.Rows!);
-            if (t == 1 && DecodeAttention.Applies(q, cache.Keys(_layerIndex)))
-            {
-                var decoded = DecodeAttention.Forward(q, cache.Keys(_layerIndex), cache.Values(_layerIndex), batch.Rows!.Slots, batch.Rows.Lengths); // [B, 1, H*hd]
-                return o_proj.forward(decoded, batch.Routing).MoveToOuterDisposeScope();
-            }
+            var rows = batch.Rows!;
+            cache.Write(_layerIndex, k, v, rows);
+            if (t == 1 && DecodeAttention.TryForward(q, cache.Keys(_layerIndex), cache.Values(_layerIndex), rows.Slots, rows.Lengths, out var decoded))
+                return o_proj.forward(decoded, batch.Routing).MoveToOuterDisposeScope(); // decoded [B, 1, H*hd]
+            (keys, values) = cache.Read(_layerIndex, rows);
         }
-        // keys/values [B (or the cache's slot range), kvH, L, hd]: the cached history plus these tokens, or just these tokens.
-        var (keys, values) = batch.Cache is { } written
-            ? written.Read(_layerIndex, batch.Rows!)
-            : (k.transpose(1, 2), v.transpose(1, 2));
+        else
+        {
+            (keys, values) = (k.transpose(1, 2), v.transpose(1, 2));
+        }
 
         var folded = FoldGroups(q, b, t, groups);
-        var queries = batch.Rows is { } rows ? rows.ToAttentionRows(folded) : folded;
+        var queries = batch.Rows is { } cachedRows ? cachedRows.ToAttentionRows(folded) : folded;
         var attended = Attend(queries, keys, values, batch.Mask, t);
         if (batch.Rows is { } cacheRows) attended = cacheRows.FromAttentionRows(attended);
         var merged = UnfoldGroups(attended, b, t, groups);

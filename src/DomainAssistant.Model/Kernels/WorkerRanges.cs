@@ -1,0 +1,17 @@
+namespace DomainAssistant.Model.Kernels;
+
+/// <summary>Splits items [0, count) into one contiguous range per worker and runs them on the thread pool.</summary>
+internal static class WorkerRanges
+{
+    /// <summary>Runs <paramref name="range"/>(from, to) over [0, count): inline for one worker, else one range each.</summary>
+    public static void Run(int count, int workers, Action<int, int> range)
+    {
+        if (workers <= 1)
+        {
+            range(0, count);
+            return;
+        }
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            part => range((int)((long)count * part / workers), (int)((long)count * (part + 1) / workers)));
+    }
+}
