@@ -34,8 +34,8 @@ public static class DecodeAttention
     public static bool Applies(Tensor query, Tensor keyCache) =>
         Vector512.IsHardwareAccelerated
         && !is_grad_enabled()
-        && query.dim() == 4 && query.shape[1] == 1 && keyCache.dim() == 4 && query.shape[3] == keyCache.shape[3]
-        && query.shape[3] % Lanes == 0 // head_dim in whole vectors (8-wide toy heads stay with libtorch)
+        && query.dim() == 4 && query.size(1) == 1 && keyCache.dim() == 4 && query.size(3) == keyCache.size(3)
+        && query.size(3) % Lanes == 0 // head_dim in whole vectors (8-wide toy heads stay with libtorch)
         && query.dtype is ScalarType.Float32 or ScalarType.BFloat16 && keyCache.dtype == query.dtype
         && query.device_type == DeviceType.CPU && keyCache.device_type == DeviceType.CPU
         && query.is_contiguous() && keyCache.is_contiguous()
@@ -68,14 +68,14 @@ public static class DecodeAttention
 
     static unsafe Tensor Compute(Tensor query, Tensor keyCache, Tensor valueCache, IReadOnlyList<int> slots, IReadOnlyList<int> lengths)
     {
-        int rows = (int)query.shape[0], heads = (int)query.shape[2], headDim = (int)query.shape[3];
-        int capacity = (int)keyCache.shape[1], kvHeads = (int)keyCache.shape[2];
+        int rows = (int)query.size(0), heads = (int)query.size(2), headDim = (int)query.size(3);
+        int capacity = (int)keyCache.size(1), kvHeads = (int)keyCache.size(2);
         if (slots.Count != rows || lengths.Count != rows) throw new ArgumentException($"{rows} rows need {rows} slots and lengths; got {slots.Count} and {lengths.Count}.");
         if (heads % kvHeads != 0) throw new ArgumentException($"{heads} query heads cannot share {kvHeads} kv heads evenly.");
         var work = new Work(rows, heads, kvHeads, headDim, capacity, slots.ToArray(), lengths.ToArray());
         for (int b = 0; b < rows; b++)
         {
-            if (work.Slots[b] < 0 || work.Slots[b] >= keyCache.shape[0]) throw new ArgumentOutOfRangeException(nameof(slots), $"slot {work.Slots[b]} is outside the cache's {keyCache.shape[0]} slots.");
+            if (work.Slots[b] < 0 || work.Slots[b] >= keyCache.size(0)) throw new ArgumentOutOfRangeException(nameof(slots), $"slot {work.Slots[b]} is outside the cache's {keyCache.shape[0]} slots.");
             if (work.Lengths[b] < 1 || work.Lengths[b] > capacity) throw new ArgumentOutOfRangeException(nameof(lengths), $"row {b} attends to {work.Lengths[b]} keys; the cache holds 1..{capacity}.");
         }
 

@@ -38,9 +38,9 @@ public static class SmallBatchLinear
         && !is_grad_enabled()
         && input.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32
         && input.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
-        && weight.dim() == 2 && input.shape[^1] == weight.shape[1] && weight.numel() >= MinWeights
-        && input.numel() / weight.shape[1] is > 0 and <= MaxRows
-        && weight.shape[1] % Lanes == 0
+        && weight.dim() == 2 && input.size(-1) == weight.size(1) && weight.numel() >= MinWeights
+        && input.numel() / weight.size(1) is > 0 and <= MaxRows
+        && weight.size(1) % Lanes == 0
         && input.is_contiguous() && weight.is_contiguous()
         && (bias is null || (bias.dtype == ScalarType.Float32 && bias.device_type == DeviceType.CPU && bias.is_contiguous()));
 
@@ -64,7 +64,7 @@ public static class SmallBatchLinear
         !is_grad_enabled()
         && input.dtype == ScalarType.BFloat16 && weight.dtype == ScalarType.BFloat16
         && input.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
-        && weight.dim() == 2 && weight.numel() < MinWeights && input.numel() / weight.shape[1] <= MaxRows;
+        && weight.dim() == 2 && weight.numel() < MinWeights && input.numel() / weight.size(1) <= MaxRows;
 
     static Tensor InFloat32(Tensor input, Tensor weight, Tensor? bias)
     {
@@ -87,9 +87,9 @@ public static class SmallBatchLinear
     /// <summary>The product, once <see cref="Applies"/> said yes (checked once per call: the checks are native calls).</summary>
     static unsafe Tensor Compute(Tensor input, Tensor weight, Tensor? bias)
     {
-        int inFeatures = (int)weight.shape[1], outFeatures = (int)weight.shape[0];
+        int inFeatures = (int)weight.size(1), outFeatures = (int)weight.size(0);
         int rows = (int)(input.numel() / inFeatures);
-        var outputShape = input.shape.ToArray();
+        var outputShape = input.shape; // a fresh array
         outputShape[^1] = outFeatures;
         var output = empty(outputShape, ScalarType.Float32);
 

@@ -1,6 +1,6 @@
 namespace DomainAssistant.Model.Kernels;
 
-/// <summary>Splits items [0, count) into one contiguous range per worker and runs them on the thread pool.</summary>
+/// <summary>Splits items [0, count) into one contiguous range per worker and runs them on <see cref="SpinningWorkers"/>.</summary>
 internal static class WorkerRanges
 {
     /// <summary>Runs <paramref name="range"/>(from, to) over [0, count): inline for one worker, else one range each.</summary>
@@ -11,7 +11,7 @@ internal static class WorkerRanges
             range(0, count);
             return;
         }
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+        SpinningWorkers.Shared.Run(workers, workers,
             part => range((int)((long)count * part / workers), (int)((long)count * (part + 1) / workers)));
     }
 }

@@ -109,8 +109,8 @@ public sealed class KvCache : IDisposable
 
     static void CopyInto(Tensor store, Tensor update, CacheRows rows)
     {
-        long capacity = store.shape[1];
-        int run = (int)(store.shape[2] * store.shape[3] * store.ElementSize), tokens = rows.NewTokens;
+        long capacity = store.size(1);
+        int run = (int)(store.size(2) * store.size(3) * store.ElementSize), tokens = rows.NewTokens;
         var source = update.bytes;
         var target = store.bytes;
         for (int row = 0; row < rows.Slots.Length; row++)

@@ -44,7 +44,7 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
     public override Tensor forward(Tensor input, ForwardBatch batch)
     {
         using var scope = NewDisposeScope();
-        long b = input.shape[0], t = input.shape[1], groups = _heads / _kvHeads;
+        long b = input.size(0), t = input.size(1), groups = _heads / _kvHeads;
         var q = batch.Rotary.Apply(q_proj.forward(input, batch.Routing).view(b, t, _heads, _headDim), batch.Angles);
         var k = batch.Rotary.Apply(k_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim), batch.Angles);
         var v = v_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim);

@@ -118,7 +118,7 @@ public sealed class LlamaForCausalLM : nn.Module
         var (_, length) = CheckIds(inputIds);
         var angles = _rotary.Prefix(length, DType);
         var mask = AttentionMask.Causal(length, Config.NumAttentionHeads / Config.NumKeyValueHeads, _positionIndex);
-        using var routing = Route(adapterPerRow, inputIds.shape[0]);
+        using var routing = Route(adapterPerRow, inputIds.size(0));
         var batch = new ForwardBatch(_rotary, angles, mask, routing, cache: null, rows: null);
         return model.forward(inputIds, batch);
     }
@@ -191,9 +191,9 @@ public sealed class LlamaForCausalLM : nn.Module
     static (int Rows, int Length) CheckIds(Tensor inputIds)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
-        if (inputIds.dim() != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
+        if (inputIds.dim() != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.size(1) == 0)
             throw new ArgumentException($"inputIds must be a non-empty [B, T] int64 tensor, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
-        return ((int)inputIds.shape[0], (int)inputIds.shape[1]);
+        return ((int)inputIds.size(0), (int)inputIds.size(1));
     }
 
     (RotaryEmbedding, Tensor) PositionTables(Device device)

@@ -63,7 +63,7 @@ public sealed class RotaryEmbedding : IDisposable
     /// <returns>cos and sin, each [B, T, 1, head_dim] in <paramref name="dtype"/>.</returns>
     public RotaryAngles At(Tensor positions, ScalarType dtype)
     {
-        var shape = new[] { positions.shape[0], positions.shape[1], 1, HeadDim };
+        var shape = new[] { positions.size(0), positions.size(1), 1, HeadDim };
         using var flat = positions.reshape(-1);
         using var cos = _cos.index_select(0, flat);
         using var sin = _signedSin.index_select(0, flat);
