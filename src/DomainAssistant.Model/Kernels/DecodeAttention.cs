@@ -189,7 +189,13 @@ public static class DecodeAttention
                 new Span<float>(outputs + h * HeadDim, HeadDim).Clear();
             }
 
-            for (int l = 0; l < length; l++)
+            // outputs[h] += weight * V[l, g(h)], four positions per load and store of the output.
+            int position = 0;
+            for (; position + 4 <= length; position += 4)
+                for (int h = first; h < end; h++)
+                    AddScaled4<T>(values, slotStart + (long)position * stride + h / groups * HeadDim, stride,
+                        scoreBuffer.AsSpan((h - first) * padded + position, 4), outputs + h * HeadDim, HeadDim);
+            for (int l = position; l < length; l++)
                 for (int h = first; h < end; h++)
                     AddScaled<T>(values, slotStart + (long)l * stride + h / groups * HeadDim, scoreBuffer[(h - first) * padded + l], outputs + h * HeadDim, HeadDim);
 
@@ -255,6 +261,20 @@ public static class DecodeAttention
             var a = Vector512<float>.Zero;
             for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), T.Load(keys, key + d), a);
             return Vector512.Sum(a);
+        }
+
+        /// <summary>output [head_dim] += the four values at element v0 + i * stride, weighted by <paramref name="weights"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static unsafe void AddScaled4<T>(byte* values, long v0, int stride, ReadOnlySpan<float> weights, float* output, int headDim) where T : struct, ICacheElement
+        {
+            Vector512<float> p0 = Vector512.Create(weights[0]), p1 = Vector512.Create(weights[1]), p2 = Vector512.Create(weights[2]), p3 = Vector512.Create(weights[3]);
+            for (int d = 0; d < headDim; d += Lanes)
+            {
+                var sum = Vector512.FusedMultiplyAdd(T.Load(values, v0 + d), p0, Vector512.Load(output + d));
+                sum = Vector512.FusedMultiplyAdd(T.Load(values, v0 + stride + d), p1, sum);
+                sum = Vector512.FusedMultiplyAdd(T.Load(values, v0 + 2 * stride + d), p2, sum);
+                Vector512.FusedMultiplyAdd(T.Load(values, v0 + 3 * stride + d), p3, sum).Store(output + d);
+            }
         }
 
         /// <summary>output [head_dim] += weight * the value [head_dim] at element <paramref name="value"/>.</summary>
