@@ -13,6 +13,7 @@ using static TorchSharp.torch;
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
 if (args is ["case", var modelName, var dtypeName, ..])
 {
+    DomainAssistant.Model.Threading.OpenMpWaitPolicy.UsePassiveUnlessSet(); // before libtorch loads, as `da` and the service do
     var result = await DecodeBenchmark.RunAsync(modelName, Enum.Parse<ScalarType>(dtypeName), decodeTokens: 128);
     Console.WriteLine(JsonSerializer.Serialize(result));
     return 0;
@@ -34,7 +35,7 @@ Console.WriteLine("## Machine\n");
 Console.WriteLine(machine);
 
 var decode = new Table("model", "dtype", "params", "threads", "prefill tok/s", "decode b1 tok/s", "decode b8 tok/s", "b8 / b1",
-    "b1 vs bandwidth floor", "peak MiB");
+    "b8 first token ms", "b1 vs bandwidth floor", "peak MiB");
 foreach (var model in BenchModels.Names)
 foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
 {
@@ -44,7 +45,7 @@ foreach (var dtype in new[] { ScalarType.Float32, ScalarType.BFloat16 })
     double floorTokensPerSecond = profile.MemoryReadGBps * 1e9 / (result.Parameters * (double)bytesPerWeight);
     decode.Add(result.Model, dtype == ScalarType.Float32 ? "fp32" : "bf16", $"{result.Parameters / 1e6:F2}M", result.Threads,
         result.PrefillTokensPerSecond, result.Decode1TokensPerSecond, result.Decode8TokensPerSecond,
-        result.Decode8TokensPerSecond / result.Decode1TokensPerSecond,
+        result.Decode8TokensPerSecond / result.Decode1TokensPerSecond, result.FirstToken8Ms,
         $"{result.Decode1TokensPerSecond / floorTokensPerSecond:P0} of {floorTokensPerSecond:F0}",
         result.PeakMemoryMiB);
 }
