@@ -20,7 +20,8 @@ namespace DomainAssistant.Model.Kernels;
 /// further ops whose cost grows with the batch: at batch 8 they took 7.9 ms of a 29 ms 110M step against 2.5 ms at
 /// batch 1 (bench/RESULTS.md). Here each row sweeps its slot's history in place (a dot product per key and head, a
 /// softmax per head, a weighted sum of values), the rows (or, for fewer rows than threads, their heads) split between
-/// libtorch's threads. CPU, float32 or bf16 caches, head_dim a multiple of 16; everything else goes to libtorch.
+/// libtorch's threads. CPU, float32 or bf16 caches, head_dim a multiple of 8 (16-float vectors, and an 8-float
+/// half-vector for the rest: stories260K's heads are 8 wide); everything else goes to libtorch.
 /// </remarks>
 public static class DecodeAttention
 {
@@ -29,6 +30,8 @@ public static class DecodeAttention
 
     const int Lanes = 16; // floats in a Vector512
 
+    const int HalfLanes = 8; // floats in a Vector256: a head_dim of 16n + 8 ends with one of these
+
     /// <summary>Whether <see cref="Forward"/> takes this step.</summary>
     /// <param name="query">[B, 1, heads, head_dim], the new token's rotated queries.</param>
     /// <param name="keyCache">[slots, capacity, kv_heads, head_dim].</param>
@@ -36,7 +39,7 @@ public static class DecodeAttention
         Vector512.IsHardwareAccelerated
         && !is_grad_enabled()
         && query.dim() == 4 && query.size(1) == 1 && keyCache.dim() == 4 && query.size(3) == keyCache.size(3)
-        && query.size(3) % Lanes == 0 // head_dim in whole vectors (8-wide toy heads stay with libtorch)
+        && query.size(3) % HalfLanes == 0 // head_dim in whole vectors and at most one half-vector
         && query.dtype is ScalarType.Float32 or ScalarType.BFloat16 && keyCache.dtype == query.dtype
         && query.device_type == DeviceType.CPU && keyCache.device_type == DeviceType.CPU
         && query.is_contiguous() && keyCache.is_contiguous()
@@ -115,13 +118,20 @@ public static class DecodeAttention
         public bool BFloat16 { get; } = bfloat16;
     }
 
-    /// <summary>How a cache element type becomes 16 float32 lanes.</summary>
-    interface ICacheElement { static abstract unsafe Vector512<float> Load(byte* start, long index); }
+    /// <summary>How a cache element type becomes 16 (or 8) float32 lanes.</summary>
+    interface ICacheElement
+    {
+        static abstract unsafe Vector512<float> Load(byte* start, long index);
+        static abstract unsafe Vector256<float> LoadHalf(byte* start, long index);
+    }
 
     readonly struct Float32Element : ICacheElement
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe Vector512<float> Load(byte* start, long index) => Vector512.Load((float*)start + index);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Vector256<float> LoadHalf(byte* start, long index) => Vector256.Load((float*)start + index);
     }
 
     /// <summary>bf16 is the top half of a float32: widen each 16-bit value to 32 bits and shift it up.</summary>
@@ -130,6 +140,10 @@ public static class DecodeAttention
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static unsafe Vector512<float> Load(byte* start, long index) =>
             Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)start + index)), 16).AsSingle();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static unsafe Vector256<float> LoadHalf(byte* start, long index) =>
+            Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)start + index)), 16).AsSingle();
     }
 
     sealed record Work(int Rows, int Heads, int KvHeads, int HeadDim, int Capacity, int[] Slots, int[] Lengths)
@@ -244,13 +258,22 @@ public static class DecodeAttention
         static unsafe Vector128<float> Dot4<T>(float* query, byte* keys, long k0, int stride, int headDim) where T : struct, ICacheElement
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            for (int d = 0; d < headDim; d += Lanes)
+            int d = 0;
+            for (; d + Lanes <= headDim; d += Lanes)
             {
                 var q = Vector512.Load(query + d);
                 a0 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + d), a0);
                 a1 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + stride + d), a1);
                 a2 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + 2 * stride + d), a2);
                 a3 = Vector512.FusedMultiplyAdd(q, T.Load(keys, k0 + 3 * stride + d), a3);
+            }
+            if (d < headDim) // the last 8 floats, products in the low half of each accumulator
+            {
+                var q = Vector256.Load(query + d);
+                a0 += Vector512.Create(q * T.LoadHalf(keys, k0 + d), default);
+                a1 += Vector512.Create(q * T.LoadHalf(keys, k0 + stride + d), default);
+                a2 += Vector512.Create(q * T.LoadHalf(keys, k0 + 2 * stride + d), default);
+                a3 += Vector512.Create(q * T.LoadHalf(keys, k0 + 3 * stride + d), default);
             }
             return VectorSums.OfFour(a0, a1, a2, a3);
         }
@@ -259,8 +282,10 @@ public static class DecodeAttention
         static unsafe float Dot1<T>(float* query, byte* keys, long key, int headDim) where T : struct, ICacheElement
         {
             var a = Vector512<float>.Zero;
-            for (int d = 0; d < headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), T.Load(keys, key + d), a);
-            return Vector512.Sum(a);
+            int d = 0;
+            for (; d + Lanes <= headDim; d += Lanes) a = Vector512.FusedMultiplyAdd(Vector512.Load(query + d), T.Load(keys, key + d), a);
+            float sum = Vector512.Sum(a);
+            return d < headDim ? sum + Vector256.Sum(Vector256.Load(query + d) * T.LoadHalf(keys, key + d)) : sum;
         }
 
         /// <summary>output [head_dim] += the four values at element v0 + i * stride, weighted by <paramref name="weights"/>.</summary>
@@ -268,12 +293,20 @@ public static class DecodeAttention
         static unsafe void AddScaled4<T>(byte* values, long v0, int stride, ReadOnlySpan<float> weights, float* output, int headDim) where T : struct, ICacheElement
         {
             Vector512<float> p0 = Vector512.Create(weights[0]), p1 = Vector512.Create(weights[1]), p2 = Vector512.Create(weights[2]), p3 = Vector512.Create(weights[3]);
-            for (int d = 0; d < headDim; d += Lanes)
+            int d = 0;
+            for (; d + Lanes <= headDim; d += Lanes)
             {
                 var sum = Vector512.FusedMultiplyAdd(T.Load(values, v0 + d), p0, Vector512.Load(output + d));
                 sum = Vector512.FusedMultiplyAdd(T.Load(values, v0 + stride + d), p1, sum);
                 sum = Vector512.FusedMultiplyAdd(T.Load(values, v0 + 2 * stride + d), p2, sum);
                 Vector512.FusedMultiplyAdd(T.Load(values, v0 + 3 * stride + d), p3, sum).Store(output + d);
+            }
+            if (d < headDim) // the last 8 floats
+            {
+                var sum = Vector256.FusedMultiplyAdd(T.LoadHalf(values, v0 + d), p0.GetLower(), Vector256.Load(output + d));
+                sum = Vector256.FusedMultiplyAdd(T.LoadHalf(values, v0 + stride + d), p1.GetLower(), sum);
+                sum = Vector256.FusedMultiplyAdd(T.LoadHalf(values, v0 + 2 * stride + d), p2.GetLower(), sum);
+                Vector256.FusedMultiplyAdd(T.LoadHalf(values, v0 + 3 * stride + d), p3.GetLower(), sum).Store(output + d);
             }
         }
 
@@ -282,8 +315,11 @@ public static class DecodeAttention
         static unsafe void AddScaled<T>(byte* values, long value, float weight, float* output, int headDim) where T : struct, ICacheElement
         {
             var p = Vector512.Create(weight);
-            for (int d = 0; d < headDim; d += Lanes)
+            int d = 0;
+            for (; d + Lanes <= headDim; d += Lanes)
                 Vector512.FusedMultiplyAdd(T.Load(values, value + d), p, Vector512.Load(output + d)).Store(output + d);
+            if (d < headDim) // the last 8 floats
+                Vector256.FusedMultiplyAdd(T.LoadHalf(values, value + d), p.GetLower(), Vector256.Load(output + d)).Store(output + d);
         }
     }
 }

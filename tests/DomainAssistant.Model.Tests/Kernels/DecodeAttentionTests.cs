@@ -9,11 +9,13 @@ namespace DomainAssistant.Model.Tests.Kernels;
 public class DecodeAttentionTests
 {
     [Theory]
-    [InlineData(1, 1, 3)] // one thread
-    [InlineData(2, 1, 3)]
-    [InlineData(2, 64, 3)] // enough keys that the rows are split between threads
-    [InlineData(2, 64, 1)] // one row: its heads are split between threads
-    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount)
+    [InlineData(1, 1, 3, 32)] // one thread
+    [InlineData(2, 1, 3, 32)]
+    [InlineData(2, 64, 3, 32)] // enough keys that the rows are split between threads
+    [InlineData(2, 64, 1, 32)] // one row: its heads are split between threads
+    [InlineData(1, 1, 3, 8)] // heads of half a vector (stories260K's)
+    [InlineData(2, 64, 3, 24)] // a vector and a half
+    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount, int headDim)
     {
         if (!Vector512.IsHardwareAccelerated) return; // the kernel stands aside (next test); libtorch's path is tested elsewhere
         var previous = get_num_threads();
@@ -22,7 +24,7 @@ public class DecodeAttentionTests
         {
             using var noGrad = no_grad();
             using var scope = NewDisposeScope();
-            const int heads = 4, kvHeads = 2, headDim = 32;
+            const int heads = 4, kvHeads = 2;
             int capacity = 16 * lengthScale;
             var generator = new Generator(7, CPU);
             using var three = 3.ToScalar();
@@ -58,7 +60,7 @@ public class DecodeAttentionTests
         if (!Vector512.IsHardwareAccelerated) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        const int heads = 4, kvHeads = 2, headDim = 48, capacity = 20;
+        const int heads = 4, kvHeads = 2, headDim = 40, capacity = 20; // 2.5 vectors: the bf16 half-vector path too
         var generator = new Generator(11, CPU);
         var keys = randn([2, capacity, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16);
         var values = randn([2, capacity, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16);
@@ -89,7 +91,7 @@ public class DecodeAttentionTests
         {
             Assert.Equal(Vector512.IsHardwareAccelerated, DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));
             Assert.False(DecodeAttention.Applies(zeros(1, 2, 2, 32), cache));                                        // a prefill (2 tokens)
-            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 8), zeros(2, 8, 2, 8)));                            // head_dim not whole vectors
+            Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 12), zeros(2, 8, 2, 12)));                          // head_dim not whole half-vectors
             Assert.Equal(Vector512.IsHardwareAccelerated, DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.BFloat16), cache.to_type(ScalarType.BFloat16)));
             Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32, ScalarType.Float16), cache.to_type(ScalarType.Float16)));
             Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32), cache.to_type(ScalarType.BFloat16)));          // dtypes differ
