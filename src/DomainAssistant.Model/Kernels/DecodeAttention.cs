@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -116,34 +115,6 @@ public static class DecodeAttention
         public byte* Values { get; } = values;
         public float* Output { get; } = output;
         public bool BFloat16 { get; } = bfloat16;
-    }
-
-    /// <summary>How a cache element type becomes 16 (or 8) float32 lanes.</summary>
-    interface ICacheElement
-    {
-        static abstract unsafe Vector512<float> Load(byte* start, long index);
-        static abstract unsafe Vector256<float> LoadHalf(byte* start, long index);
-    }
-
-    readonly struct Float32Element : ICacheElement
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe Vector512<float> Load(byte* start, long index) => Vector512.Load((float*)start + index);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe Vector256<float> LoadHalf(byte* start, long index) => Vector256.Load((float*)start + index);
-    }
-
-    /// <summary>bf16 is the top half of a float32: widen each 16-bit value to 32 bits and shift it up.</summary>
-    readonly struct BFloat16Element : ICacheElement
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe Vector512<float> Load(byte* start, long index) =>
-            Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)start + index)), 16).AsSingle();
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static unsafe Vector256<float> LoadHalf(byte* start, long index) =>
-            Avx2.ShiftLeftLogical(Avx2.ConvertToVector256Int32(Vector128.Load((ushort*)start + index)), 16).AsSingle();
     }
 
     sealed record Work(int Rows, int Heads, int KvHeads, int HeadDim, int Capacity, int[] Slots, int[] Lengths)
