@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,17 +22,22 @@ public sealed class GenerationEngine : IAsyncDisposable
     readonly CancellationTokenSource _shutdown = new();
     readonly HostLogits _hostLogits = new();
     readonly Task _loop;
+    readonly IDisposable? _weightPanels;
 
     /// <param name="model">The model; the engine owns its forward passes from now on.</param>
     /// <param name="maxBatch">Sequences decoded together; more requests wait for a free slot.</param>
     /// <param name="contextLength">Tokens per sequence (prompt + generated); at most the model's position limit.</param>
-    public GenerationEngine(LlamaForCausalLM model, int maxBatch = 16, int? contextLength = null)
+    /// <param name="weightPanels">Whether batches decode from a second, panel-ordered copy of float32 weights
+    /// (<see cref="LlamaForCausalLM.LeaseWeightPanels"/>): faster from 4 rows, the weights' size again in memory.</param>
+    public GenerationEngine(LlamaForCausalLM model, int maxBatch = 16, int? contextLength = null, bool weightPanels = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _model = model;
         ContextLength = Math.Min(contextLength ?? model.Config.MaxPositionEmbeddings, model.Config.MaxPositionEmbeddings);
         _cache = model.NewKvCache(maxBatch, ContextLength);
         _freeSlots = new Stack<int>(Enumerable.Range(0, maxBatch).Reverse());
+        // Batches read the weights faster from panels (LlamaForCausalLM.LeaseWeightPanels), at the cost of a copy.
+        _weightPanels = maxBatch >= SmallBatchLinear.MinPanelRows && weightPanels ? model.LeaseWeightPanels() : null;
         _loop = Task.Factory.StartNew(RunLoop, TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -235,6 +241,7 @@ public sealed class GenerationEngine : IAsyncDisposable
         _pending.Writer.TryComplete();
         await _shutdown.CancelAsync();
         await _loop.ConfigureAwait(false);
+        lock (ForwardGate) _weightPanels?.Dispose(); // a forward under the gate (the host's embedder) may read them
         _cache.Dispose();
         _shutdown.Dispose();
     }

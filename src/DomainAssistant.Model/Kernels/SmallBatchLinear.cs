@@ -49,11 +49,27 @@ public static class SmallBatchLinear
     /// <param name="weight">[out, in].</param>
     /// <param name="bias">[out], or null.</param>
     /// <returns>[..., out].</returns>
-    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias)
+    /// <param name="panels">A panel copy of <paramref name="weight"/> (<see cref="WeightPanels"/>), used from
+    /// <see cref="MinPanelRows"/> rows, or null.</param>
+    public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias, WeightPanels? panels = null)
     {
-        if (Applies(input, weight, bias)) return Compute(input, weight, bias);
+        if (Applies(input, weight, bias)) return Compute(input, weight, bias, panels);
         return IsSmallBFloat16(input, weight) ? InFloat32(input, weight, bias) : nn.functional.linear(input, weight, bias);
     }
+
+    /// <summary>
+    /// Fewest rows that go to <see cref="PanelLinear"/> when the weight has panels: at 8 rows of the 110M shape it
+    /// streams 33-44 GB/s on two cores where the row-major loop streams 24-28; at 2 rows the row-major loop was as
+    /// fast or faster, at 4 about even (artifacts/lin, docs/modeling.md).
+    /// </summary>
+    public const int MinPanelRows = 4;
+
+    /// <summary>Whether a panel copy of <paramref name="weight"/> would ever be used: the weights that take this kernel.</summary>
+    /// <param name="weight">[out, in].</param>
+    public static bool TakesPanels(Tensor weight) =>
+        Vector512.IsHardwareAccelerated
+        && weight.dtype == ScalarType.Float32 && weight.device_type == DeviceType.CPU
+        && weight.dim() == 2 && weight.numel() >= MinWeights && weight.size(1) % Lanes == 0;
 
     /// <summary>
     /// A bf16 decoding product too small for this kernel (under <see cref="MinWeights"/> weights, e.g. stories260K's
@@ -79,19 +95,27 @@ public static class SmallBatchLinear
     /// <param name="weight">[out, in] float32.</param>
     /// <param name="bias">[out] float32, or null.</param>
     /// <returns>[..., out] float32.</returns>
-    /// <exception cref="ArgumentException">The kernel does not apply (<see cref="Applies"/>).</exception>
-    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias) => Applies(input, weight, bias)
-        ? Compute(input, weight, bias)
+    /// <param name="panels">As for <see cref="Linear"/>.</param>
+    /// <exception cref="ArgumentException">The kernel does not apply (<see cref="Applies"/>), or the panels are another shape.</exception>
+    public static Tensor Forward(Tensor input, Tensor weight, Tensor? bias, WeightPanels? panels = null) => Applies(input, weight, bias)
+        ? Compute(input, weight, bias, panels)
         : throw new ArgumentException($"SmallBatchLinear does not apply to input {input.dtype} [{string.Join(", ", input.shape)}] and weight {weight.dtype} [{string.Join(", ", weight.shape)}].");
 
     /// <summary>The product, once <see cref="Applies"/> said yes (checked once per call: the checks are native calls).</summary>
-    static unsafe Tensor Compute(Tensor input, Tensor weight, Tensor? bias)
+    static unsafe Tensor Compute(Tensor input, Tensor weight, Tensor? bias, WeightPanels? panels)
     {
         int inFeatures = (int)weight.size(1), outFeatures = (int)weight.size(0);
         int rows = (int)(input.numel() / inFeatures);
         var outputShape = input.shape; // a fresh array
         outputShape[^1] = outFeatures;
         var output = empty(outputShape, ScalarType.Float32);
+        if (panels is not null && rows >= MinPanelRows)
+        {
+            if (panels.InFeatures != inFeatures || panels.OutFeatures != outFeatures)
+                throw new ArgumentException($"weight panels of [{panels.OutFeatures}, {panels.InFeatures}] do not fit weight [{outFeatures}, {inFeatures}].", nameof(panels));
+            PanelLinear.Compute(input, panels, bias, output, rows);
+            return output;
+        }
 
         // The spans point into libtorch's memory: nothing moves, but the tensors must outlive the loops (KeepAlive below).
         fixed (byte* x = input.bytes, w = weight.bytes, y = output.bytes)

@@ -1,4 +1,5 @@
 using DomainAssistant.Model.Kernels;
+using DomainAssistant.Model.Modeling;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,6 +41,9 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
 
     public IReadOnlyDictionary<string, LoraFactors> Adapters => _adapters;
 
+    /// <summary>A panel copy of the base weight for batched decoding, while the model holds one (<see cref="LlamaForCausalLM.LeaseWeightPanels"/>).</summary>
+    internal WeightPanels? Panels { get; set; }
+
     /// <summary>Attaches factors under a name; they must fit this layer's shape.</summary>
     public void AddAdapter(string name, LoraFactors factors)
     {
@@ -61,9 +65,9 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     /// <returns>[B, T, out].</returns>
     public override Tensor forward(Tensor input, AdapterRouting routing)
     {
-        if (routing.IsEmpty || _adapters.Count == 0) return SmallBatchLinear.Linear(input, weight, bias);
+        if (routing.IsEmpty || _adapters.Count == 0) return SmallBatchLinear.Linear(input, weight, bias, Panels);
         using var scope = NewDisposeScope();
-        var output = SmallBatchLinear.Linear(input, weight, bias);
+        var output = SmallBatchLinear.Linear(input, weight, bias, Panels);
         foreach (var group in routing.Groups)
         {
             if (!_adapters.TryGetValue(group.Adapter, out var factors)) continue;
@@ -105,6 +109,8 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
         {
             foreach (var factors in _adapters.Values) factors.Dispose();
             _adapters.Clear();
+            Panels?.Dispose();
+            Panels = null;
         }
         base.Dispose(disposing);
     }

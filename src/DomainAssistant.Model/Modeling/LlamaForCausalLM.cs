@@ -35,7 +35,12 @@ public sealed class LlamaForCausalLM : nn.Module
         RegisterComponents();
         (_rotary, _positionIndex) = PositionTables(CPU);
         Adapters = new LoraAdapters(this);
+        _panels = new DecodeWeightPanels(this, () => HeadWeight);
     }
+
+    readonly DecodeWeightPanels _panels;
+
+    Tensor HeadWeight => lm_head is null ? model.EmbeddingWeight : lm_head.weight!;
 
     public LlamaConfig Config { get; }
 
@@ -75,7 +80,21 @@ public sealed class LlamaForCausalLM : nn.Module
         ArgumentNullException.ThrowIfNull(hfWeights);
         HfWeights.CopyInto(this, hfWeights, key =>
             (Config.TieWordEmbeddings && key == "lm_head.weight") || key.EndsWith(".rotary_emb.inv_freq", StringComparison.Ordinal));
+        _panels.Refresh();
     }
+
+    /// <summary>
+    /// Keeps a second copy of the float32 linear weights in the layout that batched decoding reads fastest
+    /// (<see cref="WeightPanels"/>) until the returned lease is disposed; leases nest, the copy goes with the last.
+    /// Batched engines hold one (<see cref="Generation.GenerationEngine"/>). Costs the weights' size again in memory;
+    /// on bf16 models, GPUs or CPUs without AVX-512 it holds nothing.
+    /// </summary>
+    /// <remarks>The copy follows <c>to(...)</c> and <see cref="LoadWeights"/>; other in-place changes to the base
+    /// weights (full fine-tuning) must not happen while a lease is open.</remarks>
+    public IDisposable LeaseWeightPanels() => _panels.Lease();
+
+    /// <summary>Bytes of native memory the weight panels hold now (0 with no lease open).</summary>
+    public long WeightPanelBytes => _panels.Bytes;
 
     /// <summary>A zeroed cache in this model's dtype and device with <paramref name="slots"/> sequences of up to <paramref name="capacity"/> tokens.</summary>
     public KvCache NewKvCache(int slots, int capacity)
@@ -173,7 +192,7 @@ public sealed class LlamaForCausalLM : nn.Module
     Tensor Logits(Tensor hidden)
     {
         using var normed = model.Norm(hidden);
-        var logits = SmallBatchLinear.Linear(normed, lm_head is null ? model.EmbeddingWeight : lm_head.weight!, bias: null);
+        var logits = SmallBatchLinear.Linear(normed, HeadWeight, bias: null, _panels.Head);
         if (logits.dtype == ScalarType.Float32) return logits;
         using (logits) return logits.to_type(ScalarType.Float32);
     }
@@ -203,17 +222,29 @@ public sealed class LlamaForCausalLM : nn.Module
             arange(TorchScalars.Zero, end, TorchScalars.One, ScalarType.Int64, device));
     }
 
-    // The rotary and position tables are not parameters or buffers: move them with the weights.
+    // The rotary and position tables are not parameters or buffers: move them with the weights. Weight panels are
+    // copies of the weights: rebuild them from the moved ones.
     protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
     {
         MoveTables(device);
-        return base._to(device, dtype, non_blocking);
+        var moved = base._to(device, dtype, non_blocking);
+        _panels.Refresh();
+        return moved;
     }
 
     protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
         MoveTables(new Device(deviceType, deviceIndex));
-        return base._to(deviceType, deviceIndex, non_blocking);
+        var moved = base._to(deviceType, deviceIndex, non_blocking);
+        _panels.Refresh();
+        return moved;
+    }
+
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking)
+    {
+        var cast = base._to(dtype, non_blocking);
+        _panels.Refresh();
+        return cast;
     }
 
     void MoveTables(Device device)
@@ -228,6 +259,7 @@ public sealed class LlamaForCausalLM : nn.Module
     {
         if (disposing)
         {
+            _panels.Dispose();
             _rotary.Dispose();
             _positionIndex.Dispose();
         }
