@@ -35,6 +35,10 @@ public sealed class ModelOptions : ISelfValidating
     /// <summary>Sequences decoded together (continuous batching); more requests wait. Default 16.</summary>
     public int MaxBatch { get; set; } = 16;
 
+    /// <summary>Whether batches of 4-8 sequences decode from a second, panel-ordered copy of float32 weights: faster
+    /// (about 1.3x a batch-8 step of the 110M shape here), at the weights' size again in memory. Default true.</summary>
+    public bool WeightPanels { get; set; } = true;
+
     /// <summary>Tokens per sequence (prompt + answer); default and maximum: the model's position limit.</summary>
     public int? ContextLength { get; set; }
 

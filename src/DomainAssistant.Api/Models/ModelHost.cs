@@ -75,7 +75,7 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
                 throw new InvalidOperationException($"the default adapter '{fallback}' is not among the loaded adapters ({string.Join(", ", adapters.Keys)}).");
             var threads = DecodeThreads.Apply(options.Threads, pretrained.Model);
             LogThreads(threads);
-            var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength);
+            var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength, options.WeightPanels);
             // The engine owns the model's forward passes; the embedder takes its gate so the two never overlap.
             var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, EmbeddingModelId(location.Path), engine.ForwardGate,
                 maxTokens: engine.ContextLength);
