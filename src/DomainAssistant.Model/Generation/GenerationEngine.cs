@@ -28,8 +28,9 @@ public sealed class GenerationEngine : IAsyncDisposable
     /// <param name="maxBatch">Sequences decoded together; more requests wait for a free slot.</param>
     /// <param name="contextLength">Tokens per sequence (prompt + generated); at most the model's position limit.</param>
     /// <param name="weightPanels">Whether batches decode from a second, panel-ordered copy of float32 weights
-    /// (<see cref="LlamaForCausalLM.LeaseWeightPanels"/>): faster from 4 rows, the weights' size again in memory.</param>
-    public GenerationEngine(LlamaForCausalLM model, int maxBatch = 16, int? contextLength = null, bool weightPanels = true)
+    /// (<see cref="LlamaForCausalLM.LeaseWeightPanels"/>): faster from 4 rows for large models, the weights' size again
+    /// in memory. Null (default): for models that decode on every core (<see cref="GainsFromPanels"/>).</param>
+    public GenerationEngine(LlamaForCausalLM model, int maxBatch = 16, int? contextLength = null, bool? weightPanels = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _model = model;
@@ -37,11 +38,20 @@ public sealed class GenerationEngine : IAsyncDisposable
         _cache = model.NewKvCache(maxBatch, ContextLength);
         _freeSlots = new Stack<int>(Enumerable.Range(0, maxBatch).Reverse());
         // Batches read the weights faster from panels (LlamaForCausalLM.LeaseWeightPanels), at the cost of a copy.
-        _weightPanels = maxBatch >= SmallBatchLinear.MinPanelRows && weightPanels ? model.LeaseWeightPanels() : null;
+        _weightPanels = maxBatch >= SmallBatchLinear.MinPanelRows && (weightPanels ?? GainsFromPanels(model)) ? model.LeaseWeightPanels() : null;
         _loop = Task.Factory.StartNew(RunLoop, TaskCreationOptions.LongRunning).Unwrap();
     }
 
     public int ContextLength { get; }
+
+    /// <summary>
+    /// Whether batches of <paramref name="model"/> decode faster from weight panels: models that
+    /// <see cref="DecodeThreads"/> runs on every core of a multi-core machine. Measured (docs/modeling.md): the 110M
+    /// shape on two threads, batch 8 415 -> 474 tokens/s (medians of six A/B runs); the 15M shape on one thread lost
+    /// (2,190-2,300 -> 1,290-1,920 tokens/s): on one core the panels read no faster out of cache and slower in it.
+    /// </summary>
+    public static bool GainsFromPanels(LlamaForCausalLM model) =>
+        Environment.ProcessorCount > 1 && model.parameters().Sum(p => p.NumberOfElements) >= DecodeThreads.SmallModelParameters;
 
     /// <summary>
     /// Held by the loop around each round of its tensor work (admission with prefill, one decode step). Anything

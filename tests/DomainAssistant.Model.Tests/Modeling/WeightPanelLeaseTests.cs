@@ -107,7 +107,7 @@ public class WeightPanelLeaseTests
             foreach (var request in requests) alone.Add(await Tokens(single, request));
         }
 
-        await using (var batched = new GenerationEngine(model, maxBatch: 8))
+        await using (var batched = new GenerationEngine(model, maxBatch: 8, weightPanels: true))
         {
             Assert.Equal(Vector512.IsHardwareAccelerated ? ExpectedBytes : 0, model.WeightPanelBytes);
             var together = await Task.WhenAll(requests.Select(r => Tokens(batched, r)));
@@ -116,6 +116,15 @@ public class WeightPanelLeaseTests
         Assert.Equal(0, model.WeightPanelBytes);
 
         await using var withoutCopy = new GenerationEngine(model, maxBatch: 8, weightPanels: false);
+        Assert.Equal(0, model.WeightPanelBytes);
+    }
+
+    [Fact]
+    public async Task By_default_a_small_model_gets_no_copy()
+    {
+        using var model = RandomLlama.Create(Wide()); // 0.6M parameters: decoded on one thread, where panels lose
+        Assert.False(GenerationEngine.GainsFromPanels(model));
+        await using var engine = new GenerationEngine(model, maxBatch: 8);
         Assert.Equal(0, model.WeightPanelBytes);
     }
 
