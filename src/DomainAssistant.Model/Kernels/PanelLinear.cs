@@ -39,15 +39,6 @@ internal static class PanelLinear
         GC.KeepAlive(output);
     }
 
-    interface IRowCount { static abstract int Count { get; } }
-    struct Two : IRowCount { public static int Count => 2; }
-    struct Three : IRowCount { public static int Count => 3; }
-    struct Four : IRowCount { public static int Count => 4; }
-    struct Five : IRowCount { public static int Count => 5; }
-    struct Six : IRowCount { public static int Count => 6; }
-    struct Seven : IRowCount { public static int Count => 7; }
-    struct Eight : IRowCount { public static int Count => 8; }
-
     /// <summary>The pointers of one product; <see cref="Run"/> computes panels [from, to).</summary>
     readonly unsafe struct Product(float* x, int rows, int k, float* panels, float* bias, float* y, int n)
     {

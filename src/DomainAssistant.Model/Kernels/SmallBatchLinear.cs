@@ -130,16 +130,6 @@ public static class SmallBatchLinear
         return output;
     }
 
-    /// <summary>A row count known when the JIT compiles <see cref="Product"/>'s kernels.</summary>
-    interface IRowCount { static abstract int Count { get; } }
-    struct Two : IRowCount { public static int Count => 2; }
-    struct Three : IRowCount { public static int Count => 3; }
-    struct Four : IRowCount { public static int Count => 4; }
-    struct Five : IRowCount { public static int Count => 5; }
-    struct Six : IRowCount { public static int Count => 6; }
-    struct Seven : IRowCount { public static int Count => 7; }
-    struct Eight : IRowCount { public static int Count => 8; }
-
     /// <summary>The pointers of one product; <see cref="Run"/> computes output columns [from, to).</summary>
     readonly unsafe struct Product(float* x, int rows, int k, float* w, float* bias, float* y, int n)
     {

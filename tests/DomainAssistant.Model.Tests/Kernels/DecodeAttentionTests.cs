@@ -18,39 +18,31 @@ public class DecodeAttentionTests
     public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount, int headDim)
     {
         if (!Vector512.IsHardwareAccelerated) return; // the kernel stands aside (next test); libtorch's path is tested elsewhere
-        var previous = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            const int heads = 4, kvHeads = 2;
-            int capacity = 16 * lengthScale;
-            var generator = new Generator(7, CPU);
-            using var three = 3.ToScalar();
-            var keys = randn([4, capacity, kvHeads, headDim], generator: generator).mul(three); // large scores: the softmax must subtract its maximum
-            var values = randn([4, capacity, kvHeads, headDim], generator: generator);
-            var query = randn([rowCount, 1, heads, headDim], generator: generator);
-            // Rows of different lengths: one up to the cache's end, one with a single key.
-            int[] slots = new[] { 2, 0, 3 }[..rowCount];
-            int[] lengths = new[] { rowCount == 1 ? capacity : 5 * lengthScale, capacity, 1 }[..rowCount];
+        using var threadCount = new TorchThreads(threads);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        const int heads = 4, kvHeads = 2;
+        int capacity = 16 * lengthScale;
+        var generator = new Generator(7, CPU);
+        using var three = 3.ToScalar();
+        var keys = randn([4, capacity, kvHeads, headDim], generator: generator).mul(three); // large scores: the softmax must subtract its maximum
+        var values = randn([4, capacity, kvHeads, headDim], generator: generator);
+        var query = randn([rowCount, 1, heads, headDim], generator: generator);
+        // Rows of different lengths: one up to the cache's end, one with a single key.
+        int[] slots = new[] { 2, 0, 3 }[..rowCount];
+        int[] lengths = new[] { rowCount == 1 ? capacity : 5 * lengthScale, capacity, 1 }[..rowCount];
 
-            var ours = DecodeAttention.Forward(query, keys, values, slots, lengths);
+        var ours = DecodeAttention.Forward(query, keys, values, slots, lengths);
 
-            Assert.Equal(new long[] { rowCount, 1, heads * headDim }, ours.shape);
-            for (int row = 0; row < slots.Length; row++)
-            {
-                // The reference: libtorch over exactly this row's keys, query heads folded onto their shared kv head.
-                var k = keys[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0);   // [1, kvH, L, hd]
-                var v = values[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0);
-                var q = query[row].view(1, kvHeads, heads / kvHeads, headDim);                       // [1, kvH, G, hd]
-                var expected = nn.functional.scaled_dot_product_attention(q, k, v).reshape(1, heads * headDim);
-                Assert.True(RandomLlama.MaxDifference(expected, ours[row]) < 1e-5, $"row {row}");
-            }
-        }
-        finally
+        Assert.Equal(new long[] { rowCount, 1, heads * headDim }, ours.shape);
+        for (int row = 0; row < slots.Length; row++)
         {
-            set_num_threads(previous);
+            // The reference: libtorch over exactly this row's keys, query heads folded onto their shared kv head.
+            var k = keys[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0);   // [1, kvH, L, hd]
+            var v = values[slots[row]].narrow(0, 0, lengths[row]).transpose(0, 1).unsqueeze(0);
+            var q = query[row].view(1, kvHeads, heads / kvHeads, headDim);                       // [1, kvH, G, hd]
+            var expected = nn.functional.scaled_dot_product_attention(q, k, v).reshape(1, heads * headDim);
+            Assert.True(RandomLlama.MaxDifference(expected, ours[row]) < 1e-5, $"row {row}");
         }
     }
 

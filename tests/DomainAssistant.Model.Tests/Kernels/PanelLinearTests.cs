@@ -20,29 +20,21 @@ public class PanelLinearTests
     public void Equals_libtorchs_linear_through_the_weights_panels(int rows, int inFeatures, int outFeatures, bool withBias, int threads)
     {
         if (!Vector512.IsHardwareAccelerated) return; // the panels are only read by the AVX-512 kernel
-        var previous = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var generator = new Generator(7, CPU);
-            var x = randn([rows, 1, inFeatures], generator: generator);
-            var w = randn([outFeatures, inFeatures], generator: generator);
-            var b = withBias ? randn([outFeatures], generator: generator) : null;
-            using var panels = new WeightPanels(w);
-            Assert.Equal((outFeatures + 31) / 32, panels.Count);
-            Assert.Equal(4L * panels.Count * 32 * inFeatures, panels.Bytes);
+        using var threadCount = new TorchThreads(threads);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(7, CPU);
+        var x = randn([rows, 1, inFeatures], generator: generator);
+        var w = randn([outFeatures, inFeatures], generator: generator);
+        var b = withBias ? randn([outFeatures], generator: generator) : null;
+        using var panels = new WeightPanels(w);
+        Assert.Equal((outFeatures + 31) / 32, panels.Count);
+        Assert.Equal(4L * panels.Count * 32 * inFeatures, panels.Bytes);
 
-            var ours = SmallBatchLinear.Forward(x, w, b, panels);
-            var expected = nn.functional.linear(x, w, b);
-            Assert.Equal(expected.shape, ours.shape);
-            Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
-        }
-        finally
-        {
-            set_num_threads(previous);
-        }
+        var ours = SmallBatchLinear.Forward(x, w, b, panels);
+        var expected = nn.functional.linear(x, w, b);
+        Assert.Equal(expected.shape, ours.shape);
+        Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
     }
 
     [Fact]

@@ -24,29 +24,21 @@ public class SmallBatchLinearTests
     [InlineData(8, 2048, 64, true, 1)]
     public void Equals_libtorchs_linear_for_every_row_count(int rows, int inFeatures, int outFeatures, bool withBias, int threads)
     {
-        var previous = get_num_threads();
-        set_num_threads(threads);
-        try
-        {
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            var generator = new Generator(42, CPU);
-            var x = randn([1, rows, inFeatures], generator: generator);
-            var w = randn([outFeatures, inFeatures], generator: generator);
-            var b = withBias ? randn([outFeatures], generator: generator) : null;
+        using var threadCount = new TorchThreads(threads);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(42, CPU);
+        var x = randn([1, rows, inFeatures], generator: generator);
+        var w = randn([outFeatures, inFeatures], generator: generator);
+        var b = withBias ? randn([outFeatures], generator: generator) : null;
 
-            // Without AVX-512 the kernel must stand aside (libtorch does the product); with it, it must take the product.
-            Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.Applies(x, w, b));
-            if (!Vector512.IsHardwareAccelerated) return;
-            var ours = SmallBatchLinear.Forward(x, w, b);
-            var expected = nn.functional.linear(x, w, b);
-            Assert.Equal(expected.shape, ours.shape);
-            Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
-        }
-        finally
-        {
-            set_num_threads(previous);
-        }
+        // Without AVX-512 the kernel must stand aside (libtorch does the product); with it, it must take the product.
+        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.Applies(x, w, b));
+        if (!Vector512.IsHardwareAccelerated) return;
+        var ours = SmallBatchLinear.Forward(x, w, b);
+        var expected = nn.functional.linear(x, w, b);
+        Assert.Equal(expected.shape, ours.shape);
+        Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
     }
 
     [Fact]
