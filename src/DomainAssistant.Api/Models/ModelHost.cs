@@ -76,6 +76,7 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             var threads = DecodeThreads.Apply(options.Threads, pretrained.Model);
             LogThreads(threads);
             var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength, options.WeightPanels);
+            if (pretrained.Model.WeightPanelBytes > 0) LogWeightPanels(pretrained.Model.WeightPanelBytes / (1024 * 1024));
             // The engine owns the model's forward passes; the embedder takes its gate so the two never overlap.
             var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, EmbeddingModelId(location.Path), engine.ForwardGate,
                 maxTokens: engine.ContextLength);
@@ -112,6 +113,9 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Decoding on {Threads} libtorch thread(s)")]
     partial void LogThreads(int threads);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batches decode from a panel-ordered copy of the float32 weights ({MiB} MiB more memory; Model:WeightPanels=false turns it off)")]
+    partial void LogWeightPanels(long miB);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The model could not be loaded; /health reports the reason")]
     partial void LogFailed(Exception error);

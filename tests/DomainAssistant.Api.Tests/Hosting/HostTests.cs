@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using DomainAssistant.Api.Tests.Support;
+using DomainAssistant.Model;
 using DomainAssistant.Model.Checkpoints;
+using DomainAssistant.Model.Modeling;
 
 namespace DomainAssistant.Api.Tests.Hosting;
 
@@ -76,5 +78,31 @@ public sealed class HostTests
         var prompt = (string)Rows.Scalar(Path.Combine(host.DataDirectory, "conversations.db"), "SELECT prompt FROM messages WHERE role = 'assistant'")!;
         Assert.StartsWith("System: ", prompt, StringComparison.Ordinal);    // stories260K has no chat tokens: the plain template
         Assert.EndsWith("User: Once upon a time\n\nAssistant:", prompt, StringComparison.Ordinal);
+    }
+
+    [Stories260KFact]
+    public async Task Says_in_the_log_when_batches_decode_from_a_panel_copy_of_the_weights()
+    {
+        // stories260K's tokenizer under a random model wide enough for the batched kernel (256 x 256 and up).
+        using var folder = new TempFolder();
+        var stories = RepositoryFiles.Stories260K!;
+        Llama2cConversion.Convert(Path.Combine(stories, "stories260K.bin"), Path.Combine(stories, "tok512.bin"), folder.Path);
+        var config = new LlamaConfig
+        {
+            VocabSize = 512, HiddenSize = 256, IntermediateSize = 512, NumHiddenLayers = 1, NumAttentionHeads = 4,
+            NumKeyValueHeads = 4, MaxPositionEmbeddings = 256, TieWordEmbeddings = true,
+        };
+        using (var wide = LlamaForCausalLM.Create(config))
+            HuggingFaceFolder.Save(folder.Path, config, wide.state_dict());
+
+        foreach (var (setting, expected) in new[] { ((string?)null, false), ("true", true) })
+        {
+            var settings = AssistantHost.WithoutScriptedModel();
+            settings["Model:Path"] = folder.Path;
+            settings["Model:WeightPanels"] = setting; // unset: a 1M-parameter model decodes on one thread, where panels lose
+            using var host = new AssistantHost(settings);
+            await host.ReadyClientAsync();
+            Assert.Equal(expected, host.Log.Contains("panel-ordered copy of the float32 weights"));
+        }
     }
 }
