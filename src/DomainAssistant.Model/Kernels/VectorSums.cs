@@ -19,4 +19,15 @@ internal static class VectorSums
         var abcd = Avx.HorizontalAdd(ab, cd); // [a b c d] partial sums in each 128-bit half
         return abcd.GetLower() + abcd.GetUpper();
     }
+
+    /// <summary>[sum v0, ..., sum v7] of eight 8-float vectors in 9 instructions (pairwise adds, then the two
+    /// 128-bit halves of each partial sum brought together).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> OfEight(Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, Vector256<float> v3,
+        Vector256<float> v4, Vector256<float> v5, Vector256<float> v6, Vector256<float> v7)
+    {
+        var low = Avx.HorizontalAdd(Avx.HorizontalAdd(v0, v1), Avx.HorizontalAdd(v2, v3));  // [v0..v3 over lanes 0-3 | over lanes 4-7]
+        var high = Avx.HorizontalAdd(Avx.HorizontalAdd(v4, v5), Avx.HorizontalAdd(v6, v7)); // the same for v4..v7
+        return Avx.Permute2x128(low, high, 0x20) + Avx.Permute2x128(low, high, 0x31);
+    }
 }

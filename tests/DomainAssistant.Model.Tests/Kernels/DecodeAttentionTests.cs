@@ -15,13 +15,16 @@ public class DecodeAttentionTests
     [InlineData(2, 64, 1, 32)] // one row: its heads are split between threads
     [InlineData(1, 1, 3, 8)] // heads of half a vector (stories260K's)
     [InlineData(2, 64, 3, 24)] // a vector and a half
-    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount, int headDim)
+    [InlineData(1, 4, 3, 8, 8, 4)]  // 8 heads of 8 over 4 kv heads (stories260K): all heads of a position at once
+    [InlineData(1, 2, 3, 8, 8, 8)]  // ... without grouping
+    [InlineData(2, 4, 1, 8, 16, 2)] // one row's two groups of 8 heads split between threads
+    [InlineData(2, 4, 1, 8, 8, 4)]  // one row's 8 heads split 4 and 4: the general sweep
+    public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount, int headDim, int heads = 4, int kvHeads = 2)
     {
         if (!Vector512.IsHardwareAccelerated) return; // the kernel stands aside (next test); libtorch's path is tested elsewhere
         using var threadCount = new TorchThreads(threads);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        const int heads = 4, kvHeads = 2;
         int capacity = 16 * lengthScale;
         var generator = new Generator(7, CPU);
         using var three = 3.ToScalar();
@@ -46,13 +49,15 @@ public class DecodeAttentionTests
         }
     }
 
-    [Fact]
-    public void Reads_a_bf16_cache_as_libtorch_attends_over_the_same_bf16_values()
+    [Theory]
+    [InlineData(4, 2, 40)] // 2.5 vectors: the bf16 half-vector path too
+    [InlineData(8, 4, 8)]  // stories260K's narrow heads
+    public void Reads_a_bf16_cache_as_libtorch_attends_over_the_same_bf16_values(int heads, int kvHeads, int headDim)
     {
         if (!Vector512.IsHardwareAccelerated) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        const int heads = 4, kvHeads = 2, headDim = 40, capacity = 20; // 2.5 vectors: the bf16 half-vector path too
+        const int capacity = 20;
         var generator = new Generator(11, CPU);
         var keys = randn([2, capacity, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16);
         var values = randn([2, capacity, kvHeads, headDim], generator: generator).to_type(ScalarType.BFloat16);
