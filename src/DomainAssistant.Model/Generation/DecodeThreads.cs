@@ -13,12 +13,14 @@ public static class DecodeThreads
     /// <summary>Models below this many parameters decode on one thread by default.</summary>
     public const long SmallModelParameters = 20_000_000;
 
+    /// <summary>Whether <paramref name="model"/> has fewer than <see cref="SmallModelParameters"/> parameters.</summary>
+    public static bool IsSmall(LlamaForCausalLM model) => model.parameters().Sum(p => p.NumberOfElements) < SmallModelParameters;
+
     /// <summary>Sets libtorch's (process-wide) thread count: <paramref name="requested"/>, or the automatic choice when 0.</summary>
     public static int Apply(int requested, LlamaForCausalLM model)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(requested);
-        int threads = requested > 0 ? requested
-            : model.parameters().Sum(p => p.NumberOfElements) < SmallModelParameters ? 1 : Environment.ProcessorCount;
+        int threads = requested > 0 ? requested : IsSmall(model) ? 1 : Environment.ProcessorCount;
         set_num_threads(threads);
         return threads;
     }

@@ -51,7 +51,7 @@ public sealed class GenerationEngine : IAsyncDisposable
     /// (2,190-2,300 -> 1,290-1,920 tokens/s): on one core the panels read no faster out of cache and slower in it.
     /// </summary>
     public static bool GainsFromPanels(LlamaForCausalLM model) =>
-        Environment.ProcessorCount > 1 && model.parameters().Sum(p => p.NumberOfElements) >= DecodeThreads.SmallModelParameters;
+        Environment.ProcessorCount > 1 && !DecodeThreads.IsSmall(model);
 
     /// <summary>
     /// Held by the loop around each round of its tensor work (admission with prefill, one decode step). Anything

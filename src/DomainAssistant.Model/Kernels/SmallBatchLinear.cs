@@ -48,9 +48,9 @@ public static class SmallBatchLinear
     /// <param name="input">[..., in].</param>
     /// <param name="weight">[out, in].</param>
     /// <param name="bias">[out], or null.</param>
-    /// <returns>[..., out].</returns>
     /// <param name="panels">A panel copy of <paramref name="weight"/> (<see cref="WeightPanels"/>), used from
     /// <see cref="MinPanelRows"/> rows, or null.</param>
+    /// <returns>[..., out].</returns>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias, WeightPanels? panels = null)
     {
         if (Applies(input, weight, bias)) return Compute(input, weight, bias, panels);
