@@ -7,12 +7,17 @@ namespace DomainAssistant.Model.Kernels;
 /// <summary>How a cache element type becomes 16 (or 8) float32 lanes.</summary>
 internal interface ICacheElement
 {
+    /// <summary>Bytes of one stored element.</summary>
+    static abstract int Bytes { get; }
+
     static abstract unsafe Vector512<float> Load(byte* start, long index);
     static abstract unsafe Vector256<float> LoadHalf(byte* start, long index);
 }
 
 internal readonly struct Float32Element : ICacheElement
 {
+    public static int Bytes => 4;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector512<float> Load(byte* start, long index) => Vector512.Load((float*)start + index);
 
@@ -23,6 +28,8 @@ internal readonly struct Float32Element : ICacheElement
 /// <summary>bf16 is the top half of a float32: widen each 16-bit value to 32 bits and shift it up.</summary>
 internal readonly struct BFloat16Element : ICacheElement
 {
+    public static int Bytes => 2;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Vector512<float> Load(byte* start, long index) =>
         Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load((ushort*)start + index)), 16).AsSingle();

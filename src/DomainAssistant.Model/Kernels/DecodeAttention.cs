@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -170,8 +171,11 @@ public static partial class DecodeAttention
             int key = 0;
             for (; key + 4 <= length; key += 4)
                 for (int h = first; h < end; h++)
-                    (Dot4<T>(queries + h * HeadDim, keys, slotStart + (long)key * stride + kvOffset[h], stride, HeadDim) * scale)
-                        .CopyTo(scoreBuffer.AsSpan((h - first) * padded + key, 4));
+                {
+                    long at0 = slotStart + (long)key * stride + kvOffset[h];
+                    if (key + PrefetchAhead < length) PrefetchFour<T>(keys, at0 + PrefetchAhead * stride, stride, HeadDim);
+                    (Dot4<T>(queries + h * HeadDim, keys, at0, stride, HeadDim) * scale).CopyTo(scoreBuffer.AsSpan((h - first) * padded + key, 4));
+                }
             for (; key < length; key++)
                 for (int h = first; h < end; h++)
                     scoreBuffer[(h - first) * padded + key] = Dot1<T>(queries + h * HeadDim, keys, slotStart + (long)key * stride + kvOffset[h], HeadDim) * scale;
@@ -188,8 +192,11 @@ public static partial class DecodeAttention
             int position = 0;
             for (; position + 4 <= length; position += 4)
                 for (int h = first; h < end; h++)
-                    AddScaled4<T>(values, slotStart + (long)position * stride + kvOffset[h], stride,
-                        scoreBuffer.AsSpan((h - first) * padded + position, 4), outputs + h * HeadDim, HeadDim);
+                {
+                    long at0 = slotStart + (long)position * stride + kvOffset[h];
+                    if (position + PrefetchAhead < length) PrefetchFour<T>(values, at0 + PrefetchAhead * stride, stride, HeadDim);
+                    AddScaled4<T>(values, at0, stride, scoreBuffer.AsSpan((h - first) * padded + position, 4), outputs + h * HeadDim, HeadDim);
+                }
             for (int l = position; l < length; l++)
                 for (int h = first; h < end; h++)
                     AddScaled<T>(values, slotStart + (long)l * stride + kvOffset[h], scoreBuffer[(h - first) * padded + l], outputs + h * HeadDim, HeadDim);
@@ -200,6 +207,28 @@ public static partial class DecodeAttention
                 TensorPrimitives.Multiply(output, 1f / totals[h], output);
             }
         }
+
+        /// <summary>
+        /// How many positions ahead of the four being read the sweeps request a head's keys or values. The hardware
+        /// prefetcher does not keep up with four position streams 3 KB apart (110M shape) that restart every row and
+        /// pass: batch-8 attention read the cache at 28-32 GB/s, and 36-45 GB/s with these requests (1.45 -> 1.1 ms a
+        /// 12-layer step at 72 positions, 2.4 -> 1.9 ms at 128). 8 or 16 positions ahead gained less: the lines
+        /// arrive too early and are evicted by the other rows' traffic.
+        /// </summary>
+        const int PrefetchAhead = 4;
+
+        /// <summary>Requests into L1 the <paramref name="headDim"/> elements at element <paramref name="element"/> + i * stride, i &lt; 4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static unsafe void PrefetchFour<T>(byte* cache, long element, int stride, int headDim) where T : struct, ICacheElement
+        {
+            byte* start = cache + element * T.Bytes;
+            int run = headDim * T.Bytes;
+            long step = (long)stride * T.Bytes;
+            for (int i = 0; i < 4; i++, start += step)
+                for (int offset = 0; offset < run; offset += CacheLine) Sse.Prefetch0(start + offset);
+        }
+
+        const int CacheLine = 64;
 
         /// <summary>Scores are kept in whole vectors, so the softmax runs without a scalar tail.</summary>
         static int PaddedLength(int length) => (length + Lanes - 1) / Lanes * Lanes;
