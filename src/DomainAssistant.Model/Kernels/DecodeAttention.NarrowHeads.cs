@@ -50,7 +50,7 @@ public static partial class DecodeAttention
                 var total = Vector256<float>.Zero;
                 for (int l = 0; l < length; l++)
                 {
-                    var e = Vector256.Exp(Vector256.Load(scores + l * HalfLanes) - maximum);
+                    var e = SoftmaxExp.Of(Vector256.Load(scores + l * HalfLanes) - maximum);
                     e.Store(scores + l * HalfLanes);
                     total += e;
                 }
