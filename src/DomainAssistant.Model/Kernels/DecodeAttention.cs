@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
@@ -207,28 +206,6 @@ public static partial class DecodeAttention
                 TensorPrimitives.Multiply(output, 1f / totals[h], output);
             }
         }
-
-        /// <summary>
-        /// How many positions ahead of the four being read the sweeps request a head's keys or values. The hardware
-        /// prefetcher does not keep up with four position streams 3 KB apart (110M shape) that restart every row and
-        /// pass: batch-8 attention read the cache at 28-32 GB/s, and 36-45 GB/s with these requests (1.45 -> 1.1 ms a
-        /// 12-layer step at 72 positions, 2.4 -> 1.9 ms at 128). 8 or 16 positions ahead gained less: the lines
-        /// arrive too early and are evicted by the other rows' traffic.
-        /// </summary>
-        const int PrefetchAhead = 4;
-
-        /// <summary>Requests into L1 the <paramref name="headDim"/> elements at element <paramref name="element"/> + i * stride, i &lt; 4.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void PrefetchFour<T>(byte* cache, long element, int stride, int headDim) where T : struct, ICacheElement
-        {
-            byte* start = cache + element * T.Bytes;
-            int run = headDim * T.Bytes;
-            long step = (long)stride * T.Bytes;
-            for (int i = 0; i < 4; i++, start += step)
-                for (int offset = 0; offset < run; offset += CacheLine) Sse.Prefetch0(start + offset);
-        }
-
-        const int CacheLine = 64;
 
         /// <summary>Scores are kept in whole vectors, so the softmax runs without a scalar tail.</summary>
         static int PaddedLength(int length) => (length + Lanes - 1) / Lanes * Lanes;
