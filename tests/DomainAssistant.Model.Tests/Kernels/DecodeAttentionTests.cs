@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Tests.Modeling;
+using DomainAssistant.Model.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,7 @@ namespace DomainAssistant.Model.Tests.Kernels;
 
 public class DecodeAttentionTests
 {
-    [Theory]
+    [Avx512Theory]
     [InlineData(1, 1, 3, 32)] // one thread
     [InlineData(2, 1, 3, 32)]
     [InlineData(2, 64, 3, 32)] // enough keys that the rows are split between threads
@@ -21,7 +22,6 @@ public class DecodeAttentionTests
     [InlineData(2, 4, 1, 8, 8, 4)]  // one row's 8 heads split 4 and 4: the general sweep
     public void Equals_libtorchs_attention_over_each_rows_own_slot_and_length(int threads, int lengthScale, int rowCount, int headDim, int heads = 4, int kvHeads = 2)
     {
-        if (!Vector512.IsHardwareAccelerated) return; // the kernel stands aside (next test); libtorch's path is tested elsewhere
         using var threadCount = new TorchThreads(threads);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -49,12 +49,11 @@ public class DecodeAttentionTests
         }
     }
 
-    [Theory]
+    [Avx512Theory]
     [InlineData(4, 2, 40)] // 2.5 vectors: the bf16 half-vector path too
     [InlineData(8, 4, 8)]  // stories260K's narrow heads
     public void Reads_a_bf16_cache_as_libtorch_attends_over_the_same_bf16_values(int heads, int kvHeads, int headDim)
     {
-        if (!Vector512.IsHardwareAccelerated) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         const int capacity = 20;
@@ -96,10 +95,9 @@ public class DecodeAttentionTests
         Assert.False(DecodeAttention.Applies(zeros(1, 1, 2, 32), cache));                                            // autograd on
     }
 
-    [Fact]
+    [Avx512Fact]
     public void Names_a_length_or_slot_outside_the_cache()
     {
-        if (!Vector512.IsHardwareAccelerated) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var cache = zeros(2, 8, 2, 32); // [slots, capacity, kv_heads, head_dim]

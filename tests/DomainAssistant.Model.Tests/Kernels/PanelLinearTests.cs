@@ -1,6 +1,6 @@
-using System.Runtime.Intrinsics;
 using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Tests.Modeling;
+using DomainAssistant.Model.Tests.Support;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Model.Tests.Kernels;
@@ -10,7 +10,7 @@ public class PanelLinearTests
     // Relative to outputs of size ~sqrt(in) (unit-normal inputs and weights): float32 sums in another order.
     const double Tolerance = 1e-4;
 
-    [Theory]
+    [Avx512Theory]
     [InlineData(4, 256, 256, false, 1)]
     [InlineData(5, 288, 768, true, 2)]
     [InlineData(6, 768, 288, false, 2)]
@@ -19,7 +19,6 @@ public class PanelLinearTests
     [InlineData(8, 768, 2048, false, 2)]
     public void Equals_libtorchs_linear_through_the_weights_panels(int rows, int inFeatures, int outFeatures, bool withBias, int threads)
     {
-        if (!Vector512.IsHardwareAccelerated) return; // the panels are only read by the AVX-512 kernel
         using var threadCount = new TorchThreads(threads);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -37,10 +36,9 @@ public class PanelLinearTests
         Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
     }
 
-    [Fact]
+    [Avx512Fact]
     public void Panels_of_another_weight_are_refused_by_name()
     {
-        if (!Vector512.IsHardwareAccelerated) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         using var panels = new WeightPanels(randn(300, 256));

@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using DomainAssistant.Model.Generation;
 using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Modeling;
+using DomainAssistant.Model.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,10 +38,9 @@ public class WeightPanelLeaseTests
         Assert.True(RandomLlama.MaxDifference(expected, actual) <= 1e-5 * Math.Max(1, scale.item<float>()));
     }
 
-    [Fact]
+    [Avx512Fact]
     public void Leases_nest_and_the_last_one_closed_frees_the_copy()
     {
-        if (!Vector512.IsHardwareAccelerated) return;
         using var model = RandomLlama.Create(Wide());
         Assert.Equal(0, model.WeightPanelBytes);
         var first = model.LeaseWeightPanels();
@@ -79,10 +79,9 @@ public class WeightPanelLeaseTests
         AssertClose(expected, actual);
     }
 
-    [Fact]
+    [Avx512Fact]
     public void A_bf16_model_gets_no_copy_and_a_cast_back_to_float32_copies_the_cast_weights()
     {
-        if (!Vector512.IsHardwareAccelerated) return;
         using var model = RandomLlama.Create(Wide());
         using var lease = model.LeaseWeightPanels();
         model.to(ScalarType.BFloat16);
