@@ -12,5 +12,6 @@ public static class CliApplication
         ConvertCommand.Create(),
         TokenizerCommand.Create(),
         TrainCommand.Create(),
+        DataCommand.Create(),
     };
 }

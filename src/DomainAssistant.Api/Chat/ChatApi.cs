@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using System.Text.Json.Serialization;
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Conversations;

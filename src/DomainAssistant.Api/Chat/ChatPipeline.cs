@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;

@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Models;
 using DomainAssistant.Model.Generation;
 using Microsoft.Extensions.AI;
@@ -10,9 +11,10 @@ namespace DomainAssistant.Api.Chat;
 /// <summary>
 /// The served TorchSharp model as a Microsoft.Extensions.AI <see cref="IChatClient"/>, which Semantic Kernel uses as
 /// its chat service. Messages are rendered by the model's chat template; the adapter comes from
-/// <c>ChatOptions.AdditionalProperties["adapter"]</c> (a resident adapter name; absent = the base model).
+/// <c>ChatOptions.AdditionalProperties["adapter"]</c> (a resident adapter name; absent = the base model). Answers are
+/// decoded with the host's copy bias (<see cref="ModelOptions.CopyBias"/>).
 /// </summary>
-public sealed class LocalChatClient(ModelHost host) : IChatClient
+public sealed class LocalChatClient(ModelHost host, ModelOptions modelOptions) : IChatClient
 {
     /// <summary>The <see cref="ChatOptions.AdditionalProperties"/> key naming the adapter.</summary>
     public const string AdapterProperty = "adapter";
@@ -109,9 +111,9 @@ public sealed class LocalChatClient(ModelHost host) : IChatClient
         return turns;
     }
 
-    static SamplingOptions Sampling(ChatOptions? options)
+    SamplingOptions Sampling(ChatOptions? options)
     {
-        var sampling = new SamplingOptions();
+        var sampling = new SamplingOptions { CopyBias = modelOptions.CopyBias };
         if (options is null) return sampling;
         return sampling with
         {

@@ -43,6 +43,13 @@ public sealed class ModelOptions : ISelfValidating
     /// <summary>Tokens per sequence (prompt + answer); default and maximum: the model's position limit.</summary>
     public int? ContextLength { get; set; }
 
+    /// <summary>
+    /// Decoding aid for grounded answers: added to the logits of tokens that continue the prompt passage an answer is
+    /// quoting (<see cref="DomainAssistant.Model.Generation.PromptCopyBias"/>). 0 turns it off; docs/training.md gives
+    /// the accuracy with and without it.
+    /// </summary>
+    public float CopyBias { get; set; } = 3f;
+
     public BootstrapOptions Bootstrap { get; set; } = new();
 
     public IEnumerable<string> Problems()
@@ -51,6 +58,7 @@ public sealed class ModelOptions : ISelfValidating
         if (Threads is < 0 or > 1024) yield return $"Model:Threads must be between 0 (automatic) and 1024 (got {Threads})";
         if (DType is not ("float32" or "bfloat16")) yield return $"Model:DType must be \"float32\" or \"bfloat16\" (got \"{DType}\")";
         if (MaxBatch is < 1 or > 256) yield return $"Model:MaxBatch must be between 1 and 256 (got {MaxBatch})";
+        if (CopyBias < 0 || !float.IsFinite(CopyBias)) yield return $"Model:CopyBias must be 0 (off) or a positive number (got {CopyBias})";
         if (ContextLength is < 16) yield return $"Model:ContextLength must be at least 16 tokens (got {ContextLength})";
         foreach (var (name, folder) in Adapters)
         {

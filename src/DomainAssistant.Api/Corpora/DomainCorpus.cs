@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using System.Collections.Concurrent;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Embeddings;

@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Embeddings;

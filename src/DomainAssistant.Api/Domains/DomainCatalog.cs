@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using DomainAssistant.Api.Configuration;
 
 namespace DomainAssistant.Api.Domains;

@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using System.Text.Json;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Domains;

@@ -1,3 +1,4 @@
+using DomainAssistant.Grounding;
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Conversations;

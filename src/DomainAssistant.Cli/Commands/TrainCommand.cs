@@ -43,8 +43,9 @@ public static class TrainCommand
         var epochs = new Option<double>("--epochs") { Description = "Passes over the training tokens when neither --steps nor --max-minutes is given.", DefaultValueFactory = _ => 10 };
         var evalEvery = new Option<int>("--eval-every") { Description = "Held-out evaluation every N steps.", DefaultValueFactory = _ => 50 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps (and at the end).", DefaultValueFactory = _ => 50 };
+        var contextLength = new Option<int>("--context-length") { Description = "Context length of the model (max_position_embeddings).", DefaultValueFactory = _ => 1024 };
         var common = new CommonOptions("16", "2e-3");
-        var command = new Command("base", "Pretrain a small Llama (and its tokenizer) on a corpus folder.") { corpus, size, output, resume, vocab, steps, epochs, evalEvery, checkpointEvery };
+        var command = new Command("base", "Pretrain a small Llama (and its tokenizer) on a corpus folder.") { corpus, size, output, resume, vocab, steps, epochs, evalEvery, checkpointEvery, contextLength };
         common.AddTo(command);
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
@@ -54,7 +55,7 @@ public static class TrainCommand
                 MaxMinutes = parse.GetValue(common.MaxMinutes), BatchRows = parse.GetValue(common.Batch), SequenceLength = parse.GetValue(common.SeqLen),
                 AccumulationSteps = parse.GetValue(common.Accumulate), LearningRate = parse.GetValue(common.LearningRate),
                 Precision = parse.GetValue(common.Precision)!, Seed = parse.GetValue(common.Seed),
-                EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
+                EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery), MaxPositions = parse.GetValue(contextLength),
             };
             return await RunAsync(parse, common, progress => new BaseTrainer(options, progress)
                 .Run(parse.GetRequiredValue(corpus), parse.GetRequiredValue(output), parse.GetValue(resume), cancellation));

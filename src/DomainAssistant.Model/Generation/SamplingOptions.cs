@@ -24,6 +24,12 @@ public sealed record SamplingOptions
     /// <summary>Generation ends before any of these strings; the string itself is not returned.</summary>
     public IReadOnlyList<string> StopStrings { get; init; } = [];
 
+    /// <summary>
+    /// Decoding aid for grounded answers (<see cref="PromptCopyBias"/>): added to the logits of tokens that continue the
+    /// prompt passage the answer is quoting. 0 (default) turns it off.
+    /// </summary>
+    public float CopyBias { get; init; }
+
     /// <summary>Same seed, same prompt, same model: same tokens. Null picks a random seed.</summary>
     public int? Seed { get; init; }
 
@@ -36,6 +42,7 @@ public sealed record SamplingOptions
         if (TopK < 0) throw new ArgumentOutOfRangeException(nameof(TopK), TopK, "top-k must be >= 0");
         if (!(TopP > 0 && TopP <= 1)) throw new ArgumentOutOfRangeException(nameof(TopP), TopP, "top-p must be in (0, 1]");
         if (!(RepetitionPenalty > 0)) throw new ArgumentOutOfRangeException(nameof(RepetitionPenalty), RepetitionPenalty, "repetition penalty must be > 0");
+        if (CopyBias < 0 || !float.IsFinite(CopyBias)) throw new ArgumentOutOfRangeException(nameof(CopyBias), CopyBias, "copy bias must be >= 0 and finite");
         if (MaxTokens < 0) throw new ArgumentOutOfRangeException(nameof(MaxTokens), MaxTokens, "max tokens must be >= 0");
     }
 }

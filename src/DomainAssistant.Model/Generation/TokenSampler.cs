@@ -11,6 +11,7 @@ public sealed class TokenSampler
     readonly SamplingOptions _options;
     readonly Random _random;
     readonly HashSet<int> _seen = [];
+    readonly PromptCopyBias? _copy;
     float[] _scratch = [];
     int[] _order = [];
 
@@ -19,20 +20,24 @@ public sealed class TokenSampler
         options.Validate();
         _options = options;
         _random = options.Seed is int seed ? new Random(seed) : new Random();
-        if (options.RepetitionPenalty != 1f) _seen.UnionWith(context);
+        var prompt = context as IReadOnlyCollection<int> ?? [.. context];
+        if (options.RepetitionPenalty != 1f) _seen.UnionWith(prompt);
+        if (options.CopyBias > 0) _copy = new PromptCopyBias(prompt, options.CopyBias);
     }
 
     /// <summary>Chooses a token id from <paramref name="logits"/> ([vocab]) and remembers it for the repetition penalty.</summary>
     public int Next(ReadOnlySpan<float> logits)
     {
-        // Greedy without a penalty reads the logits as they are: no copy of a 32,000-float row per token.
-        if (_options.Temperature == 0 && _options.RepetitionPenalty == 1f) return ArgMax(logits);
+        // Greedy without a penalty or copy bias reads the logits as they are: no copy of a 32,000-float row per token.
+        if (_options.Temperature == 0 && _options.RepetitionPenalty == 1f && _copy is null) return ArgMax(logits);
         if (_scratch.Length != logits.Length) { _scratch = new float[logits.Length]; _order = new int[logits.Length]; }
         var scores = _scratch.AsSpan();
         logits.CopyTo(scores);
         ApplyRepetitionPenalty(scores);
+        _copy?.Apply(scores);
         int token = _options.Temperature == 0 ? ArgMax(scores) : Sample(scores);
         if (_options.RepetitionPenalty != 1f) _seen.Add(token);
+        _copy?.Accept(token);
         return token;
     }
 

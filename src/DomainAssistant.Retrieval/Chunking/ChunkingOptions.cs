@@ -3,14 +3,14 @@ namespace DomainAssistant.Retrieval.Chunking;
 /// <summary>How big chunks are and how much consecutive chunks share, in model tokens.</summary>
 public sealed class ChunkingOptions
 {
-    /// <summary>Most tokens in one chunk (default 256: a handful of chunks fits a small model's context).</summary>
-    public int MaxTokens { get; set; } = 256;
+    /// <summary>Most tokens in one chunk (default 128: five chunks, the system prompt and an answer fit a 1,024-token context; docs/retrieval.md).</summary>
+    public int MaxTokens { get; set; } = 128;
 
     /// <summary>
-    /// Tokens at the end of one chunk repeated at the start of the next (default 32), so a sentence cut by a
-    /// chunk boundary is still whole in one of them. At most half of <see cref="MaxTokens"/>.
+    /// Tokens at the end of one chunk repeated at the start of the next, so a sentence cut by a
+    /// chunk boundary is still whole in one of them (default 16). At most half of <see cref="MaxTokens"/>.
     /// </summary>
-    public int OverlapTokens { get; set; } = 32;
+    public int OverlapTokens { get; set; } = 16;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the setting when the values cannot work.</summary>
     public void Validate(string prefix = "Chunking")

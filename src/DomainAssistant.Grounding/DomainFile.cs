@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace DomainAssistant.Api.Domains;
+namespace DomainAssistant.Grounding;
 
 /// <summary>Reads one domain.json; every problem is an <see cref="InvalidDataException"/> naming the file.</summary>
 public static class DomainFile
@@ -38,14 +38,19 @@ public static class DomainFile
                     TopK: (int)Number(defaults, "topK", 5, path)),
                 Folder: Path.GetFullPath(domainFolder),
                 CorpusFolder: Path.GetFullPath(Path.Combine(domainFolder, Text(root, "corpus", path) ?? "corpus")),
-                TrainQaPath: root.TryGetProperty("qa", out var qa) && qa.ValueKind == JsonValueKind.Object && Text(qa, "train", path) is { } train
-                    ? Path.GetFullPath(Path.Combine(domainFolder, train))
-                    : null);
+                TrainQaPath: QaPath(root, "train", domainFolder, path),
+                HeldOutQaPath: QaPath(root, "heldout", domainFolder, path));
+            profile = profile with { Decline = Text(root, "decline", path) ?? DeclineText.From(profile.SystemPrompt) };
             if (profile.Defaults.Temperature < 0 || profile.Defaults.MaxTokens < 1 || profile.Defaults.TopK is < 1 or > 100)
                 throw new InvalidDataException($"{path}: \"defaults\" needs temperature >= 0, maxTokens >= 1 and topK in 1..100.");
             return profile;
         }
     }
+
+    static string? QaPath(JsonElement root, string split, string domainFolder, string path) =>
+        root.TryGetProperty("qa", out var qa) && qa.ValueKind == JsonValueKind.Object && Text(qa, split, path) is { } file
+            ? Path.GetFullPath(Path.Combine(domainFolder, file))
+            : null;
 
     static string? Text(JsonElement element, string field, string path)
     {

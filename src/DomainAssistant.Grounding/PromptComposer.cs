@@ -2,7 +2,7 @@ using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Citations;
 using DomainAssistant.Retrieval.Ranking;
 
-namespace DomainAssistant.Api.Chat;
+namespace DomainAssistant.Grounding;
 
 /// <summary>A prompt that fits the model's context, and what went into it.</summary>
 /// <param name="Messages">System (with context), kept history, the question.</param>

@@ -1,6 +1,6 @@
 using DomainAssistant.Retrieval.Citations;
 
-namespace DomainAssistant.Api.Chat;
+namespace DomainAssistant.Grounding;
 
 /// <summary>
 /// The system message of a retrieval-augmented turn: the domain's system prompt, then the retrieved chunks numbered

@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Domains;
+namespace DomainAssistant.Grounding;
 
 /// <summary>A domain the assistant serves, as its domain.json describes it.</summary>
 /// <param name="Name">The id requests use ("tidewell-support").</param>
@@ -9,8 +9,11 @@ namespace DomainAssistant.Api.Domains;
 /// <param name="Folder">The domain's folder.</param>
 /// <param name="CorpusFolder">Its documents (ingested into the retrieval index).</param>
 /// <param name="TrainQaPath">Grounded question/answer pairs for fine-tuning, or null.</param>
+/// <param name="HeldOutQaPath">Question/answer pairs kept for evaluation only (never trained on), or null.</param>
+/// <param name="Decline">What the assistant answers when the context does not hold the answer (domain.json "decline", or
+/// derived from the system prompt: <see cref="DeclineText.From"/>).</param>
 public sealed record DomainProfile(string Name, string DisplayName, string Description, string SystemPrompt,
-    GenerationDefaults Defaults, string Folder, string CorpusFolder, string? TrainQaPath);
+    GenerationDefaults Defaults, string Folder, string CorpusFolder, string? TrainQaPath, string? HeldOutQaPath = null, string Decline = "");
 
 /// <summary>A domain's generation defaults (domain.json "defaults").</summary>
 /// <param name="Temperature">Sampling temperature.</param>

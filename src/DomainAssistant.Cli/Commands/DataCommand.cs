@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json;
+using DomainAssistant.Grounding;
+using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Retrieval.Configuration;
+using DomainAssistant.Retrieval.Ingestion;
+using DomainAssistant.Retrieval.Lexical;
+using DomainAssistant.Retrieval.Ranking;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DomainAssistant.Cli.Commands;
+
+/// <summary>
+/// `da data grounded` lays out a domain's grounded SFT data: its corpus is indexed with the host's retrieval settings
+/// (in a scratch folder), and every question is retrieved and composed as chat does (<see cref="GroundedExampleBuilder"/>).
+/// </summary>
+public static class DataCommand
+{
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static Command Create() => new("data", "Build training data from a domain.") { Grounded() };
+
+    static Command Grounded()
+    {
+        var domain = new Option<string>("--domain") { Description = "Domain folder (domain.json, corpus/, qa/).", Required = true };
+        var model = new Option<string>("--model") { Description = "Model folder whose tokenizer, chat template and context length the prompts are composed for.", Required = true };
+        var output = new Option<string>("--out") { Description = "JSON Lines file to write ({\"messages\": [...]} per line).", Required = true };
+        var context = new Option<int?>("--context-length") { Description = "Context length the host serves with (default: the model's max_position_embeddings)." };
+        var perSentence = new Option<int>("--questions-per-sentence") { Description = "Template questions per corpus sentence (0 = only the Q/A file).", DefaultValueFactory = _ => 2 };
+        var maxSentences = new Option<int>("--max-sentence-examples") { Description = "Sentence examples at most.", DefaultValueFactory = _ => 4000 };
+        var declineShare = new Option<double>("--decline-share") { Description = "Share of examples whose answer chunks are removed (answer: the decline).", DefaultValueFactory = _ => 0.12 };
+        var seed = new Option<int>("--seed") { Description = "Seed of templates, declines and order.", DefaultValueFactory = _ => 1234 };
+        var json = new Option<bool>("--json") { Description = "Print the report as one JSON object." };
+        var command = new Command("grounded", "Grounded SFT data from a domain, composed as the host composes chat prompts (held-out questions never included).")
+        {
+            domain, model, output, context, perSentence, maxSentences, declineShare, seed, json,
+        };
+        command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
+        {
+            var profile = DomainFile.Read(parse.GetRequiredValue(domain));
+            var modelFolder = parse.GetRequiredValue(model);
+            var tokenizer = TokenizerLoader.Load(modelFolder);
+            var contextLength = parse.GetValue(context) ?? ContextLengthOf(modelFolder);
+            var options = new GroundedDataOptions
+            {
+                QuestionsPerSentence = parse.GetValue(perSentence), MaxSentenceExamples = parse.GetValue(maxSentences),
+                DeclineShare = parse.GetValue(declineShare), Seed = parse.GetValue(seed),
+            };
+            var scratch = Directory.CreateTempSubdirectory("da-grounded-");
+            try
+            {
+                await using var services = Retrieval(scratch.FullName);
+                await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(profile.CorpusFolder, profile.Name, cancellationToken: cancellation);
+                var builder = new GroundedExampleBuilder(services.GetRequiredService<IRetriever>(), services.GetRequiredService<IChunkCatalog>(), tokenizer, contextLength, options);
+                var report = await builder.WriteAsync(profile, HeldOutGuard.For(profile), parse.GetRequiredValue(output), cancellation);
+                var stdout = parse.InvocationConfiguration.Output;
+                await stdout.WriteLineAsync(parse.GetValue(json)
+                    ? JsonSerializer.Serialize(report, Json)
+                    : FormattableString.Invariant($"{report.Total} examples ({report.QaPairs} Q/A pairs, {report.Sentences} sentences, {report.Declines} declines of which {report.RetrievalMisses} retrieval misses, {report.QaPairMisses} of Q/A pairs); {report.HeldOutSkipped} left out as held-out; {report.MeanContextChunks:F2} chunks and {report.MeanPromptTokens:F0} prompt tokens per example -> {parse.GetRequiredValue(output)}"));
+            }
+            finally
+            {
+                scratch.Delete(recursive: true);
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    /// <summary>The host's retrieval over a scratch folder: its defaults (hybrid BM25 + hashing embeddings), or the same settings the host reads from environment variables (Retrieval__Chunking__MaxTokens=...).</summary>
+    static ServiceProvider Retrieval(string folder)
+    {
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Retrieval:DataDirectory"] = folder }).Build();
+        return new ServiceCollection().AddRetrieval(configuration).BuildServiceProvider();
+    }
+
+    static int ContextLengthOf(string modelFolder)
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(modelFolder, "config.json")));
+        return config.RootElement.GetProperty("max_position_embeddings").GetInt32();
+    }
+}

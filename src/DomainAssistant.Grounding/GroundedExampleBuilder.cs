@@ -1,0 +1,142 @@
+using System.Text.Json;
+using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Retrieval.Lexical;
+using DomainAssistant.Retrieval.Ranking;
+
+namespace DomainAssistant.Grounding;
+
+/// <summary>What a build laid out.</summary>
+/// <param name="QaPairs">Examples from the Q/A file answered from their source chunk.</param>
+/// <param name="Sentences">Template examples answered with a corpus sentence.</param>
+/// <param name="Declines">Examples whose context lacks the answer (retrieval missed it, or it was removed).</param>
+/// <param name="RetrievalMisses">Of the declines, those where retrieval (and the composer's fit) did not bring the answer.</param>
+/// <param name="QaPairMisses">Of those, Q/A file pairs: how often the host's prompt lacks the source of a written question.</param>
+/// <param name="HeldOutSkipped">Pairs and sentences left out because they would leak a held-out question or its source sentence.</param>
+/// <param name="MeanContextChunks">Chunks per composed prompt, on average.</param>
+/// <param name="MeanPromptTokens">Prompt tokens per example, on average.</param>
+public sealed record GroundedDataReport(int QaPairs, int Sentences, int Declines, int RetrievalMisses, int QaPairMisses, int HeldOutSkipped,
+    double MeanContextChunks, double MeanPromptTokens)
+{
+    public int Total => QaPairs + Sentences + Declines;
+}
+
+/// <summary>
+/// Grounded training data built as the host serves: each question is retrieved with the host's retriever and composed
+/// by <see cref="PromptComposer"/> (domain system prompt, numbered context, chat template, context-length fit), and the
+/// answer quotes its source and cites the number that source chunk has in that prompt: "... [n]". When the composed
+/// context does not hold the answer (retrieval missed it, or <see cref="GroundedDataOptions.DeclineShare"/> of the
+/// time its chunks are removed on purpose) the answer is the domain's decline. Held-out questions and the sentences
+/// their answers come from never become training examples (<see cref="HeldOutGuard"/>).
+/// </summary>
+public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog catalog, ModelTokenizer tokenizer, int contextLength, GroundedDataOptions options)
+{
+    /// <summary>Extra chunks retrieved beyond top-k, so removing the source's chunks still leaves a full context.</summary>
+    const int Spare = 8;
+
+    /// <summary>Builds every example of <paramref name="domain"/>, shuffled.</summary>
+    public async Task<(IReadOnlyList<GroundedExample> Examples, GroundedDataReport Report)> BuildAsync(DomainProfile domain, HeldOutGuard guard,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(guard);
+        options.Validate();
+        var random = new Random(options.Seed);
+        var examples = new List<GroundedExample>();
+        int skipped = 0, misses = 0, qaMisses = 0;
+        foreach (var item in await ItemsAsync(domain, random, cancellationToken))
+        {
+            if (guard.Leaks(item.Question, item.Answer))
+            {
+                skipped++;
+                continue;
+            }
+            var remove = random.NextDouble() < options.DeclineShare;
+            var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind, cancellationToken);
+            if (example.Kind == GroundedExampleKind.Decline && !remove)
+            {
+                misses++;
+                qaMisses += item.Kind == GroundedExampleKind.QaPair ? 1 : 0;
+            }
+            examples.Add(example);
+        }
+        var shuffled = examples.OrderBy(_ => random.Next()).ToList();
+        var report = new GroundedDataReport(
+            shuffled.Count(e => e.Kind == GroundedExampleKind.QaPair), shuffled.Count(e => e.Kind == GroundedExampleKind.Sentence),
+            shuffled.Count(e => e.Kind == GroundedExampleKind.Decline), misses, qaMisses, skipped,
+            shuffled.Count == 0 ? 0 : shuffled.Average(e => e.Prompt.Context.Chunks.Count), shuffled.Count == 0 ? 0 : shuffled.Average(e => e.Prompt.PromptTokens));
+        return (shuffled, report);
+    }
+
+    /// <summary>Builds and writes one <c>{"messages": [...], "kind": ..., "cited": ...}</c> line per example (the SFT reader's format).</summary>
+    public async Task<GroundedDataReport> WriteAsync(DomainProfile domain, HeldOutGuard guard, string outputPath, CancellationToken cancellationToken)
+    {
+        var (examples, report) = await BuildAsync(domain, guard, cancellationToken);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
+        await using var writer = new StreamWriter(outputPath);
+        foreach (var example in examples)
+        {
+            var messages = example.Messages.Select(m => new { role = m.Role, content = m.Content });
+            await writer.WriteLineAsync(JsonSerializer.Serialize(new { messages, kind = example.Kind.ToString(), cited = example.Cited }));
+        }
+        return report;
+    }
+
+    /// <summary>
+    /// One example as chat composes it: retrieve, optionally remove the chunks that hold the answer, compose, and answer
+    /// with the quote and its number, or with the decline when the composed context holds no chunk that answers.
+    /// </summary>
+    public async Task<GroundedExample> ComposeAsync(DomainProfile domain, string question, string answer, Func<Chunk, double> holdsAnswer,
+        bool removeSource, GroundedExampleKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(holdsAnswer);
+        var topK = options.TopK > 0 ? options.TopK : domain.Defaults.TopK;
+        var retrieved = await retriever.RetrieveAsync(question, domain.Name, topK + (removeSource ? Spare : 0), cancellationToken);
+        var context = (removeSource ? retrieved.Where(r => holdsAnswer(r.Chunk) <= 0) : retrieved).Take(topK).ToList();
+        var prompt = PromptComposer.Compose(domain.SystemPrompt, null, [], question, context, tokenizer, contextLength, domain.Defaults.MaxTokens);
+        var source = prompt.Context.Chunks.Select((chunk, i) => (Score: holdsAnswer(chunk), Number: i + 1)).Where(c => c.Score > 0).OrderByDescending(c => c.Score)
+            .Select(c => (int?)c.Number).FirstOrDefault();
+        var reply = source is { } n ? $"{answer.Trim()} [{n}]" : domain.Decline;
+        List<ChatMessage> messages = [.. prompt.Messages, ChatMessage.Assistant(reply)];
+        return new GroundedExample(messages, source is null ? GroundedExampleKind.Decline : kind, source, prompt);
+    }
+
+    sealed record Item(string Question, string Answer, Func<Chunk, double> HoldsAnswer, GroundedExampleKind Kind);
+
+    async Task<List<Item>> ItemsAsync(DomainProfile domain, Random random, CancellationToken cancellationToken)
+    {
+        var items = new List<Item>();
+        if (domain.TrainQaPath is { } qaPath && File.Exists(qaPath))
+        {
+            foreach (var pair in QaPair.Read(qaPath))
+            {
+                var source = pair.Source is null ? null : CorpusRelative(domain, pair.Source);
+                // The chunk of the source document that overlaps the answer most is the one it comes from.
+                items.Add(new Item(pair.Question, pair.Answer,
+                    chunk => source is null || chunk.SourcePath == source ? 1e-3 + TextUnits.OverlapF1(chunk.Text, pair.Answer) : 0, GroundedExampleKind.QaPair));
+            }
+        }
+        var sentences = new List<Item>();
+        foreach (var document in await catalog.ListDocumentsAsync(domain.Name, cancellationToken))
+        {
+            foreach (var chunk in await catalog.GetDocumentChunksAsync(domain.Name, document, cancellationToken))
+            {
+                foreach (var sentence in TextUnits.Sentences(chunk.Text))
+                {
+                    var wording = TextUnits.Normalise(sentence);
+                    foreach (var question in SentenceQuestions.For(sentence, chunk.Title, options.QuestionsPerSentence, random))
+                        sentences.Add(new Item(question, sentence, c => TextUnits.Normalise(c.Text).Contains(wording, StringComparison.Ordinal) ? 1 : 0, GroundedExampleKind.Sentence));
+                }
+            }
+        }
+        // Overlapping chunks repeat sentences: keep one example per question.
+        var unique = sentences.DistinctBy(s => s.Question, StringComparer.Ordinal).OrderBy(_ => random.Next()).Take(options.MaxSentenceExamples);
+        items.AddRange(unique);
+        return items;
+    }
+
+    /// <summary>The Q/A file names its source relative to the domain folder; chunks name it relative to the corpus folder.</summary>
+    static string CorpusRelative(DomainProfile domain, string source) =>
+        Path.GetRelativePath(domain.CorpusFolder, Path.GetFullPath(Path.Combine(domain.Folder, source))).Replace(Path.DirectorySeparatorChar, '/');
+}
