@@ -1,13 +1,17 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-
 namespace DomainAssistant.Bench.Service;
+
+/// <summary>One held-out question as the host answered it.</summary>
+/// <param name="Question">The question, its reference answer and gold document.</param>
+/// <param name="Answer">The host's answer; null when the request failed.</param>
+/// <param name="Correct">The answer holds the reference's key facts (<see cref="KeyFacts.Contains"/>).</param>
+/// <param name="Declined">The answer is a decline (<see cref="Declines.IsDecline"/>).</param>
+public sealed record HeldOutAnswer(HeldOutQuestion Question, CompletionAnswer? Answer, bool Correct, bool Declined);
 
 /// <summary>
 /// Answer accuracy on a domain's held-out questions through the host's chat pipeline (retrieval plugin, grounded
 /// prompt, served model and adapter), asked one at a time over the OpenAI-compatible endpoint with temperature 0 so
-/// the figure is deterministic (<c>/api/chat</c> takes no sampling options and samples at the domain's temperature).
-/// Correctness is <see cref="KeyFacts.Contains"/>.
+/// the figure is deterministic (<see cref="CompletionClient"/>). Correctness is <see cref="KeyFacts.Contains"/>.
+/// Every answer is kept for the grounding figures (<see cref="CitationPrecision"/>, <see cref="ErrorSources"/>).
 /// </summary>
 public static class AnswerAccuracy
 {
@@ -22,10 +26,12 @@ public static class AnswerAccuracy
     /// <param name="FirstError">The first failed request's status and body; null when none failed.</param>
     /// <param name="Examples">A few (question, reference, answer) triples for the report.</param>
     /// <param name="Stored">Each answer's stored message id with the document that answers its question (for <see cref="PromptContext"/>).</param>
+    /// <param name="Answers">Every question with its answer, in the order asked.</param>
     public sealed record Result(int Questions, int Correct, int WithFacts, int CorrectWithFacts, double MeanTokenF1, int CitingSource,
         double MeanCompletionTokens, int Errors, string? FirstError, IReadOnlyList<(string Question, string Reference, string Answer)> Examples,
-        IReadOnlyList<(Guid MessageId, string DocumentId)> Stored);
+        IReadOnlyList<(Guid MessageId, string DocumentId)> Stored, IReadOnlyList<HeldOutAnswer> Answers);
 
+    /// <summary>Asks the first <paramref name="limit"/> held-out questions (all when null).</summary>
     public static async Task<Result> MeasureAsync(HttpClient http, SampleDomain domain, int? limit = null)
     {
         ArgumentNullException.ThrowIfNull(http);
@@ -36,16 +42,19 @@ public static class AnswerAccuracy
         var examples = new List<(string, string, string)>();
         string? firstError = null;
         var stored = new List<(Guid, string)>();
+        var answers = new List<HeldOutAnswer>();
         foreach (var question in questions)
         {
-            var (answer, error) = await AskAsync(http, domain.Name, question.Question);
+            var (answer, error) = await CompletionClient.AskAsync(http, domain.Name, question.Question);
             if (answer is null)
             {
                 errors++;
                 firstError ??= error;
+                answers.Add(new HeldOutAnswer(question, null, false, false));
                 continue;
             }
             var ok = KeyFacts.Contains(answer.Text, question.Answer);
+            answers.Add(new HeldOutAnswer(question, answer, ok, Declines.IsDecline(answer.Text, domain.Decline)));
             correct += ok ? 1 : 0;
             if (KeyFacts.Of(question.Answer).Count > 0)
             {
@@ -59,22 +68,7 @@ public static class AnswerAccuracy
             if (examples.Count < 3) examples.Add((question.Question, question.Answer, answer.Text));
         }
         var answered = Math.Max(1, questions.Count - errors);
-        return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, firstError, examples, stored);
-    }
-
-    sealed record Answer(string Text, int CompletionTokens, IReadOnlySet<string> CitedSources, Guid? MessageId);
-
-    static async Task<(Answer? Answer, string? Error)> AskAsync(HttpClient http, string domain, string question)
-    {
-        var body = new { model = domain, temperature = 0, messages = new[] { new { role = "user", content = question } } };
-        using var response = await http.PostAsJsonAsync(new Uri("v1/chat/completions", UriKind.Relative), body);
-        if (!response.IsSuccessStatusCode) return (null, $"HTTP {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var root = json.RootElement;
-        var text = root.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString() ?? "";
-        var tokens = root.GetProperty("usage").GetProperty("completion_tokens").GetInt32();
-        if (!root.TryGetProperty("domain_assistant", out var lineage)) return (new Answer(text, tokens, new HashSet<string>(), null), null);
-        var cited = lineage.GetProperty("citations").EnumerateArray().Select(c => c.GetProperty("source").GetString() ?? "").ToHashSet(StringComparer.Ordinal);
-        return (new Answer(text, tokens, cited, lineage.GetProperty("message_id").GetGuid()), null);
+        return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, firstError,
+            examples, stored, answers);
     }
 }

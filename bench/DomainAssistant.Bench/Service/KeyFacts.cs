@@ -59,8 +59,18 @@ public static partial class KeyFacts
         return 2 * precision * recall / (precision + recall);
     }
 
-    static bool HasToken(string text, string fact)
+    /// <summary><paramref name="answer"/> with its citation markers ("[2]") replaced by spaces.</summary>
+    public static string WithoutCitations(string answer)
     {
+        ArgumentNullException.ThrowIfNull(answer);
+        return Citation().Replace(answer, " ");
+    }
+
+    /// <summary>Whether <paramref name="fact"/> occurs in <paramref name="text"/> with no letter or digit right before or after it.</summary>
+    public static bool HasToken(string text, string fact)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrEmpty(fact);
         for (var at = text.IndexOf(fact, StringComparison.Ordinal); at >= 0; at = text.IndexOf(fact, at + 1, StringComparison.Ordinal))
         {
             var before = at == 0 || !char.IsLetterOrDigit(text[at - 1]);

@@ -15,7 +15,8 @@ public static class PromptContext
     /// <param name="Answers">Answers looked up.</param>
     /// <param name="MeanChunks">Mean chunks in the prompt.</param>
     /// <param name="WithSource">Answers whose prompt held a chunk of the pair's source document.</param>
-    public sealed record Result(int Answers, double MeanChunks, int WithSource);
+    /// <param name="Documents">Per stored message: the document of each chunk in its prompt, in prompt order ([1] first).</param>
+    public sealed record Result(int Answers, double MeanChunks, int WithSource, IReadOnlyDictionary<Guid, IReadOnlyList<string>> Documents);
 
     /// <param name="hostDataDirectory">The host's <c>Storage:DataDirectory</c>.</param>
     /// <param name="answers">Each stored assistant message id with the document that answers its question.</param>
@@ -29,6 +30,7 @@ public static class PromptContext
         }.ToString());
         await conversations.OpenAsync();
         int chunks = 0, withSource = 0;
+        var documents = new Dictionary<Guid, IReadOnlyList<string>>();
         foreach (var (messageId, documentId) in answers)
         {
             await using var select = conversations.CreateCommand();
@@ -37,8 +39,10 @@ public static class PromptContext
             var ids = await select.ExecuteScalarAsync() is string json ? JsonSerializer.Deserialize<string[]>(json) ?? [] : [];
             chunks += ids.Length;
             var found = await catalog.GetChunksAsync(ids);
-            if (found.Values.Any(c => c.DocumentId == documentId)) withSource++;
+            var inPrompt = ids.Select(id => found.TryGetValue(id, out var chunk) ? chunk.DocumentId : $"(chunk {id} not in the catalog)").ToList();
+            documents[messageId] = inPrompt;
+            if (inPrompt.Contains(documentId)) withSource++;
         }
-        return new Result(answers.Count, answers.Count == 0 ? 0 : (double)chunks / answers.Count, withSource);
+        return new Result(answers.Count, answers.Count == 0 ? 0 : (double)chunks / answers.Count, withSource, documents);
     }
 }

@@ -26,14 +26,22 @@ public static class RetrievalRecall
         public double Recall => (double)Hits / Questions;
     }
 
-    public static async Task<IReadOnlyList<Result>> MeasureAsync(SampleDomain domain, int k, string? modelPath = null)
+    /// <param name="domain">The domain whose corpus is indexed and whose held-out questions are asked.</param>
+    /// <param name="k">Chunks per question.</param>
+    /// <param name="modelPath">With a model folder, dense and hybrid are measured again with its pooled hidden states.</param>
+    /// <param name="settings">The host's extra configuration keys (<c>--setting</c>); the <c>Retrieval:*</c> ones apply here too.</param>
+    public static async Task<IReadOnlyList<Result>> MeasureAsync(SampleDomain domain, int k, string? modelPath = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
+        ArgumentNullException.ThrowIfNull(domain);
         var dataDirectory = Directory.CreateTempSubdirectory("da-bench-retrieval-");
         try
         {
-            var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory.FullName })
-                .Build();
+            var keys = (settings ?? new Dictionary<string, string>())
+                .Where(s => s.Key.StartsWith(RetrievalOptions.SectionName + ":", StringComparison.OrdinalIgnoreCase))
+                .ToDictionary(s => s.Key, s => (string?)s.Value, StringComparer.OrdinalIgnoreCase);
+            keys["Storage:DataDirectory"] = dataDirectory.FullName;
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(keys).Build();
             await using var services = new ServiceCollection().AddRetrieval(configuration).BuildServiceProvider();
             var report = await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(domain.CorpusFolder, domain.Name);
             var results = new List<Result>();

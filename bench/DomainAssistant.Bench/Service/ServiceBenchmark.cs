@@ -1,11 +1,14 @@
 using System.Globalization;
+using static DomainAssistant.Bench.Service.ReportText;
 
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
-/// The <c>service</c> mode: retrieval recall@5, answer accuracy and chat load against the real host over loopback,
-/// and feedback throughput over the bus, each printed as a Markdown table for bench/RESULTS.md with the load average
-/// it ran under (the machine is shared: a figure means little without it).
+/// The <c>service</c> mode: retrieval recall@5, answer accuracy with citations, declines and error sources, the
+/// out-of-domain and safety suites, and chat load against the real host over loopback, and feedback throughput over
+/// the bus, each printed as a Markdown table for bench/RESULTS.md with the load average it ran under (the machine is
+/// shared: a figure means little without it). The host serves the chosen domain as its default, with any
+/// <c>--setting</c> keys on top of the benchmark's.
 /// </summary>
 public static class ServiceBenchmark
 {
@@ -14,15 +17,15 @@ public static class ServiceBenchmark
         var options = ServiceOptions.Parse(args);
         var domain = SampleDomain.Load(options.Domain);
         Console.WriteLine($"## Service ({DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, {Environment.ProcessorCount} cores, load average {LoadAverage()})\n");
-        if (options.Parts.Contains("recall")) await PrintRecallAsync(domain, options.ModelPath);
-        if (options.Parts.Contains("accuracy") || options.Parts.Contains("chat")) await PrintHostPartsAsync(options, domain);
+        if (options.Parts.Contains("recall")) await PrintRecallAsync(domain, options.ModelPath, options.Settings);
+        if (options.Parts.Overlaps(["accuracy", "declines", "chat"])) await PrintHostPartsAsync(options, domain);
         if (options.Parts.Contains("feedback")) await PrintFeedbackAsync(options.FeedbackMessages);
         return 0;
     }
 
-    static async Task PrintRecallAsync(SampleDomain domain, string? modelPath)
+    static async Task PrintRecallAsync(SampleDomain domain, string? modelPath, IReadOnlyDictionary<string, string> settings)
     {
-        var results = await RetrievalRecall.MeasureAsync(domain, k: 5, modelPath);
+        var results = await RetrievalRecall.MeasureAsync(domain, k: 5, modelPath, settings);
         var table = new Table("mode", "dense embedder", "questions", "hits", "recall@5");
         foreach (var r in results)
             table.Add(r.Mode.ToString().ToLowerInvariant(), r.Mode == Retrieval.Ranking.RetrievalMode.Lexical ? "-" : r.Embedder, r.Questions, r.Hits, Percent(r.Recall));
@@ -36,16 +39,23 @@ public static class ServiceBenchmark
     static async Task PrintHostPartsAsync(ServiceOptions options, SampleDomain domain)
     {
         using var model = ServedModel.Resolve(options.ModelPath, options.Adapters, options.DefaultAdapter);
-        var settings = model.Settings();
-        settings["Logging:LogLevel:Default"] = "Warning";
+        var settings = new Dictionary<string, string>(model.Settings(), StringComparer.OrdinalIgnoreCase)
+        {
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Domains:Default"] = domain.Name, // requests name the domain too; this makes the host's own default match
+        };
+        foreach (var (key, value) in options.Settings) settings[key] = value;
         await using var host = await HostProcess.StartAsync(settings, readyTimeout: TimeSpan.FromMinutes(5));
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-        Console.WriteLine($"Host: src/DomainAssistant.Api in its own process on {host.BaseAddress}, serving {model.Label}.\n");
-        if (options.Parts.Contains("accuracy")) await PrintAccuracyAsync(http, host, domain, model, options.Questions);
+        var extra = options.Settings.Count == 0 ? "no --setting (the host's defaults, Model:CopyBias included)" : string.Join(", ", options.Settings.Select(s => $"{s.Key}={s.Value}"));
+        Console.WriteLine($"Host: src/DomainAssistant.Api in its own process on {host.BaseAddress}, serving {model.Label}; default domain {domain.Name}; {extra}.\n");
+        if (options.Parts.Contains("accuracy")) await PrintAccuracyAsync(http, host, settings, domain, model, options.Questions);
+        if (options.Parts.Contains("declines")) await GroundingReport.PrintSuitesAsync(http, domain);
         if (options.Parts.Contains("chat")) await PrintChatLoadAsync(http, domain, options.Levels);
     }
 
-    static async Task PrintAccuracyAsync(HttpClient http, HostProcess host, SampleDomain domain, ServedModel model, int? questions)
+    static async Task PrintAccuracyAsync(HttpClient http, HostProcess host, IReadOnlyDictionary<string, string> settings, SampleDomain domain,
+        ServedModel model, int? questions)
     {
         var r = await AnswerAccuracy.MeasureAsync(http, domain, questions);
         var context = await PromptContext.ReadAsync(host.DataDirectory, r.Stored);
@@ -60,10 +70,20 @@ public static class ServiceBenchmark
         var selfCheck = domain.HeldOut.Count(q => KeyFacts.Contains(q.Answer, q.Answer));
         Console.WriteLine($"Correct = the answer holds every number/code of the reference as a whole token, or the whole normalised reference " +
             $"(bench/DomainAssistant.Bench/Service/KeyFacts.cs). Scorer check: {selfCheck}/{domain.HeldOut.Count} references score correct against themselves, " +
-            $"{domain.HeldOut.Count(q => KeyFacts.Contains("I do not know, please call support.", q.Answer))} credit \"I do not know\".\n");
+            $"{domain.HeldOut.Count(q => KeyFacts.Contains("I do not know, please call support.", q.Answer))} credit \"I do not know\", " +
+            $"{(domain.Decline is null ? "-" : domain.HeldOut.Count(q => KeyFacts.Contains(domain.Decline, q.Answer)).ToString(CultureInfo.InvariantCulture))} credit the domain's decline.\n");
         foreach (var (question, reference, answer) in r.Examples)
             Console.WriteLine($"- Q: {question} | reference: {reference} | answer: {OneLine(answer)}");
-        Console.WriteLine($"\nLoad average after: {LoadAverage()}\n");
+        Console.WriteLine();
+
+        GroundingReport.PrintCitations(domain, CitationPrecision.Of(r.Answers));
+        var retrieved = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        await using (var retrieval = HostRetrieval.Open(host.DataDirectory, settings))
+        {
+            foreach (var answer in r.Answers) retrieved[answer.Question.Id] = await retrieval.DocumentsAsync(domain, answer.Question.Question);
+            GroundingReport.PrintErrorSources(domain, ErrorSources.Of(r.Answers, context.Documents, retrieved), retrieval.Exact);
+        }
+        Console.WriteLine($"Load average after: {LoadAverage()}\n");
     }
 
     static async Task PrintChatLoadAsync(HttpClient http, SampleDomain domain, IReadOnlyList<(int Clients, int Requests)> levels)
@@ -109,17 +129,5 @@ public static class ServiceBenchmark
         if (string.IsNullOrWhiteSpace(host)) return null;
         var port = int.TryParse(Environment.GetEnvironmentVariable("RABBITMQ_PORT"), CultureInfo.InvariantCulture, out var p) ? p : 5672;
         return (host, port);
-    }
-
-    static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
-
-    static string Ratio(int part, int whole) => whole == 0 ? "-" : Percent((double)part / whole);
-
-    static string Percent(double fraction) => (fraction * 100).ToString("F0", CultureInfo.InvariantCulture) + "%";
-
-    static string OneLine(string text)
-    {
-        var line = text.ReplaceLineEndings(" ").Trim();
-        return line.Length > 160 ? line[..160] + "…" : line;
     }
 }
