@@ -13,5 +13,6 @@ public static class CliApplication
         TokenizerCommand.Create(),
         TrainCommand.Create(),
         DataCommand.Create(),
+        BootstrapCommand.Create(),
     };
 }

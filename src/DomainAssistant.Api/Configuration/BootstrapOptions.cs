@@ -1,9 +1,13 @@
+using DomainAssistant.Grounding;
+using DomainAssistant.Training.Bootstrap;
+
 namespace DomainAssistant.Api.Configuration;
 
 /// <summary>
-/// How the embedded default model is built when <c>Model:Path</c> is unset (section <c>Model:Bootstrap</c>): a small
-/// base pretrained on the domain's corpus, then a LoRA SFT adapter on its grounded Q/A pairs, built once under
-/// <c>Storage:DataDirectory</c>/models/bootstrap/{domain} and reused afterwards.
+/// How the embedded default model is found or built when <c>Model:Path</c> is unset (section <c>Model:Bootstrap</c>):
+/// the model shipped in the domain's folder (domains/{domain}/model, checksums verified) when it has one, else a small
+/// base pretrained on the domain's corpus and a LoRA adapter tuned on grounded examples, built once under
+/// <c>Storage:DataDirectory</c>/models/bootstrap/{domain} and reused afterwards (<see cref="DomainBootstrapOptions"/>).
 /// </summary>
 public sealed class BootstrapOptions : ISelfValidating
 {
@@ -25,20 +29,37 @@ public sealed class BootstrapOptions : ISelfValidating
     /// <summary>Fixed number of pretraining steps instead of the time budget (tests, reproducible runs).</summary>
     public long? BaseSteps { get; set; }
 
-    /// <summary>Wall-clock budget of the SFT adapter in minutes. Default 5.</summary>
-    public double SftMinutes { get; set; } = 5;
+    /// <summary>Wall-clock budget of the grounded adapter in minutes. Default 20.</summary>
+    public double SftMinutes { get; set; } = 20;
 
-    /// <summary>SFT passes over the Q/A pairs (early stopping may end sooner). Default 3.</summary>
-    public int SftEpochs { get; set; } = 3;
+    /// <summary>Passes over the grounded examples (early stopping or the budget may end sooner). Default 2.</summary>
+    public int SftEpochs { get; set; } = 2;
 
-    /// <summary>Retrieved chunks put in each SFT example's prompt, as chat puts them. Default 2.</summary>
-    public int ContextChunks { get; set; } = 2;
+    /// <summary>LoRA rank of the grounded adapter. Default 64.</summary>
+    public int SftRank { get; set; } = 64;
 
-    /// <summary>Tokens per SFT row; long enough for the context chunks and the answer. Default 1024.</summary>
-    public int SftSequenceLength { get; set; } = 1024;
+    /// <summary>Tokens per SFT row; long enough for a composed prompt and its answer. Default: the context length less one.</summary>
+    public int? SftSequenceLength { get; set; }
+
+    /// <summary>Template questions per corpus sentence in the grounded data. Default 2.</summary>
+    public int QuestionsPerSentence { get; set; } = 2;
+
+    /// <summary>Sentence examples at most in the grounded data. Default 4,000.</summary>
+    public int MaxSentenceExamples { get; set; } = 4000;
+
+    /// <summary>Serve the model shipped in the domain's folder (domains/{domain}/model) when its checksums hold. Default true.</summary>
+    public bool UseShippedModel { get; set; } = true;
 
     /// <summary>Rows per pretraining batch. Default 16.</summary>
     public int BatchRows { get; set; } = 16;
+
+    /// <summary>The training recipe these settings describe.</summary>
+    public DomainBootstrapOptions Recipe() => new()
+    {
+        Size = Size, VocabSize = VocabSize, ContextLength = ContextLength, BaseMinutes = BaseMinutes, BaseSteps = BaseSteps, BatchRows = BatchRows,
+        SftMinutes = SftMinutes, SftEpochs = SftEpochs, SftRank = SftRank, SftSequenceLength = SftSequenceLength,
+        Data = new GroundedDataOptions { QuestionsPerSentence = QuestionsPerSentence, MaxSentenceExamples = MaxSentenceExamples },
+    };
 
     public IEnumerable<string> Problems()
     {
@@ -49,9 +70,11 @@ public sealed class BootstrapOptions : ISelfValidating
         if (BaseSteps is <= 0) yield return $"Model:Bootstrap:BaseSteps must be positive when set (got {BaseSteps})";
         if (!(SftMinutes > 0)) yield return $"Model:Bootstrap:SftMinutes must be positive (got {SftMinutes})";
         if (SftEpochs is < 1 or > 100) yield return $"Model:Bootstrap:SftEpochs must be between 1 and 100 (got {SftEpochs})";
-        if (ContextChunks is < 0 or > 10) yield return $"Model:Bootstrap:ContextChunks must be between 0 and 10 (got {ContextChunks})";
-        if (SftSequenceLength < 64 || SftSequenceLength >= ContextLength + 1)
-            yield return $"Model:Bootstrap:SftSequenceLength must be at least 64 and below Model:Bootstrap:ContextLength (got {SftSequenceLength})";
+        if (SftRank is < 1 or > 1024) yield return $"Model:Bootstrap:SftRank must be between 1 and 1024 (got {SftRank})";
+        if (QuestionsPerSentence is < 0 or > 4) yield return $"Model:Bootstrap:QuestionsPerSentence must be between 0 and 4 (got {QuestionsPerSentence})";
+        if (MaxSentenceExamples < 0) yield return $"Model:Bootstrap:MaxSentenceExamples must not be negative (got {MaxSentenceExamples})";
+        if (SftSequenceLength is { } rows && (rows < 64 || rows >= ContextLength))
+            yield return $"Model:Bootstrap:SftSequenceLength must be at least 64 and below Model:Bootstrap:ContextLength (got {rows})";
         if (BatchRows is < 1 or > 1024) yield return $"Model:Bootstrap:BatchRows must be between 1 and 1024 (got {BatchRows})";
     }
 }

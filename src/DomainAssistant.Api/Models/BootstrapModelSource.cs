@@ -1,31 +1,37 @@
-using DomainAssistant.Grounding;
 using System.Text.Json;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Domains;
-using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Grounding;
+using DomainAssistant.Model.Checkpoints;
+using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.Training;
+using DomainAssistant.Training.Bootstrap;
 using DomainAssistant.Training.Checkpointing;
-using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Sft;
 
 namespace DomainAssistant.Api.Models;
 
 /// <summary>
-/// The embedded default model when <c>Model:Path</c> is unset: a small base pretrained on the default domain's corpus,
-/// then a LoRA SFT adapter ("sft") on its Q/A pairs laid out as grounded chat turns, both built once under
-/// <c>Storage:DataDirectory</c>/models/bootstrap/{domain} with progress in the log and on /health, and reused on every
-/// later start. An interrupted pretraining resumes from its checkpoint; an interrupted SFT starts again.
+/// The embedded default model when <c>Model:Path</c> is unset. The domain's shipped model (domains/{domain}/model:
+/// base/ and adapter/, produced by `da bootstrap`) is served when its checksums hold; a corrupt or missing file is
+/// logged by name and the model is bootstrapped instead (<see cref="DomainBootstrap"/>): a small base pretrained on
+/// the corpus and a grounded LoRA adapter ("sft"), built once under <c>Storage:DataDirectory</c>/models/bootstrap/{domain}
+/// with progress in the log and on /health, and reused on every later start. An interrupted pretraining resumes from
+/// its checkpoint; an interrupted adapter starts again.
 /// </summary>
 public sealed partial class BootstrapModelSource(BootstrapOptions options, StorageOptions storage, DomainCatalog domains, CorpusIndex index,
-    IRetriever retriever, ILogger<BootstrapModelSource> logger) : IModelSource
+    IRetriever retriever, IChunkCatalog chunks, ILogger<BootstrapModelSource> logger) : IModelSource
 {
-    /// <summary>The adapter name of the bootstrapped SFT adapter.</summary>
-    public const string AdapterName = "sft";
+    /// <summary>The adapter name of the bootstrapped (and shipped) grounded adapter.</summary>
+    public const string AdapterName = DomainBootstrap.AdapterName;
 
     /// <summary>Written beside the base once pretraining finished: its presence means "built".</summary>
     public const string BaseMarker = "bootstrap-base.json";
+
+    /// <summary>A domain's shipped model: <c>{domain folder}/model</c> with base/, adapter/ and checksums.sha256.</summary>
+    public static string ShippedFolder(DomainProfile domain) => Path.Combine(domain.Folder, "model");
 
     public async Task<ModelLocation> ResolveAsync(IProgress<string> progress, CancellationToken cancellationToken)
     {
@@ -34,57 +40,59 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
             ?? throw new InvalidOperationException(options.Domain is null
                 ? "Model:Path is not set and there is no domain to bootstrap a model from (Domains:Root has none)."
                 : $"Model:Bootstrap:Domain \"{options.Domain}\" is not a domain under {domains.Root}.");
+        if (options.UseShippedModel && Shipped(domain) is { } shipped) return shipped;
+
         var folder = Path.GetFullPath(storage.BootstrapFolder(domain.Name));
         var basePath = Path.Combine(folder, "base");
         var adapterPath = Path.Combine(folder, "adapters", AdapterName);
         var name = $"bootstrap-{domain.Name}";
+        var recipe = new DomainBootstrap(options.Recipe(), Throttled(progress));
 
         if (File.Exists(Path.Combine(basePath, BaseMarker))) LogReusing("base", basePath);
-        else await Task.Run(() => Pretrain(domain, basePath, progress, cancellationToken), cancellationToken);
+        else await Task.Run(() => Pretrain(recipe, domain, basePath, progress, cancellationToken), cancellationToken);
 
-        if (domain.TrainQaPath is null || !File.Exists(domain.TrainQaPath))
-        {
-            LogNoQa(domain.Name);
-            return new ModelLocation(basePath, null, name, new Dictionary<string, string>(), null);
-        }
         if (File.Exists(Path.Combine(adapterPath, LineageRecord.FileName))) LogReusing("SFT adapter", adapterPath);
-        else await FineTuneAsync(domain, basePath, adapterPath, folder, progress, cancellationToken);
+        else await FineTuneAsync(recipe, domain, basePath, adapterPath, folder, progress, cancellationToken);
         return new ModelLocation(basePath, null, name, new Dictionary<string, string> { [AdapterName] = adapterPath }, AdapterName);
     }
 
-    void Pretrain(DomainProfile domain, string basePath, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <summary>The shipped model when the domain has one and every file matches its checksum; null (logged) otherwise.</summary>
+    ModelLocation? Shipped(DomainProfile domain)
+    {
+        var folder = ShippedFolder(domain);
+        if (!Directory.Exists(folder)) return null;
+        var problems = FolderChecksums.Verify(folder);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems) LogShippedCorrupt(problem);
+            LogFallingBack(domain.Name);
+            return null;
+        }
+        LogServingShipped(folder);
+        return new ModelLocation(Path.Combine(folder, "base"), null, $"{domain.Name}-grounded",
+            new Dictionary<string, string> { [AdapterName] = Path.Combine(folder, "adapter") }, AdapterName);
+    }
+
+    void Pretrain(DomainBootstrap recipe, DomainProfile domain, string basePath, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var resume = TrainingCheckpoint.Find(basePath) is not null;
         progress.Report($"bootstrapping: pretraining a {options.Size} base on the {domain.Name} corpus ({(resume ? "resuming" : "first run")}, " +
             $"budget {options.BaseMinutes:0.#} min) into {basePath}");
-        var pretraining = new PretrainingOptions
-        {
-            Size = options.Size, VocabSize = options.VocabSize, MaxPositions = options.ContextLength,
-            SequenceLength = Math.Min(256, options.ContextLength), BatchRows = options.BatchRows,
-            Steps = options.BaseSteps, MaxMinutes = options.BaseMinutes,
-        };
-        var summary = new BaseTrainer(pretraining, Throttled("pretraining base", progress)).Run(domain.CorpusFolder, basePath, resume, cancellationToken);
+        var summary = recipe.TrainBase(domain, basePath, cancellationToken);
         Finish(summary, cancellationToken);
         File.WriteAllText(Path.Combine(basePath, BaseMarker), JsonSerializer.Serialize(summary, Indented));
     }
 
-    async Task FineTuneAsync(DomainProfile domain, string basePath, string adapterPath, string folder, IProgress<string> progress, CancellationToken cancellationToken)
+    async Task FineTuneAsync(DomainBootstrap recipe, DomainProfile domain, string basePath, string adapterPath, string folder, IProgress<string> progress,
+        CancellationToken cancellationToken)
     {
-        progress.Report("bootstrapping: waiting for the index to lay out grounded SFT examples");
+        progress.Report("bootstrapping: waiting for the index to lay out grounded examples");
         await index.WhenReadyWithoutModelAsync(cancellationToken);
-        var dataPath = Path.Combine(folder, "sft-data", "train.jsonl");
-        var tokenizer = TokenizerLoader.Load(basePath);
-        bool Fits(IReadOnlyList<ChatMessage> turn) => tokenizer.EncodeChat(turn, addGenerationPrompt: false).Length <= options.SftSequenceLength;
-        var examples = await GroundedQa.WriteAsync(domain, retriever, options.ContextChunks, Fits, dataPath, cancellationToken);
-        progress.Report($"bootstrapping: fine-tuning the SFT adapter on {examples} grounded Q/A examples (budget {options.SftMinutes:0.#} min)");
         if (Directory.Exists(adapterPath)) Directory.Delete(adapterPath, recursive: true); // a half-written adapter from an interrupted run
-        var sft = new SftOptions
-        {
-            Epochs = options.SftEpochs, SequenceLength = options.SftSequenceLength, MaxMinutes = options.SftMinutes,
-            DataVersion = $"{domain.Name}-bootstrap",
-        };
-        var summary = await Task.Run(() => new SftTrainer(sft, Throttled("fine-tuning SFT adapter", progress)).Run(basePath, dataPath, adapterPath, cancellationToken),
+        progress.Report($"bootstrapping: fine-tuning the SFT adapter on grounded examples (budget {options.SftMinutes:0.#} min)");
+        var (data, summary) = await recipe.TrainAdapterAsync(domain, retriever, chunks, basePath, Path.Combine(folder, "sft-data", "train.jsonl"), adapterPath,
             cancellationToken);
+        LogGroundedData(data.Total, data.QaPairs, data.Sentences, data.Declines, data.HeldOutSkipped);
         Finish(summary, cancellationToken);
         // SftTrainer writes lineage.json last: it marks the adapter as built.
     }
@@ -101,13 +109,14 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
     }
 
     /// <summary>Passes on one note every few seconds (and every phase change) instead of one per training step.</summary>
-    static InlineTrainingProgress Throttled(string what, IProgress<string> progress)
+    static InlineTrainingProgress Throttled(IProgress<string> progress)
     {
         var last = DateTime.MinValue;
         return new InlineTrainingProgress(e =>
         {
             if (e.Phase == TrainingPhase.Step && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) return;
             last = DateTime.UtcNow;
+            var what = e.Job == "base" ? "pretraining base" : "fine-tuning SFT adapter";
             var loss = e.Loss is { } l ? $", loss {l:0.000}" : "";
             var eval = e.EvalLoss is { } v ? $", held-out loss {v:0.000}" : "";
             var left = e.Remaining is { } r ? $", about {r.TotalMinutes:0.0} min left" : "";
@@ -126,8 +135,17 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap: reusing the {What} built earlier at {Path}")]
     partial void LogReusing(string what, string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Bootstrap: domain {Domain} has no Q/A training file; serving the base without an SFT adapter")]
-    partial void LogNoQa(string domain);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving the domain's shipped model from {Folder} (checksums verified)")]
+    partial void LogServingShipped(string folder);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Shipped model: {Problem}")]
+    partial void LogShippedCorrupt(string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The shipped model of {Domain} failed its checksum check: bootstrapping a model instead (minutes on a CPU)")]
+    partial void LogFallingBack(string domain);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap: {Total} grounded examples ({QaPairs} Q/A pairs, {Sentences} sentences, {Declines} declines); {Skipped} left out as held-out")]
+    partial void LogGroundedData(int total, int qaPairs, int sentences, int declines, int skipped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap: {Job} done in {Steps} steps, held-out loss {Before:0.000} -> {After:0.000}, {Seconds:0} s; written to {Output}")]
     partial void LogTrained(string job, long steps, double before, double after, double seconds, string output);

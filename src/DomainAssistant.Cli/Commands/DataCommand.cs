@@ -69,7 +69,7 @@ public static class DataCommand
     }
 
     /// <summary>The host's retrieval over a scratch folder: its defaults (hybrid BM25 + hashing embeddings), or the same settings the host reads from environment variables (Retrieval__Chunking__MaxTokens=...).</summary>
-    static ServiceProvider Retrieval(string folder)
+    internal static ServiceProvider Retrieval(string folder)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Retrieval:DataDirectory"] = folder }).Build();

@@ -19,7 +19,9 @@ public sealed class BootstrapTests
         settings["Model:Bootstrap:BatchRows"] = "4";
         settings["Model:Bootstrap:SftEpochs"] = "1";
         settings["Model:Bootstrap:SftMinutes"] = "2";
-        settings["Model:Bootstrap:ContextChunks"] = "1";
+        settings["Model:Bootstrap:QuestionsPerSentence"] = "1";
+        settings["Model:Bootstrap:MaxSentenceExamples"] = "20";
+        settings["Model:Bootstrap:SftRank"] = "4";
         return settings;
     }
 
