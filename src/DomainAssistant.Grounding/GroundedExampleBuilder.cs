@@ -112,9 +112,12 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
             foreach (var pair in QaPair.Read(qaPath))
             {
                 var source = pair.Source is null ? null : CorpusRelative(domain, pair.Source);
-                // The chunk of the source document that overlaps the answer most is the one it comes from.
+                var facts = TextUnits.KeyFacts(pair.Answer);
+                // A chunk of the source document holds the answer when it carries the answer's key facts (another
+                // chunk of the same document does not); of those, the one that overlaps the answer most is cited.
                 items.Add(new Item(pair.Question, pair.Answer,
-                    chunk => source is null || chunk.SourcePath == source ? 1e-3 + TextUnits.OverlapF1(chunk.Text, pair.Answer) : 0, GroundedExampleKind.QaPair));
+                    chunk => (source is null || chunk.SourcePath == source) && HoldsFacts(chunk, facts) ? 1e-3 + TextUnits.OverlapF1(chunk.Text, pair.Answer) : 0,
+                    GroundedExampleKind.QaPair));
             }
         }
         var sentences = new List<Item>();
@@ -134,6 +137,13 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
         var unique = sentences.DistinctBy(s => s.Question, StringComparer.Ordinal).OrderBy(_ => random.Next()).Take(options.MaxSentenceExamples);
         items.AddRange(unique);
         return items;
+    }
+
+    static bool HoldsFacts(Chunk chunk, IReadOnlyList<string> facts)
+    {
+        if (facts.Count == 0) return true;
+        var present = TextUnits.KeyFacts(chunk.Text);
+        return facts.All(present.Contains);
     }
 
     /// <summary>The Q/A file names its source relative to the domain folder; chunks name it relative to the corpus folder.</summary>

@@ -50,8 +50,11 @@ public static partial class SentenceQuestions
         string[] forms = verb switch
         {
             "is" or "are" => [$"What {verb} {Lower(subject)}?", $"Tell me what {Lower(subject)} {verb}."],
-            "has" or "have" => [$"What does {Lower(subject)} have?", $"What do {Lower(subject)} have?"],
-            _ => [$"What {verb} {Lower(subject)} do?", $"What about {Lower(subject)}?"],
+            "has" => [$"What does {Lower(subject)} have?", $"What about {Lower(subject)}?"],
+            "have" => [$"What do {Lower(subject)} have?", $"What about {Lower(subject)}?"],
+            "uses" => [$"What does {Lower(subject)} use?", $"What about {Lower(subject)}?"],
+            "needs" => [$"What does {Lower(subject)} need?", $"What about {Lower(subject)}?"],
+            _ => [$"What {verb} {Lower(subject)} do?", $"What about {Lower(subject)}?"], // can, must, should
         };
         return forms[random.Next(forms.Length)];
     }

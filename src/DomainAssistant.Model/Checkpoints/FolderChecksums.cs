@@ -28,6 +28,8 @@ public static class FolderChecksums
         var list = Path.Combine(root, FileName);
         if (!File.Exists(list)) return [$"{list}: missing (the folder's checksums cannot be verified)"];
         var problems = new List<string>();
+        // A listed path must lie below the folder: "../model-old/x" shares the folder's prefix but not its separator.
+        var inside = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)) + Path.DirectorySeparatorChar;
         var number = 0;
         foreach (var line in File.ReadLines(list))
         {
@@ -40,7 +42,7 @@ public static class FolderChecksums
                 continue;
             }
             var path = Path.GetFullPath(Path.Combine(root, parts[1]));
-            if (!path.StartsWith(Path.GetFullPath(root), StringComparison.Ordinal)) problems.Add($"{list}:{number}: {parts[1]} is outside the folder");
+            if (!path.StartsWith(inside, StringComparison.Ordinal)) problems.Add($"{list}:{number}: {parts[1]} is outside the folder");
             else if (!File.Exists(path)) problems.Add($"{path}: missing");
             else if (Sha256(path) is var actual && !string.Equals(actual, parts[0], StringComparison.OrdinalIgnoreCase))
                 problems.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: checksum mismatch (expected {parts[0][..12]}..., found {actual[..12]}...): the file is corrupt or was changed"));
