@@ -77,10 +77,11 @@ public static class TrainCommand
         var system = new Option<string?>("--system") { Description = "System message for conversations without one." };
         var strict = new Option<bool>("--strict") { Description = "Refuse the data at the first corrupt line (default: skip it and report file:line)." };
         var version = new Option<string?>("--data-version") { Description = "Dataset version for lineage.json (default: checksum prefix)." };
+        var full = new Option<bool>("--full") { Description = "Train every weight instead of a LoRA adapter; --out becomes a whole Hugging Face model folder." };
         var common = new CommonOptions("8", "2e-3");
         var command = new Command("sft", "Fine-tune a LoRA adapter (PEFT format) on instruction data or documents.")
         {
-            model, data, output, rank, alpha, targets, epochs, patience, evalsPerEpoch, system, strict, version,
+            model, data, output, rank, alpha, targets, epochs, patience, evalsPerEpoch, system, strict, version, full,
         };
         common.AddTo(command);
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
@@ -89,7 +90,7 @@ public static class TrainCommand
             {
                 Rank = parse.GetValue(rank), Alpha = parse.GetValue(alpha), Targets = parse.GetValue(targets)!, Epochs = parse.GetValue(epochs),
                 Patience = parse.GetValue(patience), EvalsPerEpoch = parse.GetValue(evalsPerEpoch), SystemPrompt = parse.GetValue(system),
-                Strict = parse.GetValue(strict), DataVersion = parse.GetValue(version), MaxMinutes = parse.GetValue(common.MaxMinutes),
+                Strict = parse.GetValue(strict), DataVersion = parse.GetValue(version), FullParameters = parse.GetValue(full), MaxMinutes = parse.GetValue(common.MaxMinutes),
                 BatchRows = parse.GetValue(common.Batch), SequenceLength = parse.GetValue(common.SeqLen), AccumulationSteps = parse.GetValue(common.Accumulate),
                 LearningRate = parse.GetValue(common.LearningRate), Precision = parse.GetValue(common.Precision)!, Seed = parse.GetValue(common.Seed),
             };

@@ -17,6 +17,12 @@ public sealed record SftOptions
     /// <summary>Dropout on the adapter input while training (default 0).</summary>
     public double LoraDropout { get; init; }
 
+    /// <summary>
+    /// Train every weight of the model instead of a LoRA adapter (default false); the output is then a whole Hugging
+    /// Face model folder (config, weights, tokenizer). Rank, alpha, targets and dropout do not apply.
+    /// </summary>
+    public bool FullParameters { get; init; }
+
     /// <summary>Passes over the training examples (default 3); early stopping can end sooner.</summary>
     public int Epochs { get; init; } = 3;
 

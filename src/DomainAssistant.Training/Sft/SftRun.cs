@@ -9,8 +9,9 @@ using static TorchSharp.torch;
 namespace DomainAssistant.Training.Sft;
 
 /// <summary>
-/// The epochs of one LoRA fine-tuning run: shuffle, pack, step, evaluate, and keep the adapter of the best held-out
-/// loss (early stopping). Only the adapter's factors are handed to the optimizer; the base stays frozen.
+/// The epochs of one fine-tuning run: shuffle, pack, step, evaluate, and keep the weights of the best held-out loss
+/// (early stopping). With LoRA only the adapter's factors are handed to the optimizer and the base stays frozen; with
+/// <see cref="SftOptions.FullParameters"/> every weight of the model trains.
 /// </summary>
 sealed class SftRun : IDisposable
 {
@@ -18,6 +19,7 @@ sealed class SftRun : IDisposable
     const string Job = "sft";
 
     readonly LlamaForCausalLM _model;
+    readonly string? _adapter;
     readonly IReadOnlyList<TrainingExample> _train;
     readonly List<TokenBatch> _evalBatches;
     readonly SftOptions _options;
@@ -32,7 +34,7 @@ sealed class SftRun : IDisposable
     long _tokens;
     int _sinceImprovement;
 
-    /// <param name="model">A float32 model with the adapter <see cref="AdapterName"/> attached.</param>
+    /// <param name="model">A float32 model, with the adapter <see cref="AdapterName"/> attached unless the options train all parameters.</param>
     /// <param name="train">Training examples (shuffled and packed each epoch).</param>
     /// <param name="evalRows">Held-out examples, one per row.</param>
     /// <param name="options">Validated options.</param>
@@ -41,10 +43,11 @@ sealed class SftRun : IDisposable
     public SftRun(LlamaForCausalLM model, IReadOnlyList<TrainingExample> train, IReadOnlyList<PackedRow> evalRows, SftOptions options, int padId, IProgress<TrainingEvent>? progress)
     {
         (_model, _train, _options, _padId, _progress) = (model, train, options, padId, progress);
+        _adapter = options.FullParameters ? null : AdapterName;
         _evalBatches = SequencePacker.Batches(evalRows, options.BatchRows * 2, padId).ToList();
         var masters = Snapshot();
         if (options.Precision == "bf16") model.to(ScalarType.BFloat16);
-        _weights = TrainableWeights.Create(model.AdapterParameters(AdapterName), (_, _) => true);
+        _weights = TrainableWeights.Create(Trainable(), (_, p) => _adapter is not null || p.dim() == 2);
         Restore(_weights.Weights.Select(w => (w.Name, w.Master)), masters);
         foreach (var master in masters.Values) master.Dispose();
         _optimizer = new AdamW(_weights.Weights, new AdamWOptions(Beta2: 0.999, WeightDecay: options.WeightDecay));
@@ -83,7 +86,7 @@ sealed class SftRun : IDisposable
                 var micro = batches.Skip(first).Take(_options.AccumulationSteps).ToList();
                 var learningRate = schedule.At(Step);
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                var result = TrainingStep.Take(_model, AdapterName, micro, _weights, _optimizer, learningRate, _options.GradientClip, Step + 1);
+                var result = TrainingStep.Take(_model, _adapter, micro, _weights, _optimizer, learningRate, _options.GradientClip, Step + 1);
                 clock.AddStep(result.Tokens, watch.Elapsed);
                 (Step, _tokens) = (Step + 1, _tokens + result.Tokens);
                 _lossesSinceEval.Add(result.Loss);
@@ -126,7 +129,7 @@ sealed class SftRun : IDisposable
     public double HeldOut()
     {
         _model.eval();
-        var loss = LanguageModelLoss.Mean(_model, _evalBatches, AdapterName).Loss;
+        var loss = LanguageModelLoss.Mean(_model, _evalBatches, _adapter).Loss;
         _model.train();
         return loss;
     }
@@ -135,12 +138,17 @@ sealed class SftRun : IDisposable
     public void KeepBest()
     {
         if (_options.Precision != "fp32") _model.to(ScalarType.Float32);
-        if (_best is not null) Restore(_model.AdapterParameters(AdapterName).Select(p => (p.Key, (Tensor)p.Parameter)), _best);
+        if (_best is not null) Restore(Trainable().Select(p => (p.Name, (Tensor)p.Parameter)), _best);
         _model.eval();
     }
 
     Dictionary<string, Tensor> Snapshot() =>
-        _model.AdapterParameters(AdapterName).ToDictionary(p => p.Key, p => p.Parameter.detach().to_type(ScalarType.Float32).clone(), StringComparer.Ordinal);
+        Trainable().ToDictionary(p => p.Name, p => p.Parameter.detach().to_type(ScalarType.Float32).clone(), StringComparer.Ordinal);
+
+    /// <summary>What trains: the adapter's factors, or every weight of the model.</summary>
+    IEnumerable<(string Name, TorchSharp.Modules.Parameter Parameter)> Trainable() => _adapter is null
+        ? _model.named_parameters().Select(p => (p.name, p.parameter))
+        : _model.AdapterParameters(_adapter);
 
     static void Restore(IEnumerable<(string Key, Tensor Into)> targets, Dictionary<string, Tensor> from)
     {

@@ -7,8 +7,9 @@ using DomainAssistant.Training.Progress;
 namespace DomainAssistant.Training.Sft;
 
 /// <summary>
-/// LoRA supervised fine-tuning: a base model folder and a dataset in, a PEFT adapter folder (adapter_config.json,
-/// adapter_model.safetensors) and its lineage.json out. The base weights are frozen and never written.
+/// Supervised fine-tuning: a base model folder and a dataset in; out, a PEFT adapter folder (adapter_config.json,
+/// adapter_model.safetensors) with the base frozen and never written, or with <see cref="SftOptions.FullParameters"/>
+/// a whole Hugging Face model folder (config, weights, the base's tokenizer files); lineage.json beside either.
 /// </summary>
 /// <remarks>
 /// A share of the examples (<see cref="SftOptions.EvalShare"/>, chosen by the seed) is held out: it decides early
@@ -38,16 +39,16 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         var evalRows = SequencePacker.OnePerRow(eval, sequenceLength + 1).OrderBy(r => r.Length).ToList();
         if (evalRows.Count == 0) throw new InvalidDataException("the held-out examples are too short to evaluate (fewer than 2 tokens each).");
 
-        model.AddAdapter(SftRun.AdapterName, LoraConfigFor(options, modelPath), unchecked((long)options.Seed));
+        if (!options.FullParameters) model.AddAdapter(SftRun.AdapterName, LoraConfigFor(options, modelPath), unchecked((long)options.Seed));
         using var run = new SftRun(model, train, evalRows, options, PadId(pretrained.Tokenizer), progress);
         var before = run.HeldOut();
         progress?.Report(new TrainingEvent("sft", TrainingPhase.Started, 0, 0, 1, 0, 0, null, before, 0, clock.Elapsed, null,
-            $"{run.TrainableParameters:N0} adapter parameters, {train.Count} training and {eval.Count} held-out examples, {data.Issues.Count} lines skipped"));
+            $"{run.TrainableParameters:N0} {(options.FullParameters ? "model" : "adapter")} parameters, {train.Count} training and {eval.Count} held-out examples, {data.Issues.Count} lines skipped"));
         var reason = run.Train(clock, cancellation);
         run.KeepBest();
         var after = run.HeldOut();
         Directory.CreateDirectory(outputFolder);
-        PeftAdapter.Save(outputFolder, model, SftRun.AdapterName);
+        var weightsFile = options.FullParameters ? SaveModel(modelPath, outputFolder, model) : SaveAdapter(outputFolder, model);
 
         var skipped = data.Issues.Select(i => i.ToString()).ToList();
         var dataset = new DatasetLineage
@@ -56,7 +57,7 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
             Files = [.. data.Files.Files.Select(f => Path.GetRelativePath(data.Files.Root, f))],
             TrainExamples = train.Count, EvalExamples = eval.Count, Truncated = run.TruncatedExamples, SkippedLines = skipped,
         };
-        WriteLineage(outputFolder, modelPath, dataset, options, run, (before, after), reason, started, clock);
+        WriteLineage(outputFolder, weightsFile, modelPath, dataset, options, run, (before, after), reason, started, clock);
         progress?.Report(new TrainingEvent("sft", TrainingPhase.Finished, run.Step, run.TotalSteps, (int)Math.Ceiling(run.BestEpoch), run.Tokens,
             clock.TokensPerSecond, null, after, 0, clock.Elapsed, TimeSpan.Zero, reason));
         return new TrainingSummary
@@ -64,17 +65,38 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
             Job = "sft", Output = Path.GetFullPath(outputFolder), EvalLossBefore = before, EvalLossAfter = after,
             TrainTokens = clock.Tokens, TokensPerSecond = clock.TokensPerSecond, Steps = run.Step, TotalSteps = run.TotalSteps,
             Completed = reason is "schedule" or "early_stopping", StopReason = reason, Seconds = clock.Elapsed.TotalSeconds,
-            Parameters = model.parameters().Sum(p => p.NumberOfElements) + run.TrainableParameters,
+            Parameters = model.parameters().Sum(p => p.NumberOfElements) + (options.FullParameters ? 0 : run.TrainableParameters),
             TrainableParameters = run.TrainableParameters, SkippedLines = skipped,
         };
     }
 
-    static void WriteLineage(string outputFolder, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
+    static string SaveAdapter(string outputFolder, Model.Modeling.LlamaForCausalLM model)
+    {
+        PeftAdapter.Save(outputFolder, model, SftRun.AdapterName);
+        return Path.Combine(outputFolder, PeftAdapter.WeightsFileName);
+    }
+
+    /// <summary>The tuned model as a Hugging Face folder beside its base's tokenizer files; returns the weights file.</summary>
+    static string SaveModel(string modelPath, string outputFolder, Model.Modeling.LlamaForCausalLM model)
+    {
+        var weights = model.named_parameters().ToDictionary(p => p.name, p => (TorchSharp.torch.Tensor)p.parameter.detach(), StringComparer.Ordinal);
+        Model.Checkpoints.HuggingFaceFolder.Save(outputFolder, model.Config, weights);
+        foreach (var file in TokenizerFiles)
+        {
+            var source = Path.Combine(modelPath, file);
+            if (File.Exists(source)) File.Copy(source, Path.Combine(outputFolder, file), overwrite: true);
+        }
+        return Path.Combine(outputFolder, "model.safetensors");
+    }
+
+    static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model"];
+
+    static void WriteLineage(string outputFolder, string weightsFile, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
         (double Before, double After) loss, string reason, DateTimeOffset started, TrainingClock clock)
     {
         var lineage = new LineageRecord
         {
-            AdapterSha256 = DatasetFiles.FileSha256(Path.Combine(outputFolder, PeftAdapter.WeightsFileName)),
+            AdapterSha256 = DatasetFiles.FileSha256(weightsFile),
             BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
             Dataset = dataset, Hyperparameters = options, Metrics = run.Metrics, EvalLossBefore = loss.Before, EvalLossAfter = loss.After,
             BestEpoch = run.BestEpoch, StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
