@@ -10,7 +10,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace DomainAssistant.Browser.Tests;
 
-/// <summary>The chat page in Chromium against the real host: a streamed answer, its citation opened, a thumbs down with a reason.</summary>
+/// <summary>The chat page in Chromium against the real host: a streamed answer, its citation's link and preview opened, a thumbs down with a reason.</summary>
 public sealed class ChatPageTests(BrowserHost host) : IClassFixture<BrowserHost>
 {
     const string Reason = "It did not say which bin.";
@@ -38,8 +38,17 @@ public sealed class ChatPageTests(BrowserHost host) : IClassFixture<BrowserHost>
         var stored = await host.Services.GetRequiredService<IConversationStore>().FindAssistantMessageAsync(messageId, default);
         var cited = Assert.Single(stored!.Citations);
         var chunk = (await host.Services.GetRequiredService<IChunkCatalog>().GetChunksAsync([cited.ChunkId]))[cited.ChunkId];
-        var citation = answer.Locator(".citations details").First;
-        await Expect(citation.Locator("summary")).ToContainTextAsync($"[1] {chunk.Title}");
+        var citation = answer.Locator(".citations li").First;
+        await Expect(answer.Locator(".citations li")).ToHaveCountAsync(1);
+        await Expect(citation.Locator(".cite-line")).ToContainTextAsync($"[1] {chunk.Title}");
+        await Expect(answer.Locator(".sources-note")).ToBeEmptyAsync();
+        // The title links to the passage on a page of its own, opened beside the conversation.
+        var source = await page.RunAndWaitForPopupAsync(() => citation.GetByRole(AriaRole.Link, new() { Name = chunk.Title }).ClickAsync());
+        await Expect(source.Locator("h1")).ToHaveTextAsync(chunk.Title);
+        await Expect(source.Locator("#source-text")).ToHaveTextAsync(chunk.Text);
+        await Expect(source.Locator("#source-where")).ToContainTextAsync(chunk.SourcePath);
+        await BrowserHost.ScreenshotAsync(source, "source");
+        await source.CloseAsync();
         await citation.Locator("summary").ClickAsync();
         await Expect(citation.Locator(".chunk-text")).ToHaveTextAsync(chunk.Text);
         await Expect(citation.Locator(".chunk-heading")).ToContainTextAsync(chunk.SourcePath);

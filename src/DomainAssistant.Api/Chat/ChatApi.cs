@@ -32,8 +32,12 @@ public static partial class ChatApi
         [JsonPropertyOrder(-1)] public string Type => "token";
     }
 
-    /// <summary>The end: the stored message's id, its conversation, what it cited, and the adapter and flag variant that answered.</summary>
-    public sealed record DoneEvent(Guid MessageId, Guid ConversationId, IReadOnlyList<CitationRecord> Citations, string? Adapter, string? Variant)
+    /// <summary>
+    /// The end: the stored message's id, its conversation, the chunks its [n] markers cite (<c>uncited</c> when none;
+    /// <c>droppedMarkers</c> counts numbers that named no chunk), and the adapter and flag variant that answered.
+    /// </summary>
+    public sealed record DoneEvent(Guid MessageId, Guid ConversationId, IReadOnlyList<CitationRecord> Citations, bool Uncited, int DroppedMarkers,
+        string? Adapter, string? Variant)
     {
         [JsonPropertyOrder(-1)] public string Type => "done";
     }
@@ -88,7 +92,8 @@ public static partial class ChatApi
                     continue;
                 }
                 var message = done.Message;
-                await events.WriteAsync(new DoneEvent(message.Id, message.ConversationId, message.Citations, message.Adapter, message.Variant), cancellationToken);
+                await events.WriteAsync(new DoneEvent(message.Id, message.ConversationId, done.Citations.Cited, done.Citations.Uncited,
+                    done.Citations.DroppedMarkers, message.Adapter, message.Variant), cancellationToken);
             }
         }
         catch (Exception error) when (error is not OperationCanceledException)

@@ -53,11 +53,12 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
             yield return new TurnEvent(piece.Content, null);
         }
         var text = answer.ToString();
+        var citations = AnswerCitations.Of(prepared.Prompt.Context, text);
         var message = new AssistantMessage
         {
             Id = Guid.NewGuid(), ConversationId = prepared.Turn.Conversation.Id, Domain = prepared.Turn.Domain.Name, Content = text,
             Prompt = prepared.Prompt.Text, RetrievedChunkIds = [.. prepared.Prompt.Context.Chunks.Select(c => c.Id)],
-            Citations = [.. prepared.Prompt.Context.Resolve(text).Cited.Select(c => new CitationRecord(c.Number, c.Chunk.Id, c.SourcePath, c.Title))],
+            Citations = citations.Cited,
             Model = prepared.ModelName, Adapter = prepared.Adapter.Adapter, AdapterChecksum = prepared.Adapter.Checksum,
             Variant = prepared.Adapter.Variant, FinishReason = final?[LocalChatClient.FinishReasonProperty]?.ToString() ?? "stop",
             CreatedAt = clock.GetUtcNow(),
@@ -65,7 +66,7 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
         // The answer was generated in full: store it even if the client has just gone away.
         await conversations.AddAssistantMessageAsync(message, CancellationToken.None);
         var completion = Count(final, LocalChatClient.CompletionTokensProperty) ?? models.Current?.Pretrained.Tokenizer.Encode(text, addBos: false).Length ?? 0;
-        yield return new TurnEvent(null, new AnsweredTurn(message, Count(final, LocalChatClient.PromptTokensProperty) ?? prepared.Prompt.PromptTokens, completion));
+        yield return new TurnEvent(null, new AnsweredTurn(message, citations, Count(final, LocalChatClient.PromptTokensProperty) ?? prepared.Prompt.PromptTokens, completion));
     }
 
     static void EnsureReady(Warmup warmup)

@@ -25,8 +25,8 @@ public sealed record PreparedTurn(ChatTurn Turn, string ModelName, ComposedPromp
 /// <summary>A streamed piece of the answer, or (with <see cref="Done"/> set) the stored answer.</summary>
 public readonly record struct TurnEvent(string? Text, AnsweredTurn? Done);
 
-/// <summary>The stored answer, with token counts.</summary>
-public sealed record AnsweredTurn(AssistantMessage Message, int PromptTokens, int CompletionTokens);
+/// <summary>The stored answer, what it cites (its <see cref="AssistantMessage.Citations"/>, and how many markers were dropped), with token counts.</summary>
+public sealed record AnsweredTurn(AssistantMessage Message, AnswerCitations Citations, int PromptTokens, int CompletionTokens);
 
 /// <summary>The model or the index is still warming up, or failed to start; the endpoint answers 503 saying which.</summary>
 public sealed class NotReadyException(string part, string message) : Exception(message)

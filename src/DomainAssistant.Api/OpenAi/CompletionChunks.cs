@@ -1,5 +1,4 @@
 using DomainAssistant.Api.Chat;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Http;
 
 namespace DomainAssistant.Api.OpenAi;
@@ -13,10 +12,13 @@ public static class CompletionChunks
     /// <summary>The completion id of a stored answer: "chatcmpl-" and the message id.</summary>
     public static string IdOf(Guid messageId) => $"chatcmpl-{messageId:N}";
 
-    public static AnswerLineage Lineage(AssistantMessage message)
+    /// <summary>The <c>domain_assistant</c> field of a stored answer.</summary>
+    public static AnswerLineage Lineage(AnsweredTurn answered)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        return new(message.Id, message.ConversationId, message.Citations, message.Adapter, message.Variant);
+        ArgumentNullException.ThrowIfNull(answered);
+        var message = answered.Message;
+        return new(message.Id, message.ConversationId, answered.Citations.Cited, answered.Citations.Uncited, answered.Citations.DroppedMarkers,
+            message.Adapter, message.Variant);
     }
 
     public static async Task WriteAsync(HttpContext context, ChatPipeline pipeline, PreparedTurn prepared, string model, long created,
@@ -35,7 +37,7 @@ public static class CompletionChunks
                 await events.WriteAsync(Chunk(new Delta(null, update.Text), null), cancellationToken);
                 continue;
             }
-            var last = Chunk(new Delta(null, null), done.Message.FinishReason) with { DomainAssistant = Lineage(done.Message) };
+            var last = Chunk(new Delta(null, null), done.Message.FinishReason) with { DomainAssistant = Lineage(done) };
             await events.WriteAsync(last, cancellationToken);
             if (includeUsage)
             {

@@ -64,7 +64,7 @@ public static class OpenAiApi
         var message = done!.Message;
         return Results.Json(new Completion(CompletionChunks.IdOf(message.Id), "chat.completion", created, domain.Name,
             [new CompletionChoice(0, new ResponseMessage("assistant", message.Content), message.FinishReason)],
-            new Usage(done.PromptTokens, done.CompletionTokens, done.PromptTokens + done.CompletionTokens), CompletionChunks.Lineage(message)));
+            new Usage(done.PromptTokens, done.CompletionTokens, done.PromptTokens + done.CompletionTokens), CompletionChunks.Lineage(done)));
     }
 
     internal static long Created(TimeProvider clock) => clock.GetUtcNow().ToUnixTimeSeconds();

@@ -76,11 +76,16 @@ public sealed record Usage(
     [property: JsonPropertyName("completion_tokens")] int CompletionTokens,
     [property: JsonPropertyName("total_tokens")] int TotalTokens);
 
-/// <summary>This host's extension: what the answer is stored as (feedback names <c>message_id</c>) and what it cited.</summary>
+/// <summary>
+/// This host's extension: what the answer is stored as (feedback names <c>message_id</c>), the chunks its [n] markers
+/// cite (<c>uncited</c> when none; <c>dropped_markers</c> counts numbers that named no chunk of the prompt).
+/// </summary>
 public sealed record AnswerLineage(
     [property: JsonPropertyName("message_id")] Guid MessageId,
     [property: JsonPropertyName("conversation_id")] Guid ConversationId,
     [property: JsonPropertyName("citations")] IReadOnlyList<Conversations.CitationRecord> Citations,
+    [property: JsonPropertyName("uncited")] bool Uncited,
+    [property: JsonPropertyName("dropped_markers")] int DroppedMarkers,
     [property: JsonPropertyName("adapter")] string? Adapter,
     [property: JsonPropertyName("variant")] string? Variant);
 

@@ -3,8 +3,9 @@ using Microsoft.Extensions.FileProviders;
 namespace DomainAssistant.Api.Web;
 
 /// <summary>
-/// Serves the web pages (wwwroot: the chat at <c>/</c>, corpus upload at <c>/upload.html</c>): plain HTML, CSS and
-/// JavaScript with no build step and nothing from other origins, under a strict content security policy.
+/// Serves the web pages (wwwroot: the chat at <c>/</c>, a cited passage at <c>/source.html</c>, corpus upload at
+/// <c>/upload.html</c>): plain HTML, CSS and JavaScript with no build step and nothing from other origins, under a
+/// strict content security policy.
 /// </summary>
 public static class WebPages
 {

@@ -25,6 +25,7 @@ public sealed class ModelTokenizer
         _nonTextIds = parts.NonTextIds;
         _byteFallbackIds = parts.ByteFallbackIds;
         _textAddedTokens = parts.TextAddedTokens;
+        Bytes = parts.Bytes;
     }
 
     /// <summary>The library tokenizer doing the work (SentencePieceTokenizer or BpeTokenizer).</summary>
@@ -91,6 +92,9 @@ public sealed class ModelTokenizer
             _ => Inner.Decode(known),
         };
     }
+
+    /// <summary>Which ids stand for raw bytes, so streaming can hold or drop bytes that do not form a character.</summary>
+    internal TokenBytes Bytes { get; }
 
     /// <summary>A decoder for streaming generation, fed one id at a time.</summary>
     public StreamingDecoder CreateStreamingDecoder() => new(this);
@@ -184,6 +188,9 @@ internal sealed record TokenizerParts
 
     /// <summary>Added tokens that are not special: matched whole when encoding, decoded as their text.</summary>
     public IReadOnlyDictionary<int, string> TextAddedTokens { get; init; } = new Dictionary<int, string>();
+
+    /// <summary>The ids that stand for bytes rather than whole characters (none by default).</summary>
+    public TokenBytes Bytes { get; init; } = TokenBytes.None;
 
     public required ChatTemplate ChatTemplate { get; init; }
 }

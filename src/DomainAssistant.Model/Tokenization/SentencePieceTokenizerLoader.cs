@@ -48,8 +48,22 @@ internal static class SentencePieceTokenizerLoader
             SpecialTokens = specialTokens,
             NonTextIds = nonTextIds,
             ByteFallbackIds = Enumerable.Range(0, model.Pieces.Count).Where(id => model.Pieces[id].Type == SentencePieceType.Byte).ToHashSet(),
+            Bytes = TokenBytes.ByteFallback(FirstByteId(model), vocabSize),
             ChatTemplate = ChatTemplateSelector.Select(config.ChatTemplate, specialTokens, bosId, eosId),
         });
+    }
+
+    /// <summary>The id of &lt;0x00&gt; when the byte pieces are &lt;0x00&gt;..&lt;0xFF&gt; at consecutive ids; null otherwise (no byte fallback).</summary>
+    static int? FirstByteId(SentencePieceModel model)
+    {
+        var first = model.Pieces.ToList().FindIndex(p => p.Type == SentencePieceType.Byte);
+        if (first < 0 || first + 256 > model.Pieces.Count) return null;
+        for (var b = 0; b < 256; b++)
+        {
+            var piece = model.Pieces[first + b];
+            if (piece.Type != SentencePieceType.Byte || piece.Piece != $"<0x{b:X2}>") return null;
+        }
+        return first;
     }
 
     static Dictionary<string, int> SpecialTokens(SentencePieceModel model, TokenizerConfig config)

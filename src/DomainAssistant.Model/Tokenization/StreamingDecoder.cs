@@ -1,40 +1,70 @@
 namespace DomainAssistant.Model.Tokenization;
 
 /// <summary>
-/// Turns generated ids into text as they arrive. The pieces returned by <see cref="Add"/>, followed by
-/// <see cref="Flush"/>, concatenate exactly to <see cref="ModelTokenizer.Decode"/> of all ids.
+/// Turns generated ids into text as they arrive, never showing a broken character: the pieces returned by
+/// <see cref="Add"/>, followed by <see cref="Flush"/>, concatenate to <see cref="ModelTokenizer.Decode"/> of all ids
+/// less the U+FFFD that Decode puts for bytes that never form a character.
 /// </summary>
 /// <remarks>
-/// Each step decodes a short window of recent ids and returns what the window gained over its already-emitted
-/// head. The head always holds a text piece (or is the start of the stream), so SentencePiece's rule of dropping
-/// the first word's leading space applies to the window exactly as it does to the whole stream. Text ending in
-/// U+FFFD may be a UTF-8 character whose bytes (e.g. &lt;0xE2&gt; &lt;0x82&gt; &lt;0xAC&gt;) have not all arrived, so it is held
-/// back until a complete character follows or <see cref="Flush"/> is called.
+/// Ids that stand for bytes (byte-level BPE tokens, SentencePiece byte fallbacks) first pass a
+/// <see cref="BrokenUtf8Filter"/>: a token ending inside a UTF-8 character (" \xE2" of " €") is held until the character
+/// completes; bytes the next id cannot continue (a lead byte followed by an ASCII word, stray continuation bytes, a
+/// character still open when the stream ends) are dropped. Small models emit such sequences often, and Decode would
+/// show each as U+FFFD. Each step then decodes a short window of recent ids and returns what the window gained over
+/// its already-emitted head. The head always holds a text piece (or is the start of the stream), so SentencePiece's
+/// rule of dropping the first word's leading space applies to the window exactly as it does to the whole stream.
+/// Text ending in U+FFFD is still held back until something follows (for vocabularies whose bytes cannot be told).
 /// </remarks>
 public sealed class StreamingDecoder
 {
     const char Replacement = '\uFFFD';
 
     readonly ModelTokenizer _tokenizer;
-    readonly List<int> _ids = [];
+    readonly BrokenUtf8Filter _filter;
+    readonly List<int> _ready = [];  // ids the filter released, reused between steps
+    readonly List<int> _ids = [];    // released ids: their bytes form whole characters
     int _windowStart;       // first id of the decoding window
     int _emittedEnd;        // ids before this index have been emitted
     string _headText = "";  // Decode(ids[_windowStart.._emittedEnd])
     int _emittedLength;     // characters emitted so far
     bool _fromStart;        // the window lost context once: decode from the first id from now on
 
-    internal StreamingDecoder(ModelTokenizer tokenizer) => _tokenizer = tokenizer;
+    internal StreamingDecoder(ModelTokenizer tokenizer)
+    {
+        _tokenizer = tokenizer;
+        _filter = new BrokenUtf8Filter(tokenizer.Bytes);
+    }
 
     /// <summary>Feeds one id and returns the text it completes (often empty: special tokens, partial characters).</summary>
     public string Add(int id)
     {
-        _ids.Add(id);
+        _filter.Add(id, EmptyReady());
+        if (!TakeReleased()) return "";
         var windowText = DecodeWindow();
         return windowText.Length > 0 && windowText[^1] == Replacement ? "" : Commit(windowText);
     }
 
-    /// <summary>Returns whatever is still held back (an unfinished character decodes as U+FFFD, as in Decode).</summary>
-    public string Flush() => _emittedEnd == _ids.Count ? "" : Commit(DecodeWindow());
+    /// <summary>Returns whatever is still held back; the bytes of a character that never completed are dropped.</summary>
+    public string Flush()
+    {
+        _filter.Flush(EmptyReady());
+        TakeReleased();
+        return _emittedEnd == _ids.Count ? "" : Commit(DecodeWindow());
+    }
+
+    /// <summary>The list the filter releases ids into, emptied of the last step's.</summary>
+    List<int> EmptyReady()
+    {
+        _ready.Clear();
+        return _ready;
+    }
+
+    /// <summary>Moves what the filter released into the decoding window; false when it released nothing.</summary>
+    bool TakeReleased()
+    {
+        _ids.AddRange(_ready);
+        return _ready.Count > 0;
+    }
 
     string DecodeWindow() => _tokenizer.Decode(_ids.GetRange(_windowStart, _ids.Count - _windowStart));
 

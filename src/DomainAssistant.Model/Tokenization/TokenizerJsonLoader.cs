@@ -44,6 +44,9 @@ internal static class TokenizerJsonLoader
             SpecialTokens = addedTokens,
             NonTextIds = spec.AddedTokens.Where(t => t.Special).Select(t => t.Id).ToHashSet(),
             TextAddedTokens = spec.AddedTokens.Where(t => !t.Special).ToDictionary(t => t.Id, t => t.Content),
+            Bytes = spec.ContinuingSubwordPrefix is null && spec.EndOfWordSuffix is null
+                ? TokenBytes.ByteLevel(spec.Vocab, spec.AddedTokens.Select(t => (t.Id, t.Special)), vocabSize)
+                : TokenBytes.None,
             ChatTemplate = ChatTemplateSelector.Select(config.ChatTemplate, addedTokens, bosId, eosId),
         });
     }

@@ -45,6 +45,8 @@ public sealed class ChatTests : IClassFixture<ChatTests.Host>
         Assert.Equal(1, citation.GetProperty("n").GetInt32());
         Assert.EndsWith(".md", citation.GetProperty("source").GetString(), StringComparison.Ordinal);
         Assert.False(string.IsNullOrWhiteSpace(citation.GetProperty("title").GetString()));
+        Assert.False(done.GetProperty("uncited").GetBoolean());
+        Assert.Equal(0, done.GetProperty("droppedMarkers").GetInt32());
         Assert.Equal("sft", done.GetProperty("adapter").GetString());
         Assert.Equal("current", done.GetProperty("variant").GetString());
         Assert.NotEqual(Guid.Empty, done.GetProperty("messageId").GetGuid());

@@ -99,7 +99,10 @@ public sealed class OpenAiClientTests : IClassFixture<OpenAiClientTests.Host>
         Assert.All(chunks, c => Assert.Equal("chat.completion.chunk", c.GetProperty("object").GetString()));
         Assert.Equal("assistant", chunks[0].GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
         Assert.Equal("stop", chunks[^1].GetProperty("choices")[0].GetProperty("finish_reason").GetString());
-        Assert.Equal(1, chunks[^1].GetProperty("domain_assistant").GetProperty("citations")[0].GetProperty("n").GetInt32());
+        var lineage = chunks[^1].GetProperty("domain_assistant");
+        Assert.Equal(1, Assert.Single(lineage.GetProperty("citations").EnumerateArray()).GetProperty("n").GetInt32());
+        Assert.False(lineage.GetProperty("uncited").GetBoolean());
+        Assert.Equal(0, lineage.GetProperty("dropped_markers").GetInt32());
         Assert.Single(chunks.Select(c => c.GetProperty("id").GetString()).Distinct());
     }
 

@@ -51,6 +51,16 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
         ["Model:Path"] = null, ["Model:Adapters:sft"] = null, ["Model:Adapters:candidate"] = null, ["Model:DefaultAdapter"] = null, ["Model:Name"] = null,
     };
 
+    /// <summary>Settings that serve <paramref name="model"/> (with its adapters) in place of <see cref="ScriptedModel.Instance"/>.</summary>
+    public static Dictionary<string, string?> Serving(ScriptedModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return new()
+        {
+            ["Model:Path"] = model.ModelFolder, ["Model:Adapters:sft"] = model.Adapters["sft"], ["Model:Adapters:candidate"] = model.Adapters["candidate"],
+        };
+    }
+
     /// <summary>Every line the host logged.</summary>
     public CapturedLog Log { get; } = new();
 

@@ -9,26 +9,45 @@ using static TorchSharp.torch;
 namespace DomainAssistant.Api.Tests.Support;
 
 /// <summary>
-/// A real (tiny) Hugging Face Llama folder whose weights are set so that, after any chat prompt, it answers
-/// <see cref="Answer"/> and stops: the layers add nothing to the residual (o_proj and down_proj are zero), so the
+/// A real (tiny) Hugging Face Llama folder whose weights are set so that, after any chat prompt, it answers its
+/// script (<see cref="Answer"/>, or <see cref="FlawedAnswer"/>'s ids) and stops: the layers add nothing to the residual (o_proj and down_proj are zero), so the
 /// logits depend only on the last token, and lm_head maps each token of the script to the next one. Everything runs
 /// through the real loader, tokenizer, engine and sampler; only the weights are chosen rather than trained. Two PEFT
-/// adapters ("sft" and "candidate") are saved beside it. Built once per test run.
+/// adapters ("sft" and "candidate") are saved beside it. Each script is built once per test run, all on one
+/// tokenizer trained on the fernbrook corpus.
 /// </summary>
 public sealed class ScriptedModel
 {
-    /// <summary>What the model says; it cites context chunk [1].</summary>
+    /// <summary>What <see cref="Instance"/> says; it cites context chunk [1].</summary>
     public const string Answer = "Tuesday is collection day [1].";
 
-    static readonly Lazy<ScriptedModel> Shared = new(() => new ScriptedModel());
-    static readonly TempFolder Scratch = new(); // lives as long as the test process
+    /// <summary>
+    /// What <see cref="Flawed"/> shows: it cites a chunk [9] the prompt does not have, and between its first two words
+    /// it emits the lone byte 0xE2 (the start of "€" or "–" that a small model fails to finish), which is dropped.
+    /// </summary>
+    public const string FlawedAnswer = "Tuesday is collection day [9].";
 
-    ScriptedModel()
+    static readonly TempFolder Scratch = new(); // lives as long as the test process
+    static readonly Lazy<BpeVocabulary> SharedVocabulary = new(() =>
     {
-        ModelFolder = Path.Combine(Scratch.Path, "model");
         var corpus = Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Domain("fernbrook-recycling"), "corpus")).Order().Select(File.ReadAllText);
-        var vocabulary = new BpeTrainer(new BpeTrainerOptions { VocabularySize = 600 }).Train(corpus);
-        HuggingFaceTokenizerFolder.Save(vocabulary, ModelFolder, modelMaxLength: 2048);
+        return new BpeTrainer(new BpeTrainerOptions { VocabularySize = 600 }).Train(corpus);
+    });
+    static readonly Lazy<ScriptedModel> Shared = new(() => new ScriptedModel("scripted", (_, tokenizer) => tokenizer.Encode(Answer, addBos: false)));
+    static readonly Lazy<ScriptedModel> SharedFlawed = new(() => new ScriptedModel("flawed", (vocabulary, tokenizer) =>
+    [
+        .. tokenizer.Encode("Tuesday", addBos: false),
+        vocabulary.IdOf(ByteLevelAlphabet.Encode([0xE2])),
+        .. tokenizer.Encode(FlawedAnswer["Tuesday".Length..], addBos: false),
+    ]));
+
+    /// <param name="name">Its folder under the scratch folder.</param>
+    /// <param name="answer">The ids it answers with, given the vocabulary and the tokenizer loaded from it.</param>
+    ScriptedModel(string name, Func<BpeVocabulary, ModelTokenizer, IReadOnlyList<int>> answer)
+    {
+        _root = Path.Combine(Scratch.Path, name);
+        ModelFolder = Path.Combine(_root, "model");
+        HuggingFaceTokenizerFolder.Save(SharedVocabulary.Value, ModelFolder, modelMaxLength: 2048);
         var tokenizer = TokenizerLoader.Load(ModelFolder);
         var config = new LlamaConfig
         {
@@ -36,11 +55,16 @@ public sealed class ScriptedModel
             NumKeyValueHeads = 4, MaxPositionEmbeddings = 2048, TieWordEmbeddings = false,
             BosTokenId = tokenizer.BosId ?? 0, EosTokenId = tokenizer.EosId ?? 2,
         };
-        HuggingFaceFolder.Save(ModelFolder, config, Weights(config, Script(tokenizer)));
+        HuggingFaceFolder.Save(ModelFolder, config, Weights(config, Script(tokenizer, answer(SharedVocabulary.Value, tokenizer))));
         Adapters = new Dictionary<string, string> { ["sft"] = SaveAdapter("sft", 1), ["candidate"] = SaveAdapter("candidate", 2) };
     }
 
+    readonly string _root;
+
     public static ScriptedModel Instance => Shared.Value;
+
+    /// <summary>A model that answers <see cref="FlawedAnswer"/>, a broken UTF-8 byte included.</summary>
+    public static ScriptedModel Flawed => SharedFlawed.Value;
 
     /// <summary>The model folder (config, weights and tokenizer files).</summary>
     public string ModelFolder { get; }
@@ -49,10 +73,9 @@ public sealed class ScriptedModel
     public IReadOnlyDictionary<string, string> Adapters { get; }
 
     /// <summary>(token, next) pairs: the generation prompt's last token, then each answer token, then end of turn.</summary>
-    static List<(int From, int To)> Script(ModelTokenizer tokenizer)
+    static List<(int From, int To)> Script(ModelTokenizer tokenizer, IReadOnlyList<int> answer)
     {
         var start = tokenizer.EncodeChat([ChatMessage.User("any question")], addGenerationPrompt: true)[^1];
-        var answer = tokenizer.Encode(Answer, addBos: false);
         var chain = new List<int> { start };
         chain.AddRange(answer);
         chain.Add(tokenizer.EosId ?? throw new InvalidOperationException("the tokenizer has no EOS"));
@@ -90,7 +113,7 @@ public sealed class ScriptedModel
     {
         using var model = PretrainedModel.Load(ModelFolder);
         model.Model.AddAdapter(name, new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = LoraTargets.Of("q_proj", "v_proj") }, seed);
-        var folder = Path.Combine(Scratch.Path, "adapters", name);
+        var folder = Path.Combine(_root, "adapters", name);
         PeftAdapter.Save(folder, model.Model, name);
         return folder;
     }

@@ -20,7 +20,17 @@ public sealed class BrowserHost : IAsyncLifetime
     IPlaywright? _playwright;
     IBrowser? _browser;
 
-    public AssistantHost Assistant { get; } = new(new Dictionary<string, string?> { ["urls"] = "http://127.0.0.1:0" });
+    /// <summary>The host with the api tests' default settings (the scripted model).</summary>
+    public BrowserHost()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>The host with <paramref name="settings"/> over the defaults (e.g. another scripted model); one public constructor is what xunit's fixtures allow.</summary>
+    internal BrowserHost(IReadOnlyDictionary<string, string?> settings) =>
+        Assistant = new(new Dictionary<string, string?>(settings) { ["urls"] = "http://127.0.0.1:0" });
+
+    public AssistantHost Assistant { get; }
 
     /// <summary>Where the host listens, e.g. http://127.0.0.1:41234.</summary>
     public Uri Address { get; private set; } = null!;

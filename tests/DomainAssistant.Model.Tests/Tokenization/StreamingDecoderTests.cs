@@ -5,7 +5,7 @@ namespace DomainAssistant.Model.Tests.Tokenization;
 
 public class StreamingDecoderTests
 {
-    static List<string> Stream(ModelTokenizer tokenizer, IEnumerable<int> ids)
+    internal static List<string> Stream(ModelTokenizer tokenizer, IEnumerable<int> ids)
     {
         var decoder = tokenizer.CreateStreamingDecoder();
         var pieces = ids.Select(decoder.Add).ToList();
@@ -13,11 +13,11 @@ public class StreamingDecoderTests
         return pieces;
     }
 
-    static ModelTokenizer TinyLlama2c(TempFolder folder) =>
+    internal static ModelTokenizer TinyLlama2c(TempFolder folder) =>
         TokenizerLoader.Load(folder.Write("tokenizer.bin", TokenizerFixtures.Llama2cTokenizerBin(
             (" ", 0), ("t", -1), ("h", -2), ("e", -3), ("a", -4), (" t", -5), ("he", -6), (" the", -7), (" a", -8), ("é", -9))));
 
-    static ModelTokenizer TinyByteLevel(TempFolder folder)
+    internal static ModelTokenizer TinyByteLevel(TempFolder folder)
     {
         folder.Write("tokenizer.json", TokenizerFixtures.ByteLevelTokenizerJson());
         return TokenizerLoader.Load(folder.Path);
@@ -64,7 +64,7 @@ public class StreamingDecoderTests
     }
 
     [Fact]
-    public void Concatenates_to_Decode_for_any_id_sequence()
+    public void Concatenates_to_Decode_less_its_replacement_characters_for_any_id_sequence()
     {
         using var spFolder = new TempFolder();
         using var bpeFolder = new TempFolder();
@@ -73,9 +73,14 @@ public class StreamingDecoderTests
         {
             for (var n = 0; n < 300; n++)
             {
-                // Ids from the whole vocabulary: specials, byte fallbacks and broken UTF-8 included.
-                var ids = Enumerable.Range(0, random.Next(1, 25)).Select(_ => random.Next(-1, tokenizer.VocabSize + 1)).ToList();
-                Assert.Equal(tokenizer.Decode(ids), string.Concat(Stream(tokenizer, ids)));
+                // Ids from the whole vocabulary: specials, byte fallbacks and broken UTF-8 included. Neither vocabulary
+                // holds a real U+FFFD, so every one Decode shows stands for bytes that never formed a character. A word
+                // comes first, as the prompt does in generation: SentencePiece keeps the space of a first word that
+                // follows byte pieces, which dropped broken bytes no longer precede.
+                List<int> ids = [.. tokenizer.Encode("a", addBos: false), .. Enumerable.Range(0, random.Next(1, 25)).Select(_ => random.Next(-1, tokenizer.VocabSize + 1))];
+                var pieces = Stream(tokenizer, ids);
+                Assert.DoesNotContain(pieces, p => p.Contains('\uFFFD'));
+                Assert.Equal(tokenizer.Decode(ids).Replace("\uFFFD", "", StringComparison.Ordinal), string.Concat(pieces));
             }
         }
     }

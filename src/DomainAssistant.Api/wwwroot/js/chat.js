@@ -1,6 +1,7 @@
-// The chat page: streams answers from POST /api/chat, shows their citations (opened on demand from /api/chunks/{id})
-// and sends thumbs up/down with an optional reason to /api/feedback. The conversation continues until the domain
-// changes or "New conversation" is pressed.
+// The chat page: streams answers from POST /api/chat, shows their citations (each a link to its passage on
+// source.html, and a preview opened on demand from /api/chunks/{id}) and sends thumbs up/down with an optional reason
+// to /api/feedback. The conversation continues until the domain changes or "New conversation" is pressed. Model
+// output and corpus text are always set as text (textContent), never parsed as markup.
 import { failure, getJson, loadDomains, newId, postJson } from './api.js';
 import { readEvents } from './sse.js';
 
@@ -120,7 +121,7 @@ function finish(message, done) {
   conversationId = done.conversationId;
   message.dataset.messageId = done.messageId;
   if (!$('.text', message).textContent) $('.text', message).textContent = '(no answer)';
-  showCitations(message, done.citations || []);
+  showCitations(message, done);
   enableFeedback(message, done.messageId);
 }
 
@@ -131,33 +132,54 @@ function fail(message, error) {
   status.textContent = `The question could not be answered: ${error.message}`;
 }
 
-// Each citation is a disclosure: its chunk's text is fetched the first time it is opened.
-function showCitations(message, citations) {
-  if (citations.length === 0) return;
+// Only the sources the answer's [n] markers name are listed (the server resolves them). Each shows its document's
+// title as a link to the passage on its own page (a new tab, so the conversation stays), and a disclosure whose
+// passage is fetched the first time it is opened. An answer that cites nothing, or cites numbers that name no
+// source, says so.
+function showCitations(message, done) {
+  const citations = done.citations || [];
   const list = $('.citations', message);
-  for (const citation of citations) {
-    const item = document.createElement('li');
-    const details = document.createElement('details');
-    const summary = document.createElement('summary');
-    const number = document.createElement('span');
-    number.className = 'cite-n';
-    number.textContent = `[${citation.n}]`;
-    const title = document.createElement('span');
-    title.className = 'cite-title';
-    title.textContent = citation.title;
-    const source = document.createElement('span');
-    source.className = 'cite-source';
-    source.textContent = citation.source;
-    summary.append(number, ' ', title, ' ', source);
-    const body = document.createElement('div');
-    body.className = 'chunk';
-    body.textContent = 'Loading…';
-    details.append(summary, body);
-    details.addEventListener('toggle', () => details.open && openChunk(details, body, citation));
-    item.append(details);
-    list.append(item);
-  }
-  $('.sources', message).hidden = false;
+  for (const citation of citations) list.append(citationItem(citation));
+  const notes = [];
+  if (done.uncited) notes.push('This answer cites none of the documents; check it before relying on it.');
+  if (done.droppedMarkers === 1) notes.push('One citation number in the answer names no source, so it is not listed.');
+  if (done.droppedMarkers > 1) notes.push(`${done.droppedMarkers} citation numbers in the answer name no source, so they are not listed.`);
+  $('.sources-note', message).textContent = notes.join(' ');
+  $('.sources', message).hidden = citations.length === 0 && notes.length === 0;
+}
+
+function citationItem(citation) {
+  const item = document.createElement('li');
+  item.className = 'citation';
+  const line = document.createElement('p');
+  line.className = 'cite-line';
+  const number = document.createElement('span');
+  number.className = 'cite-n';
+  number.textContent = `[${citation.n}]`;
+  const link = document.createElement('a');
+  link.className = 'cite-title';
+  link.href = `source.html?chunk=${encodeURIComponent(citation.chunkId)}`;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  link.textContent = citation.title;
+  const newTab = document.createElement('span');
+  newTab.className = 'visually-hidden';
+  newTab.textContent = ' (opens in a new tab)';
+  link.append(newTab);
+  const source = document.createElement('span');
+  source.className = 'cite-source';
+  source.textContent = citation.source;
+  line.append(number, ' ', link, ' ', source);
+  const details = document.createElement('details');
+  const summary = document.createElement('summary');
+  summary.textContent = 'Show the passage';
+  const body = document.createElement('div');
+  body.className = 'chunk';
+  body.textContent = 'Loading…';
+  details.append(summary, body);
+  details.addEventListener('toggle', () => details.open && openChunk(details, body, citation));
+  item.append(line, details);
+  return item;
 }
 
 async function openChunk(details, body, citation) {
