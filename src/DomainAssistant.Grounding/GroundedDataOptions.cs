@@ -12,6 +12,9 @@ public sealed record GroundedDataOptions
     /// <summary>Share of answerable examples whose source chunks are removed from the context, to teach the decline (default 0.12).</summary>
     public double DeclineShare { get; init; } = 0.12;
 
+    /// <summary>More questions asked on each example's context, as later turns (default 4; 0 = one question per example): see <see cref="GroundedExampleBuilder"/>.</summary>
+    public int FollowUps { get; init; } = 4;
+
     /// <summary>Chunks retrieved per question before composing; default 0: the domain's topK, as chat retrieves.</summary>
     public int TopK { get; init; }
 
@@ -24,6 +27,7 @@ public sealed record GroundedDataOptions
         if (QuestionsPerSentence is < 0 or > 4) throw new ArgumentException($"questions per sentence must be 0..4, got {QuestionsPerSentence}.");
         if (MaxSentenceExamples < 0) throw new ArgumentException($"max sentence examples must not be negative, got {MaxSentenceExamples}.");
         if (DeclineShare is < 0 or >= 1) throw new ArgumentException($"decline share must be in [0, 1), got {DeclineShare}.");
+        if (FollowUps is < 0 or > 16) throw new ArgumentException($"follow-ups must be 0..16, got {FollowUps}.");
         if (TopK is < 0 or > 100) throw new ArgumentException($"top-k must be 0..100, got {TopK}.");
     }
 }

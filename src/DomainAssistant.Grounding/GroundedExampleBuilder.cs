@@ -44,7 +44,9 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
         var random = new Random(options.Seed);
         var examples = new List<GroundedExample>();
         int skipped = 0, misses = 0, qaMisses = 0;
-        foreach (var item in await ItemsAsync(domain, random, cancellationToken))
+        var items = await ItemsAsync(domain, random, cancellationToken);
+        var elsewhere = items.Where(i => i.Kind == GroundedExampleKind.Sentence && !guard.Leaks(i.Question, i.Answer)).ToList();
+        foreach (var item in items)
         {
             if (guard.Leaks(item.Question, item.Answer))
             {
@@ -52,7 +54,9 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
                 continue;
             }
             var remove = random.NextDouble() < options.DeclineShare;
-            var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind, cancellationToken);
+            var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind,
+                item.Kind == GroundedExampleKind.Sentence ? item.Source : null, random, cancellationToken);
+            example = WithFollowUps(domain, example, guard, elsewhere, random);
             if (example.Kind == GroundedExampleKind.Decline && !remove)
             {
                 misses++;
@@ -86,14 +90,33 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
     /// One example as chat composes it: retrieve, optionally remove the chunks that hold the answer, compose, and answer
     /// with the quote and its number, or with the decline when the composed context holds no chunk that answers.
     /// </summary>
-    public async Task<GroundedExample> ComposeAsync(DomainProfile domain, string question, string answer, Func<Chunk, double> holdsAnswer,
-        bool removeSource, GroundedExampleKind kind, CancellationToken cancellationToken)
+    public Task<GroundedExample> ComposeAsync(DomainProfile domain, string question, string answer, Func<Chunk, double> holdsAnswer,
+        bool removeSource, GroundedExampleKind kind, CancellationToken cancellationToken) =>
+        ComposeAsync(domain, question, answer, holdsAnswer, removeSource, kind, null, null, cancellationToken);
+
+    /// <param name="domain">The domain: system prompt, defaults, decline.</param>
+    /// <param name="question">Asked as a user would.</param>
+    /// <param name="answer">The quote that answers it.</param>
+    /// <param name="holdsAnswer">How well a chunk holds the answer (0: not at all).</param>
+    /// <param name="removeSource">Remove every chunk holding the answer: the example teaches the decline.</param>
+    /// <param name="kind">What the example is when it is answered.</param>
+    /// <param name="sourceWhenMissed">For template questions, whose wording retrieval may not match: the chunk the
+    /// quote comes from, put at a random rank when retrieval did not bring it, so the example still teaches reading.</param>
+    /// <param name="random">Chooses that rank.</param>
+    /// <param name="cancellationToken">Stops the retrieval.</param>
+    async Task<GroundedExample> ComposeAsync(DomainProfile domain, string question, string answer, Func<Chunk, double> holdsAnswer,
+        bool removeSource, GroundedExampleKind kind, Chunk? sourceWhenMissed, Random? random, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
         ArgumentNullException.ThrowIfNull(holdsAnswer);
         var topK = options.TopK > 0 ? options.TopK : domain.Defaults.TopK;
         var retrieved = await retriever.RetrieveAsync(question, domain.Name, topK + (removeSource ? Spare : 0), cancellationToken);
         var context = (removeSource ? retrieved.Where(r => holdsAnswer(r.Chunk) <= 0) : retrieved).Take(topK).ToList();
+        if (!removeSource && sourceWhenMissed is not null && random is not null && !context.Any(r => holdsAnswer(r.Chunk) > 0))
+        {
+            if (context.Count == topK) context.RemoveAt(context.Count - 1);
+            context.Insert(random.Next(context.Count + 1), new RetrievedChunk(sourceWhenMissed, 0, RetrievalSources.None, null, null));
+        }
         var prompt = PromptComposer.Compose(domain.SystemPrompt, null, [], question, context, tokenizer, contextLength, domain.Defaults.MaxTokens);
         var source = prompt.Context.Chunks.Select((chunk, i) => (Score: holdsAnswer(chunk), Number: i + 1)).Where(c => c.Score > 0).OrderByDescending(c => c.Score)
             .Select(c => (int?)c.Number).FirstOrDefault();
@@ -102,7 +125,51 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
         return new GroundedExample(messages, source is null ? GroundedExampleKind.Decline : kind, source, prompt);
     }
 
-    sealed record Item(string Question, string Answer, Func<Chunk, double> HoldsAnswer, GroundedExampleKind Kind);
+    /// <summary>
+    /// Adds up to <see cref="GroundedDataOptions.FollowUps"/> more turns on the same context, while the conversation
+    /// fits the context length: a template question about another sentence of a context chunk, answered with it and
+    /// its number, or (at <see cref="GroundedDataOptions.DeclineShare"/>) about a sentence of a chunk the context does
+    /// not hold, answered with the decline. Each context then trains several answers, and the model learns to tell
+    /// what this context answers from what it does not.
+    /// </summary>
+    GroundedExample WithFollowUps(DomainProfile domain, GroundedExample example, HeldOutGuard guard, List<Item> elsewhere, Random random)
+    {
+        if (options.FollowUps == 0) return example;
+        var chunks = example.Prompt.Context.Chunks;
+        var inContext = chunks.Select((chunk, i) => (Chunk: chunk, Number: i + 1))
+            .SelectMany(c => TextUnits.Sentences(c.Chunk.Text).Select(sentence => (Sentence: sentence, c.Chunk, c.Number)))
+            .Where(s => TextUnits.Words(s.Sentence).Length >= SentenceQuestions.MinWords)
+            .OrderBy(_ => random.Next()).ToList();
+        var texts = chunks.Select(c => TextUnits.Normalise(c.Text)).ToList();
+        var messages = example.Messages.ToList();
+        var asked = new HashSet<string>(messages.Where(m => m.Role == ChatRoles.Assistant).Select(m => m.Content), StringComparer.Ordinal);
+        for (var turn = 0; turn < options.FollowUps && inContext.Count > 0; turn++)
+        {
+            (string Question, string Answer)? next = null;
+            if (random.NextDouble() < options.DeclineShare && elsewhere.Count > 0)
+            {
+                var other = elsewhere[random.Next(elsewhere.Count)];
+                var wording = TextUnits.Normalise(other.Answer);
+                if (!texts.Any(t => t.Contains(wording, StringComparison.Ordinal))) next = (other.Question, domain.Decline);
+            }
+            else
+            {
+                var (sentence, chunk, number) = inContext[^1];
+                inContext.RemoveAt(inContext.Count - 1);
+                var questions = SentenceQuestions.For(sentence, chunk.Title, 1, random);
+                var question = questions.Count > 0 ? questions[0] : null;
+                var answer = $"{sentence.Trim()} [{number}]";
+                if (question is not null && !guard.Leaks(question, sentence) && asked.Add(answer)) next = (question, answer);
+            }
+            if (next is not { } pair) continue;
+            List<ChatMessage> longer = [.. messages, ChatMessage.User(pair.Question), ChatMessage.Assistant(pair.Answer)];
+            if (tokenizer.EncodeChat(longer, addGenerationPrompt: false).Length >= contextLength) break;
+            messages = longer;
+        }
+        return example with { Messages = messages };
+    }
+
+    sealed record Item(string Question, string Answer, Func<Chunk, double> HoldsAnswer, GroundedExampleKind Kind, Chunk? Source = null);
 
     async Task<List<Item>> ItemsAsync(DomainProfile domain, Random random, CancellationToken cancellationToken)
     {
@@ -129,7 +196,8 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
                 {
                     var wording = TextUnits.Normalise(sentence);
                     foreach (var question in SentenceQuestions.For(sentence, chunk.Title, options.QuestionsPerSentence, random))
-                        sentences.Add(new Item(question, sentence, c => TextUnits.Normalise(c.Text).Contains(wording, StringComparison.Ordinal) ? 1 : 0, GroundedExampleKind.Sentence));
+                        sentences.Add(new Item(question, sentence, c => TextUnits.Normalise(c.Text).Contains(wording, StringComparison.Ordinal) ? 1 : 0,
+                            GroundedExampleKind.Sentence, chunk));
                 }
             }
         }

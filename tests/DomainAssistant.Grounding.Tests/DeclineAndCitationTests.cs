@@ -18,7 +18,8 @@ public sealed partial class DeclineAndCitationTests(SampleDomain domain)
 
     static double HoldsSentence(Chunk chunk) => TextUnits.Normalise(chunk.Text).Contains(TextUnits.Normalise(Sentence), StringComparison.Ordinal) ? 1 : 0;
 
-    static string Answer(GroundedExample example) => example.Messages[^1].Content;
+    /// <summary>The answer to the example's first question (later turns are follow-ups on the same context).</summary>
+    static string Answer(GroundedExample example) => example.Messages.First(m => m.Role == "assistant").Content;
 
     [Fact]
     public async Task An_answerable_question_is_answered_with_its_source_and_the_number_of_the_chunk_that_holds_it()
@@ -30,7 +31,7 @@ public sealed partial class DeclineAndCitationTests(SampleDomain domain)
         var n = Assert.IsType<int>(example.Cited);
         Assert.Equal($"{Sentence} [{n}]", Answer(example));
         Assert.Equal(1, HoldsSentence(example.Prompt.Context.Chunks[n - 1]));
-        Assert.Equal("assistant", example.Messages[^1].Role);
+        Assert.Equal("assistant", example.Messages[2].Role);
         Assert.Equal(example.Prompt.Messages, example.Messages.SkipLast(1));
         // The chunk is quoted under its number in the system message the model reads.
         Assert.Contains($"[{n}] {example.Prompt.Context.Chunks[n - 1].Title}", example.Messages[0].Content, StringComparison.Ordinal);
@@ -74,6 +75,15 @@ public sealed partial class DeclineAndCitationTests(SampleDomain domain)
         Assert.True(report.Declines > 0 && report.QaPairs > 0 && report.Sentences > 0, report.ToString());
         foreach (var example in examples)
         {
+            foreach (var followUp in example.Messages.Where(m => m.Role == "assistant").Skip(1).Select(m => m.Content))
+            {
+                if (followUp == domain.Profile.Decline) continue;
+                var quoted = CitedAnswer().Match(followUp);
+                Assert.True(quoted.Success, $"a follow-up answer ends with \" [n]\": \"{followUp}\"");
+                var holder = example.Prompt.Context.Find(int.Parse(quoted.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+                Assert.NotNull(holder);
+                Assert.Contains(TextUnits.Normalise(quoted.Groups[1].Value), TextUnits.Normalise(holder.Text), StringComparison.Ordinal);
+            }
             var answer = Answer(example);
             if (example.Kind == GroundedExampleKind.Decline)
             {

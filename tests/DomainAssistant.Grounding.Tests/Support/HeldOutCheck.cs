@@ -30,10 +30,13 @@ public static partial class HeldOutCheck
     {
         var pairs = heldOut.Select(p => (Pair: p, Question: Normalise(p.Question), Answer: Normalise(p.Answer))).ToList();
         var leaks = new List<Leak>();
-        foreach (var example in examples)
+        // Every turn of a conversation counts: the first question and each follow-up on the same context.
+        var turns = examples.SelectMany(example => example.Messages.Zip(example.Messages.Skip(1))
+            .Where(t => t.First.Role == "user" && t.Second.Role == "assistant")
+            .Select(t => (example.Kind, Question: t.First.Content, Answer: t.Second.Content)));
+        foreach (var (kind, question, reply) in turns)
         {
-            var question = example.Messages.Single(m => m.Role == "user").Content;
-            var answer = Citation().Replace(example.Messages[^1].Content, "");
+            var answer = Citation().Replace(reply, "");
             var (q, a) = (Normalise(question), Normalise(answer));
             foreach (var (pair, heldQuestion, heldAnswer) in pairs)
             {
@@ -41,7 +44,7 @@ public static partial class HeldOutCheck
                 if (q == heldQuestion) why = "asks";
                 else if (F1(a, heldAnswer) is var f1 && f1 >= MaxF1) why = $"overlaps (F1 {f1:F2})";
                 else if ($" {a} ".Contains($" {heldAnswer} ", StringComparison.Ordinal)) why = "quotes";
-                if (why is not null) leaks.Add(new Leak(example.Kind, question, answer, why, pair));
+                if (why is not null) leaks.Add(new Leak(kind, question, answer, why, pair));
             }
         }
         return leaks;
