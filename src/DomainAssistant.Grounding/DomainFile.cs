@@ -40,11 +40,25 @@ public static class DomainFile
                 CorpusFolder: Path.GetFullPath(Path.Combine(domainFolder, Text(root, "corpus", path) ?? "corpus")),
                 TrainQaPath: QaPath(root, "train", domainFolder, path),
                 HeldOutQaPath: QaPath(root, "heldout", domainFolder, path));
-            profile = profile with { Decline = Text(root, "decline", path) ?? DeclineText.From(profile.SystemPrompt) };
+            profile = profile with { Decline = Text(root, "decline", path) ?? DeclineText.From(profile.SystemPrompt), Safety = Safety(root, path) };
             if (profile.Defaults.Temperature < 0 || profile.Defaults.MaxTokens < 1 || profile.Defaults.TopK is < 1 or > 100)
                 throw new InvalidDataException($"{path}: \"defaults\" needs temperature >= 0, maxTokens >= 1 and topK in 1..100.");
             return profile;
         }
+    }
+
+    /// <summary>"safety": {"topics": ["smoke", ...], "instruction": "..."}; null when absent.</summary>
+    static SafetyInstruction? Safety(JsonElement root, string path)
+    {
+        if (!root.TryGetProperty("safety", out var safety) || safety.ValueKind == JsonValueKind.Null) return null;
+        if (safety.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: \"safety\" must be an object with \"topics\" and \"instruction\".");
+        var instruction = Text(safety, "instruction", path);
+        var topics = safety.TryGetProperty("topics", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : "").ToList()
+            : [];
+        if (string.IsNullOrWhiteSpace(instruction) || topics.Count == 0 || topics.Any(string.IsNullOrWhiteSpace))
+            throw new InvalidDataException($"{path}: \"safety\" needs a non-empty \"instruction\" and a list of non-empty \"topics\" strings.");
+        return new SafetyInstruction(topics, instruction);
     }
 
     static string? QaPath(JsonElement root, string split, string domainFolder, string path) =>

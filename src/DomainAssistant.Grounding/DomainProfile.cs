@@ -12,8 +12,10 @@ namespace DomainAssistant.Grounding;
 /// <param name="HeldOutQaPath">Question/answer pairs kept for evaluation only (never trained on), or null.</param>
 /// <param name="Decline">What the assistant answers when the context does not hold the answer (domain.json "decline", or
 /// derived from the system prompt: <see cref="DeclineText.From"/>).</param>
+/// <param name="Safety">What to tell users in danger (domain.json "safety": topics and instruction), or null.</param>
 public sealed record DomainProfile(string Name, string DisplayName, string Description, string SystemPrompt,
-    GenerationDefaults Defaults, string Folder, string CorpusFolder, string? TrainQaPath, string? HeldOutQaPath = null, string Decline = "");
+    GenerationDefaults Defaults, string Folder, string CorpusFolder, string? TrainQaPath, string? HeldOutQaPath = null, string Decline = "",
+    SafetyInstruction? Safety = null);
 
 /// <summary>A domain's generation defaults (domain.json "defaults").</summary>
 /// <param name="Temperature">Sampling temperature.</param>

@@ -11,6 +11,9 @@ public enum GroundedExampleKind
     /// <summary>A corpus sentence asked about by a template (<see cref="SentenceQuestions"/>), answered with the sentence.</summary>
     Sentence,
 
+    /// <summary>A question about danger (domain.json "safety" topics): the answer is the domain's safety instruction.</summary>
+    Safety,
+
     /// <summary>The prompt's context does not hold the answer (retrieval missed it, or it was removed): the answer is the domain's decline.</summary>
     Decline,
 }

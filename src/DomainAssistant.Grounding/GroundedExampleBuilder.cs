@@ -10,15 +10,16 @@ namespace DomainAssistant.Grounding;
 /// <param name="QaPairs">Examples from the Q/A file answered from their source chunk.</param>
 /// <param name="Sentences">Template examples answered with a corpus sentence.</param>
 /// <param name="Declines">Examples whose context lacks the answer (retrieval missed it, or it was removed).</param>
+/// <param name="Safety">Questions about danger answered with the domain's safety instruction.</param>
 /// <param name="RetrievalMisses">Of the declines, those where retrieval (and the composer's fit) did not bring the answer.</param>
 /// <param name="QaPairMisses">Of those, Q/A file pairs: how often the host's prompt lacks the source of a written question.</param>
 /// <param name="HeldOutSkipped">Pairs and sentences left out because they would leak a held-out question or its source sentence.</param>
 /// <param name="MeanContextChunks">Chunks per composed prompt, on average.</param>
 /// <param name="MeanPromptTokens">Prompt tokens per example, on average.</param>
-public sealed record GroundedDataReport(int QaPairs, int Sentences, int Declines, int RetrievalMisses, int QaPairMisses, int HeldOutSkipped,
+public sealed record GroundedDataReport(int QaPairs, int Sentences, int Declines, int Safety, int RetrievalMisses, int QaPairMisses, int HeldOutSkipped,
     double MeanContextChunks, double MeanPromptTokens)
 {
-    public int Total => QaPairs + Sentences + Declines;
+    public int Total => QaPairs + Sentences + Declines + Safety;
 }
 
 /// <summary>
@@ -53,6 +54,11 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
                 skipped++;
                 continue;
             }
+            if (domain.Safety is { } safety && safety.Concerns(item.Question))
+            {
+                examples.Add(await SafetyAsync(domain, item.Question, safety, cancellationToken));
+                continue;
+            }
             var remove = random.NextDouble() < options.DeclineShare;
             var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind,
                 item.Kind == GroundedExampleKind.Sentence ? item.Source : null, random, cancellationToken);
@@ -64,10 +70,14 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
             }
             examples.Add(example);
         }
+        // The instruction is the domain's own configuration (its system prompt says it too), not a corpus sentence, so
+        // only the template questions are checked against the held-out ones.
+        foreach (var question in domain.Safety?.Questions() ?? [])
+            if (!guard.Leaks(question, "")) examples.Add(await SafetyAsync(domain, question, domain.Safety!, cancellationToken));
         var shuffled = examples.OrderBy(_ => random.Next()).ToList();
         var report = new GroundedDataReport(
             shuffled.Count(e => e.Kind == GroundedExampleKind.QaPair), shuffled.Count(e => e.Kind == GroundedExampleKind.Sentence),
-            shuffled.Count(e => e.Kind == GroundedExampleKind.Decline), misses, qaMisses, skipped,
+            shuffled.Count(e => e.Kind == GroundedExampleKind.Decline), shuffled.Count(e => e.Kind == GroundedExampleKind.Safety), misses, qaMisses, skipped,
             shuffled.Count == 0 ? 0 : shuffled.Average(e => e.Prompt.Context.Chunks.Count), shuffled.Count == 0 ? 0 : shuffled.Average(e => e.Prompt.PromptTokens));
         return (shuffled, report);
     }
@@ -123,6 +133,13 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
         var reply = source is { } n ? $"{answer.Trim()} [{n}]" : domain.Decline;
         List<ChatMessage> messages = [.. prompt.Messages, ChatMessage.Assistant(reply)];
         return new GroundedExample(messages, source is null ? GroundedExampleKind.Decline : kind, source, prompt);
+    }
+
+    /// <summary>A safety question composed as chat composes it, answered with the domain's safety instruction.</summary>
+    async Task<GroundedExample> SafetyAsync(DomainProfile domain, string question, SafetyInstruction safety, CancellationToken cancellationToken)
+    {
+        var example = await ComposeAsync(domain, question, safety.Instruction, _ => 0, removeSource: false, GroundedExampleKind.Safety, null, null, cancellationToken);
+        return example with { Messages = [.. example.Prompt.Messages, ChatMessage.Assistant(safety.Instruction)], Kind = GroundedExampleKind.Safety, Cited = null };
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ public static class DataCommand
                 var stdout = parse.InvocationConfiguration.Output;
                 await stdout.WriteLineAsync(parse.GetValue(json)
                     ? JsonSerializer.Serialize(report, Json)
-                    : FormattableString.Invariant($"{report.Total} examples ({report.QaPairs} Q/A pairs, {report.Sentences} sentences, {report.Declines} declines of which {report.RetrievalMisses} retrieval misses, {report.QaPairMisses} of Q/A pairs); {report.HeldOutSkipped} left out as held-out; {report.MeanContextChunks:F2} chunks and {report.MeanPromptTokens:F0} prompt tokens per example -> {parse.GetRequiredValue(output)}"));
+                    : FormattableString.Invariant($"{report.Total} examples ({report.QaPairs} Q/A pairs, {report.Sentences} sentences, {report.Declines} declines of which {report.RetrievalMisses} retrieval misses, {report.QaPairMisses} of Q/A pairs, {report.Safety} safety); {report.HeldOutSkipped} left out as held-out; {report.MeanContextChunks:F2} chunks and {report.MeanPromptTokens:F0} prompt tokens per example -> {parse.GetRequiredValue(output)}"));
             }
             finally
             {
