@@ -29,8 +29,11 @@ public sealed class BootstrapOptions : ISelfValidating
     /// <summary>Fixed number of pretraining steps instead of the time budget (tests, reproducible runs).</summary>
     public long? BaseSteps { get; set; }
 
-    /// <summary>Wall-clock budget of the grounded adapter in minutes. Default 20.</summary>
-    public double SftMinutes { get; set; } = 20;
+    /// <summary>Wall-clock budget in minutes of tuning every weight on grounded examples (the reader); 0 skips it. Default 25.</summary>
+    public double ReaderMinutes { get; set; } = 25;
+
+    /// <summary>Wall-clock budget of the grounded adapter in minutes. Default 10.</summary>
+    public double SftMinutes { get; set; } = 10;
 
     /// <summary>Passes over the grounded examples (early stopping or the budget may end sooner). Default 2.</summary>
     public int SftEpochs { get; set; } = 2;
@@ -57,7 +60,7 @@ public sealed class BootstrapOptions : ISelfValidating
     public DomainBootstrapOptions Recipe() => new()
     {
         Size = Size, VocabSize = VocabSize, ContextLength = ContextLength, BaseMinutes = BaseMinutes, BaseSteps = BaseSteps, BatchRows = BatchRows,
-        SftMinutes = SftMinutes, SftEpochs = SftEpochs, SftRank = SftRank, SftSequenceLength = SftSequenceLength,
+        ReaderMinutes = ReaderMinutes, SftMinutes = SftMinutes, SftEpochs = SftEpochs, SftRank = SftRank, SftSequenceLength = SftSequenceLength,
         Data = new GroundedDataOptions { QuestionsPerSentence = QuestionsPerSentence, MaxSentenceExamples = MaxSentenceExamples },
     };
 
@@ -68,6 +71,7 @@ public sealed class BootstrapOptions : ISelfValidating
         if (ContextLength is < 128 or > 8192) yield return $"Model:Bootstrap:ContextLength must be between 128 and 8192 (got {ContextLength})";
         if (!(BaseMinutes > 0)) yield return $"Model:Bootstrap:BaseMinutes must be positive (got {BaseMinutes})";
         if (BaseSteps is <= 0) yield return $"Model:Bootstrap:BaseSteps must be positive when set (got {BaseSteps})";
+        if (ReaderMinutes < 0 || !double.IsFinite(ReaderMinutes)) yield return $"Model:Bootstrap:ReaderMinutes must be 0 (skip) or positive (got {ReaderMinutes})";
         if (!(SftMinutes > 0)) yield return $"Model:Bootstrap:SftMinutes must be positive (got {SftMinutes})";
         if (SftEpochs is < 1 or > 100) yield return $"Model:Bootstrap:SftEpochs must be between 1 and 100 (got {SftEpochs})";
         if (SftRank is < 1 or > 1024) yield return $"Model:Bootstrap:SftRank must be between 1 and 1024 (got {SftRank})";

@@ -17,7 +17,7 @@ namespace DomainAssistant.Api.Models;
 /// The embedded default model when <c>Model:Path</c> is unset. The domain's shipped model (domains/{domain}/model:
 /// base/ and adapter/, produced by `da bootstrap`) is served when its checksums hold; a corrupt or missing file is
 /// logged by name and the model is bootstrapped instead (<see cref="DomainBootstrap"/>): a small base pretrained on
-/// the corpus and a grounded LoRA adapter ("sft"), built once under <c>Storage:DataDirectory</c>/models/bootstrap/{domain}
+/// the corpus, its grounded reader and a grounded LoRA adapter ("sft"), built once under <c>Storage:DataDirectory</c>/models/bootstrap/{domain}
 /// with progress in the log and on /health, and reused on every later start. An interrupted pretraining resumes from
 /// its checkpoint; an interrupted adapter starts again.
 /// </summary>
@@ -44,6 +44,7 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
 
         var folder = Path.GetFullPath(storage.BootstrapFolder(domain.Name));
         var basePath = Path.Combine(folder, "base");
+        var readerPath = Path.Combine(folder, "reader");
         var adapterPath = Path.Combine(folder, "adapters", AdapterName);
         var name = $"bootstrap-{domain.Name}";
         var recipe = new DomainBootstrap(options.Recipe(), Throttled(progress));
@@ -52,8 +53,10 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
         else await Task.Run(() => Pretrain(recipe, domain, basePath, progress, cancellationToken), cancellationToken);
 
         if (File.Exists(Path.Combine(adapterPath, LineageRecord.FileName))) LogReusing("SFT adapter", adapterPath);
-        else await FineTuneAsync(recipe, domain, basePath, adapterPath, folder, progress, cancellationToken);
-        return new ModelLocation(basePath, null, name, new Dictionary<string, string> { [AdapterName] = adapterPath }, AdapterName);
+        else await FineTuneAsync(recipe, domain, basePath, readerPath, adapterPath, folder, progress, cancellationToken);
+        // The reader (every weight tuned on grounded examples) is the served base when the recipe made one.
+        var served = File.Exists(Path.Combine(readerPath, LineageRecord.FileName)) ? readerPath : basePath;
+        return new ModelLocation(served, null, name, new Dictionary<string, string> { [AdapterName] = adapterPath }, AdapterName);
     }
 
     /// <summary>The shipped model when the domain has one and every file matches its checksum; null (logged) otherwise.</summary>
@@ -83,18 +86,20 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
         File.WriteAllText(Path.Combine(basePath, BaseMarker), JsonSerializer.Serialize(summary, Indented));
     }
 
-    async Task FineTuneAsync(DomainBootstrap recipe, DomainProfile domain, string basePath, string adapterPath, string folder, IProgress<string> progress,
-        CancellationToken cancellationToken)
+    async Task FineTuneAsync(DomainBootstrap recipe, DomainProfile domain, string basePath, string readerPath, string adapterPath, string folder,
+        IProgress<string> progress, CancellationToken cancellationToken)
     {
         progress.Report("bootstrapping: waiting for the index to lay out grounded examples");
         await index.WhenReadyWithoutModelAsync(cancellationToken);
-        if (Directory.Exists(adapterPath)) Directory.Delete(adapterPath, recursive: true); // a half-written adapter from an interrupted run
-        progress.Report($"bootstrapping: fine-tuning the SFT adapter on grounded examples (budget {options.SftMinutes:0.#} min)");
-        var (data, summary) = await recipe.TrainAdapterAsync(domain, retriever, chunks, basePath, Path.Combine(folder, "sft-data", "train.jsonl"), adapterPath,
+        // Half-written results of an interrupted run start again.
+        foreach (var stale in new[] { readerPath, adapterPath }) if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
+        progress.Report($"bootstrapping: fine-tuning on grounded examples (reader {options.ReaderMinutes:0.#} min, SFT adapter {options.SftMinutes:0.#} min)");
+        var tuned = await recipe.TuneAsync(domain, retriever, chunks, basePath, readerPath, Path.Combine(folder, "sft-data", "train.jsonl"), adapterPath,
             cancellationToken);
-        LogGroundedData(data.Total, data.QaPairs, data.Sentences, data.Declines, data.HeldOutSkipped);
-        Finish(summary, cancellationToken);
-        // SftTrainer writes lineage.json last: it marks the adapter as built.
+        LogGroundedData(tuned.Data.Total, tuned.Data.QaPairs, tuned.Data.Sentences, tuned.Data.Declines, tuned.Data.HeldOutSkipped);
+        if (tuned.Reader is { } reader) Finish(reader, cancellationToken);
+        Finish(tuned.Adapter, cancellationToken);
+        // SftTrainer writes lineage.json last: it marks the reader and the adapter as built.
     }
 
     void Finish(TrainingSummary summary, CancellationToken cancellationToken)
@@ -116,7 +121,7 @@ public sealed partial class BootstrapModelSource(BootstrapOptions options, Stora
         {
             if (e.Phase == TrainingPhase.Step && DateTime.UtcNow - last < TimeSpan.FromSeconds(5)) return;
             last = DateTime.UtcNow;
-            var what = e.Job == "base" ? "pretraining base" : "fine-tuning SFT adapter";
+            var what = e.Job == "base" ? "pretraining base" : "fine-tuning on grounded examples";
             var loss = e.Loss is { } l ? $", loss {l:0.000}" : "";
             var eval = e.EvalLoss is { } v ? $", held-out loss {v:0.000}" : "";
             var left = e.Remaining is { } r ? $", about {r.TotalMinutes:0.0} min left" : "";

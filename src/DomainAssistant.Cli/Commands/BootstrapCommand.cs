@@ -28,6 +28,17 @@ public static class BootstrapCommand
 
     static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false };
 
+    static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("checkpoint", StringComparison.Ordinal)) continue; // optimizer state: not served
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
+            File.Copy(file, Path.Combine(to, relative));
+        }
+    }
+
     public static Command Create()
     {
         var domain = new Option<string>("--domain") { Description = "Domain folder (domain.json, corpus/, qa/).", Required = true };
@@ -37,7 +48,8 @@ public static class BootstrapCommand
         var context = new Option<int>("--context-length") { Description = "Context length of the base.", DefaultValueFactory = _ => 1024 };
         var baseMinutes = new Option<double>("--base-minutes") { Description = "Pretraining budget in minutes.", DefaultValueFactory = _ => 10 };
         var baseSteps = new Option<long?>("--base-steps") { Description = "Fixed pretraining steps instead of the budget." };
-        var sftMinutes = new Option<double>("--sft-minutes") { Description = "Adapter tuning budget in minutes.", DefaultValueFactory = _ => 20 };
+        var readerMinutes = new Option<double>("--reader-minutes") { Description = "Budget in minutes of tuning every weight on the grounded examples (0 skips it).", DefaultValueFactory = _ => 25 };
+        var sftMinutes = new Option<double>("--sft-minutes") { Description = "Adapter tuning budget in minutes.", DefaultValueFactory = _ => 10 };
         var sftEpochs = new Option<int>("--sft-epochs") { Description = "Passes over the grounded examples.", DefaultValueFactory = _ => 2 };
         var rank = new Option<int>("--rank") { Description = "LoRA rank of the adapter.", DefaultValueFactory = _ => 64 };
         var perSentence = new Option<int>("--questions-per-sentence") { Description = "Template questions per corpus sentence.", DefaultValueFactory = _ => 2 };
@@ -46,7 +58,7 @@ public static class BootstrapCommand
         var json = new Option<bool>("--json") { Description = "End stdout with the training record as one JSON object." };
         var command = new Command("bootstrap", "Build a domain's grounded model (base + adapter) as the host's first run does, into a folder the host serves.")
         {
-            domain, output, size, vocab, context, baseMinutes, baseSteps, sftMinutes, sftEpochs, rank, perSentence, maxSentences, seed, json,
+            domain, output, size, vocab, context, baseMinutes, baseSteps, readerMinutes, sftMinutes, sftEpochs, rank, perSentence, maxSentences, seed, json,
         };
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
@@ -56,36 +68,39 @@ public static class BootstrapCommand
             var recipe = new DomainBootstrapOptions
             {
                 Size = parse.GetValue(size)!, VocabSize = parse.GetValue(vocab), ContextLength = parse.GetValue(context),
-                BaseMinutes = parse.GetValue(baseMinutes), BaseSteps = parse.GetValue(baseSteps), SftMinutes = parse.GetValue(sftMinutes),
+                BaseMinutes = parse.GetValue(baseMinutes), BaseSteps = parse.GetValue(baseSteps), ReaderMinutes = parse.GetValue(readerMinutes),
+                SftMinutes = parse.GetValue(sftMinutes),
                 SftEpochs = parse.GetValue(sftEpochs), SftRank = parse.GetValue(rank), Seed = parse.GetValue(seed),
                 Data = new GroundedDataOptions { QuestionsPerSentence = parse.GetValue(perSentence), MaxSentenceExamples = parse.GetValue(maxSentences) },
             };
             var error = parse.InvocationConfiguration.Error;
-            var bar = new TrainingProgressBar(error, terminal: !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error), null);
+            var bar = new TrainingProgressBar(error, terminal: Terminal.IsTerminal(error), null);
             var bootstrap = new DomainBootstrap(recipe, bar);
-            var (basePath, adapterPath) = (Path.Combine(folder, "base"), Path.Combine(folder, "adapter"));
-            if (Directory.Exists(adapterPath)) throw new ArgumentException($"'{adapterPath}' already exists: choose another --out or remove the old model first.");
+            // pretrained/ is the corpus language model the reader starts from: kept while the run lasts (so an interrupted
+            // pretraining resumes), removed at the end; base/ is the reader, the base the host serves.
+            var (pretrained, basePath, adapterPath) = (Path.Combine(folder, "pretrained"), Path.Combine(folder, "base"), Path.Combine(folder, "adapter"));
+            foreach (var existing in new[] { basePath, adapterPath })
+                if (Directory.Exists(existing)) throw new ArgumentException($"'{existing}' already exists: choose another --out or remove the old model first.");
 
-            await error.WriteLineAsync($"bootstrap: pretraining the base into {basePath}");
-            var baseSummary = await Task.Run(() => bootstrap.TrainBase(profile, basePath, cancellation), cancellation);
+            await error.WriteLineAsync($"bootstrap: pretraining the base into {pretrained}");
+            var baseSummary = await Task.Run(() => bootstrap.TrainBase(profile, pretrained, cancellation), cancellation);
             var scratch = Directory.CreateTempSubdirectory("da-bootstrap-");
             try
             {
                 await using var services = DataCommand.Retrieval(scratch.FullName);
                 await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(profile.CorpusFolder, profile.Name, cancellationToken: cancellation);
                 await error.WriteLineAsync("bootstrap: laying out grounded examples and tuning the adapter");
-                var (data, adapterSummary) = await bootstrap.TrainAdapterAsync(profile, services.GetRequiredService<IRetriever>(),
-                    services.GetRequiredService<IChunkCatalog>(), basePath, Path.Combine(scratch.FullName, "grounded.jsonl"), adapterPath, cancellation);
-                // The optimizer checkpoint resumes pretraining; a served model does not need it.
-                var checkpoint = Path.Combine(basePath, "checkpoint");
-                if (Directory.Exists(checkpoint)) Directory.Delete(checkpoint, recursive: true);
-                var record = new { domain = profile.Name, recipe, data, @base = baseSummary, adapter = adapterSummary, finished_at = DateTimeOffset.UtcNow };
+                var tuned = await bootstrap.TuneAsync(profile, services.GetRequiredService<IRetriever>(), services.GetRequiredService<IChunkCatalog>(),
+                    pretrained, basePath, Path.Combine(scratch.FullName, "grounded.jsonl"), adapterPath, cancellation);
+                if (tuned.ServedBase != basePath) CopyFolder(tuned.ServedBase, basePath); // no reader stage: the pretrained base is served
+                Directory.Delete(pretrained, recursive: true);
+                var record = new { domain = profile.Name, recipe, data = tuned.Data, @base = baseSummary, reader = tuned.Reader, adapter = tuned.Adapter, finished_at = DateTimeOffset.UtcNow };
                 await File.WriteAllTextAsync(Path.Combine(folder, "training.json"), JsonSerializer.Serialize(record, Json), cancellation);
                 FolderChecksums.Write(folder);
                 var stdout = parse.InvocationConfiguration.Output;
                 await stdout.WriteLineAsync(parse.GetValue(json)
                     ? JsonSerializer.Serialize(record, Compact)
-                    : FormattableString.Invariant($"{profile.Name}: base held-out loss {baseSummary.EvalLossAfter:F3}, adapter held-out loss {adapterSummary.EvalLossBefore:F3} -> {adapterSummary.EvalLossAfter:F3} on {data.Total} grounded examples -> {folder}"));
+                    : FormattableString.Invariant($"{profile.Name}: base held-out loss {baseSummary.EvalLossAfter:F3}; grounded held-out loss {tuned.Reader?.EvalLossBefore ?? tuned.Adapter.EvalLossBefore:F3} -> reader {tuned.Reader?.EvalLossAfter ?? double.NaN:F3} -> adapter {tuned.Adapter.EvalLossAfter:F3} on {tuned.Data.Total} grounded examples -> {folder}"));
             }
             finally
             {

@@ -9,11 +9,11 @@ using DomainAssistant.Training.Sft;
 namespace DomainAssistant.Training.Bootstrap;
 
 /// <summary>
-/// Builds a domain's model in two steps, the same for the host's first run, a domain uploaded later and
-/// `da bootstrap` (which produces the model shipped with a sample domain): <see cref="TrainBase"/> pretrains a small
-/// base and its tokenizer on the corpus; <see cref="TrainAdapterAsync"/> lays out grounded examples with the domain's
-/// retriever and the chat path's prompt composer (<see cref="GroundedExampleBuilder"/>) and tunes a LoRA adapter on
-/// them, loss on the answers only.
+/// Builds a domain's model, the same for the host's first run, a domain uploaded later and `da bootstrap` (which
+/// produces the model shipped with a sample domain): <see cref="TrainBase"/> pretrains a small base and its tokenizer
+/// on the corpus; <see cref="TuneAsync"/> lays out grounded examples with the domain's retriever and the chat path's
+/// prompt composer (<see cref="GroundedExampleBuilder"/>), tunes every weight of the base on them (the reader, which
+/// is what gets served as the base) and then a LoRA adapter over the reader, loss on the answers only.
 /// </summary>
 public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<TrainingEvent>? progress = null)
 {
@@ -34,28 +34,49 @@ public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<Tr
         return new BaseTrainer(pretraining, progress).Run(domain.CorpusFolder, baseFolder, resume, cancellationToken);
     }
 
-    /// <summary>Writes the grounded examples to <paramref name="dataPath"/> and tunes the adapter into <paramref name="adapterFolder"/>.</summary>
-    /// <param name="domain">The domain (its Q/A file, system prompt, decline and held-out questions).</param>
+    /// <summary>What <see cref="TuneAsync"/> did.</summary>
+    /// <param name="Data">The grounded examples laid out.</param>
+    /// <param name="Reader">The all-weights stage, or null when skipped (<see cref="DomainBootstrapOptions.ReaderMinutes"/> 0).</param>
+    /// <param name="Adapter">The LoRA stage.</param>
+    /// <param name="ServedBase">The folder to serve as the base: the reader, or the pretrained base when the reader stage was skipped.</param>
+    public sealed record Tuned(GroundedDataReport Data, TrainingSummary? Reader, TrainingSummary Adapter, string ServedBase);
+
+    /// <summary>Writes the grounded examples to <paramref name="dataPath"/>, tunes the reader into <paramref name="readerFolder"/> and the adapter into <paramref name="adapterFolder"/>.</summary>
+    /// <param name="domain">The domain (its Q/A file, system prompt, decline, safety instruction and held-out questions).</param>
     /// <param name="retriever">The domain's retriever, with its corpus indexed: the one chat uses.</param>
     /// <param name="catalog">The index's chunks (sentence examples are made from them).</param>
-    /// <param name="baseFolder">The base model folder.</param>
+    /// <param name="baseFolder">The pretrained base (tokenizer included).</param>
+    /// <param name="readerFolder">Where the reader (a whole Hugging Face folder) goes.</param>
     /// <param name="dataPath">Where the grounded examples are written (JSON Lines).</param>
     /// <param name="adapterFolder">Where the PEFT adapter and its lineage go.</param>
     /// <param name="cancellationToken">Stops between examples or steps.</param>
-    public async Task<(GroundedDataReport Data, TrainingSummary Training)> TrainAdapterAsync(DomainProfile domain, IRetriever retriever, IChunkCatalog catalog,
-        string baseFolder, string dataPath, string adapterFolder, CancellationToken cancellationToken)
+    public async Task<Tuned> TuneAsync(DomainProfile domain, IRetriever retriever, IChunkCatalog catalog, string baseFolder, string readerFolder,
+        string dataPath, string adapterFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
         var tokenizer = TokenizerLoader.Load(baseFolder);
         var builder = new GroundedExampleBuilder(retriever, catalog, tokenizer, options.ContextLength, options.Data);
         var report = await builder.WriteAsync(domain, HeldOutGuard.For(domain), dataPath, cancellationToken);
+        var rows = options.SftSequenceLength ?? options.ContextLength - 1;
+        TrainingSummary? reader = null;
+        var served = baseFolder;
+        if (options.ReaderMinutes > 0)
+        {
+            var full = new SftOptions
+            {
+                FullParameters = true, Epochs = options.SftEpochs, SequenceLength = rows, LearningRate = options.ReaderLearningRate,
+                MaxMinutes = options.ReaderMinutes, EvalsPerEpoch = 4, Patience = 3, Seed = options.Seed, DataVersion = $"{domain.Name}-grounded",
+            };
+            reader = await Task.Run(() => new SftTrainer(full, progress).Run(baseFolder, dataPath, readerFolder, cancellationToken), cancellationToken);
+            if (reader.StopReason == "cancelled") return new Tuned(report, reader, reader, readerFolder);
+            served = readerFolder;
+        }
         var sft = new SftOptions
         {
-            Rank = options.SftRank, Epochs = options.SftEpochs, SequenceLength = options.SftSequenceLength ?? options.ContextLength - 1,
-            LearningRate = options.SftLearningRate, MaxMinutes = options.SftMinutes, EvalsPerEpoch = 4, Patience = 3, Seed = options.Seed,
-            DataVersion = $"{domain.Name}-grounded",
+            Rank = options.SftRank, Epochs = options.SftEpochs, SequenceLength = rows, LearningRate = options.SftLearningRate,
+            MaxMinutes = options.SftMinutes, EvalsPerEpoch = 4, Patience = 3, Seed = options.Seed, DataVersion = $"{domain.Name}-grounded",
         };
-        var summary = await Task.Run(() => new SftTrainer(sft, progress).Run(baseFolder, dataPath, adapterFolder, cancellationToken), cancellationToken);
-        return (report, summary);
+        var adapter = await Task.Run(() => new SftTrainer(sft, progress).Run(served, dataPath, adapterFolder, cancellationToken), cancellationToken);
+        return new Tuned(report, reader, adapter, served);
     }
 }

@@ -4,7 +4,8 @@ namespace DomainAssistant.Training.Bootstrap;
 
 /// <summary>
 /// The recipe that turns a domain folder into a served model (<see cref="DomainBootstrap"/>): a small base pretrained
-/// on the corpus, then a LoRA adapter tuned on grounded examples composed as chat composes them. Defaults are what
+/// on the corpus, every weight of it then tuned to read grounded examples composed as chat composes them (the
+/// "reader", the served base), and a LoRA adapter tuned on the same examples over it. Defaults are what
 /// docs/training.md measured on a 2-core CPU; the host's Model:Bootstrap section and `da bootstrap` set them.
 /// </summary>
 public sealed record DomainBootstrapOptions
@@ -27,8 +28,17 @@ public sealed record DomainBootstrapOptions
     /// <summary>Rows per pretraining batch (default 16).</summary>
     public int BatchRows { get; init; } = 16;
 
-    /// <summary>Wall-clock budget of the grounded adapter in minutes (default 20).</summary>
-    public double SftMinutes { get; init; } = 20;
+    /// <summary>
+    /// Wall-clock budget in minutes of tuning every weight on the grounded examples (default 25; 0 skips it and the
+    /// adapter is tuned over the pretrained base). A LoRA adapter alone did not learn to read its context (docs/training.md).
+    /// </summary>
+    public double ReaderMinutes { get; init; } = 25;
+
+    /// <summary>Peak learning rate of the reader stage (default 1e-3).</summary>
+    public double ReaderLearningRate { get; init; } = 1e-3;
+
+    /// <summary>Wall-clock budget of the grounded adapter in minutes (default 10).</summary>
+    public double SftMinutes { get; init; } = 10;
 
     /// <summary>Passes over the grounded examples (default 2; the time budget may end sooner).</summary>
     public int SftEpochs { get; init; } = 2;

@@ -44,8 +44,9 @@ public sealed class BootstrapTests
 
             Assert.Equal("sft", done.GetProperty("adapter").GetString());
             Assert.True(first.Log.Contains("bootstrapping: pretraining a tiny base"), "pretraining progress is logged");
-            Assert.True(first.Log.Contains("bootstrapping: fine-tuning the SFT adapter"), "fine-tuning progress is logged");
+            Assert.True(first.Log.Contains("bootstrapping: fine-tuning on grounded examples"), "fine-tuning progress is logged");
             Assert.True(File.Exists(Path.Combine(bootstrapFolder, "base", "model.safetensors")));
+            Assert.True(File.Exists(Path.Combine(bootstrapFolder, "reader", "model.safetensors")), "every weight tuned on grounded examples: the served base");
             Assert.True(File.Exists(Path.Combine(bootstrapFolder, "adapters", "sft", "lineage.json")));
             var example = JsonDocument.Parse(File.ReadLines(Path.Combine(bootstrapFolder, "sft-data", "train.jsonl")).First()).RootElement;
             Assert.Contains("Context:\n[1] ", example.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
