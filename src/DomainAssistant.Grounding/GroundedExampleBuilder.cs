@@ -6,22 +6,6 @@ using DomainAssistant.Retrieval.Ranking;
 
 namespace DomainAssistant.Grounding;
 
-/// <summary>What a build laid out.</summary>
-/// <param name="QaPairs">Examples from the Q/A file answered from their source chunk.</param>
-/// <param name="Sentences">Template examples answered with a corpus sentence.</param>
-/// <param name="Declines">Examples whose context lacks the answer (retrieval missed it, or it was removed).</param>
-/// <param name="Safety">Questions about danger answered with the domain's safety instruction.</param>
-/// <param name="RetrievalMisses">Of the declines, those where retrieval (and the composer's fit) did not bring the answer.</param>
-/// <param name="QaPairMisses">Of those, Q/A file pairs: how often the host's prompt lacks the source of a written question.</param>
-/// <param name="HeldOutSkipped">Pairs and sentences left out because they would leak a held-out question or its source sentence.</param>
-/// <param name="MeanContextChunks">Chunks per composed prompt, on average.</param>
-/// <param name="MeanPromptTokens">Prompt tokens per example, on average.</param>
-public sealed record GroundedDataReport(int QaPairs, int Sentences, int Declines, int Safety, int RetrievalMisses, int QaPairMisses, int HeldOutSkipped,
-    double MeanContextChunks, double MeanPromptTokens)
-{
-    public int Total => QaPairs + Sentences + Declines + Safety;
-}
-
 /// <summary>
 /// Grounded training data built as the host serves: each question is retrieved with the host's retriever and composed
 /// by <see cref="PromptComposer"/> (domain system prompt, numbered context, chat template, context-length fit), and the
@@ -46,7 +30,8 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
         var examples = new List<GroundedExample>();
         int skipped = 0, misses = 0, qaMisses = 0;
         var items = await ItemsAsync(domain, random, cancellationToken);
-        var elsewhere = items.Where(i => i.Kind == GroundedExampleKind.Sentence && !guard.Leaks(i.Question, i.Answer)).ToList();
+        var elsewhere = items.Where(i => i.Kind == GroundedExampleKind.Sentence && !guard.Leaks(i.Question, i.Answer)).Select(i => (i.Question, i.Answer)).ToList();
+        var followUps = new FollowUpTurns(tokenizer, contextLength, options);
         foreach (var item in items)
         {
             if (guard.Leaks(item.Question, item.Answer))
@@ -62,7 +47,7 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
             var remove = random.NextDouble() < options.DeclineShare;
             var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind,
                 item.Kind == GroundedExampleKind.Sentence ? item.Source : null, random, cancellationToken);
-            example = WithFollowUps(domain, example, guard, elsewhere, random);
+            example = followUps.Add(domain, example, guard, elsewhere, random);
             if (example.Kind == GroundedExampleKind.Decline && !remove)
             {
                 misses++;
@@ -140,50 +125,6 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
     {
         var example = await ComposeAsync(domain, question, safety.Instruction, _ => 0, removeSource: false, GroundedExampleKind.Safety, null, null, cancellationToken);
         return example with { Messages = [.. example.Prompt.Messages, ChatMessage.Assistant(safety.Instruction)], Kind = GroundedExampleKind.Safety, Cited = null };
-    }
-
-    /// <summary>
-    /// Adds up to <see cref="GroundedDataOptions.FollowUps"/> more turns on the same context, while the conversation
-    /// fits the context length: a template question about another sentence of a context chunk, answered with it and
-    /// its number, or (at <see cref="GroundedDataOptions.DeclineShare"/>) about a sentence of a chunk the context does
-    /// not hold, answered with the decline. Each context then trains several answers, and the model learns to tell
-    /// what this context answers from what it does not.
-    /// </summary>
-    GroundedExample WithFollowUps(DomainProfile domain, GroundedExample example, HeldOutGuard guard, List<Item> elsewhere, Random random)
-    {
-        if (options.FollowUps == 0) return example;
-        var chunks = example.Prompt.Context.Chunks;
-        var inContext = chunks.Select((chunk, i) => (Chunk: chunk, Number: i + 1))
-            .SelectMany(c => TextUnits.Sentences(c.Chunk.Text).Select(sentence => (Sentence: sentence, c.Chunk, c.Number)))
-            .Where(s => TextUnits.Words(s.Sentence).Length >= SentenceQuestions.MinWords)
-            .OrderBy(_ => random.Next()).ToList();
-        var texts = chunks.Select(c => TextUnits.Normalise(c.Text)).ToList();
-        var messages = example.Messages.ToList();
-        var asked = new HashSet<string>(messages.Where(m => m.Role == ChatRoles.Assistant).Select(m => m.Content), StringComparer.Ordinal);
-        for (var turn = 0; turn < options.FollowUps && inContext.Count > 0; turn++)
-        {
-            (string Question, string Answer)? next = null;
-            if (random.NextDouble() < options.DeclineShare && elsewhere.Count > 0)
-            {
-                var other = elsewhere[random.Next(elsewhere.Count)];
-                var wording = TextUnits.Normalise(other.Answer);
-                if (!texts.Any(t => t.Contains(wording, StringComparison.Ordinal))) next = (other.Question, domain.Decline);
-            }
-            else
-            {
-                var (sentence, chunk, number) = inContext[^1];
-                inContext.RemoveAt(inContext.Count - 1);
-                var questions = SentenceQuestions.For(sentence, chunk.Title, 1, random);
-                var question = questions.Count > 0 ? questions[0] : null;
-                var answer = $"{sentence.Trim()} [{number}]";
-                if (question is not null && !guard.Leaks(question, sentence) && asked.Add(answer)) next = (question, answer);
-            }
-            if (next is not { } pair) continue;
-            List<ChatMessage> longer = [.. messages, ChatMessage.User(pair.Question), ChatMessage.Assistant(pair.Answer)];
-            if (tokenizer.EncodeChat(longer, addGenerationPrompt: false).Length >= contextLength) break;
-            messages = longer;
-        }
-        return example with { Messages = messages };
     }
 
     sealed record Item(string Question, string Answer, Func<Chunk, double> HoldsAnswer, GroundedExampleKind Kind, Chunk? Source = null);
