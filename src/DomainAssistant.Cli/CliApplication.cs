@@ -1,5 +1,6 @@
 using DomainAssistant.Cli.Commands;
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace DomainAssistant.Cli;
 
@@ -15,4 +16,23 @@ public static class CliApplication
         DataCommand.Create(),
         BootstrapCommand.Create(),
     };
+
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs the command, as `da` does. A command line that does not parse (an unknown
+    /// flag, a missing required option) gets its errors, typo suggestions and the help shown with them on stderr with
+    /// exit code 1: System.CommandLine writes the help part to stdout, where a script reads the --json object.
+    /// </summary>
+    public static Task<int> InvokeAsync(string[] args, InvocationConfiguration? configuration = null)
+    {
+        configuration ??= new InvocationConfiguration();
+        var parse = Build().Parse(args);
+        if (parse.Action is ParseErrorAction)
+            configuration = new InvocationConfiguration
+            {
+                Output = configuration.Error, Error = configuration.Error,
+                EnableDefaultExceptionHandler = configuration.EnableDefaultExceptionHandler,
+                ProcessTerminationTimeout = configuration.ProcessTerminationTimeout,
+            };
+        return parse.InvokeAsync(configuration);
+    }
 }

@@ -3,4 +3,4 @@ using DomainAssistant.Model.Threading;
 
 // `da`: the DomainAssistant command line. Commands are listed in CliApplication.
 OpenMpWaitPolicy.UsePassiveUnlessSet(); // before anything loads libtorch
-return await CliApplication.Build().Parse(args).InvokeAsync();
+return await CliApplication.InvokeAsync(args);

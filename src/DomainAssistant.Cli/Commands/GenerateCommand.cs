@@ -37,9 +37,10 @@ public static class GenerateCommand
             {
                 Temperature = parse.GetValue(temperature), TopK = parse.GetValue(topK), TopP = parse.GetValue(topP),
                 RepetitionPenalty = parse.GetValue(repetitionPenalty), MaxTokens = parse.GetValue(maxTokens),
-                StopStrings = parse.GetValue(stop) ?? [], Seed = parse.GetValue(seed),
+                StopStrings = [.. (parse.GetValue(stop) ?? []).Select(s => Utf8Argument.Require(s, "--stop")!)], Seed = parse.GetValue(seed),
             };
-            sampling.Validate();
+            Validate(sampling);
+            var text = Utf8Argument.Require(parse.GetValue(prompt), "--prompt")!;
             var output = parse.InvocationConfiguration.Output;
             var log = parse.InvocationConfiguration.Error;
 
@@ -52,7 +53,7 @@ public static class GenerateCommand
             using var traceFile = parse.GetValue(trace) is { } tracePath ? new LogitsTraceWriter(tracePath) : null;
             await using var engine = new GenerationEngine(loaded.Model, maxBatch: 1);
             var generator = new TextGenerator(engine, loaded.Tokenizer, loaded.StopTokens);
-            var request = generator.Prepare(parse.GetValue(prompt)!, sampling, adapterName, traceFile is null ? null : traceFile.Observe);
+            var request = generator.Prepare(text, sampling, adapterName, traceFile is null ? null : traceFile.Observe);
 
             watch.Restart();
             bool streaming = !parse.GetValue(json);
@@ -70,5 +71,31 @@ public static class GenerateCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The flag (and its rule) behind each setting <see cref="SamplingOptions.Validate"/> checks.</summary>
+    static readonly Dictionary<string, (string Flag, string Rule)> Flags = new(StringComparer.Ordinal)
+    {
+        [nameof(SamplingOptions.Temperature)] = ("--temperature", "must be >= 0"),
+        [nameof(SamplingOptions.TopK)] = ("--top-k", "must be >= 0"),
+        [nameof(SamplingOptions.TopP)] = ("--top-p", "must be in (0, 1]"),
+        [nameof(SamplingOptions.RepetitionPenalty)] = ("--repetition-penalty", "must be > 0"),
+        [nameof(SamplingOptions.MaxTokens)] = ("--max-tokens", "must be >= 0"),
+    };
+
+    /// <summary>
+    /// Validates the sampling settings, naming the flag the user typed: the options type names its own properties
+    /// (`MaxTokens`), which mean nothing on a command line.
+    /// </summary>
+    static void Validate(SamplingOptions sampling)
+    {
+        try
+        {
+            sampling.Validate();
+        }
+        catch (ArgumentOutOfRangeException bad) when (bad.ParamName is { } name && Flags.TryGetValue(name, out var flag))
+        {
+            throw new ArgumentException(FormattableString.Invariant($"{flag.Flag} {flag.Rule} (got {bad.ActualValue})."), bad);
+        }
     }
 }

@@ -38,7 +38,7 @@ public static class TokenizerCommand
             var texts = new TextCorpus(parse.GetRequiredValue(corpus));
             var folder = parse.GetRequiredValue(output);
             var clock = Stopwatch.StartNew();
-            var bar = new TokenizerProgressBar(parse.InvocationConfiguration.Error);
+            var bar = new TokenizerProgressBar(parse.InvocationConfiguration.Error, Terminal.IsTerminal(parse.InvocationConfiguration.Error));
             var vocabulary = new BpeTrainer(options).Train(texts.ReadDocuments(), bar, cancellation);
             bar.Complete();
             HuggingFaceTokenizerFolder.Save(vocabulary, folder);
@@ -68,7 +68,7 @@ public static class TokenizerCommand
         var command = new Command("encode", "Encode text with a tokenizer folder and decode the ids back.") { tokenizer, text, file, json };
         command.SetAction(CommandErrors.Guard(async (parse, _) =>
         {
-            var (inline, path) = (parse.GetValue(text), parse.GetValue(file));
+            var (inline, path) = (Utf8Argument.Require(parse.GetValue(text), "--text"), parse.GetValue(file));
             if (inline is null == path is null) throw new ArgumentException("give exactly one of --text and --file.");
             var input = inline ?? Utf8TextFile.Read(path!);
             var loaded = TokenizerLoader.Load(parse.GetRequiredValue(tokenizer));

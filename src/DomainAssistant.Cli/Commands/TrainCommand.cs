@@ -66,6 +66,7 @@ public static class TrainCommand
     static Command Sft()
     {
         var model = new Option<string>("--model") { Description = "Base model: Hugging Face folder (or llama2.c .bin).", Required = true };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer file or folder (default: the model folder, or tokenizer.bin beside a .bin)." };
         var data = new Option<string>("--data") { Description = "JSONL (prompt/response, question/answer, messages, text) or .txt/.md documents, file or folder.", Required = true };
         var output = new Option<string>("--out") { Description = "Adapter folder (adapter_config.json, adapter_model.safetensors, lineage.json).", Required = true };
         var rank = new Option<int>("--rank") { Description = "LoRA rank.", DefaultValueFactory = _ => 16 };
@@ -81,7 +82,7 @@ public static class TrainCommand
         var common = new CommonOptions("8", "2e-3");
         var command = new Command("sft", "Fine-tune a LoRA adapter (PEFT format) on instruction data or documents.")
         {
-            model, data, output, rank, alpha, targets, epochs, patience, evalsPerEpoch, system, strict, version, full,
+            model, tokenizer, data, output, rank, alpha, targets, epochs, patience, evalsPerEpoch, system, strict, version, full,
         };
         common.AddTo(command);
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
@@ -96,7 +97,7 @@ public static class TrainCommand
             };
             return await RunAsync(parse, common, progress =>
             {
-                var summary = new SftTrainer(options, progress).Run(parse.GetRequiredValue(model), parse.GetRequiredValue(data), parse.GetRequiredValue(output), cancellation);
+                var summary = new SftTrainer(options, progress).Run(parse.GetRequiredValue(model), parse.GetValue(tokenizer), parse.GetRequiredValue(data), parse.GetRequiredValue(output), cancellation);
                 foreach (var line in summary.SkippedLines) parse.InvocationConfiguration.Error.WriteLine($"skipped {line}");
                 return summary;
             });
@@ -107,16 +108,18 @@ public static class TrainCommand
     static Command Eval()
     {
         var model = new Option<string>("--model") { Description = "Model: Hugging Face folder (or llama2.c .bin).", Required = true };
+        var tokenizer = new Option<string?>("--tokenizer") { Description = "Tokenizer file or folder (default: the model folder, or tokenizer.bin beside a .bin)." };
         var adapter = new Option<string?>("--adapter") { Description = "PEFT adapter folder to evaluate over the model." };
         var data = new Option<string>("--data") { Description = "Dataset (as for sft); every example is scored on its own.", Required = true };
         var seqLen = new Option<int>("--seq-len") { Description = "Longest example scored (tokens).", DefaultValueFactory = _ => 256 };
         var system = new Option<string?>("--system") { Description = "System message for conversations without one." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var command = new Command("eval", "Loss and perplexity of a model (and adapter) on a dataset's response tokens.") { model, adapter, data, seqLen, system, json };
+        var command = new Command("eval", "Loss and perplexity of a model (and adapter) on a dataset's response tokens.") { model, tokenizer, adapter, data, seqLen, system, json };
         command.SetAction(CommandErrors.Guard(async (parse, _) =>
         {
             PrepareRuntime();
-            var result = await Task.Run(() => DatasetEvaluation.Run(parse.GetRequiredValue(model), parse.GetValue(adapter), parse.GetRequiredValue(data), parse.GetValue(seqLen), parse.GetValue(system)));
+            var result = await Task.Run(() => DatasetEvaluation.Run(parse.GetRequiredValue(model), parse.GetValue(adapter), parse.GetRequiredValue(data), parse.GetValue(seqLen), parse.GetValue(system),
+                parse.GetValue(tokenizer)));
             var output = parse.InvocationConfiguration.Output;
             foreach (var line in result.SkippedLines) await parse.InvocationConfiguration.Error.WriteLineAsync($"skipped {line}");
             await output.WriteLineAsync(parse.GetValue(json)
@@ -134,7 +137,7 @@ public static class TrainCommand
         PrepareRuntime();
         if (parse.GetValue(common.Threads) is > 0 and var threads) TorchSharp.torch.set_num_threads(threads);
         using var log = parse.GetValue(common.Events) is { } path ? new TrainingEventLog(path) : null;
-        var bar = new TrainingProgressBar(error, terminal: !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error), log);
+        var bar = new TrainingProgressBar(error, terminal: Terminal.IsTerminal(error), log);
         TrainingSummary summary;
         try
         {

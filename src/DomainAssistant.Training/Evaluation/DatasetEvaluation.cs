@@ -16,10 +16,12 @@ public sealed record DatasetEvaluation(double Loss, long Tokens, int Examples, I
     /// <summary>
     /// Scores every example of <paramref name="dataPath"/> on its own (one per row, as at inference, no packing), in
     /// float32, with the same encoding as fine-tuning: so base and adapter numbers on a held-out file compare directly.
+    /// <paramref name="tokenizerPath"/> (a file or folder) is needed for a llama2.c .bin without tokenizer.bin beside it.
     /// </summary>
-    public static DatasetEvaluation Run(string modelPath, string? adapterPath, string dataPath, int sequenceLength = 256, string? systemPrompt = null)
+    public static DatasetEvaluation Run(string modelPath, string? adapterPath, string dataPath, int sequenceLength = 256, string? systemPrompt = null,
+        string? tokenizerPath = null)
     {
-        using var pretrained = PretrainedModel.Load(modelPath);
+        using var pretrained = PretrainedModel.Load(modelPath, tokenizerPath);
         const string adapter = "eval";
         if (adapterPath is not null) PeftAdapter.Load(adapterPath, pretrained.Model, adapter);
         var data = SftData.Load(dataPath, new ExampleEncoder(pretrained.Tokenizer, ResponseEnd.Choose(pretrained)), systemPrompt);

@@ -20,17 +20,22 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
 {
     readonly SftOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>Fine-tunes with the model's own tokenizer (the folder's, or tokenizer.bin beside a .bin).</summary>
+    public TrainingSummary Run(string modelPath, string dataPath, string outputFolder, CancellationToken cancellation = default) =>
+        Run(modelPath, null, dataPath, outputFolder, cancellation);
+
     /// <summary>Fine-tunes and writes the adapter and lineage into <paramref name="outputFolder"/>.</summary>
     /// <param name="modelPath">Hugging Face folder (or llama2.c .bin) of the base model.</param>
+    /// <param name="tokenizerPath">Tokenizer file or folder, since a llama2.c .bin carries none; null: the model folder's own, or tokenizer.bin beside a .bin.</param>
     /// <param name="dataPath">A .jsonl/.txt/.md file or a folder of them (see <see cref="SftData"/>).</param>
     /// <param name="outputFolder">Where the adapter goes (created when missing).</param>
     /// <param name="cancellation">Stops after the current step; the best adapter so far is still written.</param>
-    public TrainingSummary Run(string modelPath, string dataPath, string outputFolder, CancellationToken cancellation = default)
+    public TrainingSummary Run(string modelPath, string? tokenizerPath, string dataPath, string outputFolder, CancellationToken cancellation = default)
     {
         _options.Validate();
         var started = DateTimeOffset.UtcNow;
         var clock = new TrainingClock(_options.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
-        using var pretrained = PretrainedModel.Load(modelPath);
+        using var pretrained = PretrainedModel.Load(modelPath, tokenizerPath);
         var model = pretrained.Model;
         var sequenceLength = Math.Min(_options.SequenceLength, model.Config.MaxPositionEmbeddings - 1);
         var options = _options with { SequenceLength = sequenceLength };
