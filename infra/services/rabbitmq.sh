@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RabbitMQ for the bus tests, on loopback, without systemd (docs: ENVIRONMENT.md, "Services").
+# RabbitMQ for the bus tests, on loopback, without systemd; run as root (docs/build.md, "The test command").
 #   infra/services/rabbitmq.sh start   installs rabbitmq-server from apt when missing, starts one node and
 #                                      writes artifacts/services/rabbitmq.env (RABBITMQ_HOST, RABBITMQ_PORT,
 #                                      RABBITMQ_VHOST: a fresh virtual host for this run)
