@@ -29,11 +29,11 @@ public sealed class BootstrapOptions : ISelfValidating
     /// <summary>Fixed number of pretraining steps instead of the time budget (tests, reproducible runs).</summary>
     public long? BaseSteps { get; set; }
 
-    /// <summary>Wall-clock budget in minutes of tuning every weight on grounded examples (the reader); 0 skips it. Default 25.</summary>
-    public double ReaderMinutes { get; set; } = 25;
+    /// <summary>Wall-clock budget in minutes of tuning every weight on grounded examples (the reader); 0 skips it. Default 20.</summary>
+    public double ReaderMinutes { get; set; } = 20;
 
-    /// <summary>Wall-clock budget of the grounded adapter in minutes. Default 10.</summary>
-    public double SftMinutes { get; set; } = 10;
+    /// <summary>Wall-clock budget of the grounded adapter in minutes. Default 5.</summary>
+    public double SftMinutes { get; set; } = 5;
 
     /// <summary>Passes over the grounded examples (early stopping or the budget may end sooner). Default 2.</summary>
     public int SftEpochs { get; set; } = 2;

@@ -48,8 +48,8 @@ public static class BootstrapCommand
         var context = new Option<int>("--context-length") { Description = "Context length of the base.", DefaultValueFactory = _ => 1024 };
         var baseMinutes = new Option<double>("--base-minutes") { Description = "Pretraining budget in minutes.", DefaultValueFactory = _ => 10 };
         var baseSteps = new Option<long?>("--base-steps") { Description = "Fixed pretraining steps instead of the budget." };
-        var readerMinutes = new Option<double>("--reader-minutes") { Description = "Budget in minutes of tuning every weight on the grounded examples (0 skips it).", DefaultValueFactory = _ => 25 };
-        var sftMinutes = new Option<double>("--sft-minutes") { Description = "Adapter tuning budget in minutes.", DefaultValueFactory = _ => 10 };
+        var readerMinutes = new Option<double>("--reader-minutes") { Description = "Budget in minutes of tuning every weight on the grounded examples (0 skips it).", DefaultValueFactory = _ => 20 };
+        var sftMinutes = new Option<double>("--sft-minutes") { Description = "Adapter tuning budget in minutes.", DefaultValueFactory = _ => 5 };
         var sftEpochs = new Option<int>("--sft-epochs") { Description = "Passes over the grounded examples.", DefaultValueFactory = _ => 2 };
         var rank = new Option<int>("--rank") { Description = "LoRA rank of the adapter.", DefaultValueFactory = _ => 64 };
         var perSentence = new Option<int>("--questions-per-sentence") { Description = "Template questions per corpus sentence.", DefaultValueFactory = _ => 2 };

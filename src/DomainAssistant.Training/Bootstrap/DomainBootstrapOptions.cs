@@ -29,16 +29,16 @@ public sealed record DomainBootstrapOptions
     public int BatchRows { get; init; } = 16;
 
     /// <summary>
-    /// Wall-clock budget in minutes of tuning every weight on the grounded examples (default 25; 0 skips it and the
+    /// Wall-clock budget in minutes of tuning every weight on the grounded examples (default 20; 0 skips it and the
     /// adapter is tuned over the pretrained base). A LoRA adapter alone did not learn to read its context (docs/training.md).
     /// </summary>
-    public double ReaderMinutes { get; init; } = 25;
+    public double ReaderMinutes { get; init; } = 20;
 
     /// <summary>Peak learning rate of the reader stage (default 1e-3).</summary>
     public double ReaderLearningRate { get; init; } = 1e-3;
 
-    /// <summary>Wall-clock budget of the grounded adapter in minutes (default 10).</summary>
-    public double SftMinutes { get; init; } = 10;
+    /// <summary>Wall-clock budget of the grounded adapter in minutes (default 5).</summary>
+    public double SftMinutes { get; init; } = 5;
 
     /// <summary>Passes over the grounded examples (default 2; the time budget may end sooner).</summary>
     public int SftEpochs { get; init; } = 2;

@@ -13,7 +13,7 @@ namespace DomainAssistant.Browser.Tests.Support;
 /// </summary>
 public sealed class BrowserHost : IAsyncLifetime
 {
-    /// <summary>The arguments Debian's Chromium needs here (docs: shared ENVIRONMENT.md).</summary>
+    /// <summary>The arguments Debian's Chromium needs here (docs/build.md, "The test command").</summary>
     static readonly string[] ChromiumArgs =
         ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
