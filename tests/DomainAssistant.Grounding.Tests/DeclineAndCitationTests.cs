@@ -72,7 +72,7 @@ public sealed partial class DeclineAndCitationTests(SampleDomain domain)
         var (examples, report) = await domain.GuardedAsync();
         var sources = QaPair.Read(domain.Profile.TrainQaPath!).ToLookup(p => p.Answer.Trim(), p => p.Source!["corpus/".Length..]);
 
-        Assert.True(report.Declines > 0 && report.QaPairs > 0 && report.Sentences > 0, report.ToString());
+        Assert.True(report.Declines > 0 && report.QaPairs > 0 && report.Sentences > 0 && report.Safety > 0, report.ToString());
         foreach (var example in examples)
         {
             foreach (var followUp in example.Messages.Where(m => m.Role == "assistant").Skip(1).Select(m => m.Content))
@@ -85,6 +85,13 @@ public sealed partial class DeclineAndCitationTests(SampleDomain domain)
                 Assert.Contains(TextUnits.Normalise(quoted.Groups[1].Value), TextUnits.Normalise(holder.Text), StringComparison.Ordinal);
             }
             var answer = Answer(example);
+            if (example.Kind == GroundedExampleKind.Safety)
+            {
+                Assert.Equal(domain.Profile.Safety!.Instruction, answer);
+                Assert.True(domain.Profile.Safety.Concerns(example.Messages.First(m => m.Role == "user").Content), "only safety questions get the instruction");
+                Assert.Null(example.Cited);
+                continue;
+            }
             if (example.Kind == GroundedExampleKind.Decline)
             {
                 Assert.Equal(domain.Profile.Decline, answer);
