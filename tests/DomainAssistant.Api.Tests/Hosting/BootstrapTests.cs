@@ -6,24 +6,7 @@ namespace DomainAssistant.Api.Tests.Hosting;
 
 public sealed class BootstrapTests
 {
-    /// <summary>The embedded default with no Model:Path, shrunk to seconds: a tiny base, a few steps, one SFT epoch.</summary>
-    static Dictionary<string, string?> Bootstrap(string dataDirectory)
-    {
-        var settings = AssistantHost.WithoutScriptedModel();
-        settings["Storage:DataDirectory"] = dataDirectory;
-        settings["Model:Bootstrap:Size"] = "tiny";
-        settings["Model:Bootstrap:VocabSize"] = "400";
-        settings["Model:Bootstrap:ContextLength"] = "1024";
-        settings["Model:Bootstrap:SftSequenceLength"] = "1000";
-        settings["Model:Bootstrap:BaseSteps"] = "3";
-        settings["Model:Bootstrap:BatchRows"] = "4";
-        settings["Model:Bootstrap:SftEpochs"] = "1";
-        settings["Model:Bootstrap:SftMinutes"] = "2";
-        settings["Model:Bootstrap:QuestionsPerSentence"] = "1";
-        settings["Model:Bootstrap:MaxSentenceExamples"] = "20";
-        settings["Model:Bootstrap:SftRank"] = "4";
-        return settings;
-    }
+    static Dictionary<string, string?> Bootstrap(string dataDirectory) => TinyBootstrap.Settings(dataDirectory);
 
     [Fact]
     public async Task The_first_run_builds_base_and_SFT_adapter_with_visible_progress_and_later_runs_reuse_them()

@@ -10,24 +10,7 @@ namespace DomainAssistant.Api.Tests.Hosting;
 /// </summary>
 public sealed class ShippedModelTests
 {
-    /// <summary>No Model:Path; should the host bootstrap, it is the tiny recipe of <see cref="BootstrapTests"/>.</summary>
-    static Dictionary<string, string?> Settings(string dataDirectory)
-    {
-        var settings = AssistantHost.WithoutScriptedModel();
-        settings["Storage:DataDirectory"] = dataDirectory;
-        settings["Model:Bootstrap:Size"] = "tiny";
-        settings["Model:Bootstrap:VocabSize"] = "400";
-        settings["Model:Bootstrap:ContextLength"] = "1024";
-        settings["Model:Bootstrap:SftSequenceLength"] = "1000";
-        settings["Model:Bootstrap:BaseSteps"] = "3";
-        settings["Model:Bootstrap:BatchRows"] = "4";
-        settings["Model:Bootstrap:SftEpochs"] = "1";
-        settings["Model:Bootstrap:SftMinutes"] = "2";
-        settings["Model:Bootstrap:QuestionsPerSentence"] = "1";
-        settings["Model:Bootstrap:MaxSentenceExamples"] = "20";
-        settings["Model:Bootstrap:SftRank"] = "4";
-        return settings;
-    }
+    static Dictionary<string, string?> Settings(string dataDirectory) => TinyBootstrap.Settings(dataDirectory);
 
     /// <summary>
     /// Ships the scripted model (a real Hugging Face base and PEFT adapter whose answer is known) as the domain's model,
