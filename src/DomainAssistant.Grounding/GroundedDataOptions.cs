@@ -15,6 +15,13 @@ public sealed record GroundedDataOptions
     /// <summary>More questions asked on each example's context, as later turns (default 4; 0 = one question per example): see <see cref="GroundedExampleBuilder"/>.</summary>
     public int FollowUps { get; init; } = 4;
 
+    /// <summary>
+    /// Share of answered examples whose facts are replaced by other values of the same shape throughout the
+    /// conversation (<see cref="CounterfactualFacts"/>), so only copying from the context gets them right (default 0:
+    /// not yet measured to help; docs/training.md).
+    /// </summary>
+    public double CounterfactualShare { get; init; }
+
     /// <summary>Chunks retrieved per question before composing; default 0: the domain's topK, as chat retrieves.</summary>
     public int TopK { get; init; }
 
@@ -28,6 +35,7 @@ public sealed record GroundedDataOptions
         if (MaxSentenceExamples < 0) throw new ArgumentException($"max sentence examples must not be negative, got {MaxSentenceExamples}.");
         if (DeclineShare is < 0 or >= 1) throw new ArgumentException($"decline share must be in [0, 1), got {DeclineShare}.");
         if (FollowUps is < 0 or > 16) throw new ArgumentException($"follow-ups must be 0..16, got {FollowUps}.");
+        if (CounterfactualShare is < 0 or > 1) throw new ArgumentException($"counterfactual share must be in [0, 1], got {CounterfactualShare}.");
         if (TopK is < 0 or > 100) throw new ArgumentException($"top-k must be 0..100, got {TopK}.");
     }
 }

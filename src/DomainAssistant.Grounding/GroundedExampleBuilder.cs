@@ -48,6 +48,8 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
             var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind,
                 item.Kind == GroundedExampleKind.Sentence ? item.Source : null, random, cancellationToken);
             example = followUps.Add(domain, example, guard, elsewhere, random);
+            if (example.Kind is GroundedExampleKind.QaPair or GroundedExampleKind.Sentence && random.NextDouble() < options.CounterfactualShare)
+                example = example with { Messages = CounterfactualFacts.Apply(example.Messages, item.Answer, random) };
             if (example.Kind == GroundedExampleKind.Decline && !remove)
             {
                 misses++;

@@ -30,11 +30,12 @@ public static class DataCommand
         var perSentence = new Option<int>("--questions-per-sentence") { Description = "Template questions per corpus sentence (0 = only the Q/A file).", DefaultValueFactory = _ => 2 };
         var maxSentences = new Option<int>("--max-sentence-examples") { Description = "Sentence examples at most.", DefaultValueFactory = _ => 4000 };
         var declineShare = new Option<double>("--decline-share") { Description = "Share of examples whose answer chunks are removed (answer: the decline).", DefaultValueFactory = _ => 0.12 };
+        var counterfactual = new Option<double>("--counterfactual-share") { Description = "Share of answered examples whose facts are replaced by other values throughout (copying is then the only way to get them right).", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of templates, declines and order.", DefaultValueFactory = _ => 1234 };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON object." };
         var command = new Command("grounded", "Grounded SFT data from a domain, composed as the host composes chat prompts (held-out questions never included).")
         {
-            domain, model, output, context, perSentence, maxSentences, declineShare, seed, json,
+            domain, model, output, context, perSentence, maxSentences, declineShare, counterfactual, seed, json,
         };
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
@@ -45,7 +46,7 @@ public static class DataCommand
             var options = new GroundedDataOptions
             {
                 QuestionsPerSentence = parse.GetValue(perSentence), MaxSentenceExamples = parse.GetValue(maxSentences),
-                DeclineShare = parse.GetValue(declineShare), Seed = parse.GetValue(seed),
+                DeclineShare = parse.GetValue(declineShare), CounterfactualShare = parse.GetValue(counterfactual), Seed = parse.GetValue(seed),
             };
             var scratch = Directory.CreateTempSubdirectory("da-grounded-");
             try
