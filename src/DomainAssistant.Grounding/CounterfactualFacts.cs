@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using DomainAssistant.Model.Tokenization;
 
 namespace DomainAssistant.Grounding;
@@ -9,10 +8,11 @@ namespace DomainAssistant.Grounding;
 /// is replaced, wherever it stands as a whole token in the conversation (context, questions, answers), by another
 /// value of the same shape (each digit another digit, letters and separators kept). A model that memorised the
 /// corpus then gets the fact wrong by recalling it and right only by copying it from the context; the conversation
-/// stays coherent because one mapping applies everywhere. After Longpre et al. 2021 (entity-based knowledge
+/// stays coherent because one mapping applies everywhere. Whole tokens only (<see cref="TextUnits.Run"/>): "10" is not
+/// matched inside "10.2" or "SM-10". After Longpre et al. 2021 (entity-based knowledge
 /// conflicts): substituted contexts teach a reader to trust its context over its memory.
 /// </summary>
-public static partial class CounterfactualFacts
+public static class CounterfactualFacts
 {
     /// <summary>The conversation with the facts of <paramref name="answer"/> replaced; unchanged when the answer has none.</summary>
     public static IReadOnlyList<ChatMessage> Apply(IReadOnlyList<ChatMessage> messages, string answer, Random random)
@@ -28,7 +28,7 @@ public static partial class CounterfactualFacts
             for (var tries = 0; tries < 8 && (replacement == fact || mapping.ContainsValue(replacement)); tries++) replacement = Reshape(fact, random);
             mapping[fact] = replacement;
         }
-        return [.. messages.Select(m => new ChatMessage(m.Role, Run().Replace(m.Content, match => mapping.TryGetValue(match.Value, out var to) ? to : match.Value)))];
+        return [.. messages.Select(m => new ChatMessage(m.Role, TextUnits.Run().Replace(m.Content, match => mapping.TryGetValue(match.Value, out var to) ? to : match.Value)))];
     }
 
     /// <summary>Same length and layout: digits drawn anew (a leading digit stays zero or non-zero as it was), everything else kept.</summary>
@@ -45,8 +45,4 @@ public static partial class CounterfactualFacts
         }
         return shaped.ToString();
     }
-
-    /// <summary>The same runs <see cref="TextUnits.KeyFacts"/> finds, so "10" is not matched inside "10.2" or "SM-10".</summary>
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:[.,:/\-][\p{L}\p{N}]+)*")]
-    private static partial Regex Run();
 }

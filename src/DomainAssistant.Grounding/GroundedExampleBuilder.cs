@@ -28,17 +28,14 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
         options.Validate();
         var random = new Random(options.Seed);
         var examples = new List<GroundedExample>();
-        int skipped = 0, misses = 0, qaMisses = 0;
+        int misses = 0, qaMisses = 0;
         var items = await ItemsAsync(domain, random, cancellationToken);
-        var elsewhere = items.Where(i => i.Kind == GroundedExampleKind.Sentence && !guard.Leaks(i.Question, i.Answer)).Select(i => (i.Question, i.Answer)).ToList();
+        var kept = items.Where(i => !guard.Leaks(i.Question, i.Answer)).ToList();
+        var skipped = items.Count - kept.Count;
+        var elsewhere = kept.Where(i => i.Kind == GroundedExampleKind.Sentence).Select(i => (i.Question, i.Answer)).ToList();
         var followUps = new FollowUpTurns(tokenizer, contextLength, options);
-        foreach (var item in items)
+        foreach (var item in kept)
         {
-            if (guard.Leaks(item.Question, item.Answer))
-            {
-                skipped++;
-                continue;
-            }
             if (domain.Safety is { } safety && safety.Concerns(item.Question))
             {
                 examples.Add(await SafetyAsync(domain, item.Question, safety, cancellationToken));

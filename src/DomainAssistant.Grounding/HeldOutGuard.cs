@@ -26,9 +26,6 @@ public sealed class HeldOutGuard
     /// <summary>A guard that lets everything through (a domain without held-out questions).</summary>
     public static HeldOutGuard None { get; } = new([], [], []);
 
-    /// <summary>The held-out questions' source sentences, normalised (<see cref="TextUnits.Normalise"/>).</summary>
-    public IReadOnlyCollection<string> SourceSentences => _sentences;
-
     /// <summary>Reads <see cref="DomainProfile.HeldOutQaPath"/> and finds each answer's source sentences in its document.</summary>
     public static HeldOutGuard For(DomainProfile domain)
     {

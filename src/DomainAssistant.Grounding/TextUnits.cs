@@ -66,6 +66,7 @@ public static partial class TextUnits
     [GeneratedRegex(@"(?<=[.!?])\s+(?=[A-Z0-9""(])")]
     private static partial Regex SentenceEnd();
 
+    /// <summary>A maximal run of letters and digits joined by <c>. , : / -</c>: the unit <see cref="KeyFacts"/> reads and <see cref="CounterfactualFacts"/> replaces.</summary>
     [GeneratedRegex(@"[\p{L}\p{N}]+(?:[.,:/\-][\p{L}\p{N}]+)*")]
-    private static partial Regex Run();
+    internal static partial Regex Run();
 }

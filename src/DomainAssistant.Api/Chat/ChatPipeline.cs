@@ -1,4 +1,3 @@
-using DomainAssistant.Grounding;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -6,6 +5,7 @@ using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Models;
+using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;

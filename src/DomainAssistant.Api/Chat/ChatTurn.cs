@@ -1,6 +1,6 @@
-using DomainAssistant.Grounding;
 using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Grounding;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
 
 namespace DomainAssistant.Api.Chat;

@@ -1,7 +1,7 @@
-using DomainAssistant.Grounding;
 using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
+using DomainAssistant.Grounding;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
 
 namespace DomainAssistant.Api.Chat;

@@ -1,7 +1,7 @@
-using DomainAssistant.Grounding;
 using System.Collections.Concurrent;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Embeddings;
+using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Documents;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;

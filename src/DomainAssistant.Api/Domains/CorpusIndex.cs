@@ -1,9 +1,9 @@
-using DomainAssistant.Grounding;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Models;
+using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Ingestion;

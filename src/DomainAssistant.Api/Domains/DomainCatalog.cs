@@ -1,5 +1,5 @@
-using DomainAssistant.Grounding;
 using DomainAssistant.Api.Configuration;
+using DomainAssistant.Grounding;
 
 namespace DomainAssistant.Api.Domains;
 

@@ -4,12 +4,8 @@ using System.Text.Json;
 using DomainAssistant.Grounding;
 using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Threading;
-using DomainAssistant.Retrieval.Ingestion;
-using DomainAssistant.Retrieval.Lexical;
-using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.Training.Bootstrap;
 using DomainAssistant.Training.Pretraining;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Cli.Commands;
 
@@ -84,28 +80,19 @@ public static class BootstrapCommand
 
             await error.WriteLineAsync($"bootstrap: pretraining the base into {pretrained}");
             var baseSummary = await Task.Run(() => bootstrap.TrainBase(profile, pretrained, cancellation), cancellation);
-            var scratch = Directory.CreateTempSubdirectory("da-bootstrap-");
-            try
-            {
-                await using var services = DataCommand.Retrieval(scratch.FullName);
-                await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(profile.CorpusFolder, profile.Name, cancellationToken: cancellation);
-                await error.WriteLineAsync("bootstrap: laying out grounded examples and tuning the adapter");
-                var tuned = await bootstrap.TuneAsync(profile, services.GetRequiredService<IRetriever>(), services.GetRequiredService<IChunkCatalog>(),
-                    pretrained, basePath, Path.Combine(scratch.FullName, "grounded.jsonl"), adapterPath, cancellation);
-                if (tuned.ServedBase != basePath) CopyFolder(tuned.ServedBase, basePath); // no reader stage: the pretrained base is served
-                Directory.Delete(pretrained, recursive: true);
-                var record = new { domain = profile.Name, recipe, data = tuned.Data, @base = baseSummary, reader = tuned.Reader, adapter = tuned.Adapter, finished_at = DateTimeOffset.UtcNow };
-                await File.WriteAllTextAsync(Path.Combine(folder, "training.json"), JsonSerializer.Serialize(record, Json), cancellation);
-                FolderChecksums.Write(folder);
-                var stdout = parse.InvocationConfiguration.Output;
-                await stdout.WriteLineAsync(parse.GetValue(json)
-                    ? JsonSerializer.Serialize(record, Compact)
-                    : FormattableString.Invariant($"{profile.Name}: base held-out loss {baseSummary.EvalLossAfter:F3}; grounded held-out loss {tuned.Reader?.EvalLossBefore ?? tuned.Adapter.EvalLossBefore:F3} -> reader {tuned.Reader?.EvalLossAfter ?? double.NaN:F3} -> adapter {tuned.Adapter.EvalLossAfter:F3} on {tuned.Data.Total} grounded examples -> {folder}"));
-            }
-            finally
-            {
-                scratch.Delete(recursive: true);
-            }
+            await using var index = await ScratchIndex.BuildAsync(profile, cancellation);
+            await error.WriteLineAsync("bootstrap: laying out grounded examples and tuning the adapter");
+            var tuned = await bootstrap.TuneAsync(profile, index.Retriever, index.Catalog, pretrained, basePath, Path.Combine(index.Folder, "grounded.jsonl"),
+                adapterPath, cancellation);
+            if (tuned.ServedBase != basePath) CopyFolder(tuned.ServedBase, basePath); // no reader stage: the pretrained base is served
+            Directory.Delete(pretrained, recursive: true);
+            var record = new { domain = profile.Name, recipe, data = tuned.Data, @base = baseSummary, reader = tuned.Reader, adapter = tuned.Adapter, finished_at = DateTimeOffset.UtcNow };
+            await File.WriteAllTextAsync(Path.Combine(folder, "training.json"), JsonSerializer.Serialize(record, Json), cancellation);
+            FolderChecksums.Write(folder);
+            var stdout = parse.InvocationConfiguration.Output;
+            await stdout.WriteLineAsync(parse.GetValue(json)
+                ? JsonSerializer.Serialize(record, Compact)
+                : FormattableString.Invariant($"{profile.Name}: base held-out loss {baseSummary.EvalLossAfter:F3}; grounded held-out loss {tuned.Reader?.EvalLossBefore ?? tuned.Adapter.EvalLossBefore:F3} -> reader {tuned.Reader?.EvalLossAfter ?? double.NaN:F3} -> adapter {tuned.Adapter.EvalLossAfter:F3} on {tuned.Data.Total} grounded examples -> {folder}"));
             return 0;
         }));
         return command;

@@ -1,19 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
 using DomainAssistant.Grounding;
+using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Tokenization;
-using DomainAssistant.Retrieval.Configuration;
-using DomainAssistant.Retrieval.Ingestion;
-using DomainAssistant.Retrieval.Lexical;
-using DomainAssistant.Retrieval.Ranking;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Cli.Commands;
 
 /// <summary>
 /// `da data grounded` lays out a domain's grounded SFT data: its corpus is indexed with the host's retrieval settings
-/// (in a scratch folder), and every question is retrieved and composed as chat does (<see cref="GroundedExampleBuilder"/>).
+/// (<see cref="ScratchIndex"/>), and every question is retrieved and composed as chat does (<see cref="GroundedExampleBuilder"/>).
 /// </summary>
 public static class DataCommand
 {
@@ -48,38 +43,18 @@ public static class DataCommand
                 QuestionsPerSentence = parse.GetValue(perSentence), MaxSentenceExamples = parse.GetValue(maxSentences),
                 DeclineShare = parse.GetValue(declineShare), CounterfactualShare = parse.GetValue(counterfactual), Seed = parse.GetValue(seed),
             };
-            var scratch = Directory.CreateTempSubdirectory("da-grounded-");
-            try
-            {
-                await using var services = Retrieval(scratch.FullName);
-                await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(profile.CorpusFolder, profile.Name, cancellationToken: cancellation);
-                var builder = new GroundedExampleBuilder(services.GetRequiredService<IRetriever>(), services.GetRequiredService<IChunkCatalog>(), tokenizer, contextLength, options);
-                var report = await builder.WriteAsync(profile, HeldOutGuard.For(profile), parse.GetRequiredValue(output), cancellation);
-                var stdout = parse.InvocationConfiguration.Output;
-                await stdout.WriteLineAsync(parse.GetValue(json)
-                    ? JsonSerializer.Serialize(report, Json)
-                    : FormattableString.Invariant($"{report.Total} examples ({report.QaPairs} Q/A pairs, {report.Sentences} sentences, {report.Declines} declines of which {report.RetrievalMisses} retrieval misses, {report.QaPairMisses} of Q/A pairs, {report.Safety} safety); {report.HeldOutSkipped} left out as held-out; {report.MeanContextChunks:F2} chunks and {report.MeanPromptTokens:F0} prompt tokens per example -> {parse.GetRequiredValue(output)}"));
-            }
-            finally
-            {
-                scratch.Delete(recursive: true);
-            }
+            await using var index = await ScratchIndex.BuildAsync(profile, cancellation);
+            var builder = new GroundedExampleBuilder(index.Retriever, index.Catalog, tokenizer, contextLength, options);
+            var report = await builder.WriteAsync(profile, HeldOutGuard.For(profile), parse.GetRequiredValue(output), cancellation);
+            var stdout = parse.InvocationConfiguration.Output;
+            await stdout.WriteLineAsync(parse.GetValue(json)
+                ? JsonSerializer.Serialize(report, Json)
+                : FormattableString.Invariant($"{report.Total} examples ({report.QaPairs} Q/A pairs, {report.Sentences} sentences, {report.Declines} declines of which {report.RetrievalMisses} retrieval misses, {report.QaPairMisses} of Q/A pairs, {report.Safety} safety); {report.HeldOutSkipped} left out as held-out; {report.MeanContextChunks:F2} chunks and {report.MeanPromptTokens:F0} prompt tokens per example -> {parse.GetRequiredValue(output)}"));
             return 0;
         }));
         return command;
     }
 
-    /// <summary>The host's retrieval over a scratch folder: its defaults (hybrid BM25 + hashing embeddings), or the same settings the host reads from environment variables (Retrieval__Chunking__MaxTokens=...).</summary>
-    internal static ServiceProvider Retrieval(string folder)
-    {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Retrieval:DataDirectory"] = folder }).Build();
-        return new ServiceCollection().AddRetrieval(configuration).BuildServiceProvider();
-    }
-
-    static int ContextLengthOf(string modelFolder)
-    {
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(modelFolder, "config.json")));
-        return config.RootElement.GetProperty("max_position_embeddings").GetInt32();
-    }
+    static int ContextLengthOf(string modelFolder) =>
+        HuggingFaceConfig.Read(Path.Combine(modelFolder, HuggingFaceConfig.FileName)).MaxPositionEmbeddings;
 }

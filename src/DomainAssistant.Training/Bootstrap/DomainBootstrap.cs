@@ -57,25 +57,22 @@ public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<Tr
         var tokenizer = TokenizerLoader.Load(baseFolder);
         var builder = new GroundedExampleBuilder(retriever, catalog, tokenizer, options.ContextLength, options.Data);
         var report = await builder.WriteAsync(domain, HeldOutGuard.For(domain), dataPath, cancellationToken);
-        var rows = options.SftSequenceLength ?? options.ContextLength - 1;
+        // Both stages read the same examples with the same rows, schedule of evaluations and seed.
+        var stage = new SftOptions
+        {
+            Epochs = options.SftEpochs, SequenceLength = options.SftSequenceLength ?? options.ContextLength - 1, EvalsPerEpoch = 4, Patience = 3,
+            Seed = options.Seed, DataVersion = $"{domain.Name}-grounded",
+        };
         TrainingSummary? reader = null;
         var served = baseFolder;
         if (options.ReaderMinutes > 0)
         {
-            var full = new SftOptions
-            {
-                FullParameters = true, Epochs = options.SftEpochs, SequenceLength = rows, LearningRate = options.ReaderLearningRate,
-                MaxMinutes = options.ReaderMinutes, EvalsPerEpoch = 4, Patience = 3, Seed = options.Seed, DataVersion = $"{domain.Name}-grounded",
-            };
+            var full = stage with { FullParameters = true, LearningRate = options.ReaderLearningRate, MaxMinutes = options.ReaderMinutes };
             reader = await Task.Run(() => new SftTrainer(full, progress).Run(baseFolder, dataPath, readerFolder, cancellationToken), cancellationToken);
             if (reader.StopReason == "cancelled") return new Tuned(report, reader, reader, readerFolder);
             served = readerFolder;
         }
-        var sft = new SftOptions
-        {
-            Rank = options.SftRank, Epochs = options.SftEpochs, SequenceLength = rows, LearningRate = options.SftLearningRate,
-            MaxMinutes = options.SftMinutes, EvalsPerEpoch = 4, Patience = 3, Seed = options.Seed, DataVersion = $"{domain.Name}-grounded",
-        };
+        var sft = stage with { Rank = options.SftRank, LearningRate = options.SftLearningRate, MaxMinutes = options.SftMinutes };
         var adapter = await Task.Run(() => new SftTrainer(sft, progress).Run(served, dataPath, adapterFolder, cancellationToken), cancellationToken);
         return new Tuned(report, reader, adapter, served);
     }

@@ -3,6 +3,7 @@ using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Progress;
+using DomainAssistant.Training.Tokenizers;
 
 namespace DomainAssistant.Training.Sft;
 
@@ -94,7 +95,8 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         return Path.Combine(outputFolder, "model.safetensors");
     }
 
-    static readonly string[] TokenizerFiles = ["tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "tokenizer.model"];
+    static readonly string[] TokenizerFiles =
+        [HuggingFaceTokenizerFolder.TokenizerFile, HuggingFaceTokenizerFolder.ConfigFile, HuggingFaceTokenizerFolder.SpecialTokensMapFile, "tokenizer.model"];
 
     static void WriteLineage(string outputFolder, string weightsFile, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
         (double Before, double After) loss, string reason, DateTimeOffset started, TrainingClock clock)
