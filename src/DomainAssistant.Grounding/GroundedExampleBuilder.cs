@@ -45,7 +45,10 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
             var example = await ComposeAsync(domain, item.Question, item.Answer, item.HoldsAnswer, remove, item.Kind,
                 item.Kind == GroundedExampleKind.Sentence ? item.Source : null, random, cancellationToken);
             example = followUps.Add(domain, example, guard, elsewhere, random);
-            if (example.Kind is GroundedExampleKind.QaPair or GroundedExampleKind.Sentence && random.NextDouble() < options.CounterfactualShare)
+            // No draw when the share is 0: the default data stays the draw for draw what it was before the option existed
+            // (the shipped model's data).
+            if (options.CounterfactualShare > 0 && example.Kind is GroundedExampleKind.QaPair or GroundedExampleKind.Sentence
+                && random.NextDouble() < options.CounterfactualShare)
                 example = example with { Messages = CounterfactualFacts.Apply(example.Messages, item.Answer, random) };
             if (example.Kind == GroundedExampleKind.Decline && !remove)
             {
