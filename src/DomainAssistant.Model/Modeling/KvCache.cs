@@ -52,6 +52,22 @@ public sealed class KvCache : IDisposable
         _lengths[slot] = length;
     }
 
+    /// <summary>
+    /// Makes slot <paramref name="to"/> hold the first <paramref name="length"/> tokens of slot <paramref name="from"/>,
+    /// so many continuations of one prompt are scored after a single prefill.
+    /// </summary>
+    public void CopyPrefix(int from, int to, int length)
+    {
+        if (length < 0 || length > _lengths[CheckSlot(from)])
+            throw new ArgumentOutOfRangeException(nameof(length), $"slot {from} holds {_lengths[from]} tokens; cannot copy {length}.");
+        CheckSlot(to);
+        if (from == to) { _lengths[to] = length; return; }
+        using var scope = NewDisposeScope(); // the views below; copy_ returns the store's own view
+        foreach (var store in _keys.Concat(_values))
+            store.narrow(0, to, 1).narrow(1, 0, length).copy_(store.narrow(0, from, 1).narrow(1, 0, length)); // [1, length, kv_heads, head_dim]
+        _lengths[to] = length;
+    }
+
     /// <summary>Checks that each slot may take <paramref name="newTokens"/> more and says where they go.</summary>
     internal CacheRows Plan(IReadOnlyList<int> slots, int newTokens, Device device)
     {
