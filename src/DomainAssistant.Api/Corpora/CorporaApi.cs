@@ -16,7 +16,9 @@ public static class CorporaApi
     public static IEndpointRouteBuilder MapCorporaApi(this IEndpointRouteBuilder app)
     {
         var corpora = app.MapGroup("/api/domains/{domain}/corpora").RequireAuthorization(Policies.DomainTeam);
-        corpora.MapPost("/", UploadAsync).WithName("UploadCorpus").DisableAntiforgery();
+        var limits = app.ServiceProvider.GetRequiredService<UploadOptions>();
+        corpora.MapPost("/", UploadAsync).WithName("UploadCorpus").DisableAntiforgery()
+            .WithBodyLimit(limits.MaxRequestBytes, "Uploads:MaxBytes of files, plus room for the multipart framing");
         corpora.MapGet("/", List).WithName("CorpusVersions");
         corpora.MapGet("/{version:int}", Show).WithName("CorpusVersion");
         return app;

@@ -36,6 +36,9 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
             ["Auth:Keys:1:Name"] = "fernbrook-team", ["Auth:Keys:1:Key"] = TeamKey, ["Auth:Keys:1:Role"] = "domain-team",
             ["Auth:Keys:2:Name"] = "ops", ["Auth:Keys:2:Key"] = OperatorKey, ["Auth:Keys:2:Role"] = "operator",
             ["Bus:Outbox:SweepInterval"] = "00:00:00.200",
+            // Tests send many requests from one caller in moments; the rate-limit tests set the limits they check.
+            ["RateLimits:UserBurst"] = "1000000", ["RateLimits:UserPerMinute"] = "1000000",
+            ["RateLimits:ClientBurst"] = "1000000", ["RateLimits:ClientPerMinute"] = "1000000", ["RateLimits:ChatStreamsPerUser"] = "1000",
         };
         // An override with a null value removes the setting (e.g. Model:Path to bootstrap instead).
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
