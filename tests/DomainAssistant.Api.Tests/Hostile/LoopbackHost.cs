@@ -13,11 +13,11 @@ public sealed class LoopbackHost : IDisposable
 {
     public LoopbackHost() : this(null) { }
 
-    internal LoopbackHost(IReadOnlyDictionary<string, string?>? overrides)
+    internal LoopbackHost(IReadOnlyDictionary<string, string?>? overrides, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string?> { ["urls"] = "http://127.0.0.1:0" };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
-        Assistant = new AssistantHost(settings);
+        Assistant = new AssistantHost(settings, services);
         Assistant.UseKestrel();
         Assistant.StartServer();
         BaseAddress = new Uri(Assistant.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());

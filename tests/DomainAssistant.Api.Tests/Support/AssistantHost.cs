@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DomainAssistant.Api.Tests.Support;
@@ -19,9 +21,13 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
 
     readonly TempFolder _folder = new();
     readonly Dictionary<string, string?> _settings;
+    readonly Action<IServiceCollection>? _services;
 
-    public AssistantHost(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Settings by key.</param>
+    /// <param name="services">Changes to the host's services after its own registrations (for what no setting reaches).</param>
+    public AssistantHost(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         RepositoryFiles.CopyDomain(Domain, _folder.Combine("domains"));
         _settings = new Dictionary<string, string?>
         {
@@ -76,6 +82,7 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
     /// <summary>Waits until /health answers 200 (model loaded and index built).</summary>
