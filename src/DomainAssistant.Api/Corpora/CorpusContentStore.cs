@@ -3,10 +3,14 @@ using System.Security.Cryptography;
 namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
-/// A domain's uploaded files stored once each, by content: <c>corpora/content/{sha256[..2]}/{sha256}</c>. A corpus
-/// version's <c>documents/</c> and <c>qa/</c> folders hold relative symbolic links to these files, so the folders stay
-/// what indexing and training read while a file carried over by a hundred versions takes its bytes once.
+/// A domain's uploaded files stored once each, by content: <c>corpora/content/{the first 40 hex digits of the SHA-256}</c>.
+/// A corpus version's <c>documents/</c> and <c>qa/</c> folders hold relative symbolic links to these files, so the
+/// folders stay what indexing and training read while a file carried over by a hundred versions takes its bytes once.
 /// </summary>
+/// <remarks>
+/// 40 hex digits (160 bits, as many as git's object names) keep a link's target (<c>../../content/</c> and the name) under
+/// the 60 bytes ext4 stores inside the link itself: a longer target costs a 4 KiB block per link, per version.
+/// </remarks>
 public sealed class CorpusContentStore(string corporaFolder)
 {
     public const string FolderName = "content";
@@ -49,5 +53,7 @@ public sealed class CorpusContentStore(string corporaFolder)
         File.CreateSymbolicLink(linkPath, Path.GetRelativePath(Path.GetDirectoryName(linkPath)!, PathOf(sha256)));
     }
 
-    string PathOf(string sha256) => Path.Combine(Folder, sha256[..2], sha256);
+    const int NameLength = 40;
+
+    string PathOf(string sha256) => Path.Combine(Folder, sha256[..NameLength]);
 }
