@@ -108,12 +108,13 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
 
         var response = await host.Raw.SendAsync(head, RawHttp.Chunked(40L << 20, 64 * 1024, prefix: "{\"message\":\""));
 
+        // Only the status line is sure to arrive: the host closes with the rest of the body unread, and the reset that
+        // follows may cut off what came after it (BodyLimitTests checks the message on the in-memory server).
         Assert.True(response.Status == 413, $"{response.Status}: {response.Body}");
-        Assert.Contains("1048576", response.Body, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task A_chunked_upload_over_the_upload_limit_is_a_413_naming_the_setting()
+    public async Task A_40_MB_chunked_upload_is_a_413()
     {
         var head = $"POST {Upload} HTTP/1.1\r\nHost: {host.BaseAddress.Authority}\r\n{TeamAuth}Content-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked";
 
@@ -121,7 +122,6 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         var response = await host.Raw.SendAsync(head, RawHttp.Chunked(40L << 20, 64 * 1024, prefix: part));
 
         Assert.True(response.Status == 413, $"{response.Status}: {response.Body}");
-        Assert.Contains("Uploads:MaxBytes", response.Body, StringComparison.Ordinal);
     }
 
     [Fact]
