@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace DomainAssistant.Api.Http;
 
 /// <summary>
-/// What stands between the network and the endpoints: security headers, the one handler of body-reading failures,
+/// What stands between the network and the endpoints: security headers, the one handler of body-reading failures, the
+/// length of <c>X-User-Id</c>,
 /// OpenAI-shaped problems on <c>/v1</c>, body limits, CORS (off unless configured) and rate limits. The composition
 /// root calls <see cref="AddRequestEdge"/> before it adds problem details, and places the middleware by
 /// <see cref="UseEdgeHeaders"/> (first), <see cref="UseEdgeLimits"/> (after error handling) and
@@ -29,7 +30,7 @@ public static class RequestEdge
     public static IApplicationBuilder UseEdgeHeaders(this IApplicationBuilder app) => app.UseSecurityHeaders().UseCrossOrigin();
 
     /// <summary>After the exception handler, which answers the 413 these throw.</summary>
-    public static IApplicationBuilder UseEdgeLimits(this IApplicationBuilder app) => app.UseBodyLimits();
+    public static IApplicationBuilder UseEdgeLimits(this IApplicationBuilder app) => app.UseBodyLimits().UseUserIdHeaderCheck();
 
     /// <summary>After authentication: the limits are per user and per key.</summary>
     public static IApplicationBuilder UseEdgeRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();

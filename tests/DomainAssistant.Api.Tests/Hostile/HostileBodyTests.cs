@@ -147,6 +147,14 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
     }
 
     [Fact]
+    public async Task An_X_User_Id_over_128_characters_is_a_400_not_silently_dropped()
+    {
+        var response = await host.Raw.PostAsync("/api/chat", Bytes("{\"message\":\"hi\"}"), extraHeaders: $"X-User-Id: {new string('u', 129)}\r\n");
+
+        Assert.Contains("X-User-Id", Problem(response, 400).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_v1_refusal_by_authentication_is_in_OpenAIs_shape_too()
     {
         var response = await host.Raw.PostAsync(Completions, Bytes("{}"), extraHeaders: "Authorization: Bearer not-a-key-0123456789abcdef\r\n");
