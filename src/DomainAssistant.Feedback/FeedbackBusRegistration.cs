@@ -64,6 +64,7 @@ public static class FeedbackBusRegistration
         services.AddMassTransit(registration =>
         {
             registration.SetKebabCaseEndpointNameFormatter();
+            registration.DisableUsageTelemetry(); // MassTransit would report usage to its vendor over the internet: a self-hosted product calls no one unasked
             if (runJobs) registration.AddConsumer<FeedbackSubmittedConsumer, FeedbackSubmittedConsumerDefinition>();
             addConsumers?.Invoke(registration);
             if (bus.TransportKind == BusTransport.RabbitMq)

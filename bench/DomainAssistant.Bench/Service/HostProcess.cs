@@ -25,6 +25,9 @@ public sealed class HostProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
+    /// <summary>The host's process id (its memory is read from /proc).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>http://127.0.0.1:PORT/</summary>
     public Uri BaseAddress { get; }
 

@@ -16,6 +16,9 @@ public static partial class ChatApi
     /// <summary>Longest question accepted, in characters.</summary>
     public const int MaxMessageLength = 8_000;
 
+    /// <summary>Longest domain name a request may give.</summary>
+    public const int MaxDomainLength = 128;
+
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/chat", PostChatAsync).WithName("Chat").RequireAuthorization(Policies.Chat);
@@ -55,6 +58,7 @@ public static partial class ChatApi
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Message)) return Problems.Invalid("message", "message must be a non-empty string.");
         if (request.Message.Length > MaxMessageLength) return Problems.Invalid("message", $"message must be at most {MaxMessageLength} characters.");
+        if (request.Domain is { Length: > MaxDomainLength }) return Problems.Invalid("domain", $"domain must be at most {MaxDomainLength} characters.");
 
         var userId = CallerIdentity.UserId(context);
         var (place, missing) = await ConversationPlace.ResolveAsync(request.ConversationId, request.Domain, userId, domains, conversations, cancellationToken);

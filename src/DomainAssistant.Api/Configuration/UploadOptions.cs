@@ -11,6 +11,12 @@ public sealed class UploadOptions : ISelfValidating
     /// <summary>Most files in one upload. Default 100.</summary>
     public int MaxFiles { get; set; } = 100;
 
+    /// <summary>Most files one domain's corpus version may hold (carried over and uploaded together). Default 1000.</summary>
+    public int MaxDomainFiles { get; set; } = 1000;
+
+    /// <summary>Most bytes of corpus files stored for one domain, each distinct file counted once. Default 256 MiB.</summary>
+    public long MaxDomainBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Room allowed on top of <see cref="MaxBytes"/> for the multipart framing (boundaries, part headers).</summary>
     public long MaxRequestBytes => MaxBytes + 64 * 1024 + MaxFiles * 1024L;
 
@@ -18,5 +24,7 @@ public sealed class UploadOptions : ISelfValidating
     {
         if (MaxBytes is < 1 or > 1L << 30) yield return $"Uploads:MaxBytes must be between 1 and 1073741824 (got {MaxBytes})";
         if (MaxFiles is < 1 or > 10_000) yield return $"Uploads:MaxFiles must be between 1 and 10000 (got {MaxFiles})";
+        if (MaxDomainFiles is < 1 or > 1_000_000) yield return $"Uploads:MaxDomainFiles must be between 1 and 1000000 (got {MaxDomainFiles})";
+        if (MaxDomainBytes < MaxBytes) yield return $"Uploads:MaxDomainBytes must be at least Uploads:MaxBytes ({MaxBytes}; got {MaxDomainBytes})";
     }
 }

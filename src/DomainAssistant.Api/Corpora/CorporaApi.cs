@@ -16,7 +16,9 @@ public static class CorporaApi
     public static IEndpointRouteBuilder MapCorporaApi(this IEndpointRouteBuilder app)
     {
         var corpora = app.MapGroup("/api/domains/{domain}/corpora").RequireAuthorization(Policies.DomainTeam);
-        corpora.MapPost("/", UploadAsync).WithName("UploadCorpus").DisableAntiforgery();
+        var limits = app.ServiceProvider.GetRequiredService<UploadOptions>();
+        corpora.MapPost("/", UploadAsync).WithName("UploadCorpus").DisableAntiforgery()
+            .WithBodyLimit(limits.MaxRequestBytes, "Uploads:MaxBytes of files, plus room for the multipart framing");
         corpora.MapGet("/", List).WithName("CorpusVersions");
         corpora.MapGet("/{version:int}", Show).WithName("CorpusVersion");
         return app;
@@ -39,17 +41,17 @@ public static class CorporaApi
         CorpusIngestionJobs jobs, CancellationToken cancellationToken)
     {
         if (catalog.Find(domain) is null) return Problems.NotFound($"No domain is named \"{domain}\".");
-        CorpusUpload upload;
+        var uploader = CallerIdentity.UserId(context);
+        CorpusVersion version;
         try
         {
-            upload = await CorpusUploadReader.ReadAsync(context.Request, limits, cancellationToken);
+            var upload = await CorpusUploadReader.ReadAsync(context.Request, limits, cancellationToken);
+            version = await versions.AddAsync(domain, upload, uploader, cancellationToken);
         }
         catch (CorpusUploadException refused)
         {
             return refused.ToProblem();
         }
-        var uploader = CallerIdentity.UserId(context);
-        var version = await versions.AddAsync(domain, upload, uploader, cancellationToken);
         var job = await jobs.EnqueueAsync(domain, version.Manifest.Version, uploader, CancellationToken.None);
         return Results.Accepted($"/api/jobs/{job.Id}", new UploadReceipt(CorpusVersionView.Of(version), job));
     }

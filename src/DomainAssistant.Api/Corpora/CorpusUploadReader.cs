@@ -1,5 +1,4 @@
 using DomainAssistant.Api.Configuration;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -16,27 +15,30 @@ public static class CorpusUploadReader
 {
     public const string ModeField = "mode";
     const int MaxNameLength = 128;
+    const int MaxBoundaryLength = 70;
 
     /// <exception cref="CorpusUploadException">The upload is refused; the status and message say why.</exception>
     public static async Task<CorpusUpload> ReadAsync(HttpRequest request, UploadOptions limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(limits);
-        if (request.ContentLength > limits.MaxRequestBytes)
-            throw CorpusUploadException.TooLarge($"The upload is {request.ContentLength} bytes; at most {limits.MaxBytes} bytes of files are accepted (Uploads:MaxBytes).");
+        // The body's size is capped while it is read by the endpoint's BodyLimit (UploadOptions.MaxRequestBytes), for
+        // every transfer encoding; crossing it is answered by Http.BodyReadFailures.
         var boundary = Boundary(request);
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limits.MaxRequestBytes;
         try
         {
             return await ReadSectionsAsync(new MultipartReader(boundary, request.Body) { BodyLengthLimit = null }, limits, cancellationToken);
         }
-        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw CorpusUploadException.TooLarge($"The upload is larger than {limits.MaxRequestBytes} bytes; at most {limits.MaxBytes} bytes of files are accepted (Uploads:MaxBytes).");
-        }
         catch (InvalidDataException error)
         {
             throw CorpusUploadException.Invalid($"The body is not valid multipart/form-data: {error.Message}");
+        }
+        catch (IOException error) when (error is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // The multipart reader's "Unexpected end of Stream": the body ended before the closing boundary the header
+            // announced (parts framed by another boundary, or a body cut short).
+            throw CorpusUploadException.Invalid($"The body is not valid multipart/form-data: it ends before the closing boundary \"--{boundary}--\" " +
+                "(are the parts framed by the boundary the Content-Type names, and is the body complete?).");
         }
     }
 
@@ -45,7 +47,9 @@ public static class CorpusUploadReader
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             throw CorpusUploadException.UnsupportedType($"Send the files as multipart/form-data (got {(string.IsNullOrEmpty(request.ContentType) ? "no content type" : request.ContentType)}).");
         var boundary = HeaderUtilities.RemoveQuotes(type.Boundary).Value;
-        return string.IsNullOrWhiteSpace(boundary) ? throw CorpusUploadException.Invalid("The multipart/form-data content type has no boundary.") : boundary;
+        if (string.IsNullOrWhiteSpace(boundary)) throw CorpusUploadException.Invalid("The multipart/form-data content type has no boundary.");
+        return boundary.Length <= MaxBoundaryLength ? boundary
+            : throw CorpusUploadException.Invalid($"The multipart boundary may be at most {MaxBoundaryLength} characters (RFC 2046).");
     }
 
     static async Task<CorpusUpload> ReadSectionsAsync(MultipartReader reader, UploadOptions limits, CancellationToken cancellationToken)

@@ -14,6 +14,7 @@ public static class CorpusUploadRegistration
     {
         services.AddSingleton(OptionsSection.Bind<UploadOptions>(configuration, UploadOptions.Section));
         services.AddSingleton<CorpusVersions>();
+        services.AddHostedService<CorpusStagingCleanup>(); // before the jobs: nothing writes a version while it runs
         services.AddSingleton<DomainCorpus>();
         services.AddSingleton(sp => new SqliteJobStore(Path.Combine(sp.GetRequiredService<StorageOptions>().DataDirectory, JobsDatabase)));
         services.AddSingleton<CorpusIngestionJobs>();

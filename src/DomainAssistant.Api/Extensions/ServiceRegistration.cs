@@ -6,6 +6,7 @@ using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
+using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Models;
 using DomainAssistant.Feedback;
 using DomainAssistant.Retrieval.Configuration;
@@ -39,6 +40,7 @@ public static class ServiceRegistration
         var services = builder.Services;
         services.AddSingleton(storage).AddSingleton(model).AddSingleton(model.Bootstrap).AddSingleton(domains).AddSingleton(auth);
         services.AddSingleton(TimeProvider.System);
+        services.AddRequestEdge(configuration);
         services.AddProblemDetails();
         AddAuth(services, auth);
 
@@ -60,14 +62,20 @@ public static class ServiceRegistration
         return builder;
     }
 
-    /// <summary>Problem details for errors, then authentication (an unknown key is refused everywhere), then authorization.</summary>
+    /// <summary>
+    /// Security headers, problem details for errors, body limits, then authentication (an unknown key is refused
+    /// everywhere), rate limits, then authorization.
+    /// </summary>
     public static WebApplication UseAssistantPipeline(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseEdgeHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseEdgeLimits();
         app.UseAuthentication();
         app.UseUnknownKeyRejection();
+        app.UseEdgeRateLimits();
         app.UseAuthorization();
         app.LogListeningUrls();
         return app;

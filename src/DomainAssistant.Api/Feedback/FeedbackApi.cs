@@ -33,6 +33,12 @@ public static class FeedbackApi
         if (request!.MessageId is not { } messageId || messageId == Guid.Empty) return Problems.Invalid("messageId", "messageId must be the id of an assistant message.");
         if (!FeedbackRating.IsKnown(request.Rating))
             return Problems.Invalid("rating", $"rating must be \"{FeedbackRating.Up}\" or \"{FeedbackRating.Down}\".");
+        // Free text is bounded here, at the edge, before anything is looked up or stored (the recorder checks again).
+        if (request.Reason is { Length: > FeedbackRules.MaxReasonLength })
+            return Problems.Invalid("reason", $"reason must be at most {FeedbackRules.MaxReasonLength} characters.");
+        if (request.Tags is { Count: > FeedbackRules.MaxTags }) return Problems.Invalid("tags", $"tags may hold at most {FeedbackRules.MaxTags} entries.");
+        if (request.Tags?.Any(t => t is null || t.Length > FeedbackRules.MaxTagLength) == true)
+            return Problems.Invalid("tags", $"each tag must be a string of at most {FeedbackRules.MaxTagLength} characters.");
         var message = await conversations.FindAssistantMessageAsync(messageId, cancellationToken);
         if (message is null) return Problems.NotFound($"No assistant message has id {messageId}.");
 

@@ -10,7 +10,10 @@ namespace DomainAssistant.Api.Http;
 /// </summary>
 public static class JsonBody
 {
-    /// <summary>Largest JSON body the endpoints read (1 MiB); larger ones are refused with 413.</summary>
+    /// <summary>
+    /// Largest JSON body the endpoints read (1 MiB): the <see cref="BodyLimit.Default"/> that
+    /// <see cref="BodyLimitMiddleware"/> enforces while the body is read, answered with 413 by <see cref="BodyReadFailures"/>.
+    /// </summary>
     public const long MaxBytes = 1 << 20;
 
     /// <summary>The body, or a problem result to return as it is.</summary>
@@ -24,8 +27,6 @@ public static class JsonBody
     public static async Task<(T? Value, BodyError? Error)> ParseAsync<T>(HttpRequest request, CancellationToken cancellationToken) where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > MaxBytes)
-            return (null, new BodyError(StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The JSON body may be at most {MaxBytes} bytes."));
         if (!request.HasJsonContentType())
             return (null, new BodyError(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json."));
         var json = request.HttpContext.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DomainAssistant.Api.Chat;
+using DomainAssistant.Api.Http;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
 
 namespace DomainAssistant.Api.OpenAi;
@@ -11,6 +12,18 @@ namespace DomainAssistant.Api.OpenAi;
 /// </summary>
 public sealed record CompletionInput(string Question, IReadOnlyList<ModelChatMessage> History, string? Instructions, SamplingOverrides Sampling)
 {
+    /// <summary>Most messages in one request (history included).</summary>
+    public const int MaxMessages = 256;
+
+    /// <summary>Longest text of any one message; the question itself is capped lower (<see cref="ChatApi.MaxMessageLength"/>).</summary>
+    public const int MaxContentLength = 32_000;
+
+    /// <summary>Longest <c>model</c> and <c>user</c>.</summary>
+    public const int MaxNameLength = 128;
+
+    /// <summary>Most stop sequences, and the longest (OpenAI's own limit is four).</summary>
+    public const int MaxStops = 4, MaxStopLength = 64;
+
     /// <summary>The turn, or null when the messages cannot make one (see <see cref="Problem"/>).</summary>
     public static CompletionInput? Read(CompletionRequest request)
     {
@@ -29,6 +42,10 @@ public sealed record CompletionInput(string Question, IReadOnlyList<ModelChatMes
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.Messages is not { Count: > 0 } messages) return "messages must be a non-empty list.";
+        if (messages.Count > MaxMessages) return $"messages may hold at most {MaxMessages} messages.";
+        if (TextProblem(messages) is { Length: > 0 } textProblem) return textProblem;
+        if (request.Model is { Length: > MaxNameLength }) return $"model may be at most {MaxNameLength} characters.";
+        if (request.User is { Length: > MaxNameLength }) return $"user may be at most {MaxNameLength} characters.";
         if (messages.Any(m => m.Role is not ("system" or "developer" or "user" or "assistant" or "tool")))
             return "every message needs a role: system, developer, user, assistant or tool.";
         if (messages[^1].Role != "user" || Text(messages[^1].Content).Trim().Length == 0) return "the last message must be a non-empty user message.";
@@ -37,6 +54,21 @@ public sealed record CompletionInput(string Question, IReadOnlyList<ModelChatMes
         if (request.TopP is <= 0 or > 1) return "top_p must be in (0, 1].";
         if ((request.MaxCompletionTokens ?? request.MaxTokens) is < 1) return "max_tokens must be at least 1.";
         if (request.Stop is { ValueKind: not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Null) }) return "stop must be a string or a list of strings.";
+        if (request.Stop is { } stop && !JsonText.AllDecodable(stop)) return $"stop {JsonText.Invalid}.";
+        if (Stops(request.Stop) is { } stops && (stops.Count > MaxStops || stops.Any(s => s.Length > MaxStopLength)))
+            return $"stop may hold at most {MaxStops} sequences of at most {MaxStopLength} characters.";
+        return "";
+    }
+
+    // Before any text is read: a message whose content cannot be decoded is the client's error, not the host's.
+    static string TextProblem(List<RequestMessage> messages)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i].Content is not { } content) continue;
+            if (!JsonText.AllDecodable(content)) return $"messages[{i}].content {JsonText.Invalid}.";
+            if (Text(content).Length > MaxContentLength) return $"messages[{i}].content may be at most {MaxContentLength} characters.";
+        }
         return "";
     }
 

@@ -14,6 +14,9 @@ public static class FeedbackRules
     /// <summary>Most tags one feedback may carry.</summary>
     public const int MaxTags = 32;
 
+    /// <summary>Longest tag: tags are labels ("wrong-citation"), not a second reason.</summary>
+    public const int MaxTagLength = 64;
+
     /// <summary>Throws <see cref="InvalidFeedbackException"/> naming every broken rule; returns quietly otherwise.</summary>
     public static void Validate(FeedbackSubmitted feedback)
     {
@@ -34,6 +37,8 @@ public static class FeedbackRules
         if (feedback.Reason is { Length: > MaxReasonLength })
             problems.Add($"reason must be at most {MaxReasonLength} characters (got {feedback.Reason.Length})");
         CheckList(problems, "tags", feedback.Tags, MaxTags);
+        if (feedback.Tags?.FirstOrDefault(t => t is { Length: > MaxTagLength }) is { } longTag)
+            problems.Add($"each tag must be at most {MaxTagLength} characters (got one of {longTag.Length})");
         CheckList(problems, "retrieved chunk ids", feedback.RetrievedChunkIds, int.MaxValue);
         CheckText(problems, "prompt", feedback.Prompt);
         CheckText(problems, "response", feedback.Response);

@@ -75,6 +75,15 @@ public sealed record InstructionRecord(IReadOnlyList<ChatMessage>? Messages, str
     static string? OptionalString(JsonElement element, string name)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new InvalidDataException($"\"{name}\" is {value.ValueKind}, not a string");
+        if (value.ValueKind != JsonValueKind.String) throw new InvalidDataException($"\"{name}\" is {value.ValueKind}, not a string");
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException error)
+        {
+            // The parser accepts an escaped lone surrogate ("\ud800"); only reading it as a string fails.
+            throw new InvalidDataException($"\"{name}\" is not valid Unicode text (a \\ud800-\\udfff escape without its pair)", error);
+        }
     }
 }

@@ -106,7 +106,7 @@ public sealed class CorpusIngestionRestartTests : IDisposable
     {
         // What a crashed process leaves behind: a stored version and its job marked running.
         var storage = new StorageOptions { DataDirectory = _host.DataDirectory };
-        var version = await new CorpusVersions(storage, TimeProvider.System).AddAsync(UploadHost.Domain,
+        var version = await new CorpusVersions(storage, TimeProvider.System, new UploadOptions()).AddAsync(UploadHost.Domain,
             new CorpusUpload([CorpusFileCheck.Check("left.md", CorpusFileKind.Document, Uploads.Text("# Left\nLeft behind."))], CorpusUploadMode.Add), UploadHost.Uploader, default);
         var jobs = new SqliteJobStore(Path.Combine(_host.DataDirectory, CorpusUploadRegistration.JobsDatabase));
         var interrupted = new JobRecord(Guid.NewGuid(), CorpusIngestionJobs.Kind, UploadHost.Domain, version.Manifest.Version, JobStates.Running, 0.5,

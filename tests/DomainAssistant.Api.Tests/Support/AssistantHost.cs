@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace DomainAssistant.Api.Tests.Support;
@@ -19,9 +21,13 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
 
     readonly TempFolder _folder = new();
     readonly Dictionary<string, string?> _settings;
+    readonly Action<IServiceCollection>? _services;
 
-    public AssistantHost(IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="overrides">Settings by key.</param>
+    /// <param name="services">Changes to the host's services after its own registrations (for what no setting reaches).</param>
+    public AssistantHost(IReadOnlyDictionary<string, string?>? overrides = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         RepositoryFiles.CopyDomain(Domain, _folder.Combine("domains"));
         _settings = new Dictionary<string, string?>
         {
@@ -36,6 +42,9 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
             ["Auth:Keys:1:Name"] = "fernbrook-team", ["Auth:Keys:1:Key"] = TeamKey, ["Auth:Keys:1:Role"] = "domain-team",
             ["Auth:Keys:2:Name"] = "ops", ["Auth:Keys:2:Key"] = OperatorKey, ["Auth:Keys:2:Role"] = "operator",
             ["Bus:Outbox:SweepInterval"] = "00:00:00.200",
+            // Tests send many requests from one caller in moments; the rate-limit tests set the limits they check.
+            ["RateLimits:UserBurst"] = "1000000", ["RateLimits:UserPerMinute"] = "1000000",
+            ["RateLimits:ClientBurst"] = "1000000", ["RateLimits:ClientPerMinute"] = "1000000", ["RateLimits:ChatStreamsPerUser"] = "1000",
         };
         // An override with a null value removes the setting (e.g. Model:Path to bootstrap instead).
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -73,6 +82,7 @@ public sealed class AssistantHost : WebApplicationFactory<Program>
         ArgumentNullException.ThrowIfNull(builder);
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Log));
+        if (_services is not null) builder.ConfigureTestServices(_services);
     }
 
     /// <summary>Waits until /health answers 200 (model loaded and index built).</summary>

@@ -62,4 +62,14 @@ public class FeedbackRulesTests
              "time of the feedback must be set"],
             problems);
     }
+
+    [Fact]
+    public void Refuses_a_tag_longer_than_the_limit()
+    {
+        var feedback = FeedbackSamples.Valid(3) with { Tags = ["ok", new string('t', FeedbackRules.MaxTagLength + 1)] };
+
+        var problems = FeedbackRules.Check(feedback);
+
+        Assert.Equal([$"each tag must be at most {FeedbackRules.MaxTagLength} characters (got one of {FeedbackRules.MaxTagLength + 1})"], problems);
+    }
 }
