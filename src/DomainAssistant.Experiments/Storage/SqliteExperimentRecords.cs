@@ -1,0 +1,145 @@
+using Microsoft.Data.Sqlite;
+
+namespace DomainAssistant.Experiments.Storage;
+
+/// <summary><see cref="IExperimentRecords"/> on the experiments SQLite file (tables <c>exposures</c> and <c>ratings</c>).</summary>
+public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExperimentRecords
+{
+    const string InsertExposure = """
+        INSERT INTO exposures (experiment_id, message_id, user_id, variant, served_at, latency_ms, failed, declined)
+        SELECT $experiment, $message, $user, $variant, $served, $latency, $failed, $declined
+        FROM experiments WHERE id = $experiment AND status = 'running'
+        ON CONFLICT (experiment_id, message_id) DO NOTHING
+        """;
+
+    public async Task<bool> RecordExposureAsync(Exposure exposure, CancellationToken cancellationToken = default) =>
+        await RecordExposuresAsync([exposure], cancellationToken) == 1;
+
+    public async Task<int> RecordExposuresAsync(IReadOnlyCollection<Exposure> exposures, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(exposures);
+        foreach (var exposure in exposures) Check(exposure);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        // Only while running, checked in the same statement so a pause and a late exposure cannot interleave.
+        insert.CommandText = InsertExposure;
+        int recorded = 0;
+        foreach (var exposure in exposures)
+        {
+            insert.Parameters.Clear();
+            insert.Parameters.AddWithValue("$experiment", exposure.ExperimentId);
+            insert.Parameters.AddWithValue("$message", exposure.MessageId);
+            insert.Parameters.AddWithValue("$user", exposure.UserId);
+            insert.Parameters.AddWithValue("$variant", exposure.Variant);
+            insert.Parameters.AddWithValue("$served", SqliteText.Time(exposure.ServedAt));
+            insert.Parameters.AddWithValue("$latency", (object?)exposure.LatencyMs ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$failed", exposure.Failed ? 1 : 0);
+            insert.Parameters.AddWithValue("$declined", exposure.Declined ? 1 : 0);
+            recorded += await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return recorded;
+    }
+
+    static void Check(Exposure exposure)
+    {
+        ArgumentNullException.ThrowIfNull(exposure);
+        ArgumentException.ThrowIfNullOrWhiteSpace(exposure.MessageId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(exposure.UserId);
+        if (!ExperimentVariants.Both.Contains(exposure.Variant)) throw new ArgumentException($"Unknown variant '{exposure.Variant}'.");
+    }
+
+    public async Task<bool> RecordRatingAsync(Rating rating, CancellationToken cancellationToken = default) =>
+        await RecordRatingsAsync([rating], cancellationToken) == 1;
+
+    public async Task<int> RecordRatingsAsync(IReadOnlyCollection<Rating> ratings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ratings);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        // A user who changes their mind changes the count; the variant is always the one that served the message.
+        upsert.CommandText = """
+            INSERT INTO ratings (experiment_id, message_id, up, rated_at)
+            SELECT experiment_id, message_id, $up, $at FROM exposures WHERE experiment_id = $experiment AND message_id = $message
+            ON CONFLICT (experiment_id, message_id) DO UPDATE SET up = excluded.up, rated_at = excluded.rated_at
+            """;
+        int recorded = 0;
+        foreach (var rating in ratings)
+        {
+            ArgumentNullException.ThrowIfNull(rating);
+            upsert.Parameters.Clear();
+            upsert.Parameters.AddWithValue("$experiment", rating.ExperimentId);
+            upsert.Parameters.AddWithValue("$message", rating.MessageId);
+            upsert.Parameters.AddWithValue("$up", rating.Up ? 1 : 0);
+            upsert.Parameters.AddWithValue("$at", SqliteText.Time(rating.RatedAt));
+            recorded += await upsert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return recorded;
+    }
+
+    public async Task<IReadOnlyList<VariantTally>> TallyAsync(Experiment experiment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT e.variant, COUNT(*), COUNT(DISTINCT e.user_id),
+                   COALESCE(SUM(r.up = 1), 0), COALESCE(SUM(r.up = 0), 0),
+                   SUM(e.failed), SUM(e.declined), COUNT(e.latency_ms),
+                   COUNT(DISTINCT CASE WHEN e.served_at >= $since THEN e.user_id END),
+                   COUNT(DISTINCT CASE WHEN e.served_at >= $since AND r.up IS NOT NULL THEN e.user_id END)
+            FROM exposures e LEFT JOIN ratings r ON r.experiment_id = e.experiment_id AND r.message_id = e.message_id
+            WHERE e.experiment_id = $experiment
+            GROUP BY e.variant
+            """;
+        select.Parameters.AddWithValue("$experiment", experiment.Id);
+        select.Parameters.AddWithValue("$since", SqliteText.Time(experiment.AllocationSince));
+        var rows = new Dictionary<string, VariantTally>(StringComparer.Ordinal);
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+                rows[reader.GetString(0)] = new VariantTally(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2),
+                    reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
+                    LatencyP95: null, reader.GetInt64(8), reader.GetInt64(9));
+        }
+        var tallies = new List<VariantTally>();
+        foreach (var variant in ExperimentVariants.Both)
+        {
+            var tally = rows.GetValueOrDefault(variant) ?? VariantTally.Empty(variant);
+            tallies.Add(tally with { LatencyP95 = await P95Async(connection, experiment.Id, variant, tally.TimedExposures, cancellationToken) });
+        }
+        return tallies;
+    }
+
+    public async Task<long> CountSlowerThanAsync(string experimentId, string variant, double budgetMs, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM exposures WHERE experiment_id = $experiment AND variant = $variant AND latency_ms > $budget";
+        count.Parameters.AddWithValue("$experiment", experimentId);
+        count.Parameters.AddWithValue("$variant", variant);
+        count.Parameters.AddWithValue("$budget", budgetMs);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    // The nearest-rank p95: the smallest latency with at least 95% of the timed messages at or below it
+    // (Hyndman & Fan 1996, definition 1), read by the index on latency rather than by loading every value.
+    static async Task<double?> P95Async(SqliteConnection connection, string experimentId, string variant, long timed, CancellationToken cancellationToken)
+    {
+        if (timed == 0) return null;
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT latency_ms FROM exposures WHERE experiment_id = $experiment AND variant = $variant AND latency_ms IS NOT NULL
+            ORDER BY latency_ms LIMIT 1 OFFSET $rank
+            """;
+        select.Parameters.AddWithValue("$experiment", experimentId);
+        select.Parameters.AddWithValue("$variant", variant);
+        select.Parameters.AddWithValue("$rank", (long)Math.Ceiling(0.95 * timed) - 1);
+        return await select.ExecuteScalarAsync(cancellationToken) is double value ? value : null;
+    }
+}
