@@ -16,7 +16,7 @@ public interface IExperimentStore
     /// <summary>The experiment, or null.</summary>
     Task<Experiment?> FindAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Every experiment, oldest first.</summary>
+    /// <summary>Every experiment, oldest first (creation order when created at the same instant).</summary>
     Task<IReadOnlyList<Experiment>> ListAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Sets the treatment's share of users (running or paused experiments only).</summary>

@@ -26,6 +26,10 @@ public sealed class ExperimentAnalysis
         _guardrailTest = new MixtureSequentialTest(_options.GuardrailMixtureStandardDeviation, _options.Alpha);
     }
 
+    /// <remarks>
+    /// The look's variance treats users as the independent units (<see cref="UserRatings"/>); the Wilson and Newcombe
+    /// intervals shown beside it pool the ratings, as their published forms do.
+    /// </remarks>
     /// <exception cref="KeyNotFoundException">No such experiment.</exception>
     public async Task<ExperimentReport> AnalyseAsync(string experimentId, CancellationToken cancellationToken = default)
     {
@@ -38,7 +42,7 @@ public sealed class ExperimentAnalysis
 
         // Only a running experiment's looks count: once it is over its evidence is what it was when it ended.
         if (experiment.Status == ExperimentStatus.Running && control.Ratings > 0 && treatment.Ratings > 0)
-            experiment = await _store.AddEvidenceAsync(experiment.Id, _upRateTest.LookAtDifference(controlUp, treatmentUp), cancellationToken);
+            experiment = await _store.AddEvidenceAsync(experiment.Id, _upRateTest.LookAtDifference(control.ByUser, treatment.ByUser), cancellationToken);
 
         var (estimate, interval) = ProportionDifference.Of(controlUp, treatmentUp, _options.Alpha);
         var shares = ExperimentAllocation.Shares(experiment.TreatmentPercent);

@@ -61,6 +61,20 @@ public sealed class MixtureSequentialTest
         return Look(treatment.Rate - control.Rate, variance, nullValue);
     }
 
+    /// <summary>
+    /// Treatment up-rate minus control up-rate with users as the independent units: each arm's variance is the
+    /// delta-method variance over users (<see cref="UserRatings.Variance"/>), but never below the variance the same
+    /// ratings would have if independent (at the smoothed rate): that floor keeps it above zero on few users and
+    /// takes no credit from users who rate unlike themselves.
+    /// </summary>
+    public SequentialLook LookAtDifference(UserRatings control, UserRatings treatment, double nullValue = 0)
+    {
+        if (control.Ratings == 0 || treatment.Ratings == 0)
+            return SequentialLook.NoEvidence(treatment.Pooled.Rate - control.Pooled.Rate, -1, 1);
+        double variance = Math.Max(treatment.Variance, Variance(treatment.Pooled)) + Math.Max(control.Variance, Variance(control.Pooled));
+        return Look(treatment.Pooled.Rate - control.Pooled.Rate, variance, nullValue);
+    }
+
     /// <summary>One rate against a fixed value θ₀ (a guardrail's budget), variance p(1-p)/n at the smoothed rate.</summary>
     public SequentialLook LookAtRate(Proportion proportion, double nullValue)
     {

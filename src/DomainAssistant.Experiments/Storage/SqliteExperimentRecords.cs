@@ -1,3 +1,4 @@
+using DomainAssistant.Experiments.Statistics;
 using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Experiments.Storage;
@@ -105,13 +106,18 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
             while (await reader.ReadAsync(cancellationToken))
                 rows[reader.GetString(0)] = new VariantTally(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2),
                     reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
-                    LatencyP95: null, reader.GetInt64(8), reader.GetInt64(9));
+                    LatencyP95: null, reader.GetInt64(8), reader.GetInt64(9), UserRatings.None);
         }
+        var byUser = await RatingsByUserAsync(connection, experiment.Id, cancellationToken);
         var tallies = new List<VariantTally>();
         foreach (var variant in ExperimentVariants.Both)
         {
             var tally = rows.GetValueOrDefault(variant) ?? VariantTally.Empty(variant);
-            tallies.Add(tally with { LatencyP95 = await P95Async(connection, experiment.Id, variant, tally.TimedExposures, cancellationToken) });
+            tallies.Add(tally with
+            {
+                LatencyP95 = await P95Async(connection, experiment.Id, variant, tally.TimedExposures, cancellationToken),
+                ByUser = byUser.GetValueOrDefault(variant, UserRatings.None),
+            });
         }
         return tallies;
     }
@@ -125,6 +131,27 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
         count.Parameters.AddWithValue("$variant", variant);
         count.Parameters.AddWithValue("$budget", budgetMs);
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    // Per user u: x = up-ratings, y = ratings; per variant the sums the delta-method variance needs (UserRatings).
+    static async Task<Dictionary<string, UserRatings>> RatingsByUserAsync(SqliteConnection connection, string experimentId, CancellationToken cancellationToken)
+    {
+        await using var select = connection.CreateCommand();
+        select.CommandText = """
+            SELECT variant, COUNT(*), SUM(x), SUM(y), SUM(x * x), SUM(y * y), SUM(x * y) FROM (
+                SELECT e.variant AS variant, SUM(r.up) AS x, COUNT(*) AS y
+                FROM exposures e JOIN ratings r ON r.experiment_id = e.experiment_id AND r.message_id = e.message_id
+                WHERE e.experiment_id = $experiment
+                GROUP BY e.variant, e.user_id)
+            GROUP BY variant
+            """;
+        select.Parameters.AddWithValue("$experiment", experimentId);
+        var sums = new Dictionary<string, UserRatings>(StringComparer.Ordinal);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            sums[reader.GetString(0)] = new UserRatings(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6));
+        return sums;
     }
 
     // The nearest-rank p95: the smallest latency with at least 95% of the timed messages at or below it

@@ -52,7 +52,7 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
     public async Task<IReadOnlyList<Experiment>> ListAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var select = Command(connection, null, $"SELECT {Columns} FROM experiments ORDER BY created_at, id");
+        await using var select = Command(connection, null, $"SELECT {Columns} FROM experiments ORDER BY created_at, rowid");
         var experiments = new List<Experiment>();
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) experiments.Add(Read(reader));

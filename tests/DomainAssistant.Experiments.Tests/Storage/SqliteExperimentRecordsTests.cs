@@ -1,3 +1,4 @@
+using DomainAssistant.Experiments.Statistics;
 using DomainAssistant.Experiments.Tests.Support;
 
 namespace DomainAssistant.Experiments.Tests.Storage;
@@ -51,8 +52,9 @@ public sealed class SqliteExperimentRecordsTests : IDisposable
         _files.Reopen();
         var tallies = await _files.Records.TallyAsync(experiment);
 
-        Assert.Equal(new VariantTally(ExperimentVariants.Control, 2, 1, 1, 0, 0, 0, 0, null, 1, 1), tallies[0]);
-        Assert.Equal(new VariantTally(ExperimentVariants.Treatment, 2, 2, 1, 1, 0, 0, 0, null, 2, 2), tallies[1]);
+        // Per user: u1 one up of one rating (c2 unrated); u2 none of one, u3 one of one.
+        Assert.Equal(new VariantTally(ExperimentVariants.Control, 2, 1, 1, 0, 0, 0, 0, null, 1, 1, new UserRatings(1, 1, 1, 1, 1, 1)), tallies[0]);
+        Assert.Equal(new VariantTally(ExperimentVariants.Treatment, 2, 2, 1, 1, 0, 0, 0, null, 2, 2, new UserRatings(2, 1, 2, 1, 2, 1)), tallies[1]);
     }
 
     [Fact]
