@@ -21,6 +21,7 @@ static class ExperimentsBenchmark
         Console.WriteLine($"## Experiments (simulated; {Experiments:N0} experiments per row, seeded)\n");
         Console.WriteLine($"{Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} at the start.\n");
         Peeking();
+        RepeatRaters();
         Power();
         SampleRatio();
         GuardrailNoise();
@@ -52,6 +53,21 @@ static class ExperimentsBenchmark
         table.Add("fixed-horizon z-test, p < 0.05 at any look", maxRatings / LookEvery, Rate(outcomes.Count(o => o.NaiveEver), Experiments));
         table.Add("fixed-horizon z-test, read once at the end", 1, Rate(outcomes.Count(o => o.NaiveAtEnd), Experiments));
         Console.WriteLine($"### Peeking: A/A experiments, a look after every {LookEvery} ratings up to {maxRatings:N0}\n");
+        Console.WriteLine(table);
+    }
+
+    static void RepeatRaters()
+    {
+        const int maxRatings = 10_000, perUser = 5;
+        var simulation = new RepeatRatersSimulation(perUser, maxRatings, LookEvery);
+        var table = new Table("mSPRT, τ = 0.1, variance from", "first look", "false positives (95% Wilson)");
+        foreach (int minimum in new[] { 0, 20, 50, 100 })
+        {
+            var outcomes = Enumerable.Range(0, Experiments).AsParallel().Select(e => simulation.Run(new MixtureSequentialTest(0.1, 0.05), seed: 500_000 + e, minimum)).ToList();
+            if (minimum == 0) table.Add("ratings pooled as independent", "any", Rate(outcomes.Count(o => o.Pooled), Experiments));
+            table.Add("users as the units (delta method)", minimum switch { 0 => "any", 50 => "50 users per arm (the analysis's default)", _ => $"{minimum} users per arm" }, Rate(outcomes.Count(o => o.ByUser), Experiments));
+        }
+        Console.WriteLine($"### Peeking with repeat raters: A/A, {perUser} ratings per user, each user's up-rate drawn uniformly from 0-1, a look every {LookEvery} ratings up to {maxRatings:N0}\n");
         Console.WriteLine(table);
     }
 

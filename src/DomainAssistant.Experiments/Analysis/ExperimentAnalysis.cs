@@ -41,7 +41,7 @@ public sealed class ExperimentAnalysis
         var treatmentUp = new Proportion(treatment.RatingsUp, treatment.Ratings);
 
         // Only a running experiment's looks count: once it is over its evidence is what it was when it ended.
-        if (experiment.Status == ExperimentStatus.Running && control.Ratings > 0 && treatment.Ratings > 0)
+        if (experiment.Status == ExperimentStatus.Running && Math.Min(control.ByUser.Users, treatment.ByUser.Users) >= _options.MinimumUsersPerVariant)
             experiment = await _store.AddEvidenceAsync(experiment.Id, _upRateTest.LookAtDifference(control.ByUser, treatment.ByUser), cancellationToken);
 
         var (estimate, interval) = ProportionDifference.Of(controlUp, treatmentUp, _options.Alpha);

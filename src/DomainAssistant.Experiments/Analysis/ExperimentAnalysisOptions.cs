@@ -15,10 +15,18 @@ public sealed record ExperimentAnalysisOptions
     /// <summary>τ of the guardrail tests: regressions in error and decline rates are smaller, so a narrower mixture.</summary>
     public double GuardrailMixtureStandardDeviation { get; init; } = 0.05;
 
+    /// <summary>
+    /// Raters each arm needs before a look counts. The variance over users is itself estimated, and from a handful of
+    /// users it can come out small by chance; waiting for some users keeps the test at its α (bench/RESULTS.md,
+    /// repeat raters).
+    /// </summary>
+    public int MinimumUsersPerVariant { get; init; } = 50;
+
     public void Validate()
     {
         if (!(Alpha > 0 && Alpha < 0.5)) throw new ArgumentException($"Alpha must be between 0 and 0.5, not {Alpha}.");
         if (!(MixtureStandardDeviation > 0) || !(GuardrailMixtureStandardDeviation > 0))
             throw new ArgumentException("Mixture standard deviations must be above 0.");
+        if (MinimumUsersPerVariant < 2) throw new ArgumentException($"At least two users per variant are needed for a variance over users, not {MinimumUsersPerVariant}.");
     }
 }

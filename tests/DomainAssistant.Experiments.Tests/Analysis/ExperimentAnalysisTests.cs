@@ -54,6 +54,20 @@ public sealed class ExperimentAnalysisTests : IDisposable
     }
 
     [Fact]
+    public async Task No_look_counts_before_each_arm_has_the_minimum_of_raters()
+    {
+        var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(percent: 50), "key:ops");
+        // About 40 raters per arm and a large difference: not yet a look.
+        await Traffic.ServeAsync(_files, experiment, users: 80, seed: 6, upRate: v => v == ExperimentVariants.Treatment ? 0.95 : 0.05);
+
+        var early = await Analysis().AnalyseAsync(experiment.Id);
+        var lenient = await new ExperimentAnalysis(_files.Store, _files.Records, new ExperimentAnalysisOptions { MinimumUsersPerVariant = 10 }).AnalyseAsync(experiment.Id);
+
+        Assert.Equal(SequentialEvidence.None, early.Difference.Sequential);
+        Assert.Equal(ExperimentDecision.TreatmentBetter, lenient.Difference.Decision);
+    }
+
+    [Fact]
     public async Task An_ended_experiment_keeps_the_evidence_it_ended_with()
     {
         var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(percent: 50), "key:ops");
