@@ -1,3 +1,6 @@
+using DomainAssistant.Experiments.Guardrails;
+using DomainAssistant.Experiments.Statistics;
+
 namespace DomainAssistant.Experiments;
 
 /// <summary>What users saw and said under an experiment: exposures per served message, ratings, and their tallies.</summary>
@@ -24,6 +27,9 @@ public interface IExperimentRecords
     /// <summary>Both variants' counts, control first; users and raters since the experiment's allocation began.</summary>
     Task<IReadOnlyList<VariantTally>> TallyAsync(Experiment experiment, CancellationToken cancellationToken = default);
 
-    /// <summary>How many of a variant's timed messages took longer than the budget.</summary>
-    Task<long> CountSlowerThanAsync(string experimentId, string variant, double budgetMs, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// What a guardrail is judged on, per user, control first: thumbs down, failures or declines out of served
+    /// messages, or messages slower than the latency budget out of timed ones.
+    /// </summary>
+    Task<IReadOnlyList<UserCounts>> GuardrailCountsAsync(string experimentId, Guardrail guardrail, CancellationToken cancellationToken = default);
 }

@@ -19,9 +19,9 @@ public sealed record VariantTally(
     double? LatencyP95,
     long UsersSinceAllocation,
     long RatersSinceAllocation,
-    UserRatings ByUser)
+    UserCounts ByUser)
 {
-    public static VariantTally Empty(string variant) => new(variant, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, UserRatings.None);
+    public static VariantTally Empty(string variant) => new(variant, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, UserCounts.None);
 
     public long Ratings => RatingsUp + RatingsDown;
 }

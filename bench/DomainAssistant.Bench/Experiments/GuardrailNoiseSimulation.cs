@@ -27,7 +27,7 @@ static class GuardrailNoiseSimulation
                     if (random.NextDouble() < 0.5) { controlN++; if (random.NextDouble() < controlErrors) controlFailed++; }
                     else { treatmentN++; if (random.NextDouble() < treatmentErrors) treatmentFailed++; }
                 }
-                var observation = new GuardrailObservation(new Proportion(controlFailed, controlN), new Proportion(treatmentFailed, treatmentN), 0, 0);
+                var observation = new GuardrailObservation(UserCounts.OnePerUser(controlFailed, controlN), UserCounts.OnePerUser(treatmentFailed, treatmentN), 0, 0);
                 if (GuardrailRule.Judge(guardrail, observation, test).Breached) at = interval;
             }
             breachedAt.Add(at);

@@ -23,8 +23,8 @@ sealed class RepeatRatersSimulation(int ratingsPerUser, int maxRatings, int look
             for (int i = 0; i < ratingsPerUser; i++) if (random.NextDouble() < leaning) up++;
             arms[arm] = arms[arm].Add(up, ratingsPerUser);
             if (rating % lookEvery != 0 || Math.Min(arms[0].Users, arms[1].Users) < minimumUsers) continue;
-            var control = arms[0].AsUserRatings();
-            var treatment = arms[1].AsUserRatings();
+            var control = arms[0].AsUserCounts();
+            var treatment = arms[1].AsUserCounts();
             pooled = pooled.After(test.LookAtDifference(control.Pooled, treatment.Pooled));
             byUser = byUser.After(test.LookAtDifference(control, treatment));
         }
@@ -36,6 +36,6 @@ sealed class RepeatRatersSimulation(int ratingsPerUser, int maxRatings, int look
         public Sums Add(int up, int ratings) =>
             new(Users + 1, Up + up, Ratings + ratings, UpSquared + up * up, RatingsSquared + ratings * ratings, UpTimesRatings + up * ratings);
 
-        public UserRatings AsUserRatings() => new(Users, Up, Ratings, UpSquared, RatingsSquared, UpTimesRatings);
+        public UserCounts AsUserCounts() => new(Users, Up, Ratings, UpSquared, RatingsSquared, UpTimesRatings);
     }
 }

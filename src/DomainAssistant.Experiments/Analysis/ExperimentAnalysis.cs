@@ -27,7 +27,7 @@ public sealed class ExperimentAnalysis
     }
 
     /// <remarks>
-    /// The look's variance treats users as the independent units (<see cref="UserRatings"/>); the Wilson and Newcombe
+    /// The look's variance treats users as the independent units (<see cref="UserCounts"/>); the Wilson and Newcombe
     /// intervals shown beside it pool the ratings, as their published forms do.
     /// </remarks>
     /// <exception cref="KeyNotFoundException">No such experiment.</exception>
@@ -48,7 +48,8 @@ public sealed class ExperimentAnalysis
         var shares = ExperimentAllocation.Shares(experiment.TreatmentPercent);
         var guardrails = new List<GuardrailVerdict>();
         foreach (var guardrail in experiment.Guardrails)
-            guardrails.Add(GuardrailRule.Judge(guardrail, await ObserveAsync(experiment, guardrail, control, treatment, cancellationToken), _guardrailTest));
+            guardrails.Add(GuardrailRule.Judge(guardrail, await ObserveAsync(experiment, guardrail, control, treatment, cancellationToken),
+                _guardrailTest, _options.MinimumUsersPerVariant));
 
         return new ExperimentReport(
             experiment,
@@ -68,20 +69,9 @@ public sealed class ExperimentAnalysis
 
     async Task<GuardrailObservation> ObserveAsync(Experiment experiment, Guardrail guardrail, VariantTally control, VariantTally treatment, CancellationToken cancellationToken)
     {
-        switch (guardrail.Metric)
-        {
-            case GuardrailMetric.ThumbsDownRate: return Rates(control.RatingsDown, control.Exposures, treatment.RatingsDown, treatment.Exposures);
-            case GuardrailMetric.ErrorRate: return Rates(control.Errors, control.Exposures, treatment.Errors, treatment.Exposures);
-            case GuardrailMetric.DeclineRate: return Rates(control.Declines, control.Exposures, treatment.Declines, treatment.Exposures);
-            case GuardrailMetric.LatencyP95:
-                long controlSlow = await _records.CountSlowerThanAsync(experiment.Id, ExperimentVariants.Control, guardrail.Limit, cancellationToken);
-                long treatmentSlow = await _records.CountSlowerThanAsync(experiment.Id, ExperimentVariants.Treatment, guardrail.Limit, cancellationToken);
-                return new GuardrailObservation(new Proportion(controlSlow, control.TimedExposures), new Proportion(treatmentSlow, treatment.TimedExposures),
-                    control.LatencyP95 ?? double.NaN, treatment.LatencyP95 ?? double.NaN);
-            default: throw new ArgumentOutOfRangeException(nameof(guardrail), guardrail.Metric, null);
-        }
+        var counts = await _records.GuardrailCountsAsync(experiment.Id, guardrail, cancellationToken);
+        return guardrail.Metric == GuardrailMetric.LatencyP95
+            ? new GuardrailObservation(counts[0], counts[1], control.LatencyP95 ?? double.NaN, treatment.LatencyP95 ?? double.NaN)
+            : new GuardrailObservation(counts[0], counts[1], counts[0].Pooled.Rate, counts[1].Pooled.Rate);
     }
-
-    static GuardrailObservation Rates(long controlEvents, long controlN, long treatmentEvents, long treatmentN) =>
-        new(new Proportion(controlEvents, controlN), new Proportion(treatmentEvents, treatmentN), 0, 0);
 }

@@ -16,7 +16,7 @@ public sealed record ExperimentAnalysisOptions
     public double GuardrailMixtureStandardDeviation { get; init; } = 0.05;
 
     /// <summary>
-    /// Raters each arm needs before a look counts. The variance over users is itself estimated, and from a handful of
+    /// Raters each arm needs before a look counts, and users each arm needs before a guardrail can be breached. The variance over users is itself estimated, and from a handful of
     /// users it can come out small by chance; waiting for some users keeps the test at its α (bench/RESULTS.md,
     /// repeat raters).
     /// </summary>

@@ -62,25 +62,26 @@ public sealed class MixtureSequentialTest
     }
 
     /// <summary>
-    /// Treatment up-rate minus control up-rate with users as the independent units: each arm's variance is the
-    /// delta-method variance over users (<see cref="UserRatings.Variance"/>), but never below the variance the same
-    /// ratings would have if independent (at the smoothed rate): that floor keeps it above zero on few users and
-    /// takes no credit from users who rate unlike themselves.
+    /// Treatment rate minus control rate with users as the independent units: each arm's variance is the
+    /// delta-method variance over users (<see cref="UserCounts.Variance"/>), but never below the variance the same
+    /// trials would have if independent (at the smoothed rate): that floor keeps it above zero on few users and
+    /// takes no credit from users whose messages are unlike each other.
     /// </summary>
-    public SequentialLook LookAtDifference(UserRatings control, UserRatings treatment, double nullValue = 0)
+    public SequentialLook LookAtDifference(UserCounts control, UserCounts treatment, double nullValue = 0)
     {
-        if (control.Ratings == 0 || treatment.Ratings == 0)
+        if (control.Trials == 0 || treatment.Trials == 0)
             return SequentialLook.NoEvidence(treatment.Pooled.Rate - control.Pooled.Rate, -1, 1);
-        double variance = Math.Max(treatment.Variance, Variance(treatment.Pooled)) + Math.Max(control.Variance, Variance(control.Pooled));
-        return Look(treatment.Pooled.Rate - control.Pooled.Rate, variance, nullValue);
+        return Look(treatment.Pooled.Rate - control.Pooled.Rate, Variance(treatment) + Variance(control), nullValue);
     }
 
-    /// <summary>One rate against a fixed value θ₀ (a guardrail's budget), variance p(1-p)/n at the smoothed rate.</summary>
-    public SequentialLook LookAtRate(Proportion proportion, double nullValue)
+    /// <summary>One rate against a fixed value θ₀ (a share over a latency budget), users as the units as above.</summary>
+    public SequentialLook LookAtRate(UserCounts counts, double nullValue)
     {
-        if (proportion.Trials == 0) return SequentialLook.NoEvidence(0, 0, 1);
-        return Look(proportion.Rate, Variance(proportion), nullValue);
+        if (counts.Trials == 0) return SequentialLook.NoEvidence(0, 0, 1);
+        return Look(counts.Pooled.Rate, Variance(counts), nullValue);
     }
 
     static double Variance(Proportion p) => p.SmoothedRate * (1 - p.SmoothedRate) / p.Trials;
+
+    static double Variance(UserCounts counts) => Math.Max(counts.Variance, Variance(counts.Pooled));
 }

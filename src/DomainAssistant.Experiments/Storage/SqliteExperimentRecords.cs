@@ -1,3 +1,4 @@
+using DomainAssistant.Experiments.Guardrails;
 using DomainAssistant.Experiments.Statistics;
 using Microsoft.Data.Sqlite;
 
@@ -106,9 +107,10 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
             while (await reader.ReadAsync(cancellationToken))
                 rows[reader.GetString(0)] = new VariantTally(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2),
                     reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7),
-                    LatencyP95: null, reader.GetInt64(8), reader.GetInt64(9), UserRatings.None);
+                    LatencyP95: null, reader.GetInt64(8), reader.GetInt64(9), UserCounts.None);
         }
-        var byUser = await RatingsByUserAsync(connection, experiment.Id, cancellationToken);
+        // Only rated messages, per user: up-ratings out of ratings.
+        var byUser = await SumByUserAsync(connection, experiment.Id, "SUM(r.up)", "JOIN", "", 0, cancellationToken);
         var tallies = new List<VariantTally>();
         foreach (var variant in ExperimentVariants.Both)
         {
@@ -116,40 +118,48 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
             tallies.Add(tally with
             {
                 LatencyP95 = await P95Async(connection, experiment.Id, variant, tally.TimedExposures, cancellationToken),
-                ByUser = byUser.GetValueOrDefault(variant, UserRatings.None),
+                ByUser = byUser.GetValueOrDefault(variant, UserCounts.None),
             });
         }
         return tallies;
     }
 
-    public async Task<long> CountSlowerThanAsync(string experimentId, string variant, double budgetMs, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<UserCounts>> GuardrailCountsAsync(string experimentId, Guardrail guardrail, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(guardrail);
+        // Events and the messages they are out of: every served message, or for latency every timed one.
+        var (events, filter) = guardrail.Metric switch
+        {
+            GuardrailMetric.ThumbsDownRate => ("COALESCE(SUM(r.up = 0), 0)", ""),
+            GuardrailMetric.ErrorRate => ("SUM(e.failed)", ""),
+            GuardrailMetric.DeclineRate => ("SUM(e.declined)", ""),
+            GuardrailMetric.LatencyP95 => ("SUM(e.latency_ms > $budget)", "AND e.latency_ms IS NOT NULL"),
+            _ => throw new ArgumentOutOfRangeException(nameof(guardrail), guardrail.Metric, null),
+        };
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM exposures WHERE experiment_id = $experiment AND variant = $variant AND latency_ms > $budget";
-        count.Parameters.AddWithValue("$experiment", experimentId);
-        count.Parameters.AddWithValue("$variant", variant);
-        count.Parameters.AddWithValue("$budget", budgetMs);
-        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        var sums = await SumByUserAsync(connection, experimentId, events, "LEFT JOIN", filter, guardrail.Limit, cancellationToken);
+        return [.. ExperimentVariants.Both.Select(v => sums.GetValueOrDefault(v, UserCounts.None))];
     }
 
-    // Per user u: x = up-ratings, y = ratings; per variant the sums the delta-method variance needs (UserRatings).
-    static async Task<Dictionary<string, UserRatings>> RatingsByUserAsync(SqliteConnection connection, string experimentId, CancellationToken cancellationToken)
+    // Per user u of each variant: x = the events, y = the messages; then the sums the delta-method variance needs.
+    static async Task<Dictionary<string, UserCounts>> SumByUserAsync(SqliteConnection connection, string experimentId,
+        string events, string join, string filter, double budget, CancellationToken cancellationToken)
     {
         await using var select = connection.CreateCommand();
-        select.CommandText = """
+        select.CommandText = $"""
             SELECT variant, COUNT(*), SUM(x), SUM(y), SUM(x * x), SUM(y * y), SUM(x * y) FROM (
-                SELECT e.variant AS variant, SUM(r.up) AS x, COUNT(*) AS y
-                FROM exposures e JOIN ratings r ON r.experiment_id = e.experiment_id AND r.message_id = e.message_id
-                WHERE e.experiment_id = $experiment
+                SELECT e.variant AS variant, {events} AS x, COUNT(*) AS y
+                FROM exposures e {join} ratings r ON r.experiment_id = e.experiment_id AND r.message_id = e.message_id
+                WHERE e.experiment_id = $experiment {filter}
                 GROUP BY e.variant, e.user_id)
             GROUP BY variant
             """;
         select.Parameters.AddWithValue("$experiment", experimentId);
-        var sums = new Dictionary<string, UserRatings>(StringComparer.Ordinal);
+        select.Parameters.AddWithValue("$budget", budget);
+        var sums = new Dictionary<string, UserCounts>(StringComparer.Ordinal);
         await using var reader = await select.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-            sums[reader.GetString(0)] = new UserRatings(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+            sums[reader.GetString(0)] = new UserCounts(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
                 reader.GetDouble(4), reader.GetDouble(5), reader.GetDouble(6));
         return sums;
     }

@@ -1,3 +1,4 @@
+using DomainAssistant.Experiments.Guardrails;
 using DomainAssistant.Experiments.Statistics;
 using DomainAssistant.Experiments.Tests.Support;
 
@@ -53,8 +54,8 @@ public sealed class SqliteExperimentRecordsTests : IDisposable
         var tallies = await _files.Records.TallyAsync(experiment);
 
         // Per user: u1 one up of one rating (c2 unrated); u2 none of one, u3 one of one.
-        Assert.Equal(new VariantTally(ExperimentVariants.Control, 2, 1, 1, 0, 0, 0, 0, null, 1, 1, new UserRatings(1, 1, 1, 1, 1, 1)), tallies[0]);
-        Assert.Equal(new VariantTally(ExperimentVariants.Treatment, 2, 2, 1, 1, 0, 0, 0, null, 2, 2, new UserRatings(2, 1, 2, 1, 2, 1)), tallies[1]);
+        Assert.Equal(new VariantTally(ExperimentVariants.Control, 2, 1, 1, 0, 0, 0, 0, null, 1, 1, new UserCounts(1, 1, 1, 1, 1, 1)), tallies[0]);
+        Assert.Equal(new VariantTally(ExperimentVariants.Treatment, 2, 2, 1, 1, 0, 0, 0, null, 2, 2, new UserCounts(2, 1, 2, 1, 2, 1)), tallies[1]);
     }
 
     [Fact]
@@ -71,7 +72,11 @@ public sealed class SqliteExperimentRecordsTests : IDisposable
         Assert.Equal(100, treatment.TimedExposures);
         Assert.Equal(10, treatment.Errors);
         Assert.Equal(7, treatment.Users);
-        Assert.Equal(5, await _files.Records.CountSlowerThanAsync(experiment.Id, ExperimentVariants.Treatment, 95));
+        var slow = await _files.Records.GuardrailCountsAsync(experiment.Id, new Guardrail(GuardrailMetric.LatencyP95, 95));
+        Assert.Equal((7L, 5L, 100L), (slow[1].Users, slow[1].Events, slow[1].Trials));
+        Assert.Equal(UserCounts.None, slow[0]);
+        var errors = await _files.Records.GuardrailCountsAsync(experiment.Id, new Guardrail(GuardrailMetric.ErrorRate, 0.01));
+        Assert.Equal(10, errors[1].Events);
         Assert.Null((await _files.Records.TallyAsync(experiment))[0].LatencyP95);
     }
 

@@ -2,9 +2,9 @@ using DomainAssistant.Experiments.Statistics;
 
 namespace DomainAssistant.Experiments.Tests.Statistics;
 
-public sealed class UserRatingsTests
+public sealed class UserCountsTests
 {
-    static UserRatings Of(params (int Up, int Ratings)[] users) => new(users.Length, users.Sum(u => u.Up), users.Sum(u => u.Ratings),
+    static UserCounts Of(params (int Up, int Ratings)[] users) => new(users.Length, users.Sum(u => u.Up), users.Sum(u => u.Ratings),
         users.Sum(u => (double)u.Up * u.Up), users.Sum(u => (double)u.Ratings * u.Ratings), users.Sum(u => (double)u.Up * u.Ratings));
 
     [Fact]
