@@ -28,6 +28,12 @@ public interface IExperimentRecords
     Task<IReadOnlyList<VariantTally>> TallyAsync(Experiment experiment, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Each variant's cumulative exposures (by time served) and ratings (by time rated) at the end of every
+    /// <paramref name="bucket"/> from the experiment's creation to its last record; control before treatment per time.
+    /// </summary>
+    Task<IReadOnlyList<TimelinePoint>> TimelineAsync(Experiment experiment, TimeSpan bucket, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// What a guardrail is judged on, per user, control first: thumbs down, failures or declines out of served
     /// messages, or messages slower than the latency budget out of timed ones.
     /// </summary>

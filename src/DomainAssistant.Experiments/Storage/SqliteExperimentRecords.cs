@@ -124,6 +124,60 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
         return tallies;
     }
 
+    public async Task<IReadOnlyList<TimelinePoint>> TimelineAsync(Experiment experiment, TimeSpan bucket, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentOutOfRangeException.ThrowIfLessThan(bucket, TimeSpan.FromSeconds(1));
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var select = connection.CreateCommand();
+        // Bucket i holds what happened in [start + i·bucket, start + (i+1)·bucket); julianday reads the stored UTC text.
+        select.CommandText = """
+            SELECT bucket, variant, SUM(exposures), SUM(up), SUM(ratings) FROM (
+                SELECT CAST((julianday(served_at) - julianday($start)) * 86400.0 / $seconds AS INTEGER) AS bucket,
+                       variant, 1 AS exposures, 0 AS up, 0 AS ratings
+                FROM exposures WHERE experiment_id = $experiment
+                UNION ALL
+                SELECT CAST((julianday(r.rated_at) - julianday($start)) * 86400.0 / $seconds AS INTEGER),
+                       e.variant, 0, r.up, 1
+                FROM ratings r JOIN exposures e ON e.experiment_id = r.experiment_id AND e.message_id = r.message_id
+                WHERE r.experiment_id = $experiment)
+            GROUP BY bucket, variant ORDER BY bucket
+            """;
+        select.Parameters.AddWithValue("$experiment", experiment.Id);
+        select.Parameters.AddWithValue("$start", SqliteText.Time(experiment.CreatedAt));
+        select.Parameters.AddWithValue("$seconds", bucket.TotalSeconds);
+        var perBucket = new SortedDictionary<long, Dictionary<string, (long Exposures, long Up, long Ratings)>>();
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                long index = Math.Max(0, reader.GetInt64(0));
+                if (!perBucket.TryGetValue(index, out var variants)) perBucket[index] = variants = new(StringComparer.Ordinal);
+                variants[reader.GetString(1)] = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
+            }
+        }
+        return Accumulate(experiment.CreatedAt, bucket, perBucket);
+    }
+
+    // Every bucket up to the last with data, each variant's counts summed from the start (empty buckets repeat the last).
+    static List<TimelinePoint> Accumulate(DateTimeOffset start, TimeSpan bucket, SortedDictionary<long, Dictionary<string, (long Exposures, long Up, long Ratings)>> perBucket)
+    {
+        var points = new List<TimelinePoint>();
+        if (perBucket.Count == 0) return points;
+        var running = ExperimentVariants.Both.ToDictionary(v => v, _ => (Exposures: 0L, Up: 0L, Ratings: 0L), StringComparer.Ordinal);
+        for (long index = 0; index <= perBucket.Keys.Last(); index++)
+        {
+            foreach (var variant in ExperimentVariants.Both)
+            {
+                if (perBucket.TryGetValue(index, out var variants) && variants.TryGetValue(variant, out var added))
+                    running[variant] = (running[variant].Exposures + added.Exposures, running[variant].Up + added.Up, running[variant].Ratings + added.Ratings);
+                var (exposures, up, ratings) = running[variant];
+                points.Add(new TimelinePoint(start + bucket * (index + 1), variant, exposures, up, ratings));
+            }
+        }
+        return points;
+    }
+
     public async Task<IReadOnlyList<UserCounts>> GuardrailCountsAsync(string experimentId, Guardrail guardrail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(guardrail);

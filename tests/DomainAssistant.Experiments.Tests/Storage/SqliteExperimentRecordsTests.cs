@@ -96,4 +96,30 @@ public sealed class SqliteExperimentRecordsTests : IDisposable
         Assert.Equal(2, control.Users);
         Assert.Equal(1, control.UsersSinceAllocation);
     }
+
+    [Fact]
+    public async Task The_timeline_sums_each_variant_from_the_start_to_the_end_of_every_bucket()
+    {
+        var start = Now;
+        var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(), "key:ops");
+        await _files.Records.RecordExposuresAsync([
+            new Exposure(experiment.Id, "m1", "u1", ExperimentVariants.Control, start.AddMinutes(10)),
+            new Exposure(experiment.Id, "m2", "u2", ExperimentVariants.Treatment, start.AddMinutes(70))]);
+        await _files.Records.RecordRatingsAsync([
+            new Rating(experiment.Id, "m1", Up: true, start.AddMinutes(20)),
+            new Rating(experiment.Id, "m2", Up: false, start.AddMinutes(130))]);
+
+        var timeline = await _files.Records.TimelineAsync(experiment, TimeSpan.FromHours(1));
+
+        Assert.Equal(
+        [
+            new TimelinePoint(start.AddHours(1), ExperimentVariants.Control, 1, 1, 1),
+            new TimelinePoint(start.AddHours(1), ExperimentVariants.Treatment, 0, 0, 0),
+            new TimelinePoint(start.AddHours(2), ExperimentVariants.Control, 1, 1, 1),
+            new TimelinePoint(start.AddHours(2), ExperimentVariants.Treatment, 1, 0, 0),
+            new TimelinePoint(start.AddHours(3), ExperimentVariants.Control, 1, 1, 1),
+            new TimelinePoint(start.AddHours(3), ExperimentVariants.Treatment, 1, 0, 1),
+        ], timeline);
+        Assert.Empty(await _files.Records.TimelineAsync(await _files.Store.CreateAsync(ExperimentFiles.Draft("other"), "key:ops"), TimeSpan.FromHours(1)));
+    }
 }
