@@ -9,9 +9,11 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- case stories260K Float32   one case (JSON)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- train [small|medium]      training tokens/s and MFU
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- train-case base medium Float32   one case (JSON)
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- experiments    simulations of the A/B statistics (Experiments/)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- service [--model DIR --adapter sft=DIR] [--domain NAME] [--setting KEY=VALUE]... [--quick]   the assistant service (Service/ServiceOptions.cs)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- reader [--domain DIR] [--model DIR] [--adapter DIR|-] [--suite FILE]   how the model ranks its context's sentences (Reading/ReaderProbe.cs)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- hostile   hostile bodies (host memory) and 100 uploads (disk), issue 22
+if (args is ["experiments", ..]) return await DomainAssistant.Bench.Experiments.ExperimentsBenchmark.RunAsync();
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();

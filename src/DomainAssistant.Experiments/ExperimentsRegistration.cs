@@ -1,0 +1,45 @@
+using DomainAssistant.Experiments.Analysis;
+using DomainAssistant.Experiments.Flags;
+using DomainAssistant.Experiments.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.FeatureManagement;
+
+namespace DomainAssistant.Experiments;
+
+/// <summary>
+/// What a host adds to run experiments: the store and records on one SQLite file, the analysis, the flags (before the
+/// host's configured flags, <see cref="FeatureDefinitionChain"/>) and the guardrail watch on a timer. The host still
+/// calls <c>AddFeatureManagement()</c> itself, and records exposures and ratings where it serves and rates.
+/// </summary>
+public static class ExperimentsRegistration
+{
+    /// <summary>How often guardrails are evaluated unless told otherwise.</summary>
+    public static TimeSpan DefaultGuardrailInterval { get; } = TimeSpan.FromSeconds(30);
+
+    /// <param name="services">The host's services.</param>
+    /// <param name="databasePath">The experiments SQLite file (e.g. <c>{Storage:DataDirectory}/experiments.db</c>).</param>
+    /// <param name="guardrailInterval">Between guardrail evaluations; <see cref="DefaultGuardrailInterval"/> when null.</param>
+    /// <param name="flagRefresh">Longest a flag may be stale; <see cref="ExperimentFeatureDefinitions.DefaultRefreshInterval"/> when null.</param>
+    public static IServiceCollection AddExperiments(this IServiceCollection services, string databasePath,
+        TimeSpan? guardrailInterval = null, TimeSpan? flagRefresh = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+        services.AddSingleton(new ExperimentDatabase(databasePath));
+        services.AddSingleton<IExperimentStore>(sp => new SqliteExperimentStore(sp.GetRequiredService<ExperimentDatabase>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton<IExperimentRecords>(sp => new SqliteExperimentRecords(sp.GetRequiredService<ExperimentDatabase>()));
+        services.AddSingleton(sp => new ExperimentAnalysis(sp.GetRequiredService<IExperimentStore>(), sp.GetRequiredService<IExperimentRecords>()));
+        services.AddSingleton<GuardrailWatch>();
+        services.AddHostedService(sp => new GuardrailWatchService(sp.GetRequiredService<GuardrailWatch>(), guardrailInterval ?? DefaultGuardrailInterval,
+            sp.GetRequiredService<ILogger<GuardrailWatchService>>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new ExperimentFeatureDefinitions(sp.GetRequiredService<IExperimentStore>(), flagRefresh, sp.GetService<TimeProvider>(),
+            sp.GetService<ILogger<ExperimentFeatureDefinitions>>()));
+        // Registered as the feature manager's one provider; AddFeatureManagement only adds the configuration's when none is.
+        services.AddSingleton<IFeatureDefinitionProvider>(sp => sp.GetService<IConfiguration>() is { } configuration
+            ? new FeatureDefinitionChain(sp.GetRequiredService<ExperimentFeatureDefinitions>(), new ConfigurationFeatureDefinitionProvider(configuration))
+            : sp.GetRequiredService<ExperimentFeatureDefinitions>());
+        return services;
+    }
+}
