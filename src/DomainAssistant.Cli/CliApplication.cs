@@ -16,6 +16,7 @@ public static class CliApplication
         DataCommand.Create(),
         BootstrapCommand.Create(),
         FeedbackCommand.Create(),
+        AlignCommand.Create(),
     };
 
     /// <summary>

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DomainAssistant.Alignment.Preferences;
+using DomainAssistant.Alignment.RewardModeling;
+using DomainAssistant.Model.Threading;
+using DomainAssistant.Training.Optimization;
+using DomainAssistant.Training.Progress;
+
+namespace DomainAssistant.Cli.Commands;
+
+/// <summary>
+/// `da align rm` trains a reward model from thumbs; `da align kto` an adapter straight from thumbs; `da align rl` an
+/// adapter by RLOO against a reward model. Progress bar on stderr, --events as `da train`; with --json the last
+/// stdout line is one JSON object.
+/// </summary>
+public static class AlignCommand
+{
+    static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static Command Create() => new("align", "Learn from user feedback: a reward model, then adapters by KTO or RLOO.") { RewardModel() };
+
+    static Command RewardModel()
+    {
+        var common = new CommonOptions();
+        var feedback = new Option<string>("--feedback") { Description = "Feedback file (JSON lines: prompt, response, rating up|down; see da feedback export).", Required = true };
+        var heldOut = new Option<string?>("--heldout") { Description = "Feedback file to evaluate on instead of a held-out share of the prompts of --feedback." };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training votes.", DefaultValueFactory = _ => 4 };
+        var rank = new Option<int>("--rank") { Description = "LoRA rank of a fresh reward adapter (ignored with --adapter).", DefaultValueFactory = _ => 8 };
+        var learningRate = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var pairWeight = new Option<double>("--pair-weight") { Description = "Weight of the Bradley-Terry loss on up/down pairs next to the pointwise loss.", DefaultValueFactory = _ => 1.0 };
+        var command = new Command("rm", "Train a reward model (base + LoRA + scalar head) on thumbs; report held-out accuracy, AUC, ECE.")
+        {
+            feedback, heldOut, epochs, rank, learningRate, pairWeight,
+        };
+        common.AddTo(command, "Reward model folder (PEFT adapter, reward_head.safetensors, reward_model.json, lineage.json).", "PEFT adapter whose weights the reward adapter starts from (default: a fresh LoRA).");
+        command.SetAction(CommandErrors.Guard((parse, cancellation) =>
+        {
+            var options = new RewardModelOptions
+            {
+                Epochs = parse.GetValue(epochs), Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), PairWeight = parse.GetValue(pairWeight),
+                BatchRows = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed), Preferences = common.Preferences(parse),
+            };
+            return RunAsync(parse, common, progress => new RewardModelTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
+                parse.GetRequiredValue(feedback), parse.GetValue(heldOut), parse.GetRequiredValue(common.Output), cancellation),
+                s => FormattableString.Invariant($"reward model: held-out accuracy {s.HeldoutAccuracyBefore:P1} -> {s.HeldoutAccuracy:P1}, AUC {s.HeldoutAuc:F3}, ECE {s.Ece:F3}, pair accuracy {s.HeldoutPairAccuracy:P1} ({s.TrainExamples} training votes, {s.TrainPairs} pairs, {s.HeldoutExamples} held out) -> {s.Output}"));
+        }));
+        return command;
+    }
+
+    /// <summary>Runs a trainer on a worker thread with the progress bar (and event log), then prints the summary.</summary>
+    static async Task<int> RunAsync<T>(ParseResult parse, CommonOptions common, Func<IProgress<TrainingEvent>, T> train, Func<T, string> describe)
+    {
+        var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+        OpenMpWaitPolicy.UsePassiveUnlessSet(); // Program.cs does it too; this covers commands invoked in-process (tests)
+        if (parse.GetValue(common.Threads) is > 0 and var threads) TorchSharp.torch.set_num_threads(threads);
+        using var log = parse.GetValue(common.Events) is { } path ? new TrainingEventLog(path) : null;
+        var bar = new TrainingProgressBar(error, terminal: Terminal.IsTerminal(error), log);
+        T summary;
+        try
+        {
+            summary = await Task.Run(() => train(bar));
+        }
+        catch (TrainingDivergedException diverged)
+        {
+            await error.WriteLineAsync($"\nerror: {diverged.Message}");
+            return 2;
+        }
+        await output.WriteLineAsync(parse.GetValue(common.Json) ? JsonSerializer.Serialize(summary, Json) : describe(summary));
+        return 0;
+    }
+
+    /// <summary>Options every alignment command takes.</summary>
+    sealed class CommonOptions
+    {
+        public Option<string> Model { get; } = new("--model") { Description = "Base model: Hugging Face folder.", Required = true };
+        public Option<string?> Adapter { get; } = new("--adapter");
+        public Option<string> Output { get; } = new("--out") { Required = true };
+        public Option<int> Batch { get; } = new("--batch") { Description = "Examples per step.", DefaultValueFactory = _ => 8 };
+        public Option<int> MaxLength { get; } = new("--max-length") { Description = "Longest prompt + answer, in tokens.", DefaultValueFactory = _ => 256 };
+        public Option<int> MinVotes { get; } = new("--min-votes") { Description = "Fewest usable votes to train on; fewer ends the run without a model.", DefaultValueFactory = _ => 8 };
+        public Option<int> MaxVotesPerUser { get; } = new("--max-votes-per-user") { Description = "Most votes one user contributes (their latest).", DefaultValueFactory = _ => 50 };
+        public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of adapter init, split, order and sampling.", DefaultValueFactory = _ => 1234 };
+        public Option<string?> Events { get; } = new("--events") { Description = "Append every progress event as a JSON line to this file." };
+        public Option<bool> Json { get; } = new("--json") { Description = "End stdout with one JSON summary line." };
+        public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = its default, one per core)." };
+
+        public PreferenceOptions Preferences(ParseResult parse) => new() { MinVotes = parse.GetValue(MinVotes), MaxVotesPerUser = parse.GetValue(MaxVotesPerUser) };
+
+        public void AddTo(Command command, string outputDescription, string adapterDescription)
+        {
+            Output.Description = outputDescription;
+            Adapter.Description = adapterDescription;
+            foreach (var option in new Option[] { Model, Adapter, Output, Batch, MaxLength, MinVotes, MaxVotesPerUser, Seed, Events, Json, Threads }) command.Options.Add(option);
+        }
+    }
+}
