@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DomainAssistant.Alignment.Kto;
 using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Model.Threading;
@@ -24,7 +25,7 @@ public static class AlignCommand
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static Command Create() => new("align", "Learn from user feedback: a reward model, then adapters by KTO or RLOO.") { RewardModel() };
+    public static Command Create() => new("align", "Learn from user feedback: a reward model, then adapters by KTO or RLOO.") { RewardModel(), Kto() };
 
     static Command RewardModel()
     {
@@ -50,6 +51,39 @@ public static class AlignCommand
             return RunAsync(parse, common, progress => new RewardModelTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
                 parse.GetRequiredValue(feedback), parse.GetValue(heldOut), parse.GetRequiredValue(common.Output), cancellation),
                 s => FormattableString.Invariant($"reward model: held-out accuracy {s.HeldoutAccuracyBefore:P1} -> {s.HeldoutAccuracy:P1}, AUC {s.HeldoutAuc:F3}, ECE {s.Ece:F3}, pair accuracy {s.HeldoutPairAccuracy:P1} ({s.TrainExamples} training votes, {s.TrainPairs} pairs, {s.HeldoutExamples} held out) -> {s.Output}"));
+        }));
+        return command;
+    }
+
+    static Command Kto()
+    {
+        var common = new CommonOptions();
+        var feedback = new Option<string>("--feedback") { Description = "Feedback file (JSON lines: prompt, response, rating up|down).", Required = true };
+        var beta = new Option<double>("--beta") { Description = "KTO's beta: how far the policy may move from the reference.", DefaultValueFactory = _ => 0.1 };
+        var desirable = new Option<double?>("--desirable-weight") { Description = "lambda_D (default: balanced against the up/down counts)." };
+        var undesirable = new Option<double?>("--undesirable-weight") { Description = "lambda_U (default: balanced against the up/down counts)." };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the votes.", DefaultValueFactory = _ => 2 };
+        var rank = new Option<int>("--rank") { Description = "LoRA rank of a fresh adapter (ignored with --adapter).", DefaultValueFactory = _ => 16 };
+        var learningRate = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 5e-4 };
+        var maxKl = new Option<double>("--max-kl") { Description = "Stop, keeping the last adapter within it, when the KL estimate passes this (nats per answer).", DefaultValueFactory = _ => 20 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N steps (a rerun with the same --out resumes).", DefaultValueFactory = _ => 20 };
+        var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop (checkpoint, write the adapter) after this many minutes." };
+        var command = new Command("kto", "Tune a LoRA adapter straight from thumbs with KTO (no reward model); only LoRA weights change.")
+        {
+            feedback, beta, desirable, undesirable, epochs, rank, learningRate, maxKl, checkpointEvery, maxMinutes,
+        };
+        common.AddTo(command, "Adapter folder (PEFT, loadable by da generate --adapter; lineage.json; checkpoint/).", "Adapter to improve, also the frozen reference (default: a fresh LoRA, the base the reference).");
+        command.SetAction(CommandErrors.Guard((parse, cancellation) =>
+        {
+            var options = new KtoOptions
+            {
+                Beta = parse.GetValue(beta), DesirableWeight = parse.GetValue(desirable), UndesirableWeight = parse.GetValue(undesirable), Epochs = parse.GetValue(epochs),
+                Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), MaxKl = parse.GetValue(maxKl), CheckpointEvery = parse.GetValue(checkpointEvery),
+                BatchRows = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed), Preferences = common.Preferences(parse),
+            };
+            return RunAsync(parse, common, progress => new KtoTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
+                parse.GetRequiredValue(feedback), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
+                s => FormattableString.Invariant($"kto: {s.Steps} steps, stopped: {s.StopReason}; KL {s.Kl:F4} nats, reward margin {s.RewardMargin:F4}, {s.Desirable} desirable / {s.Undesirable} undesirable (weights {s.DesirableWeight:F2} / {s.UndesirableWeight:F2}) -> {s.Output}"));
         }));
         return command;
     }
