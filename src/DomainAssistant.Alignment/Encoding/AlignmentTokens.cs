@@ -33,6 +33,9 @@ public sealed class AlignmentTokens
 
     public int MaxLength { get; }
 
+    /// <summary>The token that closes an answer: the template's turn end, else EOS; null when the tokenizer has neither.</summary>
+    public int? AnswerEnd => _answerEnd;
+
     public ModelTokenizer Tokenizer => _tokenizer;
 
     /// <summary>The ids of a prompt: encoded as is when already rendered, else rendered as one user turn.</summary>

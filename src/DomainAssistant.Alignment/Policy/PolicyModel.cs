@@ -65,6 +65,18 @@ public sealed class PolicyModel : IDisposable
 
     public long TrainableParameters => Weights.Weights.Sum(w => w.Master.NumberOfElements);
 
+    /// <summary>
+    /// Attaches something frozen to the same base (a reward model's adapter): attaching freezes every parameter, so the
+    /// policy's factors are made trainable again afterwards.
+    /// </summary>
+    public T AttachFrozen<T>(Func<LlamaForCausalLM, T> attach)
+    {
+        ArgumentNullException.ThrowIfNull(attach);
+        var attached = attach(Model);
+        foreach (var weight in Weights.Weights) weight.Parameter.requires_grad = true;
+        return attached;
+    }
+
     /// <summary>Remembers the policy as it is now: the state a NaN or a KL past its bound falls back to.</summary>
     public void MarkGood()
     {

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using DomainAssistant.Alignment.Kto;
 using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.RewardModeling;
+using DomainAssistant.Alignment.Rloo;
 using DomainAssistant.Model.Threading;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
@@ -25,7 +26,7 @@ public static class AlignCommand
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static Command Create() => new("align", "Learn from user feedback: a reward model, then adapters by KTO or RLOO.") { RewardModel(), Kto() };
+    public static Command Create() => new("align", "Learn from user feedback: a reward model, then adapters by KTO or RLOO.") { RewardModel(), Kto(), Rl() };
 
     static Command RewardModel()
     {
@@ -84,6 +85,43 @@ public static class AlignCommand
             return RunAsync(parse, common, progress => new KtoTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
                 parse.GetRequiredValue(feedback), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
                 s => FormattableString.Invariant($"kto: {s.Steps} steps, stopped: {s.StopReason}; KL {s.Kl:F4} nats, reward margin {s.RewardMargin:F4}, {s.Desirable} desirable / {s.Undesirable} undesirable (weights {s.DesirableWeight:F2} / {s.UndesirableWeight:F2}) -> {s.Output}"));
+        }));
+        return command;
+    }
+
+    static Command Rl()
+    {
+        var common = new CommonOptions();
+        var rewardModel = new Option<string>("--reward-model") { Description = "Reward model folder (da align rm).", Required = true };
+        var prompts = new Option<string>("--prompts") { Description = "JSON lines with \"prompt\" (raw user text) or \"messages\", optionally \"chunks\" (count or ids) for the citation rule.", Required = true };
+        var samples = new Option<int>("--samples") { Description = "k, answers sampled per prompt (leave-one-out baseline).", DefaultValueFactory = _ => 4 };
+        var klCoefficient = new Option<double>("--kl-coef") { Description = "beta of the KL penalty to the reference in the reward.", DefaultValueFactory = _ => 0.05 };
+        var iterations = new Option<int>("--iterations") { Description = "Iterations (default: one pass over the training prompts).", DefaultValueFactory = _ => 0 };
+        var promptsPerIteration = new Option<int>("--prompts-per-iteration") { Description = "Prompts sampled per iteration.", DefaultValueFactory = _ => 8 };
+        var innerEpochs = new Option<int>("--inner-epochs") { Description = "Clipped optimisation passes over each iteration's answers.", DefaultValueFactory = _ => 2 };
+        var citationPenalty = new Option<double>("--citation-penalty") { Description = "Reward taken per [n] marker that names no chunk (0: off).", DefaultValueFactory = _ => 1.0 };
+        var maxNewTokens = new Option<int>("--max-new-tokens") { Description = "Longest sampled answer.", DefaultValueFactory = _ => 64 };
+        var rank = new Option<int>("--rank") { Description = "LoRA rank of a fresh adapter (ignored with --adapter).", DefaultValueFactory = _ => 16 };
+        var learningRate = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => 1e-4 };
+        var maxKl = new Option<double>("--max-kl") { Description = "Stop, keeping the last adapter within it, when the mean per-answer KL passes this (nats).", DefaultValueFactory = _ => 10 };
+        var maxMinutes = new Option<double?>("--max-minutes") { Description = "Stop after the iteration that passes this; a rerun with the same --out resumes." };
+        var command = new Command("rl", "Tune a LoRA adapter by RLOO against a reward model (k samples per prompt, leave-one-out baseline, clipped ratio, KL penalty).")
+        {
+            rewardModel, prompts, samples, klCoefficient, iterations, promptsPerIteration, innerEpochs, citationPenalty, maxNewTokens, rank, learningRate, maxKl, maxMinutes,
+        };
+        common.AddTo(command, "Adapter folder (PEFT, loadable by da generate --adapter; lineage.json; checkpoint/).", "Adapter to improve, also the frozen reference (default: a fresh LoRA, the base the reference).");
+        command.SetAction(CommandErrors.Guard((parse, cancellation) =>
+        {
+            var options = new RlooOptions
+            {
+                SamplesPerPrompt = parse.GetValue(samples), KlCoefficient = parse.GetValue(klCoefficient), Iterations = parse.GetValue(iterations),
+                PromptsPerIteration = parse.GetValue(promptsPerIteration), InnerEpochs = parse.GetValue(innerEpochs), CitationPenalty = parse.GetValue(citationPenalty),
+                MaxNewTokens = parse.GetValue(maxNewTokens), Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), MaxKl = parse.GetValue(maxKl),
+                MiniBatch = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed),
+            };
+            return RunAsync(parse, common, progress => new RlooTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
+                parse.GetRequiredValue(rewardModel), parse.GetRequiredValue(prompts), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
+                s => FormattableString.Invariant($"rloo: {s.Iterations} iterations ({s.OptimizerSteps} steps), stopped: {s.StopReason}; held-out reward {s.RewardBefore:F4} -> {s.RewardAfter:F4}, KL {s.Kl:F4} nats; generation {s.GenerationSeconds:F1} s at {s.TokensPerSecond:N0} tok/s, optimisation {s.OptimisationSeconds:F1} s -> {s.Output}"));
         }));
         return command;
     }
