@@ -6,6 +6,12 @@ public sealed record KtoSummary
     /// <summary>KL estimate z₀ of the final policy from the reference over all training examples (nats per answer).</summary>
     public required double Kl { get; init; }
 
+    /// <summary>
+    /// The same mean log-ratio before clamping at 0: negative when the policy mostly lowered the probability of
+    /// answers that belong to other prompts (down-voted answers often look like those), which z₀ reports as 0.
+    /// </summary>
+    public required double KlUnclamped { get; init; }
+
     /// <summary>Answers voted up that trained.</summary>
     public required int Desirable { get; init; }
 

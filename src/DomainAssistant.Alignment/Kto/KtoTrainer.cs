@@ -50,7 +50,7 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         var resumed = policy.Resume(outputFolder, Job, optionsJson, steps => steps);
         var (step, tokens, losses) = (resumed?.Step ?? 0, resumed?.Tokens ?? 0, resumed?.Losses.ToList() ?? []);
         progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, step, totalSteps, (int)(step / stepsPerEpoch) + 1, tokens, 0, null, null, 0, clock.Elapsed, null,
-            $"{policy.TrainableParameters:N0} adapter parameters, {upCount} desirable and {downCount} undesirable answers (weights {lambdaD:F2} / {lambdaU:F2}), reference: {policy.Reference ?? "the base model"}{(resumed is null ? "" : $", resumed at step {step}")}"));
+            $"{policy.TrainableParameters:N0} adapter parameters, {upCount} desirable and {downCount} undesirable answers (weights {lambdaD:F2} / {lambdaU:F2}), reference: {(policy.Reference is null ? "the base model" : "the starting adapter, frozen")}{(resumed is null ? "" : $", resumed at step {step}")}"));
 
         var reason = "schedule";
         policy.MarkGood();
@@ -94,11 +94,11 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         }
         Checkpoint(policy, outputFolder, step, totalSteps, tokens, optionsJson, losses, clock, resumed);
         policy.Model.eval();
-        var (kl, margin) = Measure(policy, examples);
+        var (kl, klUnclamped, margin) = Measure(policy, examples);
         policy.Save(outputFolder);
         var summary = new KtoSummary
         {
-            Kl = kl, Desirable = upCount, Undesirable = downCount, DesirableWeight = lambdaD, UndesirableWeight = lambdaU, RewardMargin = margin, Steps = step,
+            Kl = kl, KlUnclamped = klUnclamped, Desirable = upCount, Undesirable = downCount, DesirableWeight = lambdaD, UndesirableWeight = lambdaU, RewardMargin = margin, Steps = step,
             FinalLoss = losses.Count > 0 ? losses[^1] : double.NaN, TokensPerSecond = clock.TokensPerSecond, Seconds = clock.Elapsed.TotalSeconds + (resumed?.Seconds ?? 0),
             StopReason = reason, Resumed = resumed is not null, AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
         };
@@ -141,8 +141,8 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         return (Values(current), Values(frozen));
     }
 
-    /// <summary>z₀ over all training examples and the mean implied reward of up answers minus down answers.</summary>
-    (double Kl, double Margin) Measure(PolicyModel policy, List<(ScoredSequence Sequence, string Prompt, bool IsUp)> examples)
+    /// <summary>z₀ over all training examples (clamped and not) and the mean implied reward of up answers minus down answers.</summary>
+    (double Kl, double KlUnclamped, double Margin) Measure(PolicyModel policy, List<(ScoredSequence Sequence, string Prompt, bool IsUp)> examples)
     {
         var (current, frozen, rewards) = (new List<double>(), new List<double>(), new List<double>());
         using var noGrad = no_grad();
@@ -161,7 +161,8 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         }
         var up = rewards.Where((_, i) => examples[i].IsUp).DefaultIfEmpty(0).Average();
         var down = rewards.Where((_, i) => !examples[i].IsUp).DefaultIfEmpty(0).Average();
-        return (KtoLoss.ReferencePoint(current, frozen), up - down);
+        var unclamped = current.Count == 0 ? 0 : current.Zip(frozen, (p, r) => p - r).Average();
+        return (KtoLoss.ReferencePoint(current, frozen), unclamped, up - down);
     }
 
     static double[] Values(Tensor t) => [.. t.data<float>().ToArray().Select(v => (double)v)];

@@ -68,7 +68,7 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
 
         var (rewardBefore, _) = Evaluate(policy, reward, policy.Reference, heldIds, stops, timing);
         progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, iteration, iterations, 1, 0, 0, null, null, 0, clock.Elapsed, null,
-            FormattableString.Invariant($"{policy.TrainableParameters:N0} adapter parameters, {train.Count} training and {heldOut.Count} held-out prompts, {_options.SamplesPerPrompt} samples each, reference: {policy.Reference ?? "the base model"}; held-out reward before {rewardBefore:F4}{(resumed is null ? "" : $", resumed at iteration {iteration}")}")));
+            FormattableString.Invariant($"{policy.TrainableParameters:N0} adapter parameters, {train.Count} training and {heldOut.Count} held-out prompts, {_options.SamplesPerPrompt} samples each, reference: {(policy.Reference is null ? "the base model" : "the starting adapter, frozen")}; held-out reward before {rewardBefore:F4}{(resumed is null ? "" : $", resumed at iteration {iteration}")}")));
 
         var reason = "schedule";
         var lastReward = double.NaN;

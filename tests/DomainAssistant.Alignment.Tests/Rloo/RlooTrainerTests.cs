@@ -66,6 +66,31 @@ public sealed class RlooTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
         Assert.True(generated.ExitCode == 0, generated.Error);
     }
 
+    [Fact]
+    public void A_run_stopped_after_an_iteration_resumes_at_the_next_one()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var rewardModel = TrainRewardModel(model, work);
+        var prompts = WritePrompts(work);
+        var output = Path.Combine(work.Path, "rl");
+        using var stop = new CancellationTokenSource();
+        var stopAfterOne = new StepReporter(e => { if (e.Phase == DomainAssistant.Training.Progress.TrainingPhase.Step && e.Step == 1) stop.Cancel(); });
+
+        var first = new RlooTrainer(Fast, stopAfterOne).Run(model.Path, null, rewardModel, prompts, output, cancellation: stop.Token);
+        var second = new RlooTrainer(Fast).Run(model.Path, null, rewardModel, prompts, output);
+
+        Assert.Equal(("cancelled", 1L, false), (first.StopReason, first.Iterations, first.Resumed));
+        Assert.Equal(("schedule", 2L, true), (second.StopReason, second.Iterations, second.Resumed));
+        Assert.Equal(8L, second.OptimizerSteps); // the optimizer's step count came back with its moments
+    }
+
+    /// <summary>Reports synchronously on the trainer's thread.</summary>
+    sealed class StepReporter(Action<DomainAssistant.Training.Progress.TrainingEvent> report) : IProgress<DomainAssistant.Training.Progress.TrainingEvent>
+    {
+        public void Report(DomainAssistant.Training.Progress.TrainingEvent value) => report(value);
+    }
+
     static string TrainRewardModel(TinyModelFolder model, TempFolder work)
     {
         var output = Path.Combine(work.Path, "rm");
