@@ -56,35 +56,10 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
         using var optimizer = new AdamW(weights.Weights, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
         var stepsPerEpoch = (votes.Count + _options.BatchRows - 1) / _options.BatchRows;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
-        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
         progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, 0, totalSteps, 1, 0, 0, null, null, 0, clock.Elapsed, null,
             $"{weights.Weights.Sum(w => w.Master.NumberOfElements):N0} trainable parameters, {votes.Count} training votes and {pairs.Count} pairs, {heldOut.Votes.Count} held-out votes; held-out accuracy before {before.Accuracy:P1}"));
 
-        var random = new DataRandom(_options.Seed);
-        var (step, lastLoss, reason) = (0L, double.NaN, "schedule");
-        model.train();
-        for (var epoch = 1; epoch <= _options.Epochs && reason == "schedule"; epoch++)
-        {
-            random.Shuffle(votes);
-            random.Shuffle(pairs);
-            for (var first = 0; first < votes.Count; first += _options.BatchRows)
-            {
-                if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                var batch = votes.Skip(first).Take(_options.BatchRows).ToList();
-                var pairBatch = pairs.Count == 0 ? [] : Enumerable.Range(0, _options.BatchRows).Select(i => pairs[(int)((step * _options.BatchRows + i) % pairs.Count)]).Distinct().ToList();
-                using (var scope = NewDisposeScope())
-                {
-                    var loss = Loss(reward, tokens.PadId, batch, pairBatch);
-                    var learningRate = schedule.At(step);
-                    (lastLoss, _) = LossStep.Take(loss, weights, optimizer, learningRate, _options.GradientClip, step + 1);
-                    step++;
-                    clock.AddStep(batch.Sum(b => (long)b.Sequence.Length) + pairBatch.Sum(p => (long)p.Chosen.Length + p.Rejected.Length), watch.Elapsed);
-                    progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, step, totalSteps, epoch, clock.Tokens, clock.TokensPerSecond, lastLoss, null,
-                        learningRate, clock.Elapsed, clock.Remaining(totalSteps - step)));
-                }
-            }
-        }
+        var (step, lastLoss, reason) = Train(reward, tokens.PadId, votes, pairs, weights, optimizer, totalSteps, clock, cancellation);
         model.eval();
         reward.Head.eval();
         var after = Evaluate(reward, tokens, heldOut);
@@ -97,18 +72,56 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
             TrainExamples = votes.Count, TrainPairs = pairs.Count, HeldoutExamples = after.Examples, Steps = step, FinalLoss = lastLoss,
             Seconds = clock.Elapsed.TotalSeconds, Checksum = checksum, StopReason = reason, Output = Path.GetFullPath(outputFolder),
         };
-        new AlignmentLineage
-        {
-            Kind = "reward-model", Sha256 = checksum, BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
-            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
-            Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), all.Summary),
-            Hyperparameters = _options, Metrics = summary, StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
-            DurationSeconds = clock.Elapsed.TotalSeconds,
-        }.Write(outputFolder);
+        WriteLineage(outputFolder, modelPath, baseSha, adapterPath, feedbackPath, all, summary, started, clock);
         progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, step, totalSteps, _options.Epochs, clock.Tokens, clock.TokensPerSecond, lastLoss, null, 0,
             clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"held-out accuracy {after.Accuracy:P1}, AUC {after.Auc:F3}, ECE {after.Ece:F3}")));
         return summary;
     }
+
+    /// <summary>The epochs: each step scores a batch of votes and a batch of pairs and takes one AdamW step on both losses.</summary>
+    /// <returns>Steps taken, the last loss, and why training stopped ("schedule" or "cancelled").</returns>
+    (long Steps, double LastLoss, string Reason) Train(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes,
+        List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs, TrainableWeights weights, AdamW optimizer, long totalSteps, TrainingClock clock, CancellationToken cancellation)
+    {
+        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
+        var random = new DataRandom(_options.Seed);
+        var (step, lastLoss, reason) = (0L, double.NaN, "schedule");
+        reward.Model.train();
+        for (var epoch = 1; epoch <= _options.Epochs && reason == "schedule"; epoch++)
+        {
+            random.Shuffle(votes);
+            random.Shuffle(pairs);
+            for (var first = 0; first < votes.Count; first += _options.BatchRows)
+            {
+                if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var batch = votes.Skip(first).Take(_options.BatchRows).ToList();
+                var pairBatch = pairs.Count == 0 ? [] : Enumerable.Range(0, _options.BatchRows).Select(i => pairs[(int)((step * _options.BatchRows + i) % pairs.Count)]).Distinct().ToList();
+                using (var scope = NewDisposeScope())
+                {
+                    var loss = Loss(reward, padId, batch, pairBatch);
+                    var learningRate = schedule.At(step);
+                    (lastLoss, _) = LossStep.Take(loss, weights, optimizer, learningRate, _options.GradientClip, step + 1);
+                    step++;
+                    clock.AddStep(batch.Sum(b => (long)b.Sequence.Length) + pairBatch.Sum(p => (long)p.Chosen.Length + p.Rejected.Length), watch.Elapsed);
+                    progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, step, totalSteps, epoch, clock.Tokens, clock.TokensPerSecond, lastLoss, null,
+                        learningRate, clock.Elapsed, clock.Remaining(totalSteps - step)));
+                }
+            }
+        }
+        return (step, lastLoss, reason);
+    }
+
+    void WriteLineage(string outputFolder, string modelPath, string baseSha, string? adapterPath, string feedbackPath, PreferenceSet all, RewardModelSummary summary,
+        DateTimeOffset started, TrainingClock clock) =>
+            new AlignmentLineage
+        {
+            Kind = "reward-model", Sha256 = summary.Checksum, BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
+            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
+            Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), all.Summary),
+            Hyperparameters = _options, Metrics = summary, StopReason = summary.StopReason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
+            DurationSeconds = clock.Elapsed.TotalSeconds,
+        }.Write(outputFolder);
 
     /// <summary>Pointwise BCE over the votes plus the weighted Bradley-Terry loss over the pairs (scores in one forward each).</summary>
     Tensor Loss(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes, List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs)
