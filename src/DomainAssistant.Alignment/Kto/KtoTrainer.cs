@@ -92,7 +92,8 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
                 learningRate, clock.Elapsed, clock.Remaining(totalSteps - step), FormattableString.Invariant($"kl {z:F4}")));
             if (step % _options.CheckpointEvery == 0) Checkpoint(policy, outputFolder, step, totalSteps, tokens, optionsJson, losses, clock, resumed);
         }
-        Checkpoint(policy, outputFolder, step, totalSteps, tokens, optionsJson, losses, clock, resumed);
+        if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
+        else Checkpoint(policy, outputFolder, step, totalSteps, tokens, optionsJson, losses, clock, resumed);
         policy.Model.eval();
         var (kl, klUnclamped, margin) = Measure(policy, examples);
         policy.Save(outputFolder);

@@ -37,6 +37,17 @@ public static class AdapterCheckpoint
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
     }
 
+    /// <summary>
+    /// Removes the checkpoint (and any partial or previous one): a run that a guard stopped (NaN, KL bound) is
+    /// finished, and its checkpoint may hold the very weights the guard rejected.
+    /// </summary>
+    public static void Discard(string outputFolder)
+    {
+        var final = Path.Combine(outputFolder, TrainingCheckpoint.FolderName);
+        foreach (var folder in new[] { final, final + ".partial", final + ".previous" })
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
     /// <summary>Copies the checkpoint's adapter into the live <paramref name="adapter"/> and its moments into <paramref name="optimizer"/>.</summary>
     /// <param name="outputFolder">The run's output folder.</param>
     /// <param name="model">The model with <paramref name="adapter"/> attached.</param>

@@ -100,6 +100,9 @@ public sealed class PolicyModel : IDisposable
     /// <summary>Checkpoints the run (adapter, moments, state) into OUT/checkpoint.</summary>
     public void Checkpoint(string outputFolder, TrainerState state) => AdapterCheckpoint.Save(outputFolder, Model, PolicyAdapter, Optimizer, state);
 
+    /// <summary>Removes OUT/checkpoint after a guard stopped the run (see <see cref="AdapterCheckpoint.Discard"/>).</summary>
+    public static void DiscardCheckpoint(string outputFolder) => AdapterCheckpoint.Discard(outputFolder);
+
     /// <summary>Resumes from OUT/checkpoint when there is one; refuses one written with other options.</summary>
     /// <returns>The saved state, or null when there is no checkpoint.</returns>
     public TrainerState? Resume(string outputFolder, string job, JsonElement options, Func<long, long> optimizerSteps)

@@ -99,6 +99,7 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
                 loss, null, _options.LearningRate, clock.Elapsed, clock.Remaining(iterations - iteration),
                 FormattableString.Invariant($"reward {scores.Average():F4}, rule {rules.Average():F3}, kl {kl.Average():F4}")));
         }
+        if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
         var (rewardAfter, klAfter) = Evaluate(policy, reward, PolicyModel.PolicyAdapter, heldIds, stops, timing);
         policy.Save(outputFolder);
         var summary = new RlooSummary

@@ -104,6 +104,7 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         Assert.Equal("kl_bound", summary.StopReason);
         Assert.True(summary.Steps < 20, $"{summary.Steps} steps");
         Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
+        Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a guarded stop leaves no checkpoint to resume past the bound");
     }
 
     static IReadOnlyList<double> Losses(string output) =>
