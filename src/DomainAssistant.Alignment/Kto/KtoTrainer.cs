@@ -45,22 +45,56 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         var examples = set.Votes.Select(v => (Sequence: policy.Tokens.Join(v.Prompt, v.Response), v.Prompt, v.IsUp)).ToList();
         var stepsPerEpoch = (examples.Count + _options.BatchRows - 1) / _options.BatchRows;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
-        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
         var optionsJson = TrainerState.SerializeOptions(_options);
         var resumed = policy.Resume(outputFolder, Job, optionsJson, steps => steps);
-        var (step, tokens, losses) = (resumed?.Step ?? 0, resumed?.Tokens ?? 0, resumed?.Losses.ToList() ?? []);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, step, totalSteps, (int)(step / stepsPerEpoch) + 1, tokens, 0, null, null, 0, clock.Elapsed, null,
-            $"{policy.TrainableParameters:N0} adapter parameters, {upCount} desirable and {downCount} undesirable answers (weights {lambdaD:F2} / {lambdaU:F2}), reference: {(policy.Reference is null ? "the base model" : "the starting adapter, frozen")}{(resumed is null ? "" : $", resumed at step {step}")}"));
+        progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, resumed?.Step ?? 0, totalSteps, (int)((resumed?.Step ?? 0) / stepsPerEpoch) + 1, resumed?.Tokens ?? 0, 0, null, null, 0, clock.Elapsed, null,
+            $"{policy.TrainableParameters:N0} adapter parameters, {upCount} desirable and {downCount} undesirable answers (weights {lambdaD:F2} / {lambdaU:F2}), reference: {(policy.Reference is null ? "the base model" : "the starting adapter, frozen")}{(resumed is null ? "" : $", resumed at step {resumed.Step}")}"));
 
+        var run = new Position(resumed?.Step ?? 0, resumed?.Tokens ?? 0, resumed?.Losses.ToList() ?? []);
+        var reason = Train(policy, examples, run, (lambdaD, lambdaU), stepsPerEpoch, totalSteps,
+            () => Checkpoint(policy, outputFolder, run, totalSteps, optionsJson, clock, resumed), clock, cancellation);
+        if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
+        else Checkpoint(policy, outputFolder, run, totalSteps, optionsJson, clock, resumed);
+        policy.Model.eval();
+        var (kl, klUnclamped, margin) = Measure(policy, examples);
+        policy.Save(outputFolder);
+        var summary = new KtoSummary
+        {
+            Kl = kl, KlUnclamped = klUnclamped, Desirable = upCount, Undesirable = downCount, DesirableWeight = lambdaD, UndesirableWeight = lambdaU, RewardMargin = margin, Steps = run.Step,
+            FinalLoss = run.Losses.Count > 0 ? run.Losses[^1] : double.NaN, TokensPerSecond = clock.TokensPerSecond, Seconds = clock.Elapsed.TotalSeconds + (resumed?.Seconds ?? 0),
+            StopReason = reason, Resumed = resumed is not null, AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
+        };
+        WriteLineage(outputFolder, modelPath, adapterPath, feedbackPath, set, summary, started, clock);
+        progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, run.Step, totalSteps, _options.Epochs, run.Tokens, clock.TokensPerSecond, summary.FinalLoss, null, 0,
+            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason}; KL {kl:F4} nats, reward margin {margin:F4}")));
+        return summary;
+    }
+
+    /// <summary>Where a run is: steps and tokens done, and every step's loss (saved in checkpoints).</summary>
+    sealed class Position(long step, long tokens, List<double> losses)
+    {
+        public long Step { get; set; } = step;
+        public long Tokens { get; set; } = tokens;
+        public List<double> Losses { get; } = losses;
+    }
+
+    /// <summary>
+    /// The steps from <paramref name="run"/>'s position to the end of the schedule: z₀ of the batch (stop at the bound,
+    /// back to the last good adapter), then one KTO step. Returns why training stopped.
+    /// </summary>
+    string Train(PolicyModel policy, List<(ScoredSequence Sequence, string Prompt, bool IsUp)> examples, Position run, (double Desirable, double Undesirable) weights,
+        int stepsPerEpoch, long totalSteps, Action checkpoint, TrainingClock clock, CancellationToken cancellation)
+    {
+        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
         var reason = "schedule";
         policy.MarkGood();
         policy.Model.train();
-        while (step < totalSteps)
+        while (run.Step < totalSteps)
         {
             if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
             if (clock.OutOfTime) { reason = "time_limit"; break; }
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            var batch = Batch(examples, step, stepsPerEpoch);
+            var batch = Batch(examples, run.Step, stepsPerEpoch);
             using var scope = NewDisposeScope();
             using var rows = new SequenceBatch([.. batch.Select(b => b.Sequence)], policy.Tokens.PadId);
             var (referenceLogps, z) = ReferenceAndKl(policy, batch, rows);
@@ -73,40 +107,27 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
             policy.MarkGood();
             var policyLogps = TokenLogProbs.Sum(policy.Model, PolicyModel.PolicyAdapter, rows);
             var desirable = tensor(batch.Select(b => b.IsUp ? 1f : 0f).ToArray());
-            var loss = KtoLoss.Compute(policyLogps, referenceLogps, desirable, z, _options.Beta, lambdaD, lambdaU);
-            var learningRate = schedule.At(step);
+            var loss = KtoLoss.Compute(policyLogps, referenceLogps, desirable, z, _options.Beta, weights.Desirable, weights.Undesirable);
+            var learningRate = schedule.At(run.Step);
             double value;
             try
             {
-                (value, _) = LossStep.Take(loss, policy.Weights, policy.Optimizer, learningRate, _options.GradientClip, step + 1);
+                (value, _) = LossStep.Take(loss, policy.Weights, policy.Optimizer, learningRate, _options.GradientClip, run.Step + 1);
             }
             catch (TrainingDivergedException)
             {
                 reason = "diverged"; // nothing of this step was applied: the adapter is the last good one
                 break;
             }
-            (step, tokens) = (step + 1, tokens + batch.Sum(b => (long)b.Sequence.Length) * 2);
-            losses.Add(value);
+            run.Step++;
+            run.Tokens += batch.Sum(b => (long)b.Sequence.Length) * 2;
+            run.Losses.Add(value);
             clock.AddStep(batch.Sum(b => (long)b.Sequence.Length) * 2, watch.Elapsed);
-            progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, step, totalSteps, (int)((step - 1) / stepsPerEpoch) + 1, tokens, clock.TokensPerSecond, value, null,
-                learningRate, clock.Elapsed, clock.Remaining(totalSteps - step), FormattableString.Invariant($"kl {z:F4}")));
-            if (step % _options.CheckpointEvery == 0) Checkpoint(policy, outputFolder, step, totalSteps, tokens, optionsJson, losses, clock, resumed);
+            progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, run.Step, totalSteps, (int)((run.Step - 1) / stepsPerEpoch) + 1, run.Tokens, clock.TokensPerSecond, value, null,
+                learningRate, clock.Elapsed, clock.Remaining(totalSteps - run.Step), FormattableString.Invariant($"kl {z:F4}")));
+            if (run.Step % _options.CheckpointEvery == 0) checkpoint();
         }
-        if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
-        else Checkpoint(policy, outputFolder, step, totalSteps, tokens, optionsJson, losses, clock, resumed);
-        policy.Model.eval();
-        var (kl, klUnclamped, margin) = Measure(policy, examples);
-        policy.Save(outputFolder);
-        var summary = new KtoSummary
-        {
-            Kl = kl, KlUnclamped = klUnclamped, Desirable = upCount, Undesirable = downCount, DesirableWeight = lambdaD, UndesirableWeight = lambdaU, RewardMargin = margin, Steps = step,
-            FinalLoss = losses.Count > 0 ? losses[^1] : double.NaN, TokensPerSecond = clock.TokensPerSecond, Seconds = clock.Elapsed.TotalSeconds + (resumed?.Seconds ?? 0),
-            StopReason = reason, Resumed = resumed is not null, AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
-        };
-        WriteLineage(outputFolder, modelPath, adapterPath, feedbackPath, set, summary, started, clock);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, step, totalSteps, _options.Epochs, tokens, clock.TokensPerSecond, summary.FinalLoss, null, 0,
-            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason}; KL {kl:F4} nats, reward margin {margin:F4}")));
-        return summary;
+        return reason;
     }
 
     /// <summary>The examples of a step: epoch e's order is a seeded shuffle of its own, so any step can be rebuilt on resume.</summary>
@@ -168,13 +189,12 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
 
     static double[] Values(Tensor t) => [.. t.data<float>().ToArray().Select(v => (double)v)];
 
-    static void Checkpoint(PolicyModel policy, string outputFolder, long step, long totalSteps, long tokens, System.Text.Json.JsonElement options, List<double> losses,
-        TrainingClock clock, TrainerState? resumed)
+    static void Checkpoint(PolicyModel policy, string outputFolder, Position run, long totalSteps, System.Text.Json.JsonElement options, TrainingClock clock, TrainerState? resumed)
     {
         Directory.CreateDirectory(outputFolder);
         policy.Checkpoint(outputFolder, new TrainerState
         {
-            Job = Job, Step = step, TotalSteps = totalSteps, Tokens = tokens, DataRandomState = 0, Options = options, Losses = [.. losses],
+            Job = Job, Step = run.Step, TotalSteps = totalSteps, Tokens = run.Tokens, DataRandomState = 0, Options = options, Losses = [.. run.Losses],
             Seconds = clock.Elapsed.TotalSeconds + (resumed?.Seconds ?? 0),
         });
     }
