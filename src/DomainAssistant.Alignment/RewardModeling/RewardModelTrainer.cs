@@ -114,7 +114,7 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
 
     void WriteLineage(string outputFolder, string modelPath, string baseSha, string? adapterPath, string feedbackPath, PreferenceSet all, RewardModelSummary summary,
         DateTimeOffset started, TrainingClock clock) =>
-            new AlignmentLineage
+        new AlignmentLineage
         {
             Kind = "reward-model", Sha256 = summary.Checksum, BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
             ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),

@@ -80,24 +80,21 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
             var chosen = Batch(train.Count, iteration);
             var samples = Sample(policy, PolicyModel.PolicyAdapter, [.. chosen.Select(i => trainIds[i])], _options.SamplesPerPrompt, stops, _options.Seed ^ ((ulong)iteration << 20), timing);
             var watch = Stopwatch.StartNew();
-            var flat = samples.SelectMany(g => g).ToList();
-            var (scores, oldLogps, kl) = Measure(policy, reward, flat);
-            var rules = samples.SelectMany((g, i) => g.Select(a => new CitationRule(_options.CitationPenalty).Score(a.Text, train[chosen[i]].Chunks))).ToList();
-            var totals = flat.Select((_, i) => scores[i] + rules[i] - _options.KlCoefficient * kl[i]).ToList();
-            if (kl.Average() > _options.MaxKl) { policy.RestoreGood(); reason = "kl_bound"; break; }
+            var scored = Score(policy, reward, samples, [.. chosen.Select(i => train[i].Chunks)]);
+            if (scored.Kl.Average() > _options.MaxKl) { policy.RestoreGood(); reason = "kl_bound"; break; }
             policy.MarkGood();
-            var advantages = RlooAdvantages.Compute([.. totals.Chunk(_options.SamplesPerPrompt).Select(g => (IReadOnlyList<double>)g)]).SelectMany(a => a).ToArray();
-            var (loss, diverged) = Optimise(policy, flat, oldLogps, advantages, iteration);
+            var advantages = RlooAdvantages.Compute([.. scored.Totals.Chunk(_options.SamplesPerPrompt).Select(g => (IReadOnlyList<double>)g)]).SelectMany(a => a).ToArray();
+            var (loss, diverged) = Optimise(policy, scored.Answers, scored.OldLogProbs, advantages, iteration);
             timing.OptimisationSeconds += watch.Elapsed.TotalSeconds;
             if (diverged) { reason = "diverged"; break; } // the failed step was not applied: the adapter is the last good one
             iteration++;
-            (lastReward, losses) = (totals.Average(), [.. losses, loss]);
-            history.Add([iteration, scores.Average(), rules.Average(), kl.Average()]);
-            clock.AddStep(flat.Sum(a => (long)a.Sequence.Length) * _options.InnerEpochs, watch.Elapsed);
+            (lastReward, losses) = (scored.Totals.Average(), [.. losses, loss]);
+            history.Add([iteration, scored.Scores.Average(), scored.Rules.Average(), scored.Kl.Average()]);
+            clock.AddStep(scored.Answers.Sum(a => (long)a.Sequence.Length) * _options.InnerEpochs, watch.Elapsed);
             Checkpoint(policy, outputFolder, iteration, iterations, optionsJson, losses, history, clock, resumed);
             progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, iteration, iterations, 1, clock.Tokens, timing.GeneratedTokens / Math.Max(1e-9, timing.GenerationSeconds),
                 loss, null, _options.LearningRate, clock.Elapsed, clock.Remaining(iterations - iteration),
-                FormattableString.Invariant($"reward {scores.Average():F4}, rule {rules.Average():F3}, kl {kl.Average():F4}")));
+                FormattableString.Invariant($"reward {scored.Scores.Average():F4}, rule {scored.Rules.Average():F3}, kl {scored.Kl.Average():F4}")));
         }
         if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
         var (rewardAfter, klAfter) = Evaluate(policy, reward, PolicyModel.PolicyAdapter, heldIds, stops, timing);
@@ -110,19 +107,37 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
             OptimizerSteps = policy.Optimizer.StepCount, LastTrainReward = lastReward, StopReason = reason, Resumed = resumed is not null,
             AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
         };
-        new AlignmentLineage
-        {
-            Kind = "lora-rloo", Sha256 = summary.AdapterSha256, BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
-            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
-            RewardModel = new ArtefactLineage(Path.GetFullPath(rewardModelPath), rewardConfig.Checksum),
-            Prompts = new ArtefactLineage(Path.GetFullPath(promptsPath), DatasetFiles.FileSha256(promptsPath)),
-            Hyperparameters = _options, Metrics = new { summary, per_iteration = history }, StopReason = reason, StartedAt = started,
-            FinishedAt = DateTimeOffset.UtcNow, DurationSeconds = clock.Elapsed.TotalSeconds,
-        }.Write(outputFolder);
+        WriteLineage(outputFolder, (modelPath, baseSha), adapterPath, (rewardModelPath, rewardConfig.Checksum), promptsPath, summary, history, started, clock);
         progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, iteration, iterations, 1, clock.Tokens, summary.TokensPerSecond, losses.Count > 0 ? losses[^1] : null, null, 0,
             clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason}; held-out reward {rewardBefore:F4} -> {rewardAfter:F4}, KL {klAfter:F4} nats")));
         return summary;
     }
+
+    /// <summary>One iteration's answers and what each earned: reward-model score, rule term, KL to the reference, total.</summary>
+    sealed record ScoredAnswers(List<SampledAnswer> Answers, double[] Scores, double[] Rules, double[] Kl, double[] OldLogProbs, double[] Totals);
+
+    /// <summary>Scores answers grouped by prompt; <paramref name="chunks"/> gives each prompt's chunk count for the citation rule.</summary>
+    ScoredAnswers Score(PolicyModel policy, RewardModel reward, IReadOnlyList<IReadOnlyList<SampledAnswer>> samples, IReadOnlyList<int> chunks)
+    {
+        var answers = samples.SelectMany(g => g).ToList();
+        var (scores, oldLogProbs, kl) = Measure(policy, reward, answers);
+        var rule = new CitationRule(_options.CitationPenalty);
+        double[] rules = [.. samples.SelectMany((group, i) => group.Select(a => rule.Score(a.Text, chunks[i])))];
+        double[] totals = [.. answers.Select((_, i) => scores[i] + rules[i] - _options.KlCoefficient * kl[i])];
+        return new ScoredAnswers(answers, scores, rules, kl, oldLogProbs, totals);
+    }
+
+    void WriteLineage(string outputFolder, (string Path, string Sha256) baseModel, string? adapterPath, (string Path, string Checksum) rewardModel, string promptsPath,
+        RlooSummary summary, List<double[]> history, DateTimeOffset started, TrainingClock clock) =>
+        new AlignmentLineage
+        {
+            Kind = "lora-rloo", Sha256 = summary.AdapterSha256, BaseModel = new BaseModelLineage(Path.GetFullPath(baseModel.Path), baseModel.Sha256),
+            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
+            RewardModel = new ArtefactLineage(Path.GetFullPath(rewardModel.Path), rewardModel.Checksum),
+            Prompts = new ArtefactLineage(Path.GetFullPath(promptsPath), DatasetFiles.FileSha256(promptsPath)),
+            Hyperparameters = _options, Metrics = new { summary, per_iteration = history }, StopReason = summary.StopReason, StartedAt = started,
+            FinishedAt = DateTimeOffset.UtcNow, DurationSeconds = clock.Elapsed.TotalSeconds,
+        }.Write(outputFolder);
 
     /// <summary>A seeded share of the prompts (at least one) is held out for the before/after measurement.</summary>
     (List<RlPrompt> Train, List<RlPrompt> HeldOut) Split(IReadOnlyList<RlPrompt> prompts)
