@@ -15,6 +15,8 @@ public static class CliApplication
         TrainCommand.Create(),
         DataCommand.Create(),
         BootstrapCommand.Create(),
+        FeedbackCommand.Create(),
+        AlignCommand.Create(),
     };
 
     /// <summary>

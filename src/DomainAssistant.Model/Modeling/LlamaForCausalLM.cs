@@ -118,16 +118,17 @@ public sealed class LlamaForCausalLM : nn.Module
     }
 
     /// <summary>
-    /// The base model's final-norm hidden states over whole sequences (the full-sequence forward without the LM
-    /// head), for pooled embeddings. Gradients follow the caller's autograd mode. Pad on the right, as for
-    /// <see cref="Forward(Tensor, IReadOnlyList{string?}?)"/>: real tokens never see later padding.
+    /// The final-norm hidden states over whole sequences (the full-sequence forward without the LM head), for pooled
+    /// embeddings and for scalar heads such as a reward model's. Gradients follow the caller's autograd mode. Pad on
+    /// the right, as for <see cref="Forward(Tensor, IReadOnlyList{string?}?)"/>: real tokens never see later padding.
     /// </summary>
     /// <param name="inputIds">[B, T] int64, T at most max_position_embeddings.</param>
+    /// <param name="adapterPerRow">One adapter name (null = base model) per row, or null for the base everywhere.</param>
     /// <returns>[B, T, hidden] float32.</returns>
-    public Tensor HiddenStates(Tensor inputIds)
+    public Tensor HiddenStates(Tensor inputIds, IReadOnlyList<string?>? adapterPerRow = null)
     {
         using var scope = NewDisposeScope();
-        var normed = model.Norm(FullSequence(inputIds, adapterPerRow: null));
+        var normed = model.Norm(FullSequence(inputIds, adapterPerRow));
         return (normed.dtype == ScalarType.Float32 ? normed : normed.to_type(ScalarType.Float32)).MoveToOuterDisposeScope();
     }
 

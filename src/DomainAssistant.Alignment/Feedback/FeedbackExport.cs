@@ -1,0 +1,58 @@
+using DomainAssistant.Contracts;
+using DomainAssistant.Feedback;
+using DomainAssistant.Feedback.Filing;
+
+namespace DomainAssistant.Alignment.Feedback;
+
+/// <summary>
+/// Writes the filed feedback of a host's data directory (<c>Storage:DataDirectory</c>/training-examples.db, where the
+/// FeedbackSubmitted consumer files each vote once) as a <see cref="FeedbackFile"/>, in filing order, so the votes
+/// move to other tools and every <c>da align</c> command reads one format.
+/// </summary>
+public static class FeedbackExport
+{
+    const int Page = 500;
+
+    /// <summary>What an export wrote.</summary>
+    /// <param name="Votes">Lines written.</param>
+    /// <param name="Database">The inbox file read.</param>
+    /// <param name="FirstSequence">Filing sequence of the first vote, null when there was none.</param>
+    /// <param name="LastSequence">Filing sequence of the last vote.</param>
+    public sealed record Result(int Votes, string Database, long? FirstSequence, long? LastSequence);
+
+    /// <param name="dataDirectory">The host's data directory.</param>
+    /// <param name="outputFile">The JSON lines file to write (replaced).</param>
+    /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
+    /// <param name="cancellationToken">Stops between pages.</param>
+    public static async Task<Result> ExportAsync(string dataDirectory, string outputFile, long afterSequence = 0, CancellationToken cancellationToken = default)
+    {
+        var database = Path.Combine(dataDirectory, FeedbackBusRegistration.TrainingExamplesDatabase);
+        // The inbox creates a missing file; a typo in --data must not produce an empty export instead of an error.
+        if (!File.Exists(database))
+            throw new FileNotFoundException($"no filed feedback in '{dataDirectory}': {FeedbackBusRegistration.TrainingExamplesDatabase} not found (Storage:DataDirectory of the host).", database);
+        var inbox = new SqliteFeedbackInbox(database);
+        var votes = new List<FeedbackVote>();
+        for (var after = afterSequence; ;)
+        {
+            var page = await inbox.ReadAsync(after, Page, cancellationToken);
+            votes.AddRange(page.Select(ToVote));
+            if (page.Count < Page) break;
+            after = page[^1].Sequence;
+        }
+        FeedbackFile.Write(outputFile, votes);
+        return new Result(votes.Count, inbox.DatabasePath, votes.FirstOrDefault()?.Sequence, votes.LastOrDefault()?.Sequence);
+    }
+
+    /// <summary>A filed feedback as a vote. The host records no user id with feedback today, so "user" stays empty.</summary>
+    public static FeedbackVote ToVote(FiledFeedback filed)
+    {
+        ArgumentNullException.ThrowIfNull(filed);
+        var f = filed.Feedback;
+        return new FeedbackVote
+        {
+            Prompt = f.Prompt, Response = f.Response, IsUp = f.Rating == FeedbackRating.Up, Reason = f.Reason, Tags = f.Tags,
+            AdapterChecksum = f.AdapterChecksum, Adapter = f.Adapter, Variant = f.Variant, MessageId = f.MessageId.ToString("D"),
+            FeedbackId = f.FeedbackId.ToString("D"), Sequence = filed.Sequence, At = f.At, RetrievedChunkIds = f.RetrievedChunkIds,
+        };
+    }
+}

@@ -1,0 +1,148 @@
+using DomainAssistant.Alignment.Encoding;
+using DomainAssistant.Alignment.Feedback;
+using DomainAssistant.Alignment.Lineage;
+using DomainAssistant.Alignment.Optimization;
+using DomainAssistant.Alignment.Policy;
+using DomainAssistant.Alignment.Preferences;
+using DomainAssistant.Model;
+using DomainAssistant.Training.Data;
+using DomainAssistant.Training.Optimization;
+using DomainAssistant.Training.Progress;
+using DomainAssistant.Training.Sft;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Alignment.RewardModeling;
+
+/// <summary>
+/// Trains a reward model from thumbs: the base model (optionally starting from a served adapter's weights) with a
+/// LoRA adapter and a scalar head, pointwise binary cross-entropy on every vote plus Bradley-Terry on up/down pairs of
+/// the same prompt; held out by prompt; reports accuracy, AUC and calibration on the held-out votes.
+/// </summary>
+public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<TrainingEvent>? progress = null)
+{
+    public const string AdapterName = "reward";
+    const string Job = "rm";
+
+    readonly RewardModelOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <param name="modelPath">Base model folder.</param>
+    /// <param name="adapterPath">PEFT adapter whose weights the reward adapter starts from; null: a fresh LoRA.</param>
+    /// <param name="feedbackPath">Feedback file (<see cref="FeedbackFile"/>).</param>
+    /// <param name="heldOutPath">Feedback file to evaluate on instead of a prompt split of the training file.</param>
+    /// <param name="outputFolder">Reward model folder (created).</param>
+    /// <param name="cancellation">Stops after the current step; the model so far is evaluated and written.</param>
+    public RewardModelSummary Run(string modelPath, string? adapterPath, string feedbackPath, string? heldOutPath, string outputFolder, CancellationToken cancellation = default)
+    {
+        _options.Validate();
+        var started = DateTimeOffset.UtcNow;
+        var clock = new TrainingClock(null);
+        var all = PreferenceSet.Build(FeedbackFile.Read(feedbackPath), _options.Preferences);
+        all.EnsureEnough(_options.Preferences);
+        var (train, heldOut) = heldOutPath is null
+            ? PromptSplit.Split(all, _options.HeldOutShare, _options.Seed)
+            : (all, PreferenceSet.Build(FeedbackFile.Read(heldOutPath), _options.Preferences));
+        if (heldOut.Votes.Count == 0) throw new InvalidDataException($"the held-out feedback {heldOutPath} has no usable vote.");
+
+        using var pretrained = PretrainedModel.Load(modelPath);
+        var model = pretrained.Model;
+        var tokens = new AlignmentTokens(pretrained.Tokenizer, Math.Min(_options.MaxLength, model.Config.MaxPositionEmbeddings));
+        AdapterSetup.Attach(model, AdapterName, adapterPath, _options.Rank, _options.Seed, modelPath);
+        using var reward = new RewardModel(model, AdapterName, new RewardHead(model.Config.HiddenSize, unchecked((long)_options.Seed)));
+        var votes = train.Votes.Select(v => (Sequence: tokens.Join(v.Prompt, v.Response), v.IsUp)).ToList();
+        var pairs = train.Pairs.Select(p => (Chosen: tokens.Join(p.Prompt, p.Chosen), Rejected: tokens.Join(p.Prompt, p.Rejected))).ToList();
+        var before = Evaluate(reward, tokens, heldOut);
+
+        using var weights = TrainableWeights.Create(model.AdapterParameters(AdapterName).Concat(reward.Head.Tensors()), (_, _) => false);
+        using var optimizer = new AdamW(weights.Weights, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
+        var stepsPerEpoch = (votes.Count + _options.BatchRows - 1) / _options.BatchRows;
+        var totalSteps = (long)stepsPerEpoch * _options.Epochs;
+        progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, 0, totalSteps, 1, 0, 0, null, null, 0, clock.Elapsed, null,
+            $"{weights.Weights.Sum(w => w.Master.NumberOfElements):N0} trainable parameters, {votes.Count} training votes and {pairs.Count} pairs, {heldOut.Votes.Count} held-out votes; held-out accuracy before {before.Accuracy:P1}"));
+
+        var (step, lastLoss, reason) = Train(reward, tokens.PadId, votes, pairs, weights, optimizer, totalSteps, clock, cancellation);
+        model.eval();
+        reward.Head.eval();
+        var after = Evaluate(reward, tokens, heldOut);
+        Directory.CreateDirectory(outputFolder);
+        var baseSha = Checksums.Model(modelPath);
+        var checksum = RewardModelFolder.Save(outputFolder, reward, baseSha, tokens.MaxLength);
+        var summary = new RewardModelSummary
+        {
+            HeldoutAccuracy = after.Accuracy, HeldoutAuc = after.Auc, Ece = after.Ece, HeldoutPairAccuracy = after.PairAccuracy, HeldoutAccuracyBefore = before.Accuracy,
+            TrainExamples = votes.Count, TrainPairs = pairs.Count, HeldoutExamples = after.Examples, Steps = step, FinalLoss = lastLoss,
+            Seconds = clock.Elapsed.TotalSeconds, Checksum = checksum, StopReason = reason, Output = Path.GetFullPath(outputFolder),
+        };
+        WriteLineage(outputFolder, modelPath, baseSha, adapterPath, feedbackPath, all, summary, started, clock);
+        progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, step, totalSteps, _options.Epochs, clock.Tokens, clock.TokensPerSecond, lastLoss, null, 0,
+            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"held-out accuracy {after.Accuracy:P1}, AUC {after.Auc:F3}, ECE {after.Ece:F3}")));
+        return summary;
+    }
+
+    /// <summary>The epochs: each step scores a batch of votes and a batch of pairs and takes one AdamW step on both losses.</summary>
+    /// <returns>Steps taken, the last loss, and why training stopped ("schedule" or "cancelled").</returns>
+    (long Steps, double LastLoss, string Reason) Train(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes,
+        List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs, TrainableWeights weights, AdamW optimizer, long totalSteps, TrainingClock clock, CancellationToken cancellation)
+    {
+        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
+        var random = new DataRandom(_options.Seed);
+        var (step, lastLoss, reason) = (0L, double.NaN, "schedule");
+        reward.Model.train();
+        for (var epoch = 1; epoch <= _options.Epochs && reason == "schedule"; epoch++)
+        {
+            random.Shuffle(votes);
+            random.Shuffle(pairs);
+            for (var first = 0; first < votes.Count; first += _options.BatchRows)
+            {
+                if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var batch = votes.Skip(first).Take(_options.BatchRows).ToList();
+                var pairBatch = pairs.Count == 0 ? [] : Enumerable.Range(0, _options.BatchRows).Select(i => pairs[(int)((step * _options.BatchRows + i) % pairs.Count)]).Distinct().ToList();
+                using (var scope = NewDisposeScope())
+                {
+                    var loss = Loss(reward, padId, batch, pairBatch);
+                    var learningRate = schedule.At(step);
+                    (lastLoss, _) = LossStep.Take(loss, weights, optimizer, learningRate, _options.GradientClip, step + 1);
+                    step++;
+                    clock.AddStep(batch.Sum(b => (long)b.Sequence.Length) + pairBatch.Sum(p => (long)p.Chosen.Length + p.Rejected.Length), watch.Elapsed);
+                    progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, step, totalSteps, epoch, clock.Tokens, clock.TokensPerSecond, lastLoss, null,
+                        learningRate, clock.Elapsed, clock.Remaining(totalSteps - step)));
+                }
+            }
+        }
+        return (step, lastLoss, reason);
+    }
+
+    void WriteLineage(string outputFolder, string modelPath, string baseSha, string? adapterPath, string feedbackPath, PreferenceSet all, RewardModelSummary summary,
+        DateTimeOffset started, TrainingClock clock) =>
+        new AlignmentLineage
+        {
+            Kind = "reward-model", Sha256 = summary.Checksum, BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
+            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
+            Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), all.Summary),
+            Hyperparameters = _options, Metrics = summary, StopReason = summary.StopReason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
+            DurationSeconds = clock.Elapsed.TotalSeconds,
+        }.Write(outputFolder);
+
+    /// <summary>Pointwise BCE over the votes plus the weighted Bradley-Terry loss over the pairs (scores in one forward each).</summary>
+    Tensor Loss(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes, List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs)
+    {
+        using var voteBatch = new SequenceBatch([.. votes.Select(v => v.Sequence)], padId);
+        var scores = reward.Scores(voteBatch);                                                  // [B]
+        var labels = tensor(votes.Select(v => v.IsUp ? 1f : 0f).ToArray());                   // [B]
+        var pointwise = RewardLosses.Pointwise(scores, labels);
+        if (pairs.Count == 0) return pointwise;
+        using var pairBatch = new SequenceBatch([.. pairs.Select(p => p.Chosen), .. pairs.Select(p => p.Rejected)], padId);
+        var pairScores = reward.Scores(pairBatch);                                              // [2P]: chosen, then rejected
+        var bradleyTerry = RewardLosses.BradleyTerry(pairScores.narrow(0, 0, pairs.Count), pairScores.narrow(0, pairs.Count, pairs.Count));
+        return RewardLosses.Combined(pointwise, bradleyTerry, _options.PairWeight);
+    }
+
+    static RewardMetrics Evaluate(RewardModel reward, AlignmentTokens tokens, PreferenceSet heldOut)
+    {
+        reward.Model.eval();
+        var scores = reward.Score([.. heldOut.Votes.Select(v => tokens.Join(v.Prompt, v.Response))], tokens.PadId);
+        var chosen = reward.Score([.. heldOut.Pairs.Select(p => tokens.Join(p.Prompt, p.Chosen))], tokens.PadId);
+        var rejected = reward.Score([.. heldOut.Pairs.Select(p => tokens.Join(p.Prompt, p.Rejected))], tokens.PadId);
+        return RewardMetrics.Of(scores, [.. heldOut.Votes.Select(v => v.IsUp)], [.. chosen.Zip(rejected, (c, r) => c - r)]);
+    }
+}

@@ -1,0 +1,43 @@
+using DomainAssistant.Alignment.Feedback;
+using DomainAssistant.Contracts;
+using DomainAssistant.Feedback;
+using DomainAssistant.Feedback.Filing;
+using DomainAssistant.Training.Tests.Support;
+
+namespace DomainAssistant.Alignment.Tests.Feedback;
+
+/// <summary>`da feedback export` over a real inbox file, as the host's consumer fills it.</summary>
+public sealed class FeedbackExportTests
+{
+    [Fact]
+    public async Task Filed_feedback_is_exported_in_filing_order_with_its_lineage()
+    {
+        using var data = new TempFolder();
+        var inbox = new SqliteFeedbackInbox(Path.Combine(data.Path, FeedbackBusRegistration.TrainingExamplesDatabase));
+        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        await inbox.FileAsync(Feedback("Q1", "A1 [1]", FeedbackRating.Up, at, "abc"));
+        await inbox.FileAsync(Feedback("Q2", "A2", FeedbackRating.Down, at.AddMinutes(1), null));
+        var output = Path.Combine(data.Path, "votes.jsonl");
+
+        var result = await FeedbackExport.ExportAsync(data.Path, output);
+        var votes = FeedbackFile.Read(output);
+
+        Assert.Equal((2, 1L, 2L), (result.Votes, result.FirstSequence, result.LastSequence));
+        Assert.Equal(["Q1", "Q2"], votes.Select(v => v.Prompt));
+        Assert.Equal([true, false], votes.Select(v => v.IsUp));
+        Assert.Equal("abc", votes[0].AdapterChecksum);
+        Assert.Equal(["chunk-a", "chunk-b"], votes[0].RetrievedChunkIds);
+        Assert.Equal(at, votes[0].At);
+    }
+
+    [Fact]
+    public async Task A_folder_without_filed_feedback_is_an_error_not_an_empty_file()
+    {
+        using var data = new TempFolder();
+
+        await Assert.ThrowsAsync<FileNotFoundException>(() => FeedbackExport.ExportAsync(data.Path, Path.Combine(data.Path, "votes.jsonl")));
+    }
+
+    static FeedbackSubmitted Feedback(string prompt, string response, string rating, DateTimeOffset at, string? checksum) =>
+        new(Guid.NewGuid(), Guid.NewGuid(), rating, null, [], prompt, ["chunk-a", "chunk-b"], response, "tidewell", checksum is null ? null : "sft", checksum, null, "tidewell", at);
+}

@@ -1,0 +1,118 @@
+using DomainAssistant.Alignment.Encoding;
+using DomainAssistant.Alignment.Kto;
+using DomainAssistant.Alignment.Lineage;
+using DomainAssistant.Alignment.Optimization;
+using DomainAssistant.Alignment.Policy;
+using DomainAssistant.Alignment.Tests.Support;
+using DomainAssistant.Training.Checkpointing;
+using DomainAssistant.Training.Optimization;
+using DomainAssistant.Training.Progress;
+using DomainAssistant.Training.Tests.Support;
+using static DomainAssistant.Alignment.Tests.Cli.CommandRunner;
+using static TorchSharp.torch;
+
+namespace DomainAssistant.Alignment.Tests.Kto;
+
+/// <summary>KTO on a tiny random model: where learning happens, that it happens, and that a killed run resumes exactly.</summary>
+public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<TrainedTokenizer>
+{
+    static readonly KtoOptions Fast = new() { Epochs = 3, BatchRows = 8, LearningRate = 5e-3, MaxLength = 64, Rank = 4, CheckpointEvery = 2, Beta = 0.5 };
+
+    [Fact]
+    public void A_step_changes_only_lora_tensors_and_leaves_the_base_bit_identical()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var policy = new PolicyModel(model.Path, null, 4, 1, 64, new AdamWOptions(WeightDecay: 0));
+        var baseBefore = policy.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        var loraBefore = policy.Model.AdapterParameters(PolicyModel.PolicyAdapter).ToDictionary(p => p.Key, p => p.Parameter.detach().clone());
+        var votes = SyntheticFeedback.Votes(4);
+        using var rows = new SequenceBatch([.. votes.Select(v => policy.Tokens.Join(v.Prompt, v.Response))], policy.Tokens.PadId);
+        using var desirable = tensor(votes.Select(v => v.IsUp ? 1f : 0f).ToArray());
+
+        policy.Model.train();
+        using (var noGrad = no_grad())
+        using (var reference = TokenLogProbs.Sum(policy.Model, policy.Reference, rows))
+        using (var current = TokenLogProbs.Sum(policy.Model, PolicyModel.PolicyAdapter, rows))
+        {
+            Assert.True(current.allclose(reference), "a fresh LoRA (B = 0) starts equal to its reference, the base");
+        }
+        using (var scope = NewDisposeScope())
+        {
+            var referenceLogps = TokenLogProbs.Sum(policy.Model, policy.Reference, rows).detach();
+            var loss = KtoLoss.Compute(TokenLogProbs.Sum(policy.Model, PolicyModel.PolicyAdapter, rows), referenceLogps, desirable, 0, 0.1, 1, 1);
+            LossStep.Take(loss, policy.Weights, policy.Optimizer, 1e-2, 1.0, 1);
+        }
+
+        foreach (var (name, parameter) in policy.Model.named_parameters())
+            Assert.True(parameter.detach().allclose(baseBefore[name], 0, 0), $"base weight {name} changed");
+        var lora = policy.Model.AdapterParameters(PolicyModel.PolicyAdapter).ToList();
+        Assert.All(lora.Where(p => p.Key.EndsWith("lora_B.weight", StringComparison.Ordinal)),
+            p => Assert.False(p.Parameter.detach().allclose(loraBefore[p.Key], 0, 0), $"{p.Key} did not move"));
+    }
+
+    [Fact]
+    public async Task Training_separates_up_from_down_answers_and_writes_an_adapter_generate_loads()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "kto");
+
+        var summary = new KtoTrainer(Fast).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+
+        Assert.Equal("schedule", summary.StopReason);
+        Assert.Equal((20, 20), (summary.Desirable, summary.Undesirable));
+        Assert.True(summary.RewardMargin > 0, $"reward margin {summary.RewardMargin}");
+        Assert.True(summary.Kl >= 0 && double.IsFinite(summary.Kl), $"KL {summary.Kl}");
+        var lineage = AlignmentLineage.FromJson(File.ReadAllText(Path.Combine(output, AlignmentLineage.FileName)));
+        Assert.Equal(("lora-kto", summary.AdapterSha256), (lineage.Kind, lineage.Sha256));
+        Assert.Equal(40, lineage.Feedback!.Summary.Kept);
+        var generated = await Run("generate", "--model", model.Path, "--adapter", output, "--prompt", "Where", "--max-tokens", "4", "--temperature", "0");
+        Assert.True(generated.ExitCode == 0, generated.Error);
+    }
+
+    [Fact]
+    public void A_run_stopped_midway_resumes_to_the_same_losses_and_adapter()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var feedback = SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 12);
+        var whole = Path.Combine(work.Path, "whole");
+        var split = Path.Combine(work.Path, "split");
+        new KtoTrainer(Fast).Run(model.Path, null, feedback, whole);
+
+        using (var stop = new CancellationTokenSource())
+        {
+            var stopAtThree = new Progress(e => { if (e.Phase == TrainingPhase.Step && e.Step == 3) stop.Cancel(); });
+            Assert.Equal("cancelled", new KtoTrainer(Fast, stopAtThree).Run(model.Path, null, feedback, split, cancellation: stop.Token).StopReason);
+        }
+        var resumed = new KtoTrainer(Fast).Run(model.Path, null, feedback, split);
+
+        Assert.True(resumed.Resumed);
+        Assert.Equal(Losses(whole), Losses(split));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, "adapter_model.safetensors")), File.ReadAllBytes(Path.Combine(split, "adapter_model.safetensors")));
+    }
+
+    [Fact]
+    public void Past_the_kl_bound_the_run_stops_and_keeps_the_last_adapter_within_it()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "kto");
+
+        var summary = new KtoTrainer(Fast with { LearningRate = 0.5, MaxKl = 1e-4, Epochs = 4 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+
+        Assert.Equal("kl_bound", summary.StopReason);
+        Assert.True(summary.Steps < 20, $"{summary.Steps} steps");
+        Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
+        Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a guarded stop leaves no checkpoint to resume past the bound");
+    }
+
+    static IReadOnlyList<double> Losses(string output) =>
+        TrainerState.FromJson(File.ReadAllText(Path.Combine(output, TrainingCheckpoint.FolderName, TrainerState.FileName)), output).Losses;
+
+    /// <summary>Reports synchronously on the trainer's thread (System.Progress would post to the thread pool).</summary>
+    sealed class Progress(Action<TrainingEvent> report) : IProgress<TrainingEvent>
+    {
+        public void Report(TrainingEvent value) => report(value);
+    }
+}

@@ -1,0 +1,70 @@
+using DomainAssistant.Alignment.Lineage;
+using DomainAssistant.Alignment.Preferences;
+using DomainAssistant.Alignment.RewardModeling;
+using DomainAssistant.Alignment.Tests.Support;
+using DomainAssistant.Model;
+using DomainAssistant.Model.Lora;
+using DomainAssistant.Training.Tests.Support;
+
+namespace DomainAssistant.Alignment.Tests.RewardModeling;
+
+/// <summary>Reward-model training on a tiny random model and a rater with a learnable rule.</summary>
+public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<TrainedTokenizer>
+{
+    static readonly RewardModelOptions Fast = new() { Epochs = 6, BatchRows = 8, LearningRate = 5e-3, MaxLength = 64, Rank = 4 };
+
+    [Fact]
+    public void Learns_the_raters_rule_and_saves_a_folder_that_loads_back_to_the_same_scores()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var feedback = SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 40);
+        var output = Path.Combine(work.Path, "rm");
+
+        var summary = new RewardModelTrainer(Fast).Run(model.Path, null, feedback, null, output);
+
+        Assert.True(summary.HeldoutAccuracy >= 0.75, $"held-out accuracy {summary.HeldoutAccuracy:P1} (before {summary.HeldoutAccuracyBefore:P1})");
+        Assert.Equal(16, summary.HeldoutExamples); // 8 of 40 prompts held out, two votes each
+        Assert.Equal(64, summary.TrainExamples);
+        foreach (var file in new[] { PeftAdapter.ConfigFileName, PeftAdapter.WeightsFileName, RewardModelFolder.HeadFileName, RewardModelFolder.ConfigFileName, AlignmentLineage.FileName })
+            Assert.True(File.Exists(Path.Combine(output, file)), file);
+        Assert.Equal(summary.Checksum, RewardModelFolder.ReadConfig(output).Checksum);
+
+        using var loaded = PretrainedModel.Load(model.Path);
+        using var reward = RewardModelFolder.Load(output, loaded.Model, "rm");
+        var tokens = new Encoding.AlignmentTokens(loaded.Tokenizer, 64);
+        var scores = reward.Score([tokens.Join("Where is the order of Bo?", "The order is ready [1]."), tokens.Join("Where is the order of Bo?", "The order is ready.")], tokens.PadId);
+        Assert.True(scores[0] > scores[1], $"cited {scores[0]:F3} vs uncited {scores[1]:F3}");
+    }
+
+    [Fact]
+    public void A_changed_reward_model_file_is_refused()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "rm");
+        new RewardModelTrainer(Fast with { Epochs = 1 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 10), null, output);
+        var head = Path.Combine(output, RewardModelFolder.HeadFileName);
+        var bytes = File.ReadAllBytes(head);
+        bytes[^1] ^= 0x40;
+        File.WriteAllBytes(head, bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => RewardModelFolder.ReadConfig(output));
+
+        Assert.Contains("changed after training", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Too_few_votes_end_with_a_message_and_no_model()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "rm");
+
+        var error = Assert.Throws<InvalidDataException>(() =>
+            new RewardModelTrainer(Fast with { Preferences = new PreferenceOptions { MinVotes = 20 } }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 5), null, output));
+
+        Assert.Contains("too few votes to train on: 10 usable", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(output));
+    }
+}
