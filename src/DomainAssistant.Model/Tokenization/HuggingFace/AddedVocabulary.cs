@@ -26,7 +26,11 @@ internal sealed class AddedVocabulary
 
     public IReadOnlyList<AddedTokenSpec> Tokens { get; }
 
-    public static AddedVocabulary Read(JsonElement root)
+    /// <summary>
+    /// Reads added_tokens. As tokenizers does when it loads a file, a token whose text the model's vocabulary already
+    /// has takes the vocabulary's id.
+    /// </summary>
+    public static AddedVocabulary Read(JsonElement root, IReadOnlyDictionary<string, int> modelVocab)
     {
         if (!root.TryGetProperty("added_tokens", out var added) || added.ValueKind == JsonValueKind.Null) return new([]);
         if (added.ValueKind != JsonValueKind.Array) throw new InvalidDataException("added_tokens is not an array.");
@@ -37,6 +41,7 @@ internal sealed class AddedVocabulary
             var content = TokenizerJson.OptionalString(token, "content");
             if (string.IsNullOrEmpty(content)) throw new InvalidDataException($"added_tokens[{index}] has no content.");
             var special = TokenizerJson.Bool(token, "special", false);
+            if (modelVocab.TryGetValue(content, out var existing)) value = existing;
             return new AddedTokenSpec(value, content, special,
                 TokenizerJson.Bool(token, "lstrip", false), TokenizerJson.Bool(token, "rstrip", false),
                 TokenizerJson.Bool(token, "normalized", !special), TokenizerJson.Bool(token, "single_word", false));

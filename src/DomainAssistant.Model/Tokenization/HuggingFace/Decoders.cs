@@ -76,12 +76,11 @@ internal sealed class MetaspaceDecoder(char replacement, bool stripFirstSpace) :
         return new MetaspaceDecoder(replacement[0], scheme != "never");
     }
 
+    // As tokenizers does it: in the first token every replacement character goes (not only a leading one), elsewhere each is a space.
     public override List<string> DecodeChain(List<string> tokens) =>
-        [.. tokens.Select((token, index) =>
-        {
-            var text = token.Replace(replacement, ' ');
-            return index == 0 && stripFirstSpace && text.StartsWith(' ') ? text[1..] : text;
-        })];
+        [.. tokens.Select((token, index) => index == 0 && stripFirstSpace
+            ? token.Replace(replacement.ToString(), "", StringComparison.Ordinal)
+            : token.Replace(replacement, ' '))];
 }
 
 internal sealed class ReplaceDecoder(Regex pattern, string content) : DecoderStep

@@ -21,7 +21,7 @@ internal sealed class HuggingFaceTokenizer : Tokenizer
     HuggingFaceTokenizer(JsonElement root)
     {
         Model = BpeModel.Read(TokenizerJson.Property(root, "model"));
-        AddedTokens = AddedVocabulary.Read(root);
+        AddedTokens = AddedVocabulary.Read(root, Model.Vocab);
         _normalizer = root.TryGetProperty("normalizer", out var n) ? NormalizerStep.Read(n) : null;
         _preTokenizer = root.TryGetProperty("pre_tokenizer", out var p) ? PreTokenizerStep.Read(p) : null;
         PostProcessor = root.TryGetProperty("post_processor", out var post) ? PostProcessor.Read(post) : PostProcessor.None;

@@ -70,7 +70,15 @@ internal sealed class LowercaseNormalizer : NormalizerStep
         if (!IcuText.IsAvailable) throw new InvalidDataException("normalizer 'Lowercase' needs the ICU library (libicuuc), which this machine lacks.");
     }
 
-    public override string Normalize(string text) => IcuText.ToLower(text);
+    // Rust's char::to_lowercase, one code point at a time: full mappings (İ becomes i + U+0307) but no context, so a
+    // final capital sigma becomes σ, not ς, as Hugging Face's Lowercase gives.
+    public override string Normalize(string text)
+    {
+        var lowered = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+            lowered.Append(rune.IsAscii ? Rune.ToLowerInvariant(rune).ToString() : IcuText.ToLower(rune.ToString()));
+        return lowered.ToString();
+    }
 }
 
 /// <summary>Trims whitespace; char.IsWhiteSpace is the Unicode White_Space property, as Rust's char::is_whitespace.</summary>
