@@ -37,6 +37,22 @@ public static class ChatTemplateSelector
         return new PlainChatTemplate(Stops());
     }
 
+    /// <summary>
+    /// <see cref="Select"/> for a tokenizer folder's config; a chat_template outside the supported subset is refused
+    /// as an <see cref="InvalidDataException"/> naming <paramref name="configPath"/> and the construct.
+    /// </summary>
+    internal static ChatTemplate FromConfig(TokenizerConfig config, string configPath, IReadOnlyDictionary<string, int> specialTokens, int? bosId, int? eosId)
+    {
+        try
+        {
+            return Select(config.ChatTemplate, specialTokens, bosId, eosId, config.TokenTexts);
+        }
+        catch (Jinja.JinjaException ex)
+        {
+            throw new InvalidDataException($"{configPath}: chat_template: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The family a template's markers show ("chatml", "llama3", "llama2"), or null; a name for logs only.</summary>
     public static string? FamilyOf(string chatTemplate)
     {

@@ -54,9 +54,13 @@ internal static class TokenizerJsonLoader
             Bytes = tokenizer.DecodesByteLevel
                 ? TokenBytes.ByteLevel(tokenizer.Model.Vocab, added.Select(t => (t.Id, t.Special)), vocabSize)
                 : TokenBytes.ByteFallback(byteFallbackIds?[0], vocabSize),
-            ChatTemplate = ChatTemplateSelector.Select(config.ChatTemplate, addedByText, bosId, eosId, config.TokenTexts),
+            ChatTemplate = ChatTemplateSelector.FromConfig(config, ConfigPath(path), addedByText, bosId, eosId),
         });
     }
+
+    /// <summary>The tokenizer_config.json beside a tokenizer file.</summary>
+    internal static string ConfigPath(string tokenizerPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(tokenizerPath))!, TokenizerConfig.FileName);
 
     static InvalidDataException Missing(string path, string what) =>
         new($"{path}: tokenizer_config.json asks for its {what} to be added but names none the vocabulary has.");

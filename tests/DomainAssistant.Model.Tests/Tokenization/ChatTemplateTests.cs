@@ -111,6 +111,17 @@ public class ChatTemplateTests
     }
 
     [Fact]
+    public void A_chat_template_outside_the_supported_subset_is_refused_naming_the_config_and_the_construct()
+    {
+        using var folder = new TempFolder();
+
+        var error = Assert.Throws<InvalidDataException>(() => LoadByteLevel(folder, """{"chat_template": "{% include 'other.jinja' %}"}"""));
+
+        Assert.Contains(folder.File("tokenizer_config.json"), error.Message);
+        Assert.Contains("the 'include' tag is not supported", error.Message);
+    }
+
+    [Fact]
     public void Plain_renders_readable_paragraphs_and_stops_at_EOS_or_a_new_user_turn()
     {
         var template = new PlainChatTemplate([2]);
