@@ -51,6 +51,20 @@ public class HuggingFaceTokenizerReferenceTests
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(8)));
     }
 
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Streams_every_text_one_id_at_a_time_to_what_decoding_gives(string name)
+    {
+        var tokenizer = SharedTokenizers.Get(name);
+        foreach (var reference in Encodings(name))
+        {
+            var ids = Ids(reference, "ids_with_special_tokens");
+            var decoder = tokenizer.CreateStreamingDecoder();
+            var streamed = string.Concat(ids.Select(decoder.Add)) + decoder.Flush();
+            Assert.Equal(tokenizer.Decode(ids), streamed);
+        }
+    }
+
     [Fact]
     public void Adds_BOS_as_the_post_processor_says()
     {

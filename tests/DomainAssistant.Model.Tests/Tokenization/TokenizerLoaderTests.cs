@@ -148,6 +148,16 @@ public class TokenizerLoaderTests
     }
 
     [Fact]
+    public void A_folder_with_tokenizer_json_and_tokenizer_model_loads_tokenizer_json_as_transformers_does()
+    {
+        using var folder = new TempFolder();
+        folder.Write("tokenizer.json", TokenizerFixtures.ByteLevelTokenizerJson());
+        folder.Write("tokenizer.model", Llama2cTokenizerConverter.ToSentencePieceModel(folder.Write("tokenizer.bin", TinyBin)));
+
+        Assert.EndsWith("tokenizer.json", TokenizerLoader.Load(folder.Path).SourcePath);
+    }
+
+    [Fact]
     public void A_corrupt_tokenizer_config_names_the_file()
     {
         using var folder = new TempFolder();
