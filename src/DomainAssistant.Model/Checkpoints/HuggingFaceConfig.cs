@@ -30,6 +30,22 @@ public static class HuggingFaceConfig
         ["qwen3"] = "Qwen3ForCausalLM",
     };
 
+    // Every field the reader looks at; the others change nothing here (`da inspect` lists them as ignored).
+    static readonly HashSet<string> ReadFields =
+    [
+        "architectures", "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+        "num_attention_heads", "num_key_value_heads", "head_dim", "max_position_embeddings", "rms_norm_eps", "rope_theta",
+        "rope_scaling", "rope_parameters", "tie_word_embeddings", "attention_bias", "mlp_bias", "hidden_act",
+        "bos_token_id", "eos_token_id", "torch_dtype", "dtype", "sliding_window", "use_sliding_window",
+    ];
+
+    /// <summary>The top-level fields of a config.json that this reader does not look at (initializer_range, use_cache, ...).</summary>
+    public static IReadOnlyList<string> IgnoredFields(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return [.. document.RootElement.EnumerateObject().Select(p => p.Name).Where(name => !ReadFields.Contains(name)).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Reads and validates <paramref name="path"/> (a config.json). Hugging Face folders always rotate halves.</summary>
     public static LlamaConfig Read(string path) => Parse(File.ReadAllText(path), path);
 

@@ -30,6 +30,14 @@ public sealed class ModelTokenizer
     /// <summary>The tokenizer doing the work: the library's SentencePieceTokenizer, or a tokenizer.json pipeline.</summary>
     public Tokenizer Inner { get; }
 
+    /// <summary>What runs when text is encoded, in one line: tokenizer.json's components, or SentencePiece.</summary>
+    public string Pipeline => Inner switch
+    {
+        HuggingFaceTokenizer huggingFace => huggingFace.Pipeline,
+        SentencePieceTokenizer => $"SentencePiece ({Path.GetFileName(SourcePath)}, {VocabSize} tokens)",
+        _ => Inner.GetType().Name,
+    };
+
     /// <summary>The file the vocabulary was read from (tokenizer.bin, tokenizer.model or tokenizer.json).</summary>
     public string SourcePath { get; }
 

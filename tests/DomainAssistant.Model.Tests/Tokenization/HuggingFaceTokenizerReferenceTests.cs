@@ -75,6 +75,17 @@ public class HuggingFaceTokenizerReferenceTests
         Assert.False(SharedTokenizers.Get("qwen3").AddsBos);
     }
 
+    [Fact]
+    public void Describes_its_pipeline_in_one_line()
+    {
+        // GemmaTokenizer is a class whose template transformers rebuilds from add_bos_token, and the line says so.
+        Assert.Equal(
+            "normalizer Replace; pre-tokenizer Split(MergedWithPrevious); model BPE (262144 tokens, 6415 added, byte fallback); " +
+            "post-processor TemplateProcessing; decoder Sequence[Replace, ByteFallback, Fuse] " +
+            "(replaced by tokenizer_config.json's add_bos_token/add_eos_token: 1 before, 0 after)",
+            SharedTokenizers.Get("gemma3").Pipeline);
+    }
+
     static JsonElement.ArrayEnumerator Encodings(string name) =>
         HuggingFaceReferences.Root.GetProperty("tokenizers").GetProperty(name).GetProperty("encodings").EnumerateArray();
 

@@ -31,7 +31,17 @@ internal sealed class HuggingFaceTokenizer : Tokenizer
         _tokenOfId = Model.Vocab.ToDictionary(kv => kv.Value, kv => kv.Key);
         foreach (var token in AddedTokens.Tokens) _tokenOfId[token.Id] = token.Content;
         _specialIds = [.. AddedTokens.Tokens.Where(t => t.Special).Select(t => t.Id)];
+        string Part(string name) => root.TryGetProperty(name, out var part) ? TokenizerJson.Describe(part) : "none";
+        var model = TokenizerJson.Property(root, "model");
+        Pipeline =
+            $"normalizer {Part("normalizer")}; pre-tokenizer {Part("pre_tokenizer")}; " +
+            $"model BPE ({Model.Vocab.Count} tokens, {AddedTokens.Tokens.Count} added{(Model.ByteFallback ? ", byte fallback" : "")}" +
+            $"{(TokenizerJson.Bool(model, "ignore_merges", false) ? ", ignore_merges" : "")}); " +
+            $"post-processor {Part("post_processor")}; decoder {Part("decoder")}";
     }
+
+    /// <summary>The components as one line (normalizer, pre-tokenizer, model, post-processor, decoder), for `da inspect`.</summary>
+    public string Pipeline { get; private set; }
 
     public BpeModel Model { get; }
 
@@ -40,7 +50,11 @@ internal sealed class HuggingFaceTokenizer : Tokenizer
     public PostProcessor PostProcessor { get; private set; }
 
     /// <summary>Replaces the post-processor by one that adds just these tokens (what transformers does for Llama and Gemma tokenizer classes).</summary>
-    public void UseSpecialTokens(int? bos, int? eos) => PostProcessor = PostProcessor.Around(bos, eos);
+    public void UseSpecialTokens(int? bos, int? eos)
+    {
+        PostProcessor = PostProcessor.Around(bos, eos);
+        Pipeline += $" (replaced by tokenizer_config.json's add_bos_token/add_eos_token: {PostProcessor.Before.Count} before, {PostProcessor.After.Count} after)";
+    }
 
     /// <summary>Whether decoding reads the tokens as GPT-2 byte stand-ins (a ByteLevel decoder).</summary>
     public bool DecodesByteLevel => _decoder?.Steps.Any(step => step is ByteLevelDecoder) ?? false;

@@ -52,6 +52,24 @@ internal static class TokenizerJson
         }
     }
 
+    /// <summary>A component as one line for `da inspect`: its type, a Sequence's steps in brackets, a Split's behaviour.</summary>
+    public static string Describe(JsonElement component)
+    {
+        if (component.ValueKind != JsonValueKind.Object) return "none";
+        var type = OptionalString(component, "type") ?? "?";
+        foreach (var list in (string[])["normalizers", "pretokenizers", "processors", "decoders"])
+            if (component.TryGetProperty(list, out var steps) && steps.ValueKind == JsonValueKind.Array)
+                return $"{type}[{string.Join(", ", steps.EnumerateArray().Select(Describe))}]";
+        return type switch
+        {
+            "Split" => $"Split({OptionalString(component, "behavior") ?? "Isolated"}{(Bool(component, "invert", false) ? ", inverted" : "")})",
+            "Digits" => Bool(component, "individual_digits", false) ? "Digits(individual)" : "Digits",
+            "ByteLevel" => $"ByteLevel(add_prefix_space={Bool(component, "add_prefix_space", true).ToString().ToLowerInvariant()}, use_regex={Bool(component, "use_regex", true).ToString().ToLowerInvariant()})",
+            "Metaspace" => $"Metaspace({OptionalString(component, "prepend_scheme") ?? "always"})",
+            _ => type,
+        };
+    }
+
     public static string Excerpt(JsonElement element)
     {
         var text = element.GetRawText();
