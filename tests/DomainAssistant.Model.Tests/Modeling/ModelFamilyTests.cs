@@ -1,5 +1,6 @@
 using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Modeling;
+using TorchSharp;
 using DomainAssistant.Model.Tests.Checkpoints;
 using static TorchSharp.torch;
 
@@ -71,8 +72,9 @@ public sealed class ModelFamilyTests : IDisposable
         using var ids = RandomLlama.Ids(1, 8, config.VocabSize, seed: 5);
         using var before = model.Forward(ids);
         using (no_grad())
+        using (var three = 3.0.ToScalar())
             foreach (var (name, parameter) in model.named_parameters().Where(p => p.name.EndsWith("q_norm.weight", StringComparison.Ordinal)))
-                parameter.mul_(3.0);
+                parameter.mul_(three);
         using var after = model.Forward(ids);
 
         Assert.True(RandomLlama.MaxDifference(before, after) > 1e-2);
