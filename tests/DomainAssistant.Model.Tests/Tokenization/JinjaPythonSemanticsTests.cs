@@ -40,6 +40,17 @@ public class JinjaPythonSemanticsTests
     }
 
     [Fact]
+    public void Strftime_now_gives_the_local_date_as_transformers_does_for_llama_3_2()
+    {
+        var before = DateTime.Now.ToString("dd MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var rendered = Render("{%- if strftime_now is defined %}{{ strftime_now('%d %b %Y') }}{% else %}26 Jul 2024{% endif %}");
+        var after = DateTime.Now.ToString("dd MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Contains(rendered, new[] { before, after });
+        Assert.Contains("'%Q'", Assert.Throws<JinjaException>(() => Render("{{ strftime_now('%Q') }}")).Message);
+    }
+
+    [Fact]
     public void Refuses_what_it_does_not_support_by_name()
     {
         Assert.Contains("'include'", Assert.Throws<JinjaException>(() => JinjaTemplate.Parse("{% include 'x' %}")).Message);

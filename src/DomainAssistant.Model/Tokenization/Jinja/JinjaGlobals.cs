@@ -1,12 +1,17 @@
 namespace DomainAssistant.Model.Tokenization.Jinja;
 
-/// <summary>The functions transformers puts in every chat template's scope: raise_exception, range and namespace.</summary>
+/// <summary>
+/// The functions transformers puts in every chat template's scope: raise_exception, strftime_now (the local time, as
+/// Python's datetime.now()), and Jinja's range and namespace.
+/// </summary>
 internal static class JinjaGlobals
 {
     public static IReadOnlyList<(string Name, JinjaFunction Function)> All { get; } =
     [
         ("raise_exception", new JinjaFunction("raise_exception", (args, _) =>
             throw new JinjaRaisedException(args.Count > 0 ? JinjaValues.ToText(args[0]) : "the chat template raised an exception."))),
+        ("strftime_now", new JinjaFunction("strftime_now", (args, _) =>
+            PythonDateFormat.Format(DateTime.Now, args is [string format] ? format : throw new JinjaException("strftime_now takes one format string.")))),
         ("range", new JinjaFunction("range", (args, _) => Range(args))),
         ("namespace", new JinjaFunction("namespace", (args, keywords) =>
         {
