@@ -18,6 +18,7 @@ public class JinjaPythonSemanticsTests
         Assert.Equal("True False None", Render("{{ true }} {{ false }} {{ none }}"));
         Assert.Equal("['a', 1, None, True, 2.5]", Render("{{ ['a', 1, none, true, 2.5] }}"));
         Assert.Equal("{'k': 'v'}", Render("{{ {'k': 'v'} }}"));
+        Assert.Equal("[\"it's\", 'a\\nb', 'say \"x\"']", Render("{{ [\"it's\", 'a\\nb', 'say \"x\"'] }}"));
         Assert.Equal("", Render("{{ missing }}"));
     }
 

@@ -67,10 +67,25 @@ internal static class JinjaValues
         _ => throw new JinjaException($"cannot print a {value.GetType().Name}."),
     };
 
-    static string QuoteString(string s) =>
-        s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal)
-            ? "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal) + "\""
-            : "'" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) + "'";
+    // Python's repr of a string: single quotes unless the text holds a single quote and no double one.
+    static string QuoteString(string s)
+    {
+        var quote = s.Contains('\'', StringComparison.Ordinal) && !s.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        var text = new StringBuilder().Append(quote);
+        foreach (var c in s)
+        {
+            text.Append(c switch
+            {
+                '\\' => "\\\\",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when c == quote => "\\" + c,
+                _ => c.ToString(),
+            });
+        }
+        return text.Append(quote).ToString();
+    }
 
     /// <summary>Python's float repr: integral values keep ".0", others the shortest round-trip digits.</summary>
     public static string FormatFloat(double d)
