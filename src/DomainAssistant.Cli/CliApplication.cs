@@ -11,6 +11,7 @@ public static class CliApplication
     {
         GenerateCommand.Create(),
         ConvertCommand.Create(),
+        InspectCommand.Create(),
         TokenizerCommand.Create(),
         TrainCommand.Create(),
         DataCommand.Create(),

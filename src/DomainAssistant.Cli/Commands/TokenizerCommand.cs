@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Model.Tokenization.Jinja;
 using DomainAssistant.Training.Corpus;
 using DomainAssistant.Training.Tokenizers;
 
@@ -11,7 +12,8 @@ namespace DomainAssistant.Cli.Commands;
 /// <summary>
 /// `da tokenizer train` learns a byte-level BPE vocabulary from a corpus folder and saves a Hugging Face tokenizer
 /// folder; `da tokenizer encode` encodes text with any tokenizer the Model project's TokenizerLoader reads (a folder
-/// or a tokenizer.json / tokenizer.model / tokenizer.bin file) and decodes it back.
+/// or a tokenizer.json / tokenizer.model / tokenizer.bin file) and decodes it back; `da tokenizer chat` renders a
+/// conversation with the tokenizer's chat template and encodes it, as the chat path does.
 /// </summary>
 public static class TokenizerCommand
 {
@@ -21,7 +23,7 @@ public static class TokenizerCommand
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static Command Create() => new("tokenizer", "Train and try byte-level BPE tokenizers.") { Train(), Encode() };
+    public static Command Create() => new("tokenizer", "Train and try byte-level BPE tokenizers.") { Train(), Encode(), Chat() };
 
     static Command Train()
     {
@@ -82,6 +84,39 @@ public static class TokenizerCommand
         }));
         return command;
     }
+
+    static Command Chat()
+    {
+        var tokenizer = new Option<string>("--tokenizer") { Description = "Tokenizer folder (its tokenizer_config.json gives the chat template), or a tokenizer file.", Required = true };
+        var messages = new Option<string>("--messages") { Description = "UTF-8 JSON file: an array of {\"role\", \"content\"} messages.", Required = true };
+        var generationPrompt = new Option<bool>("--add-generation-prompt") { Description = "End with the opening of the assistant's reply." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object with the rendered text and its ids." };
+        var command = new Command("chat", "Render a conversation with the tokenizer's chat template and encode it.") { tokenizer, messages, generationPrompt, json };
+        command.SetAction(CommandErrors.Guard(async (parse, _) =>
+        {
+            var path = parse.GetRequiredValue(messages);
+            var conversation = ChatMessagesFile.Read(path);
+            var loaded = TokenizerLoader.Load(parse.GetRequiredValue(tokenizer));
+            var addGenerationPrompt = parse.GetValue(generationPrompt);
+            string text;
+            try
+            {
+                text = loaded.ChatTemplate.Render(conversation, addGenerationPrompt);
+            }
+            catch (JinjaRaisedException refused)
+            {
+                throw new ArgumentException($"the chat template refuses the messages in {path}: {refused.Message}", refused);
+            }
+            var ids = loaded.EncodeChat(conversation, addGenerationPrompt);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json)) await output.WriteLineAsync(JsonSerializer.Serialize(new ChatResult(text, ids), Json));
+            else await output.WriteLineAsync($"{text}\n{ids.Length} tokens: {string.Join(' ', ids)}");
+            return 0;
+        }));
+        return command;
+    }
+
+    sealed record ChatResult(string Text, int[] Ids);
 
     sealed record TrainSummary(int VocabSize, int Merges, long CorpusBytes, double Seconds, string Output);
 

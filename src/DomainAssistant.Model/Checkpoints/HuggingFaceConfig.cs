@@ -5,13 +5,14 @@ namespace DomainAssistant.Model.Checkpoints;
 
 /// <summary>
 /// Hugging Face's config.json to and from <see cref="LlamaConfig"/>, for the Llama family this model implements:
-/// model_type llama (SmolLM and TinyLlama folders say llama too), mistral and qwen2.
+/// model_type llama (SmolLM and TinyLlama folders say llama too), mistral, qwen2 and qwen3.
 /// </summary>
 /// <remarks>
 /// Decisions: anything that would change the maths silently is refused with an <see cref="InvalidDataException"/>
-/// naming config.json and the field: another architecture, rope_scaling (Llama 3.1 "llama3", YaRN, linear, dynamic),
-/// an activation other than silu, a head_dim that is not hidden_size / num_attention_heads, mlp_bias, and
-/// attention_bias on llama/mistral (that puts a bias on o_proj too; only Qwen2's q/k/v biases are modelled).
+/// naming config.json and the field: another architecture, rope_scaling other than Llama 3.1's "llama3" (YaRN,
+/// linear, dynamic), an activation other than silu, mlp_bias, and attention_bias on llama/mistral/qwen3 (that puts
+/// a bias on o_proj too; only Qwen2's q/k/v biases are modelled). head_dim may differ from hidden_size /
+/// num_attention_heads; qwen3 adds q_norm/k_norm.
 /// A sliding window (mistral's sliding_window, qwen2's when use_sliding_window is true) is honoured by capping
 /// max_position_embeddings at the window: full causal attention over at most that many tokens is exactly what
 /// sliding-window attention computes there. Fields not listed here (initializer_range, use_cache, pretraining_tp,
@@ -26,7 +27,24 @@ public static class HuggingFaceConfig
         ["llama"] = "LlamaForCausalLM",
         ["mistral"] = "MistralForCausalLM",
         ["qwen2"] = "Qwen2ForCausalLM",
+        ["qwen3"] = "Qwen3ForCausalLM",
     };
+
+    // Every field the reader looks at; the others change nothing here (`da inspect` lists them as ignored).
+    static readonly HashSet<string> ReadFields =
+    [
+        "architectures", "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
+        "num_attention_heads", "num_key_value_heads", "head_dim", "max_position_embeddings", "rms_norm_eps", "rope_theta",
+        "rope_scaling", "rope_parameters", "tie_word_embeddings", "attention_bias", "mlp_bias", "hidden_act",
+        "bos_token_id", "eos_token_id", "torch_dtype", "dtype", "sliding_window", "use_sliding_window",
+    ];
+
+    /// <summary>The top-level fields of a config.json that this reader does not look at (initializer_range, use_cache, ...).</summary>
+    public static IReadOnlyList<string> IgnoredFields(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return [.. document.RootElement.EnumerateObject().Select(p => p.Name).Where(name => !ReadFields.Contains(name)).Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>Reads and validates <paramref name="path"/> (a config.json). Hugging Face folders always rotate halves.</summary>
     public static LlamaConfig Read(string path) => Parse(File.ReadAllText(path), path);
@@ -67,7 +85,7 @@ public static class HuggingFaceConfig
         int heads = fields.Int("num_attention_heads");
         int maxPositions = fields.Int("max_position_embeddings", 2048)!.Value;
         if (SlidingWindow(fields, modelType) is int window) maxPositions = Math.Min(maxPositions, window);
-        return new LlamaConfig
+        var config = new LlamaConfig
         {
             ModelType = modelType,
             VocabSize = fields.Int("vocab_size"),
@@ -79,6 +97,8 @@ public static class HuggingFaceConfig
             MaxPositionEmbeddings = maxPositions,
             RmsNormEps = fields.Double("rms_norm_eps", 1e-6),
             RopeTheta = RopeTheta(fields),
+            RopeScaling = RopeScaling(fields),
+            QkNorm = modelType == "qwen3",
             TieWordEmbeddings = fields.Bool("tie_word_embeddings") ?? false,
             AttentionBias = fields.Bool("attention_bias") ?? modelType == "qwen2",
             RopeStyle = RopeStyle.Halves,
@@ -87,6 +107,7 @@ public static class HuggingFaceConfig
             // transformers 4.56+ writes "dtype"; older versions "torch_dtype".
             TorchDtype = fields.String("torch_dtype") ?? fields.String("dtype") ?? "float32",
         };
+        return fields.Int("head_dim", null) is int headDim ? config with { HeadDim = headDim } : config;
     }
 
     /// <summary>Returns the model_type, or throws naming what this implementation does not model.</summary>
@@ -99,15 +120,13 @@ public static class HuggingFaceConfig
             foreach (var architecture in architectures.EnumerateArray())
                 if (architecture.ValueKind != JsonValueKind.String || !Architectures.ContainsValue(architecture.GetString()!))
                     throw Unsupported(fields, $"architecture {architecture.GetRawText()} (supported: {string.Join(", ", Architectures.Values)})");
-        if (fields.Get("rope_scaling") is { } scaling && !IsDefaultRope(scaling))
-            throw Unsupported(fields, $"rope_scaling {scaling.GetRawText()} (only null, i.e. plain RoPE, is supported)");
+        if (fields.Get("rope_scaling") is { ValueKind: not JsonValueKind.Null } scaling && !IsDefaultRope(scaling) && RopeType(scaling) != "llama3")
+            throw Unsupported(fields, $"rope_scaling {scaling.GetRawText()} (only plain RoPE and Llama 3.1's \"llama3\" are supported)");
         string activation = fields.String("hidden_act") ?? "silu";
         if (activation != "silu") throw Unsupported(fields, $"hidden_act '{activation}' (only silu)");
         if (fields.Bool("mlp_bias") == true) throw Unsupported(fields, "mlp_bias true (the MLP has no biases)");
         if (modelType != "qwen2" && fields.Bool("attention_bias") == true)
             throw Unsupported(fields, $"attention_bias true on model_type '{modelType}' (it adds an o_proj bias; only Qwen2-style q/k/v biases are supported)");
-        if (fields.Int("head_dim", null) is int headDim && headDim * fields.Int("num_attention_heads") != fields.Int("hidden_size"))
-            throw Unsupported(fields, $"head_dim {headDim} that is not hidden_size / num_attention_heads");
         return modelType;
     }
 
@@ -116,10 +135,28 @@ public static class HuggingFaceConfig
     {
         if (fields.Get("rope_parameters") is { ValueKind: JsonValueKind.Object } parameters)
         {
-            if (!IsDefaultRope(parameters)) throw Unsupported(fields, $"rope_parameters {parameters.GetRawText()} (only plain RoPE)");
+            if (!IsDefaultRope(parameters) && RopeType(parameters) != "llama3")
+                throw Unsupported(fields, $"rope_parameters {parameters.GetRawText()} (only plain RoPE and \"llama3\")");
             return new JsonFields(parameters, fields.Source).Double("rope_theta", fields.Double("rope_theta", 10000.0));
         }
         return fields.Double("rope_theta", 10000.0);
+    }
+
+    /// <summary>Llama 3.1's scaling from rope_scaling (or transformers 5's rope_parameters), or null for plain RoPE.</summary>
+    static Llama3RopeScaling? RopeScaling(JsonFields fields)
+    {
+        var scaling = fields.Get("rope_parameters") is { ValueKind: JsonValueKind.Object } parameters ? parameters : fields.Get("rope_scaling");
+        if (scaling is not { ValueKind: JsonValueKind.Object } rope || RopeType(rope) != "llama3") return null;
+        var values = new JsonFields(rope, fields.Source);
+        return new Llama3RopeScaling(
+            values.Double("factor", double.NaN), values.Double("low_freq_factor", double.NaN), values.Double("high_freq_factor", double.NaN),
+            values.Int("original_max_position_embeddings"));
+    }
+
+    static string? RopeType(JsonElement rope)
+    {
+        var kind = rope.TryGetProperty("rope_type", out var current) ? current : rope.TryGetProperty("type", out var legacy) ? legacy : default;
+        return kind.ValueKind == JsonValueKind.String ? kind.GetString() : null;
     }
 
     static bool IsDefaultRope(JsonElement rope)
@@ -133,7 +170,7 @@ public static class HuggingFaceConfig
     static int? SlidingWindow(JsonFields fields, string modelType) => modelType switch
     {
         "mistral" => fields.Int("sliding_window", null),
-        "qwen2" when fields.Bool("use_sliding_window") == true => fields.Int("sliding_window", null),
+        "qwen2" or "qwen3" when fields.Bool("use_sliding_window") == true => fields.Int("sliding_window", null),
         _ => null,
     };
 

@@ -35,7 +35,17 @@ static class HuggingFaceConfigJson
         };
         // Full attention everywhere: the reader folded any sliding window into max_position_embeddings.
         if (config.ModelType == "mistral") fields["sliding_window"] = null;
-        if (config.ModelType == "qwen2") fields["use_sliding_window"] = false;
+        if (config.ModelType is "qwen2" or "qwen3") fields["use_sliding_window"] = false;
+        if (config.HeadDimIsExplicit) fields["head_dim"] = config.HeadDim;
+        if (config.RopeScaling is { } scaling)
+            fields["rope_scaling"] = new JsonObject
+            {
+                ["factor"] = scaling.Factor,
+                ["high_freq_factor"] = scaling.HighFreqFactor,
+                ["low_freq_factor"] = scaling.LowFreqFactor,
+                ["original_max_position_embeddings"] = scaling.OriginalMaxPositions,
+                ["rope_type"] = "llama3",
+            };
         return new JsonObject(fields);
     }
 

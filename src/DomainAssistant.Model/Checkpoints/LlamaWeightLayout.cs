@@ -9,7 +9,8 @@ public sealed record ExpectedWeight(string Name, IReadOnlyList<long> Shape)
 }
 
 /// <summary>
-/// The Hugging Face weight names and shapes of a Llama-family model (Llama, Mistral, SmolLM, Qwen2 with q/k/v biases),
+/// The Hugging Face weight names and shapes of a Llama-family model (Llama, Mistral, SmolLM, Qwen2 with q/k/v biases,
+/// Qwen3 with q_norm/k_norm),
 /// and a check of a checkpoint's (name, shape) list against them that reports every difference in one message.
 /// </summary>
 /// <remarks>
@@ -59,6 +60,11 @@ public sealed class LlamaWeightLayout
                 weights.Add(new($"{p}self_attn.v_proj.bias", [kv]));
             }
             weights.Add(new($"{p}self_attn.o_proj.weight", [d, q]));
+            if (c.QkNorm)
+            {
+                weights.Add(new($"{p}self_attn.q_norm.weight", [c.HeadDim]));
+                weights.Add(new($"{p}self_attn.k_norm.weight", [c.HeadDim]));
+            }
             weights.Add(new($"{p}post_attention_layernorm.weight", [d]));
             weights.Add(new($"{p}mlp.gate_proj.weight", [inner, d]));
             weights.Add(new($"{p}mlp.up_proj.weight", [inner, d]));

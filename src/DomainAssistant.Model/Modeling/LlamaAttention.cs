@@ -7,7 +7,7 @@ namespace DomainAssistant.Model.Modeling;
 
 /// <summary>
 /// Grouped-query causal self-attention with rotary positions, scaled by 1/sqrt(head_dim); optional q/k/v biases
-/// (Qwen2). With a KV cache it appends this forward's keys/values and attends over each row's whole history
+/// (Qwen2) and per-head RMSNorm of q and k before the rotation (Qwen3's q_norm, k_norm). With a KV cache it appends this forward's keys/values and attends over each row's whole history
 /// (decoding steps on the CPU through <see cref="DecodeAttention"/>, straight from the cache, where it applies).
 /// </summary>
 /// <remarks>
@@ -24,6 +24,8 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
     readonly LoraLinear k_proj;
     readonly LoraLinear v_proj;
     readonly LoraLinear o_proj;
+    readonly RmsNorm? q_norm;  // [head_dim] weights; null unless config.QkNorm
+    readonly RmsNorm? k_norm;
 
     public LlamaAttention(LlamaConfig config, int layerIndex) : base(nameof(LlamaAttention))
     {
@@ -35,6 +37,11 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
         k_proj = new LoraLinear(config.HiddenSize, _kvHeads * _headDim, config.AttentionBias);
         v_proj = new LoraLinear(config.HiddenSize, _kvHeads * _headDim, config.AttentionBias);
         o_proj = new LoraLinear(_heads * _headDim, config.HiddenSize, hasBias: false);
+        if (config.QkNorm)
+        {
+            q_norm = new RmsNorm(_headDim, config.RmsNormEps);
+            k_norm = new RmsNorm(_headDim, config.RmsNormEps);
+        }
         RegisterComponents();
     }
 
@@ -45,8 +52,11 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
     {
         using var scope = NewDisposeScope();
         long b = input.size(0), t = input.size(1), groups = _heads / _kvHeads;
-        var q = batch.Rotary.Apply(q_proj.forward(input, batch.Routing).view(b, t, _heads, _headDim), batch.Angles);
-        var k = batch.Rotary.Apply(k_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim), batch.Angles);
+        var q = q_proj.forward(input, batch.Routing).view(b, t, _heads, _headDim);
+        var k = k_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim);
+        if (q_norm is not null && k_norm is not null) (q, k) = (q_norm.forward(q), k_norm.forward(k)); // over each head's hd
+        q = batch.Rotary.Apply(q, batch.Angles);
+        k = batch.Rotary.Apply(k, batch.Angles);
         var v = v_proj.forward(input, batch.Routing).view(b, t, _kvHeads, _headDim);
 
         // keys/values [B (or the cache's slot range), kvH, L, hd]: the cached history plus these tokens, or just these tokens.

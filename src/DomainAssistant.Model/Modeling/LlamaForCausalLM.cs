@@ -219,7 +219,7 @@ public sealed class LlamaForCausalLM : nn.Module
     (RotaryEmbedding, Tensor) PositionTables(Device device)
     {
         using var end = Config.MaxPositionEmbeddings.ToScalar();
-        return (new RotaryEmbedding(Config.HeadDim, Config.MaxPositionEmbeddings, Config.RopeTheta, Config.RopeStyle, device),
+        return (new RotaryEmbedding(Config.HeadDim, Config.MaxPositionEmbeddings, Config.RopeTheta, Config.RopeStyle, device, Config.RopeScaling),
             arange(TorchScalars.Zero, end, TorchScalars.One, ScalarType.Int64, device));
     }
 

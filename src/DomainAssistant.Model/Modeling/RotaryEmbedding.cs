@@ -22,7 +22,7 @@ public sealed class RotaryEmbedding : IDisposable
     readonly Tensor _signedSin;  // [maxPositions, head_dim] float32, negated where the partner is subtracted
     readonly Tensor _partner;    // [head_dim] int64
 
-    public RotaryEmbedding(int headDim, int maxPositions, double theta, RopeStyle style, Device? device = null)
+    public RotaryEmbedding(int headDim, int maxPositions, double theta, RopeStyle style, Device? device = null, Llama3RopeScaling? scaling = null)
     {
         if (headDim <= 0 || headDim % 2 != 0) throw new ArgumentException($"head_dim must be positive and even, got {headDim}.", nameof(headDim));
         if (maxPositions <= 0) throw new ArgumentException($"max positions must be positive, got {maxPositions}.", nameof(maxPositions));
@@ -42,7 +42,7 @@ public sealed class RotaryEmbedding : IDisposable
                 : (i % half, i < half ? i + half : i - half, i < half);
             partner[i] = other;
             sign[i] = negated ? -1 : 1;
-            var frequency = 1.0 / Math.Pow(theta, 2.0 * pair / headDim);
+            var frequency = Scaled(1.0 / Math.Pow(theta, 2.0 * pair / headDim), scaling);
             for (var p = 0; p < maxPositions; p++) angles[p * headDim + i] = p * frequency;
         }
         using var angleTable = tensor(angles, maxPositions, headDim, ScalarType.Float64);
@@ -51,6 +51,23 @@ public sealed class RotaryEmbedding : IDisposable
         using var sin = angleTable.sin().mul_(signs);
         _signedSin = sin.to(ScalarType.Float32, device ?? CPU);
         _partner = tensor(partner, device: device ?? CPU);
+    }
+
+    /// <summary>
+    /// A frequency under Llama 3.1's scaling, as transformers' _compute_llama3_parameters: wavelengths longer than
+    /// original/low_freq_factor are slowed by factor, shorter than original/high_freq_factor kept, and the band
+    /// between blended by s = (original / wavelength - low) / (high - low): (1 - s) f / factor + s f.
+    /// </summary>
+    public static double Scaled(double frequency, Llama3RopeScaling? scaling)
+    {
+        if (scaling is null) return frequency;
+        var wavelength = 2 * Math.PI / frequency;
+        var lowFrequencyWavelength = scaling.OriginalMaxPositions / scaling.LowFreqFactor;
+        var highFrequencyWavelength = scaling.OriginalMaxPositions / scaling.HighFreqFactor;
+        if (wavelength > lowFrequencyWavelength) return frequency / scaling.Factor;
+        if (wavelength < highFrequencyWavelength) return frequency;
+        var smooth = (scaling.OriginalMaxPositions / wavelength - scaling.LowFreqFactor) / (scaling.HighFreqFactor - scaling.LowFreqFactor);
+        return ((1 - smooth) * frequency / scaling.Factor) + (smooth * frequency);
     }
 
     public int HeadDim { get; }

@@ -1,8 +1,9 @@
 namespace DomainAssistant.Model.Tokenization;
 
 /// <summary>
-/// Lays a conversation out as the text a model was fine-tuned on, and says where its replies end. Templates are
-/// written in C#, never by running the jinja in tokenizer_config.json; <see cref="ChatTemplateSelector"/> picks one.
+/// Lays a conversation out as the text a model was fine-tuned on, and says where its replies end: the checkpoint's
+/// own jinja rendered (<see cref="JinjaChatTemplate"/>), or a hand-written layout for tokenizers without one;
+/// <see cref="ChatTemplateSelector"/> picks.
 /// </summary>
 public abstract class ChatTemplate
 {

@@ -1,3 +1,4 @@
+using DomainAssistant.Model.Tokenization.HuggingFace;
 using Microsoft.ML.Tokenizers;
 
 namespace DomainAssistant.Model.Tokenization;
@@ -10,7 +11,6 @@ public sealed class ModelTokenizer
 {
     readonly IReadOnlySet<int> _nonTextIds;
     readonly IReadOnlySet<int> _byteFallbackIds;
-    readonly IReadOnlyDictionary<int, string> _textAddedTokens;
 
     internal ModelTokenizer(TokenizerParts parts)
     {
@@ -24,12 +24,19 @@ public sealed class ModelTokenizer
         ChatTemplate = parts.ChatTemplate;
         _nonTextIds = parts.NonTextIds;
         _byteFallbackIds = parts.ByteFallbackIds;
-        _textAddedTokens = parts.TextAddedTokens;
         Bytes = parts.Bytes;
     }
 
-    /// <summary>The library tokenizer doing the work (SentencePieceTokenizer or BpeTokenizer).</summary>
+    /// <summary>The tokenizer doing the work: the library's SentencePieceTokenizer, or a tokenizer.json pipeline.</summary>
     public Tokenizer Inner { get; }
+
+    /// <summary>What runs when text is encoded, in one line: tokenizer.json's components, or SentencePiece.</summary>
+    public string Pipeline => Inner switch
+    {
+        HuggingFaceTokenizer huggingFace => huggingFace.Pipeline,
+        SentencePieceTokenizer => $"SentencePiece ({Path.GetFileName(SourcePath)}, {VocabSize} tokens)",
+        _ => Inner.GetType().Name,
+    };
 
     /// <summary>The file the vocabulary was read from (tokenizer.bin, tokenizer.model or tokenizer.json).</summary>
     public string SourcePath { get; }
@@ -43,7 +50,10 @@ public sealed class ModelTokenizer
     /// <summary>End-of-sequence id, or null when neither the files nor the known names give one.</summary>
     public int? EosId { get; }
 
-    /// <summary>Whether a sequence starts with BOS for this model (tokenizer_config's add_bos_token, else the format's default).</summary>
+    /// <summary>
+    /// Whether a sequence starts with BOS for this model: for tokenizer.json, whether its post-processor (what Hugging
+    /// Face adds with add_special_tokens=True) puts BOS first; for SentencePiece, add_bos_token or the format's default.
+    /// </summary>
     public bool AddsBos { get; }
 
     /// <summary>Special and added tokens by their text (control pieces such as &lt;s&gt;, and e.g. &lt;|im_end|&gt;).</summary>
@@ -57,10 +67,14 @@ public sealed class ModelTokenizer
     /// except for llama2.c tokenizers, which, like llama2.c, read all text literally.
     /// </summary>
     /// <param name="text">Any text; an empty string gives just BOS (or nothing).</param>
-    /// <param name="addBos">Start of a sequence: prepend BOS when this model uses one (<see cref="AddsBos"/>).</param>
+    /// <param name="addBos">
+    /// Start of a sequence: prepend BOS when this model uses one (<see cref="AddsBos"/>). For tokenizer.json this is
+    /// Hugging Face's add_special_tokens=True: the post-processor adds whatever its template says.
+    /// </param>
     public int[] Encode(string text, bool addBos)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (Inner is HuggingFaceTokenizer huggingFace) return huggingFace.Encode(text, addSpecialTokens: addBos);
         var ids = Inner is SentencePieceTokenizer sentencePiece
             ? sentencePiece.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false)
             : Inner.EncodeToIds(text);
@@ -87,8 +101,7 @@ public sealed class ModelTokenizer
         return Inner switch
         {
             SentencePieceTokenizer sentencePiece => DecodeSentencePiece(sentencePiece, [.. known]),
-            BpeTokenizer bpe when _textAddedTokens.Count == 0 => bpe.Decode(known, considerSpecialTokens: false),
-            BpeTokenizer bpe => DecodeAroundAddedTokens(bpe, known),
+            HuggingFaceTokenizer huggingFace => huggingFace.Decode(known, skipSpecialTokens: true),
             _ => Inner.Decode(known),
         };
     }
@@ -148,25 +161,6 @@ public sealed class ModelTokenizer
         var tail = sentencePiece.Decode([anchor, .. ids.Skip(firstText)], considerSpecialTokens: false);
         return sentencePiece.Decode(ids.Take(firstText), considerSpecialTokens: false) + tail[anchorText.Length..];
     }
-
-    string DecodeAroundAddedTokens(BpeTokenizer bpe, IEnumerable<int> ids)
-    {
-        // Byte-level decoding has no context beyond UTF-8 sequences, so decoding the runs between added tokens
-        // separately gives the same text as decoding everything at once.
-        var text = new System.Text.StringBuilder();
-        var run = new List<int>();
-        foreach (var id in ids)
-        {
-            if (!_textAddedTokens.TryGetValue(id, out var content))
-            {
-                run.Add(id);
-                continue;
-            }
-            text.Append(bpe.Decode(run, considerSpecialTokens: false)).Append(content);
-            run.Clear();
-        }
-        return text.Append(bpe.Decode(run, considerSpecialTokens: false)).ToString();
-    }
 }
 
 /// <summary>What a loader found, handed to <see cref="ModelTokenizer"/>.</summary>
@@ -183,11 +177,8 @@ internal sealed record TokenizerParts
     /// <summary>Ids that are not text pieces: special/control tokens and byte fallbacks.</summary>
     public required IReadOnlySet<int> NonTextIds { get; init; }
 
-    /// <summary>SentencePiece's byte pieces &lt;0x00&gt;..&lt;0xFF&gt;; empty for byte-level BPE.</summary>
+    /// <summary>The byte pieces &lt;0x00&gt;..&lt;0xFF&gt; of SentencePiece and byte-fallback BPE; empty for byte-level BPE.</summary>
     public IReadOnlySet<int> ByteFallbackIds { get; init; } = new HashSet<int>();
-
-    /// <summary>Added tokens that are not special: matched whole when encoding, decoded as their text.</summary>
-    public IReadOnlyDictionary<int, string> TextAddedTokens { get; init; } = new Dictionary<int, string>();
 
     /// <summary>The ids that stand for bytes rather than whole characters (none by default).</summary>
     public TokenBytes Bytes { get; init; } = TokenBytes.None;

@@ -1,3 +1,5 @@
+using DomainAssistant.Model.Tokenization.HuggingFace;
+
 namespace DomainAssistant.Model.Tokenization;
 
 /// <summary>
@@ -51,14 +53,13 @@ internal sealed class TokenBytes
         ArgumentNullException.ThrowIfNull(vocab);
         ArgumentNullException.ThrowIfNull(addedTokens);
         var added = addedTokens.ToDictionary(t => t.Id, t => t.Special);
-        var byteOfChar = ByteOfSymbol();
         var bytesOfId = new Dictionary<int, byte[]>(vocab.Count);
         foreach (var (token, id) in vocab)
         {
             if (added.ContainsKey(id)) continue;
             var bytes = new byte[token.Length];
             for (var i = 0; i < token.Length; i++)
-                if (!byteOfChar.TryGetValue(token[i], out bytes[i])) return None;
+                if (!ByteLevelAlphabet.TryGetByte(token[i], out bytes[i])) return None;
             bytesOfId[id] = bytes;
         }
         var skipped = new HashSet<int>(added.Where(a => a.Value).Select(a => a.Key));
@@ -75,18 +76,5 @@ internal sealed class TokenBytes
         if (firstByteId is not { } first) return None;
         var bytesOfId = Enumerable.Range(0, 256).ToDictionary(b => first + b, b => new[] { (byte)b });
         return new TokenBytes(bytesOfId, new HashSet<int>(), vocabSize);
-    }
-
-    /// <summary>GPT-2's table, inverted: printable Latin-1 bytes stand for themselves, the other 68 for U+0100 onwards in byte order.</summary>
-    static Dictionary<char, byte> ByteOfSymbol()
-    {
-        var table = new Dictionary<char, byte>(256);
-        var next = 256;
-        for (var value = 0; value < 256; value++)
-        {
-            var printable = value is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
-            table[printable ? (char)value : (char)next++] = (byte)value;
-        }
-        return table;
     }
 }

@@ -8,16 +8,25 @@ internal sealed record AddedToken(int Id, string Content, bool Special);
 
 /// <summary>
 /// The parts of Hugging Face's tokenizer_config.json that change behaviour: BOS/EOS by name, whether BOS is
-/// added, the chat template (searched for markers only) and added tokens.
+/// added, the chat template and added tokens.
 /// </summary>
 internal sealed record TokenizerConfig
 {
     public const string FileName = "tokenizer_config.json";
 
+    static readonly string[] TokenRoles = ["bos_token", "eos_token", "unk_token", "pad_token"];
+
     public string? BosToken { get; init; }
     public string? EosToken { get; init; }
     public bool? AddBosToken { get; init; }
+    public bool? AddEosToken { get; init; }
+
+    /// <summary>transformers' tokenizer class (LlamaTokenizerFast, Qwen2Tokenizer, ...), which decides who adds BOS.</summary>
+    public string? TokenizerClass { get; init; }
     public string? ChatTemplate { get; init; }
+
+    /// <summary>The special tokens by role (bos_token, eos_token, unk_token, pad_token), as chat templates receive them.</summary>
+    public IReadOnlyDictionary<string, string> TokenTexts { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
 
     /// <summary>Reads the folder's tokenizer_config.json, or returns an empty config when there is none.</summary>
@@ -34,9 +43,14 @@ internal sealed record TokenizerConfig
             {
                 BosToken = TokenText(root, "bos_token"),
                 EosToken = TokenText(root, "eos_token"),
-                AddBosToken = root.TryGetProperty("add_bos_token", out var add) && add.ValueKind is JsonValueKind.True or JsonValueKind.False
-                    ? add.GetBoolean() : null,
+                AddBosToken = OptionalBool(root, "add_bos_token"),
+                AddEosToken = OptionalBool(root, "add_eos_token"),
+                TokenizerClass = root.TryGetProperty("tokenizer_class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
                 ChatTemplate = ChatTemplateText(root),
+                TokenTexts = TokenRoles
+                    .Select(role => (Role: role, Text: TokenText(root, role)))
+                    .Where(t => t.Text is not null)
+                    .ToDictionary(t => t.Role, t => t.Text!),
                 AddedTokens = AddedTokensDecoder(root),
             };
         }
@@ -45,6 +59,9 @@ internal sealed record TokenizerConfig
             throw new InvalidDataException($"{path}: {ex.Message}", ex);
         }
     }
+
+    static bool? OptionalBool(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null;
 
     /// <summary>A token given as "text" or as {"content": "text", ...}.</summary>
     internal static string? TokenText(JsonElement parent, string name)

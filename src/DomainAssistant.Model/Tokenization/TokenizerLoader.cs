@@ -2,7 +2,7 @@ namespace DomainAssistant.Model.Tokenization;
 
 /// <summary>
 /// Loads a model's tokenizer from whatever is there: a tokenizer file, or a Hugging Face folder holding
-/// tokenizer.model (SentencePiece), tokenizer.json (byte-level BPE) or a llama2.c tokenizer.bin, tried in that order.
+/// tokenizer.json (Hugging Face's pipeline), tokenizer.model (SentencePiece) or a llama2.c tokenizer.bin, tried in that order.
 /// </summary>
 public static class TokenizerLoader
 {
@@ -32,8 +32,9 @@ public static class TokenizerLoader
 
     static ModelTokenizer LoadFolder(string folder)
     {
-        // tokenizer.model first: Llama-2 and Mistral folders carry both files, and the SentencePiece model is the original.
-        string[] candidates = [SentencePieceFileName, TokenizerJsonFileName, Llama2cFileName];
+        // tokenizer.json first, as transformers' AutoTokenizer loads the fast tokenizer: Llama-2, Mistral and Gemma
+        // folders carry both files, and tokenizer.json is what the checkpoint is tokenized with in Python.
+        string[] candidates = [TokenizerJsonFileName, SentencePieceFileName, Llama2cFileName];
         foreach (var name in candidates)
         {
             var file = Path.Combine(folder, name);

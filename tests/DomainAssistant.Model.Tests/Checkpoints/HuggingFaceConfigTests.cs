@@ -138,10 +138,12 @@ public class HuggingFaceConfigTests
     }
 
     [Fact]
-    public void Rope_scaling_is_refused_unless_it_is_plain_rope()
+    public void Rope_scaling_is_refused_unless_it_is_plain_rope_or_llama3()
     {
-        Refused(With(SmolLmStyle, "rope_scaling", """{"rope_type":"llama3","factor":8.0}"""), "rope_scaling", "llama3");
         Refused(With(SmolLmStyle, "rope_scaling", """{"type":"linear","factor":2.0}"""), "rope_scaling", "linear");
+        Refused(With(SmolLmStyle, "rope_scaling", """{"rope_type":"yarn","factor":4.0}"""), "rope_scaling", "yarn");
+        // A llama3 scaling without its factors cannot be computed.
+        Refused(With(SmolLmStyle, "rope_scaling", """{"rope_type":"llama3","factor":8.0}"""), "'original_max_position_embeddings' is missing");
         Assert.Equal(49152, HuggingFaceConfig.Parse(With(SmolLmStyle, "rope_scaling", """{"rope_type":"default"}"""), "config.json").VocabSize);
     }
 
@@ -150,7 +152,32 @@ public class HuggingFaceConfigTests
     {
         Refused(With(SmolLmStyle, "hidden_act", "\"gelu\""), "hidden_act 'gelu'");
         Refused(With(SmolLmStyle, "mlp_bias", "true"), "mlp_bias");
-        Refused(With(SmolLmStyle, "head_dim", "128"), "head_dim 128");
+    }
+
+    [Fact]
+    public void Reads_llama_3_1_rope_scaling()
+    {
+        var config = HuggingFaceConfig.Parse(With(SmolLmStyle, "rope_scaling",
+            """{"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 8192, "rope_type": "llama3"}"""), "config.json");
+
+        Assert.Equal(new Llama3RopeScaling(8, 1, 4, 8192), config.RopeScaling);
+        Assert.Equal(config, HuggingFaceConfig.Parse(HuggingFaceConfig.ToJson(config), "config.json"));
+    }
+
+    [Fact]
+    public void Reads_qwen3_with_q_k_norms_and_a_head_dim_apart_from_hidden_over_heads()
+    {
+        var json = With(With(With(SmolLmStyle, "model_type", "\"qwen3\""), "architectures", "[\"Qwen3ForCausalLM\"]"), "head_dim", "128");
+
+        var config = HuggingFaceConfig.Parse(json, "config.json");
+
+        Assert.True(config.QkNorm);
+        Assert.False(config.AttentionBias);
+        Assert.Equal(128, config.HeadDim);
+        Assert.True(config.HeadDimIsExplicit);
+        Assert.Equal(config, HuggingFaceConfig.Parse(HuggingFaceConfig.ToJson(config), "config.json"));
+        // Qwen3's attention_bias also puts a bias on o_proj, which is not modelled.
+        Refused(With(json, "attention_bias", "true"), "attention_bias true on model_type 'qwen3'");
     }
 
     [Fact]

@@ -1,8 +1,9 @@
 using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Model.Tokenization.HuggingFace;
 
 namespace DomainAssistant.Model.Tests.Tokenization;
 
-/// <summary>tokenizer.json byte-level BPE (GPT-2, Llama-3, Qwen2 style) through the library's BpeTokenizer.</summary>
+/// <summary>tokenizer.json byte-level BPE (GPT-2, Llama-3, Qwen2 style) through the tokenizer.json pipeline.</summary>
 public class ByteLevelBpeTests
 {
     const string Llama3Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
@@ -41,7 +42,7 @@ public class ByteLevelBpeTests
     {
         using var folder = new TempFolder();
         var tokenizer = Load(folder, new() { MergesAsPairs = mergesAsPairs, SplitPattern = splitPattern });
-        var vocabulary = ((Microsoft.ML.Tokenizers.BpeTokenizer)tokenizer.Inner).Vocabulary;
+        var vocabulary = ((HuggingFaceTokenizer)tokenizer.Inner).Model.Vocab;
 
         Assert.Equal([vocabulary["Ġthe"]], tokenizer.Encode(" the", addBos: false));
         Assert.Equal([vocabulary["he"], vocabulary["llo"]], tokenizer.Encode("hello", addBos: false));
@@ -53,7 +54,7 @@ public class ByteLevelBpeTests
         using var folder = new TempFolder();
         // One digit per pre-token: the "1 2" merge can never apply.
         var tokenizer = Load(folder, new() { SplitPattern = @"\p{N}|[^\p{N}]+" });
-        var vocabulary = ((Microsoft.ML.Tokenizers.BpeTokenizer)tokenizer.Inner).Vocabulary;
+        var vocabulary = ((HuggingFaceTokenizer)tokenizer.Inner).Model.Vocab;
 
         Assert.Equal([vocabulary["1"], vocabulary["2"]], tokenizer.Encode("12", addBos: false));
         using var gpt2 = new TempFolder();

@@ -1,5 +1,6 @@
 using DomainAssistant.Model.Tests.Support;
 using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Model.Tokenization.Jinja;
 
 namespace DomainAssistant.Model.Tests.Tokenization;
 
@@ -13,10 +14,15 @@ public class ChatTemplateTests
         ChatMessage.User("Bye"),
     ];
 
-    // Excerpts of the real templates' jinja: only their markers matter.
-    const string QwenJinja = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";
-    const string Llama3Jinja = "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}";
-    const string Llama2Jinja = "{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}";
+    // The templates as the checkpoints' tokenizer_config.json files give them (ChatML as the project's own trainer writes it).
+    const string ChatMlJinja = "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}"
+        + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    const string Llama3Jinja = "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ message['content'] | trim + '<|eot_id|>' %}"
+        + "{% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}{% endif %}";
+    const string Llama2Jinja = "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}"
+        + "{% for message in loop_messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+        + "{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}"
+        + "{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
 
     static ModelTokenizer LoadByteLevel(TempFolder folder, string config)
     {
@@ -29,17 +35,21 @@ public class ChatTemplateTests
     public void ChatML_renders_turns_and_the_assistant_prompt()
     {
         using var folder = new TempFolder();
-        var tokenizer = LoadByteLevel(folder, TokenizerFixtures.TokenizerConfig(QwenJinja, eos: "<|endoftext|>"));
+        var tokenizer = LoadByteLevel(folder, TokenizerFixtures.TokenizerConfig(ChatMlJinja, eos: "<|endoftext|>"));
         var template = tokenizer.ChatTemplate;
 
-        Assert.IsType<ChatMlTemplate>(template);
+        Assert.IsType<JinjaChatTemplate>(template);
+        Assert.Equal("chatml", template.Name);
+        // The project's own tokenizer writes this template; rendered, it is what the hand-written ChatML gives.
+        Assert.Equal(new ChatMlTemplate([]).Render(Conversation, addGenerationPrompt: true), template.Render(Conversation, addGenerationPrompt: true));
         Assert.Equal(
             "<|im_start|>system\nYou are terse.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello.<|im_end|>\n" +
             "<|im_start|>user\nBye<|im_end|>\n<|im_start|>assistant\n",
             template.Render(Conversation, addGenerationPrompt: true));
         Assert.Equal(["<|im_end|>"], template.StopStrings);
         Assert.Equal([tokenizer.SpecialTokens["<|im_end|>"], tokenizer.SpecialTokens["<|endoftext|>"]], template.StopTokenIds);
-        Assert.False(template.RendersBos);
+        // As transformers does, the rendered text is encoded without the tokenizer adding special tokens.
+        Assert.True(template.RendersBos);
     }
 
     [Fact]
@@ -49,7 +59,7 @@ public class ChatTemplateTests
         var tokenizer = LoadByteLevel(folder, TokenizerFixtures.TokenizerConfig(Llama3Jinja, bos: "<|begin_of_text|>", eos: "<|eot_id|>"));
         var template = tokenizer.ChatTemplate;
 
-        Assert.IsType<Llama3ChatTemplate>(template);
+        Assert.IsType<JinjaChatTemplate>(template);
         Assert.Equal(
             "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nYou are terse.<|eot_id|>" +
             "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\nHello.<|eot_id|>" +
@@ -68,14 +78,14 @@ public class ChatTemplateTests
     {
         var template = ChatTemplateSelector.Select(Llama2Jinja, new Dictionary<string, int> { ["<s>"] = 1, ["</s>"] = 2 }, bosId: 1, eosId: 2);
 
-        Assert.IsType<Llama2ChatTemplate>(template);
+        Assert.IsType<JinjaChatTemplate>(template);
         Assert.Equal(
             "<s>[INST] <<SYS>>\nYou are terse.\n<</SYS>>\n\nHi [/INST] Hello. </s><s>[INST] Bye [/INST]",
             template.Render(Conversation, addGenerationPrompt: true));
         Assert.Equal("<s>[INST] Hi [/INST]", template.Render([ChatMessage.User("Hi")], addGenerationPrompt: true));
-        Assert.Equal(["</s>"], template.StopStrings);
         Assert.Equal([2], template.StopTokenIds);
-        Assert.Throws<ArgumentException>(() => template.Render([ChatMessage.User("a"), ChatMessage.User("b")], addGenerationPrompt: true));
+        var refused = Assert.Throws<JinjaRaisedException>(() => template.Render([ChatMessage.User("a"), ChatMessage.User("b")], addGenerationPrompt: true));
+        Assert.Contains("must alternate", refused.Message);
     }
 
     [Fact]
@@ -88,7 +98,7 @@ public class ChatTemplateTests
         Assert.IsType<ChatMlTemplate>(tokenizer.ChatTemplate);
         Assert.IsType<Llama3ChatTemplate>(ChatTemplateSelector.Select(null,
             new Dictionary<string, int> { ["<|start_header_id|>"] = 5, ["<|end_header_id|>"] = 6, ["<|eot_id|>"] = 7 }, null, 8));
-        Assert.IsType<PlainChatTemplate>(ChatTemplateSelector.Select("{{ unknown markers }}", new Dictionary<string, int>(), null, null));
+        Assert.IsType<PlainChatTemplate>(ChatTemplateSelector.Select(null, new Dictionary<string, int>(), null, null));
     }
 
     [Fact]
@@ -97,7 +107,18 @@ public class ChatTemplateTests
         using var folder = new TempFolder();
         var config = """{"chat_template": [{"name": "tool_use", "template": "[INST]"}, {"name": "default", "template": "<|im_start|>"}]}""";
 
-        Assert.IsType<ChatMlTemplate>(LoadByteLevel(folder, config).ChatTemplate);
+        Assert.Equal("<|im_start|>", LoadByteLevel(folder, config).ChatTemplate.Render([], addGenerationPrompt: false));
+    }
+
+    [Fact]
+    public void A_chat_template_outside_the_supported_subset_is_refused_naming_the_config_and_the_construct()
+    {
+        using var folder = new TempFolder();
+
+        var error = Assert.Throws<InvalidDataException>(() => LoadByteLevel(folder, """{"chat_template": "{% include 'other.jinja' %}"}"""));
+
+        Assert.Contains(folder.File("tokenizer_config.json"), error.Message);
+        Assert.Contains("the 'include' tag is not supported", error.Message);
     }
 
     [Fact]

@@ -113,7 +113,7 @@ static class TokenizerFixtures
             ["normalizer"] = null,
             ["pre_tokenizer"] = preTokenizer,
             ["post_processor"] = options.PostProcessorAddsBos
-                ? JsonNode.Parse("""{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<|begin_of_text|>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}]}""")
+                ? JsonNode.Parse("""{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<|begin_of_text|>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],"special_tokens":{"<|begin_of_text|>":{"id":"<|begin_of_text|>","ids":[BOS_ID],"tokens":["<|begin_of_text|>"]}}}""".Replace("BOS_ID", (first + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal))
                 : new JsonObject { ["type"] = "ByteLevel" },
             ["decoder"] = new JsonObject { ["type"] = "ByteLevel" },
             ["model"] = new JsonObject

@@ -126,8 +126,11 @@ public class TokenizerLoaderTests
         { """{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1}, "merges": ["a b"]}, "pre_tokenizer": {"type": "ByteLevel"}}""", "ab" },
         { """{"model": {"type": "BPE", "vocab": {"a": 0, "b": 0}, "merges": []}, "pre_tokenizer": {"type": "ByteLevel"}}""", "id 0" },
         { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a"]}, "pre_tokenizer": {"type": "ByteLevel"}}""", "not a pair" },
-        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "pre_tokenizer": {"type": "Metaspace"}}""", "Metaspace" },
-        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}}""", "no pre_tokenizer" },
+        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "pre_tokenizer": {"type": "BertPreTokenizer"}}""", "pre-tokenizer 'BertPreTokenizer'" },
+        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "normalizer": {"type": "BertNormalizer"}}""", "normalizer 'BertNormalizer'" },
+        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "decoder": {"type": "WordPiece"}}""", "decoder 'WordPiece'" },
+        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "post_processor": {"type": "RobertaProcessing"}}""", "post-processor 'RobertaProcessing'" },
+        { """{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": [], "dropout": 0.1}}""", "dropout" },
         { """[1, 2]""", "not a JSON object" },
     };
 
@@ -142,6 +145,16 @@ public class TokenizerLoaderTests
 
         Assert.Contains(path, error.Message);
         Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void A_folder_with_tokenizer_json_and_tokenizer_model_loads_tokenizer_json_as_transformers_does()
+    {
+        using var folder = new TempFolder();
+        folder.Write("tokenizer.json", TokenizerFixtures.ByteLevelTokenizerJson());
+        folder.Write("tokenizer.model", Llama2cTokenizerConverter.ToSentencePieceModel(folder.Write("tokenizer.bin", TinyBin)));
+
+        Assert.EndsWith("tokenizer.json", TokenizerLoader.Load(folder.Path).SourcePath);
     }
 
     [Fact]
@@ -164,13 +177,13 @@ public class TokenizerLoaderTests
     }
 
     [Fact]
-    public void Merges_given_as_pairs_may_not_hide_spaces()
+    public void Merges_given_as_pairs_may_join_tokens_that_hold_spaces()
     {
         using var folder = new TempFolder();
-        var json = JsonNode.Parse(TokenizerFixtures.ByteLevelTokenizerJson(new() { MergesAsPairs = true }))!;
-        json["model"]!["merges"]!.AsArray().Add(new JsonArray("a b", "c"));
-        var path = folder.Write("tokenizer.json", json.ToJsonString());
+        var path = folder.Write("tokenizer.json", """
+            {"model": {"type": "BPE", "vocab": {"a": 0, " ": 1, "b": 2, "a ": 3, "a b": 4}, "merges": [["a", " "], ["a ", "b"]]}}
+            """);
 
-        Assert.Contains("space", Assert.Throws<InvalidDataException>(() => TokenizerLoader.Load(path)).Message);
+        Assert.Equal([4], TokenizerLoader.Load(path).Encode("a b", addBos: false));
     }
 }
