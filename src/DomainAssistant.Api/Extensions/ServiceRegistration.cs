@@ -10,6 +10,8 @@ using DomainAssistant.Api.Models;
 using DomainAssistant.Feedback;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ranking;
+using DomainAssistant.ServiceDefaults;
+using DomainAssistant.ServiceDefaults.Bus;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
@@ -30,14 +32,14 @@ public static class ServiceRegistration
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
         configuration.AddEmbeddedDefaults();
-        var storage = OptionsSection.Bind<StorageOptions>(configuration, StorageOptions.Section);
+        var defaults = builder.AddServiceDefaults();
         var model = OptionsSection.Bind<ModelOptions>(configuration, ModelOptions.Section);
         var domains = OptionsSection.Bind<DomainsOptions>(configuration, DomainsOptions.Section);
         var auth = OptionsSection.Bind<AuthOptions>(configuration, AuthOptions.Section);
         builder.WebHost.BindLoopbackByDefault(configuration);
 
         var services = builder.Services;
-        services.AddSingleton(storage).AddSingleton(model).AddSingleton(model.Bootstrap).AddSingleton(domains).AddSingleton(auth);
+        services.AddSingleton(model).AddSingleton(model.Bootstrap).AddSingleton(domains).AddSingleton(auth);
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
         AddAuth(services, auth);
@@ -50,8 +52,8 @@ public static class ServiceRegistration
         services.AddSingleton<EmbeddingSwitch>();
         AddBackground<CorpusIndex>(services);
         services.AddCorpusUploads(configuration);
-        services.AddFeedbackBus(configuration);
-        services.AddSingleton<IConversationStore>(new SqliteConversationStore(storage.ConversationsDatabase));
+        AddBus(services, configuration, defaults);
+        services.AddSingleton<IConversationStore>(new SqliteConversationStore(defaults.Storage.ConversationsDatabase));
 
         if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
         else services.AddSingleton<IModelSource, ConfiguredModelSource>();
@@ -78,6 +80,17 @@ public static class ServiceRegistration
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(authorization => Policies.Add(authorization, auth));
+    }
+
+    // Feedback is recorded here; with Jobs:RunInProcess (the default) it is also filed here, else by a worker.
+    static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults)
+    {
+        var feedback = FeedbackBusOptions.From(configuration);
+        services.AddAssistantBus(configuration, defaults.Jobs, bus =>
+        {
+            if (defaults.Jobs.RunInProcess) bus.AddFeedbackFiling(feedback, defaults.Storage.TrainingExamplesDatabase);
+        }, FeedbackBusOptions.Keys);
+        services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
     }
 
     // Semantic Kernel: the local model is the kernel's chat service (through IChatClient) and retrieval its plugin.

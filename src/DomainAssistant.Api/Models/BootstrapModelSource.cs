@@ -5,6 +5,7 @@ using DomainAssistant.Grounding;
 using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
+using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Training;
 using DomainAssistant.Training.Bootstrap;
 using DomainAssistant.Training.Checkpointing;

@@ -1,4 +1,4 @@
-namespace DomainAssistant.Feedback.Bus;
+namespace DomainAssistant.ServiceDefaults.Bus;
 
 /// <summary>Which MassTransit transport carries the bus (<c>Bus:Transport</c>).</summary>
 public enum BusTransport

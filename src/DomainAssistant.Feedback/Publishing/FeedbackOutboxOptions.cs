@@ -1,4 +1,4 @@
-namespace DomainAssistant.Feedback.Bus;
+namespace DomainAssistant.Feedback.Publishing;
 
 /// <summary>How the outbox publishes stored feedback (<c>Bus:Outbox</c>).</summary>
 public sealed class FeedbackOutboxOptions

@@ -1,4 +1,4 @@
-namespace DomainAssistant.Feedback.Bus;
+namespace DomainAssistant.ServiceDefaults.Bus;
 
 /// <summary>Where RabbitMQ listens and who we are to it (<c>Bus:RabbitMq</c>).</summary>
 public sealed class RabbitMqOptions

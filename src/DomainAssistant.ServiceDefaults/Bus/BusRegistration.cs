@@ -1,0 +1,61 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DomainAssistant.ServiceDefaults.Bus;
+
+/// <summary>
+/// The process's one MassTransit bus: in memory (the embedded default) or RabbitMQ with durable queues and publisher
+/// confirms. Each part adds its consumers through the callback; MassTransit allows one bus registration per container.
+/// </summary>
+public static class BusRegistration
+{
+    /// <summary>
+    /// Registers the bus from section <c>Bus</c>. With <c>Jobs:RunInProcess</c> = false the bus must be RabbitMQ: an
+    /// in-memory bus reaches only consumers in this process, and there would be none.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configuration">The host's configuration.</param>
+    /// <param name="jobs">Where consumers run.</param>
+    /// <param name="addConsumers">Adds this host's consumers (each part's own registration extension).</param>
+    /// <param name="partKeys">Keys under <c>Bus</c> that parts bind themselves, so that any other key is refused as misspelt.</param>
+    /// <exception cref="InvalidOperationException">The configuration is invalid; the message names the key.</exception>
+    public static IServiceCollection AddAssistantBus(this IServiceCollection services, IConfiguration configuration, JobsOptions jobs,
+        Action<IBusRegistrationConfigurator> addConsumers, IEnumerable<string> partKeys)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(addConsumers);
+        var bus = BusOptions.From(configuration, partKeys);
+        if (bus.TransportKind == BusTransport.InMemory && !jobs.RunInProcess)
+            throw new InvalidOperationException(
+                "Invalid bus configuration: Jobs:RunInProcess = false needs Bus:Transport = RabbitMq; an in-memory bus " +
+                "reaches only consumers in this process, so what is published would reach nobody.");
+        services.AddSingleton(bus);
+        services.AddMassTransit(registration =>
+        {
+            // MassTransit otherwise reports usage to its vendor on start; our hosts make no connection they are not told to.
+            registration.DisableUsageTelemetry();
+            registration.SetKebabCaseEndpointNameFormatter();
+            addConsumers(registration);
+            if (bus.TransportKind == BusTransport.RabbitMq)
+                registration.UsingRabbitMq((context, rabbit) =>
+                {
+                    UseHost(rabbit, bus.RabbitMq);
+                    rabbit.ConfigureEndpoints(context);
+                });
+            else
+                registration.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+        });
+        return services;
+    }
+
+    static void UseHost(IRabbitMqBusFactoryConfigurator rabbit, RabbitMqOptions options) =>
+        rabbit.Host(options.Host, (ushort)options.Port, options.VirtualHost, host =>
+        {
+            host.Username(options.Username);
+            host.Password(options.Password);
+            // A publish completes only when RabbitMQ has taken the message: the outbox marks feedback published then.
+            host.PublisherConfirmation = true;
+        });
+}
