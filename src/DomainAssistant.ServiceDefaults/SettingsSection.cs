@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace DomainAssistant.ServiceDefaults;
 
 /// <summary>Binds one options class from its section: missing keys keep their defaults, unknown keys are errors.</summary>
-static class SettingsSection
+public static class SettingsSection
 {
     /// <exception cref="InvalidOperationException">A key is unknown, unparsable or out of range; the message names it.</exception>
     public static T Bind<T>(IConfiguration configuration, string section, Func<T, IEnumerable<string>> problems) where T : new()

@@ -20,7 +20,7 @@ static class AssistantHost
     {
         var builder = Builder(settings);
         var defaults = builder.AddServiceDefaults();
-        builder.Services.AddAssistantBus(builder.Configuration, defaults.Jobs, addConsumers, []);
+        builder.Services.AddAssistantBus(builder.Configuration, !defaults.Jobs.RunInProcess, addConsumers, []);
         also?.Invoke(builder);
         return builder.Build();
     }

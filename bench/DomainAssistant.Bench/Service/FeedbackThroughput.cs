@@ -130,7 +130,7 @@ public static class FeedbackThroughput
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         var host = builder.AddServiceDefaults();
         var feedback = FeedbackBusOptions.From(builder.Configuration);
-        builder.Services.AddAssistantBus(builder.Configuration, host.Jobs,
+        builder.Services.AddAssistantBus(builder.Configuration, !host.Jobs.RunInProcess,
             bus => bus.AddFeedbackFiling(feedback, host.Storage.TrainingExamplesDatabase), FeedbackBusOptions.Keys);
         builder.Services.AddFeedbackRecording(feedback, host.Storage.FeedbackDatabase);
         return builder.Build();

@@ -6,12 +6,16 @@ using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
+using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.Models;
 using DomainAssistant.Feedback;
+using DomainAssistant.Jobs;
+using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.ServiceDefaults.Bus;
+using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
@@ -52,7 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<EmbeddingSwitch>();
         AddBackground<CorpusIndex>(services);
         services.AddCorpusUploads(configuration);
-        AddBus(services, configuration, defaults);
+        AddBus(services, configuration, defaults, model.Bootstrap);
         services.AddSingleton<IConversationStore>(new SqliteConversationStore(defaults.Storage.ConversationsDatabase));
 
         if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
@@ -82,13 +86,16 @@ public static class ServiceRegistration
         services.AddAuthorization(authorization => Policies.Add(authorization, auth));
     }
 
-    // Feedback is recorded here; with Jobs:RunInProcess (the default) it is also filed here, else by a worker.
-    static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults)
+    // Feedback is recorded here and jobs are started here; with Jobs:RunInProcess (the default) the job handlers
+    // (feedback filing, the bootstrap) run here too, else in worker hosts.
+    static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults, BootstrapOptions bootstrap)
     {
         var feedback = FeedbackBusOptions.From(configuration);
-        services.AddAssistantBus(configuration, defaults.Jobs, bus =>
+        services.AddSingleton<JobReports>();
+        services.AddAssistantBus(configuration, !defaults.Jobs.RunInProcess, bus =>
         {
-            if (defaults.Jobs.RunInProcess) bus.AddFeedbackFiling(feedback, defaults.Storage.TrainingExamplesDatabase);
+            bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
+            if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
     }

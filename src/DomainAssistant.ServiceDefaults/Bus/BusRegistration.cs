@@ -11,26 +11,25 @@ namespace DomainAssistant.ServiceDefaults.Bus;
 public static class BusRegistration
 {
     /// <summary>
-    /// Registers the bus from section <c>Bus</c>. With <c>Jobs:RunInProcess</c> = false the bus must be RabbitMQ: an
-    /// in-memory bus reaches only consumers in this process, and there would be none.
+    /// Registers the bus from section <c>Bus</c>. A host that exchanges messages with other processes (the API with
+    /// <c>Jobs:RunInProcess</c> = false, or a worker) needs RabbitMQ: an in-memory bus reaches only this process.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configuration">The host's configuration.</param>
-    /// <param name="jobs">Where consumers run.</param>
+    /// <param name="reachesOtherProcesses">Whether what this host publishes is consumed elsewhere, or what it consumes published elsewhere.</param>
     /// <param name="addConsumers">Adds this host's consumers (each part's own registration extension).</param>
     /// <param name="partKeys">Keys under <c>Bus</c> that parts bind themselves, so that any other key is refused as misspelt.</param>
     /// <exception cref="InvalidOperationException">The configuration is invalid; the message names the key.</exception>
-    public static IServiceCollection AddAssistantBus(this IServiceCollection services, IConfiguration configuration, JobsOptions jobs,
+    public static IServiceCollection AddAssistantBus(this IServiceCollection services, IConfiguration configuration, bool reachesOtherProcesses,
         Action<IBusRegistrationConfigurator> addConsumers, IEnumerable<string> partKeys)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(jobs);
         ArgumentNullException.ThrowIfNull(addConsumers);
         var bus = BusOptions.From(configuration, partKeys);
-        if (bus.TransportKind == BusTransport.InMemory && !jobs.RunInProcess)
+        if (bus.TransportKind == BusTransport.InMemory && reachesOtherProcesses)
             throw new InvalidOperationException(
-                "Invalid bus configuration: Jobs:RunInProcess = false needs Bus:Transport = RabbitMq; an in-memory bus " +
-                "reaches only consumers in this process, so what is published would reach nobody.");
+                "Invalid bus configuration: Jobs:RunInProcess = false needs Bus:Transport = RabbitMq, and so does a worker host; " +
+                "an in-memory bus reaches only consumers in this process, so what is published would reach nobody.");
         services.AddSingleton(bus);
         services.AddMassTransit(registration =>
         {

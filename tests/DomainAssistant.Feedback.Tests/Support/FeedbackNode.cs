@@ -27,7 +27,7 @@ public sealed class FeedbackNode : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         var host = builder.AddServiceDefaults();
         var feedback = FeedbackBusOptions.From(builder.Configuration);
-        builder.Services.AddAssistantBus(builder.Configuration, host.Jobs, bus =>
+        builder.Services.AddAssistantBus(builder.Configuration, !host.Jobs.RunInProcess, bus =>
         {
             if (host.Jobs.RunInProcess) bus.AddFeedbackFiling(feedback, host.Storage.TrainingExamplesDatabase);
         }, FeedbackBusOptions.Keys);

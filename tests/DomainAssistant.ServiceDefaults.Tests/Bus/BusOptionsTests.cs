@@ -73,7 +73,7 @@ public class BusOptionsTests
         var services = new ServiceCollection();
 
         var error = Assert.Throws<InvalidOperationException>(() =>
-            services.AddAssistantBus(Config(), new JobsOptions { RunInProcess = false }, _ => { }, []));
+            services.AddAssistantBus(Config(), reachesOtherProcesses: true, _ => { }, []));
 
         Assert.Contains("Jobs:RunInProcess = false needs Bus:Transport = RabbitMq", error.Message);
     }

@@ -1,15 +1,16 @@
 using DomainAssistant.Grounding;
 using DomainAssistant.Training.Bootstrap;
 
-namespace DomainAssistant.Api.Configuration;
+namespace DomainAssistant.Jobs.Bootstrap;
 
 /// <summary>
 /// How the embedded default model is found or built when <c>Model:Path</c> is unset (section <c>Model:Bootstrap</c>):
 /// the model shipped in the domain's folder (domains/{domain}/model, checksums verified) when it has one, else a small
 /// base pretrained on the domain's corpus and a LoRA adapter tuned on grounded examples, built once under
 /// <c>Storage:DataDirectory</c>/models/bootstrap/{domain} and reused afterwards (<see cref="DomainBootstrapOptions"/>).
+/// The API binds it (the shipped model, the domain); whichever host runs the bootstrap job reads the same keys.
 /// </summary>
-public sealed class BootstrapOptions : ISelfValidating
+public sealed class BootstrapOptions
 {
     /// <summary>The domain whose corpus and Q/A train the model; default <c>Domains:Default</c>.</summary>
     public string? Domain { get; set; }
@@ -64,6 +65,7 @@ public sealed class BootstrapOptions : ISelfValidating
         Data = new GroundedDataOptions { QuestionsPerSentence = QuestionsPerSentence, MaxSentenceExamples = MaxSentenceExamples },
     };
 
+    /// <summary>Every setting that cannot work, each naming its key; empty when all is well.</summary>
     public IEnumerable<string> Problems()
     {
         if (Size is not ("tiny" or "small" or "medium")) yield return $"Model:Bootstrap:Size must be tiny, small or medium (got \"{Size}\")";

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DomainAssistant.Model.Tokenization;
 
-namespace DomainAssistant.Training.Data;
+namespace DomainAssistant.Grounding;
 
 /// <summary>
 /// One line of instruction data, as either a conversation or a raw document. Accepted shapes (first match wins):
