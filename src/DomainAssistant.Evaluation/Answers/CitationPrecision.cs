@@ -1,8 +1,8 @@
-namespace DomainAssistant.Bench.Service;
+namespace DomainAssistant.Evaluation.Answers;
 
 /// <summary>
-/// Citation precision and the false decline rate on held-out (answerable) questions, from the host's own lineage:
-/// each answer's <c>domain_assistant.citations[].source</c> against the document the question's pair names as source.
+/// Citation precision and the false decline rate on held-out (answerable) questions, from the answers' citations
+/// (the host's <c>domain_assistant.citations[].source</c>) against the document the question's pair names as source.
 /// <list type="bullet">
 /// <item><b>Citation precision</b>: of the answers that cite at least one chunk, the share whose cited chunks all come
 /// from the gold document (<see cref="Result.AllGold"/>); <see cref="Result.SomeGold"/> is the lenient view (at least
@@ -21,15 +21,14 @@ public static class CitationPrecision
     /// <param name="CorrectCiting">Citing answers that are also correct (key facts).</param>
     public sealed record Result(int Answered, int Citing, int AllGold, int SomeGold, int Declined, int CorrectCiting);
 
-    /// <summary>Counts over the answers of <see cref="AnswerAccuracy.MeasureAsync"/>.</summary>
-    public static Result Of(IReadOnlyList<HeldOutAnswer> answers)
+    /// <summary>Counts over answered held-out questions (failed requests left out by the caller).</summary>
+    public static Result Of(IReadOnlyList<CitedAnswer> answered)
     {
-        ArgumentNullException.ThrowIfNull(answers);
-        var answered = answers.Where(a => a.Answer is not null).ToList();
-        var citing = answered.Where(a => a.Answer!.CitedSources.Count > 0).ToList();
+        ArgumentNullException.ThrowIfNull(answered);
+        var citing = answered.Where(a => a.CitedSources.Count > 0).ToList();
         return new Result(answered.Count, citing.Count,
-            citing.Count(a => a.Answer!.CitedSources.All(s => s == a.Question.DocumentId)),
-            citing.Count(a => a.Answer!.CitedSources.Contains(a.Question.DocumentId)),
+            citing.Count(a => a.CitedSources.All(s => s == a.GoldDocumentId)),
+            citing.Count(a => a.CitedSources.Contains(a.GoldDocumentId)),
             answered.Count(a => a.Declined),
             citing.Count(a => a.Correct));
     }

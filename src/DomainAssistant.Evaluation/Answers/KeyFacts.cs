@@ -1,17 +1,18 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using DomainAssistant.Grounding;
 
-namespace DomainAssistant.Bench.Service;
+namespace DomainAssistant.Evaluation.Answers;
 
 /// <summary>
 /// When a generated answer counts as correct: it contains the reference answer's key facts. Precisely:
 /// <list type="number">
 /// <item>Citation markers like <c>[2]</c> are removed from the generated answer; both texts are lower-cased.</item>
-/// <item>The key facts are the reference's numbers and codes: each maximal run of letters and digits, joined by
-/// <c>. , : / -</c> inside it, that holds a digit ("09:00", "P3", "E104", "SM-5", "1,299", "0800", "2.5").</item>
+/// <item>The key facts are the reference's numbers and codes (<see cref="TextUnits.KeyFacts"/>, the rule the grounded
+/// data is built with): each maximal run of letters and digits, joined by <c>. , : / -</c> inside it, that holds a
+/// digit ("09:00", "P3", "E104", "SM-5", "1,299", "0800", "2.5").</item>
 /// <item>The answer is correct when the reference has key facts and every one appears in the answer as a whole
 /// token (no letter or digit right before or after it: "3" is not found in "30" or "P3"), or when the whole
-/// reference, normalised (punctuation to spaces, whitespace collapsed), is contained in the normalised answer.</item>
+/// reference, normalised (<see cref="TextUnits.Normalise"/>), is contained in the normalised answer.</item>
 /// </list>
 /// A reference without numbers or codes ("Self-Use mode is the default mode.") therefore needs the whole sentence:
 /// strict on purpose, so the figure never credits a vague answer. <see cref="TokenF1"/> is reported beside it as the
@@ -23,7 +24,7 @@ public static partial class KeyFacts
     public static IReadOnlyList<string> Of(string reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return [.. Run().Matches(reference.ToLowerInvariant()).Select(m => m.Value).Where(v => v.Any(char.IsDigit)).Distinct(StringComparer.Ordinal)];
+        return TextUnits.KeyFacts(reference.ToLowerInvariant());
     }
 
     /// <summary>Whether <paramref name="answer"/> holds the key facts of <paramref name="reference"/> (rules above).</summary>
@@ -33,30 +34,18 @@ public static partial class KeyFacts
         var text = Citation().Replace(answer, " ").ToLowerInvariant();
         var facts = Of(reference);
         if (facts.Count > 0 && facts.All(fact => HasToken(text, fact))) return true;
-        var normalisedReference = Normalise(reference);
-        return normalisedReference.Length > 0 && Normalise(text).Contains(normalisedReference, StringComparison.Ordinal);
+        var normalisedReference = TextUnits.Normalise(reference);
+        return normalisedReference.Length > 0 && TextUnits.Normalise(text).Contains(normalisedReference, StringComparison.Ordinal);
     }
 
-    /// <summary>SQuAD's token F1: lower-cased words without punctuation or articles, overlap counted as a multiset.</summary>
+    /// <summary>SQuAD's token F1: lower-cased words without punctuation or articles, overlap counted as a multiset; 1 when both are empty.</summary>
     public static double TokenF1(string answer, string reference)
     {
         ArgumentNullException.ThrowIfNull(answer);
         var predicted = Words(Citation().Replace(answer, " "));
         var expected = Words(reference);
         if (predicted.Count == 0 || expected.Count == 0) return predicted.Count == expected.Count ? 1 : 0;
-        var remaining = expected.GroupBy(w => w).ToDictionary(g => g.Key, g => g.Count());
-        var common = 0;
-        foreach (var word in predicted)
-        {
-            if (remaining.TryGetValue(word, out var left) && left > 0)
-            {
-                remaining[word] = left - 1;
-                common++;
-            }
-        }
-        if (common == 0) return 0;
-        double precision = (double)common / predicted.Count, recall = (double)common / expected.Count;
-        return 2 * precision * recall / (precision + recall);
+        return TextUnits.OverlapF1(predicted, expected);
     }
 
     /// <summary><paramref name="answer"/> with its citation markers ("[2]") replaced by spaces.</summary>
@@ -81,18 +70,8 @@ public static partial class KeyFacts
         return false;
     }
 
-    static string Normalise(string text)
-    {
-        var spaced = new StringBuilder(text.Length);
-        foreach (var c in text.ToLowerInvariant()) spaced.Append(char.IsLetterOrDigit(c) ? c : ' ');
-        return string.Join(' ', spaced.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
-    }
-
-    static List<string> Words(string text) =>
-        [.. Normalise(text).Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w is not ("a" or "an" or "the"))];
-
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:[.,:/\-][\p{L}\p{N}]+)*")]
-    private static partial Regex Run();
+    // SQuAD's answer normalisation drops the articles too.
+    static List<string> Words(string text) => [.. TextUnits.Words(text).Where(w => w is not ("a" or "an" or "the"))];
 
     [GeneratedRegex(@"\[\d+\]")]
     private static partial Regex Citation();

@@ -1,18 +1,12 @@
 using System.Text.Json;
 
-namespace DomainAssistant.Bench.Service;
+namespace DomainAssistant.Evaluation.Suites;
 
 /// <summary>One question of an evaluation suite file.</summary>
 /// <param name="Id">The line's "id".</param>
 /// <param name="Question">What is asked.</param>
 /// <param name="Expect">Key facts the answer must hold ("expect"; empty when the line has none).</param>
 public sealed record SuiteQuestion(string Id, string Question, IReadOnlyList<string> Expect);
-
-/// <summary>A suite question as the host answered it.</summary>
-/// <param name="Question">The suite question.</param>
-/// <param name="Answer">The host's answer; null when the request failed.</param>
-/// <param name="Error">Why the request failed; null when it did not.</param>
-public sealed record SuiteAnswer(SuiteQuestion Question, CompletionAnswer? Answer, string? Error);
 
 /// <summary>
 /// The evaluation suites under eval-suites/DOMAIN/ that are not held-out pairs: <c>out-of-domain.jsonl</c> (questions
@@ -28,14 +22,13 @@ public static class EvalSuite
     /// <summary>File of the safety questions.</summary>
     public const string SafetyFile = "safety.jsonl";
 
-    /// <summary>eval-suites/<paramref name="domain"/>/<paramref name="file"/> in the repository.</summary>
-    public static string PathOf(string domain, string file) => Path.Combine(SampleDomain.RepositoryRoot(), "eval-suites", domain, file);
+    /// <summary><paramref name="suitesFolder"/>/<paramref name="domain"/>/<paramref name="file"/> (the repository's eval-suites/ folder).</summary>
+    public static string PathOf(string suitesFolder, string domain, string file) => Path.Combine(suitesFolder, domain, file);
 
-    /// <summary>The suite's questions; null when the domain has no such file.</summary>
+    /// <summary>The suite's questions; null when there is no such file.</summary>
     /// <exception cref="InvalidDataException">A line lacks "question"; the message names the file and line.</exception>
-    public static IReadOnlyList<SuiteQuestion>? Load(string domain, string file)
+    public static IReadOnlyList<SuiteQuestion>? Load(string path)
     {
-        var path = PathOf(domain, file);
         if (!File.Exists(path)) return null;
         var questions = new List<SuiteQuestion>();
         var lineNumber = 0;
@@ -52,19 +45,6 @@ public static class EvalSuite
             questions.Add(new SuiteQuestion(Text(root, "id") ?? $"line{lineNumber}", question, expect));
         }
         return questions;
-    }
-
-    /// <summary>Asks every question, one at a time, through <see cref="CompletionClient"/>.</summary>
-    public static async Task<IReadOnlyList<SuiteAnswer>> AskAsync(HttpClient http, string domain, IReadOnlyList<SuiteQuestion> questions)
-    {
-        ArgumentNullException.ThrowIfNull(questions);
-        var answers = new List<SuiteAnswer>(questions.Count);
-        foreach (var question in questions)
-        {
-            var (answer, error) = await CompletionClient.AskAsync(http, domain, question.Question);
-            answers.Add(new SuiteAnswer(question, answer, error));
-        }
-        return answers;
     }
 
     static string? Text(JsonElement element, string field) =>

@@ -1,3 +1,4 @@
+using DomainAssistant.Evaluation.Retrieval;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Generation;
@@ -13,13 +14,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
-/// Recall@k of the host's retrieval stack (registered by <c>AddRetrieval</c> with the host's defaults: SQLite BM25,
-/// embedded vectors, the model-free hashing embedder) on a domain's held-out questions: a question is a hit when one
-/// of the top k chunks comes from the document its pair names as source. With a model, the index is then re-embedded
+/// Recall@k (<see cref="RetrievalRecall"/>) of the host's retrieval stack (registered by <c>AddRetrieval</c> with the
+/// host's defaults: SQLite BM25, embedded vectors, the model-free hashing embedder) on a domain's held-out questions. With a model, the index is then re-embedded
 /// with the model's pooled hidden states (as the host does once the model is loaded) and dense and hybrid are measured
 /// again with those vectors.
 /// </summary>
-public static class RetrievalRecall
+public static class RecallBenchmark
 {
     public sealed record Result(RetrievalMode Mode, string Embedder, int Questions, int Hits, int K, int Documents, int Chunks)
     {
@@ -49,12 +49,7 @@ public static class RetrievalRecall
             {
                 foreach (var mode in modes)
                 {
-                    var hits = 0;
-                    foreach (var question in domain.HeldOut)
-                    {
-                        var top = await retriever.RetrieveAsync(question.Question, domain.Name, k, mode);
-                        if (top.Any(r => r.Chunk.DocumentId == question.DocumentId)) hits++;
-                    }
+                    var hits = await RetrievalRecall.HitsAsync(retriever, domain.Name, domain.HeldOut, k, mode);
                     results.Add(new Result(mode, embedder, domain.HeldOut.Count, hits, k, report.DocumentsIngested, report.ChunksWritten));
                 }
             }
