@@ -45,13 +45,40 @@ public sealed class BootstrapOverRabbitMqTests : IDisposable
         var domainFolder = Path.Combine(RepositoryRoot.Path, "domains", Domain);
         using var worker = new WorkerHost(Settings());
         await IndexAsync(worker.Services, domainFolder);
+
+        var (result, notes) = await RunAsync(new BootstrapDomainModel(Guid.NewGuid(), Domain, domainFolder));
+
+        var built = Assert.IsType<DomainModelBootstrapped>(result);
+        Assert.Equal(("sft", Domain), (built.AdapterName, built.Domain));
+        Assert.True(File.Exists(Path.Combine(built.AdapterFolder, "lineage.json")), "the adapter and its lineage are written");
+        Assert.True(File.Exists(Path.Combine(built.ServedBase, "model.safetensors")), "the served base is written");
+        Assert.StartsWith(Path.GetFullPath(_data), built.AdapterFolder, StringComparison.Ordinal);
+        Assert.Contains(notes, n => n.StartsWith("bootstrapping: pretraining a tiny base", StringComparison.Ordinal));
+    }
+
+    [RabbitMqFact]
+    public async Task A_job_that_cannot_run_is_reported_failed_with_the_reason()
+    {
+        var domainFolder = Path.Combine(RepositoryRoot.Path, "domains", Domain);
+        using var worker = new WorkerHost(Settings());
+        _ = worker.Services;
+
+        var (result, _) = await RunAsync(new BootstrapDomainModel(Guid.NewGuid(), "tidewell-support", domainFolder));
+
+        var failed = Assert.IsType<JobFailed>(result);
+        Assert.Equal($"{domainFolder} holds domain \"{Domain}\", not \"tidewell-support\".", failed.Error);
+    }
+
+    /// <summary>Publishes <paramref name="job"/> from a bus of the test's own (another process, as the API is) and collects its reports.</summary>
+    static async Task<(object Result, IReadOnlyCollection<string> Notes)> RunAsync(BootstrapDomainModel job)
+    {
         var notes = new ConcurrentQueue<string>();
         var outcome = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var job = new BootstrapDomainModel(Guid.NewGuid(), Domain, domainFolder);
+        var settings = RabbitMq.Settings();
         var sender = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
-            rabbit.Host(RabbitMq.Host, ushort.Parse(RabbitMq.Settings()["Bus:RabbitMq:Port"]!, System.Globalization.CultureInfo.InvariantCulture),
-                RabbitMq.Settings()["Bus:RabbitMq:VirtualHost"], host =>
+            rabbit.Host(RabbitMq.Host, ushort.Parse(settings["Bus:RabbitMq:Port"]!, System.Globalization.CultureInfo.InvariantCulture),
+                RabbitMq.VirtualHost, host =>
                 {
                     host.Username("guest");
                     host.Password("guest");
@@ -69,14 +96,7 @@ public sealed class BootstrapOverRabbitMqTests : IDisposable
         try
         {
             await sender.Publish(job);
-            var result = await outcome.Task.WaitAsync(TimeSpan.FromMinutes(5));
-
-            var built = Assert.IsType<DomainModelBootstrapped>(result);
-            Assert.Equal(("sft", Domain), (built.AdapterName, built.Domain));
-            Assert.True(File.Exists(Path.Combine(built.AdapterFolder, "lineage.json")), "the adapter and its lineage are written");
-            Assert.True(File.Exists(Path.Combine(built.ServedBase, "model.safetensors")), "the served base is written");
-            Assert.StartsWith(Path.GetFullPath(_data), built.AdapterFolder, StringComparison.Ordinal);
-            Assert.Contains(notes, n => n.StartsWith("bootstrapping: pretraining a tiny base", StringComparison.Ordinal));
+            return (await outcome.Task.WaitAsync(TimeSpan.FromMinutes(5)), notes);
         }
         finally
         {

@@ -20,12 +20,12 @@ public sealed partial class BootstrapDomainModelConsumer(DomainModelBootstrap bo
         var job = context.Message;
         using var span = AssistantTelemetry.Source.StartActivity("bootstrap-domain-model");
         span?.SetTag("domain", job.Domain);
+        var progress = new PublishedProgress(context, job.JobId);
         try
         {
             var domain = DomainFile.Read(job.DomainFolder);
             if (domain.Name != job.Domain)
                 throw new InvalidOperationException($"{job.DomainFolder} holds domain \"{domain.Name}\", not \"{job.Domain}\".");
-            var progress = new PublishedProgress(context, job.JobId);
             var built = await bootstrap.BuildAsync(job.JobId, domain, progress, context.CancellationToken);
             await progress.DrainAsync();
             await context.Publish(built, context.CancellationToken);
@@ -37,6 +37,15 @@ public sealed partial class BootstrapDomainModelConsumer(DomainModelBootstrap bo
         catch (Exception error)
         {
             LogFailed(error, job.JobId, job.Domain);
+            // The notes before the failure go out first (and finish before this delivery ends); a lost note is only logged.
+            try
+            {
+                await progress.DrainAsync();
+            }
+            catch (Exception lost)
+            {
+                LogNotesLost(lost, job.JobId);
+            }
             await context.Publish(new JobFailed(job.JobId, error.Message), CancellationToken.None);
         }
     }
@@ -60,4 +69,7 @@ public sealed partial class BootstrapDomainModelConsumer(DomainModelBootstrap bo
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: bootstrapping the model of {Domain} failed")]
     partial void LogFailed(Exception error, Guid jobId, string domain);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: progress notes could not be published")]
+    partial void LogNotesLost(Exception error, Guid jobId);
 }
