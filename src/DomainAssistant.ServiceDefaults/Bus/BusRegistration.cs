@@ -10,6 +10,9 @@ namespace DomainAssistant.ServiceDefaults.Bus;
 /// </summary>
 public static class BusRegistration
 {
+    /// <summary>How long stopping waits for running consumers before it cancels them.</summary>
+    public static TimeSpan ConsumerStopTimeout { get; } = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Registers the bus from section <c>Bus</c>. A host that exchanges messages with other processes (the API with
     /// <c>Jobs:RunInProcess</c> = false, or a worker) needs RabbitMQ: an in-memory bus reaches only this process.
@@ -31,6 +34,9 @@ public static class BusRegistration
                 "Invalid bus configuration: Jobs:RunInProcess = false needs Bus:Transport = RabbitMq, and so does a worker host; " +
                 "an in-memory bus reaches only consumers in this process, so what is published would reach nobody.");
         services.AddSingleton(bus);
+        // A long job (a model's bootstrap) stops with its host: the consume's token is cancelled this long after the bus
+        // starts stopping. Its message is then delivered again, and the job resumes from what it wrote.
+        services.AddOptions<MassTransitHostOptions>().Configure(host => host.ConsumerStopTimeout ??= ConsumerStopTimeout);
         services.AddMassTransit(registration =>
         {
             // MassTransit otherwise reports usage to its vendor on start; our hosts make no connection they are not told to.
