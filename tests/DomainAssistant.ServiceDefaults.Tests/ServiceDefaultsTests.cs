@@ -43,6 +43,18 @@ public sealed class ServiceDefaultsTests
         Assert.True(host.Services.GetRequiredService<JobsOptions>().RunInProcess, "jobs run in the API process by default");
     }
 
+    [Fact]
+    public void Framework_logs_start_at_warning_and_any_setting_overrides_them()
+    {
+        var builder = AssistantHost.Builder(new Dictionary<string, string?> { ["Logging:LogLevel:MassTransit"] = "Debug" });
+
+        builder.AddServiceDefaults();
+
+        Assert.Equal("Warning", builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"]);
+        Assert.Equal("Information", builder.Configuration["Logging:LogLevel:Default"]);
+        Assert.Equal("Debug", builder.Configuration["Logging:LogLevel:MassTransit"]);
+    }
+
     [Theory]
     [InlineData("Storage:DataDirectory", " ", "Storage:DataDirectory must name a folder")]
     [InlineData("Storage:DataDirectry", "x", "DataDirectry")]

@@ -4,7 +4,6 @@ using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.ServiceDefaults.Bus;
-using Microsoft.Extensions.Configuration.Memory;
 
 namespace DomainAssistant.Worker.Extensions;
 
@@ -18,20 +17,11 @@ public static class WorkerRegistration
     /// <summary>The section the bootstrap recipe is read from: the same keys the API reads.</summary>
     public const string BootstrapSection = "Model:Bootstrap";
 
-    /// <summary>Framework logs as quiet as the API's (the lowest-precedence source: appsettings, environment and command line override them).</summary>
-    static readonly Dictionary<string, string?> QuietFrameworkLogs = new()
-    {
-        ["Logging:LogLevel:Default"] = "Information",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:MassTransit"] = "Warning",
-    };
-
     /// <exception cref="InvalidOperationException">A setting cannot work (an in-memory bus among them); the message names its key.</exception>
     public static WebApplicationBuilder AddWorkerServices(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
-        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = QuietFrameworkLogs });
         var host = builder.AddServiceDefaults();
         var bootstrap = SettingsSection.Bind<BootstrapOptions>(configuration, BootstrapSection, options => options.Problems());
         var feedback = FeedbackBusOptions.From(configuration);
