@@ -2,7 +2,9 @@
 # RabbitMQ for the bus tests, on loopback, without systemd; run as root (docs/build.md, "The test command").
 #   infra/services/rabbitmq.sh start   installs rabbitmq-server from apt when missing, starts one node and
 #                                      writes artifacts/services/rabbitmq.env (RABBITMQ_HOST, RABBITMQ_PORT,
-#                                      RABBITMQ_VHOST: a fresh virtual host for this run)
+#                                      RABBITMQ_VHOST: a fresh virtual host for this run; RABBITMQ_WORKER_VHOST:
+#                                      another, for the worker host's tests, whose worker binds the same
+#                                      exchanges the feedback tests check while both projects' tests run at once)
 #   infra/services/rabbitmq.sh stop    shuts the node down and stops epmd
 # Both are idempotent: starting a running node (or stopping a stopped one) succeeds.
 set -euo pipefail
@@ -72,11 +74,13 @@ await_startup() {
 # Each start gets a virtual host of its own, so queues and bindings left by another run on the same node
 # (a run that was killed, or another checkout's) never reach this run's tests.
 write_env() {
-  local vhost="tests-$(date +%s)-$$"
-  quietly rabbitmqctl -q add_vhost "$vhost"
-  quietly rabbitmqctl -q set_permissions -p "$vhost" guest ".*" ".*" ".*"
+  local vhost="tests-$(date +%s)-$$" v
+  for v in "$vhost" "$vhost-worker"; do
+    quietly rabbitmqctl -q add_vhost "$v"
+    quietly rabbitmqctl -q set_permissions -p "$v" guest ".*" ".*" ".*"
+  done
   mkdir -p "$(dirname "$env_file")"
-  printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\nRABBITMQ_VHOST=%s\n' "$port" "$vhost" >"$env_file"
+  printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\nRABBITMQ_VHOST=%s\nRABBITMQ_WORKER_VHOST=%s\n' "$port" "$vhost" "$vhost-worker" >"$env_file"
 }
 
 start() {
@@ -96,8 +100,9 @@ start() {
 stop() {
   if [ -f "$env_file" ] && command -v rabbitmqctl >/dev/null && is_running; then
     local vhost
-    vhost=$(sed -n 's/^RABBITMQ_VHOST=//p' "$env_file")
-    [ -z "$vhost" ] || rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+    for vhost in $(sed -n 's/^RABBITMQ_\(WORKER_\)\{0,1\}VHOST=//p' "$env_file"); do
+      rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
+    done
   fi
   rm -f "$env_file"
   if command -v rabbitmqctl >/dev/null && is_running; then

@@ -10,6 +10,7 @@ using DomainAssistant.Api.OpenAi;
 using DomainAssistant.Api.Sources;
 using DomainAssistant.Api.Web;
 using DomainAssistant.Model.Threading;
+using DomainAssistant.ServiceDefaults;
 
 OpenMpWaitPolicy.UsePassiveUnlessSet(); // before anything loads libtorch: OpenMP threads sleep, not spin, when they wait
 var builder = WebApplication.CreateBuilder(args);
@@ -20,6 +21,7 @@ app.UseAssistantPipeline();
 app.UseWebPages();
 
 app.MapHealthApi();
+app.MapAliveEndpoint();
 app.MapChatApi();
 app.MapOpenAiApi();
 app.MapFeedbackApi();

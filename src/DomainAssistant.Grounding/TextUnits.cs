@@ -43,10 +43,14 @@ public static partial class TextUnits
     }
 
     /// <summary>SQuAD-style word overlap F1 of two texts (multiset of normalised words).</summary>
-    public static double OverlapF1(string a, string b)
+    public static double OverlapF1(string a, string b) => OverlapF1(Words(a), Words(b));
+
+    /// <summary>Overlap F1 of two word lists, counted as multisets; 0 when either is empty.</summary>
+    public static double OverlapF1(IReadOnlyList<string> left, IReadOnlyList<string> right)
     {
-        var (left, right) = (Words(a), Words(b));
-        if (left.Length == 0 || right.Length == 0) return 0;
+        ArgumentNullException.ThrowIfNull(left);
+        ArgumentNullException.ThrowIfNull(right);
+        if (left.Count == 0 || right.Count == 0) return 0;
         var remaining = right.GroupBy(w => w, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var common = 0;
         foreach (var word in left)
@@ -56,7 +60,7 @@ public static partial class TextUnits
             common++;
         }
         if (common == 0) return 0;
-        double precision = (double)common / left.Length, recall = (double)common / right.Length;
+        double precision = (double)common / left.Count, recall = (double)common / right.Count;
         return 2 * precision * recall / (precision + recall);
     }
 

@@ -41,6 +41,14 @@ public sealed class ComposeFile
             ? ((YamlScalarNode)((YamlMappingNode)build)["dockerfile"]).Value
             : null;
 
+    /// <summary>The <c>PROJECT</c> build argument: the host project the image is published from.</summary>
+    public string? BuildProject(string service) =>
+        Services[service].Children.TryGetValue(new YamlScalarNode("build"), out var build)
+        && ((YamlMappingNode)build).Children.TryGetValue(new YamlScalarNode("args"), out var args)
+        && ((YamlMappingNode)args).Children.TryGetValue(new YamlScalarNode("PROJECT"), out var project)
+            ? ((YamlScalarNode)project).Value
+            : null;
+
     public string? HealthcheckCommand(string service) =>
         Services[service].Children.TryGetValue(new YamlScalarNode("healthcheck"), out var hc)
             ? string.Join(' ', ((YamlSequenceNode)((YamlMappingNode)hc)["test"]).Children.Select(c => ((YamlScalarNode)c).Value))

@@ -88,4 +88,16 @@ public class ComposeStackTests
             Assert.True(File.Exists(RepositoryRoot.File(dockerfile)), $"{service}: {dockerfile} does not exist");
         }
     }
+
+    [Theory]
+    [InlineData("api", "src/DomainAssistant.Api")]
+    [InlineData("worker", "src/DomainAssistant.Worker")]
+    public void Each_host_image_is_published_from_its_web_host_project(string service, string project)
+    {
+        Assert.Equal(project, Compose.BuildProject(service));
+        var csproj = RepositoryRoot.File(project, Path.GetFileName(project) + ".csproj");
+        Assert.True(File.Exists(csproj), $"{service}: {csproj} does not exist");
+        // A web host: it answers the /health its healthcheck calls.
+        Assert.Contains("Sdk=\"Microsoft.NET.Sdk.Web\"", File.ReadAllText(csproj), StringComparison.Ordinal);
+    }
 }

@@ -5,7 +5,9 @@ namespace DomainAssistant.Infra.Tests;
 
 /// <summary>
 /// The project graph as docs/architecture.md draws it is the one the .csproj files declare, and the parts that must
-/// stay independent stay so: Model and Contracts reference nothing of ours.
+/// stay independent stay so: Model, Contracts, Retrieval and Storage reference nothing of ours, the API host never
+/// references Training (models are trained by the job handlers, in a worker or through the Jobs library) nor the
+/// Worker host, and ServiceDefaults never the model or its training.
 /// </summary>
 public sealed partial class ProjectReferenceTests
 {
@@ -51,6 +53,28 @@ public sealed partial class ProjectReferenceTests
     [InlineData("Storage")]
     public void A_foundation_project_references_nothing_of_ours(string project) =>
         Assert.DoesNotContain(Declared(), edge => edge.StartsWith($"{project} -> ", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("Api", "Training")]
+    [InlineData("Api", "Worker")]
+    [InlineData("ServiceDefaults", "Model")]
+    [InlineData("ServiceDefaults", "Training")]
+    [InlineData("Jobs", "Api")]
+    [InlineData("Jobs", "Worker")]
+    public void A_project_does_not_reference_one_it_must_not(string project, string forbidden) =>
+        Assert.DoesNotContain($"{project} -> {forbidden}", Declared());
+
+    [Fact]
+    public void The_API_code_uses_no_training_type()
+    {
+        // Through the Jobs library the API process can load Training; its own code must not reach for it.
+        var offenders = Directory.EnumerateFiles(Path.Combine(Source, "DomainAssistant.Api"), "*.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(file => File.ReadAllText(file).Contains("DomainAssistant.Training", StringComparison.Ordinal))
+            .Select(Path.GetFileName)
+            .ToList();
+        Assert.Empty(offenders);
+    }
 
     [GeneratedRegex(@"^\s*(\w+)(?:\[[^\]]*\])?\s*-->\s*(\w+)", RegexOptions.Multiline)]
     private static partial Regex Edge();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DomainAssistant.Bench.Service;
+using DomainAssistant.Evaluation.Answers;
 using DomainAssistant.Grounding;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Scoring;

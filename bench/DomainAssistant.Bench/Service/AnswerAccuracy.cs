@@ -1,3 +1,6 @@
+using DomainAssistant.Evaluation.Answers;
+using DomainAssistant.Evaluation.Suites;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>One held-out question as the host answered it.</summary>
@@ -71,4 +74,8 @@ public static class AnswerAccuracy
         return new Result(questions.Count, correct, withFacts, correctWithFacts, f1 / answered, citing, completionTokens / answered, errors, firstError,
             examples, stored, answers);
     }
+
+    /// <summary>The answered questions as the citation checks take them (failed requests left out).</summary>
+    public static IReadOnlyList<CitedAnswer> Cited(IReadOnlyList<HeldOutAnswer> answers) =>
+        [.. answers.Where(a => a.Answer is not null).Select(a => new CitedAnswer(a.Answer!.CitedSources, a.Question.DocumentId, a.Correct, a.Declined))];
 }

@@ -3,6 +3,8 @@ using DomainAssistant.Contracts;
 using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
 using DomainAssistant.Feedback.Recording;
+using DomainAssistant.ServiceDefaults;
+using DomainAssistant.ServiceDefaults.Bus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
-/// Feedback end to end through the feedback path the host registers (<c>AddFeedbackBus</c>): each feedback is stored
+/// Feedback end to end through the feedback path as the host registers it (service defaults, <c>AddAssistantBus</c> with the filing consumer, <c>AddFeedbackRecording</c>): each feedback is stored
 /// by <see cref="FeedbackRecorder"/> (SQLite), published by the outbox (with publisher confirms on RabbitMQ) and filed
 /// by the consumer into the training-examples inbox. The clock runs from the first store to the last filing.
 /// </summary>
@@ -126,7 +128,11 @@ public static class FeedbackThroughput
         }
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddFeedbackBus(builder.Configuration);
+        var host = builder.AddServiceDefaults();
+        var feedback = FeedbackBusOptions.From(builder.Configuration);
+        builder.Services.AddAssistantBus(builder.Configuration, !host.Jobs.RunInProcess,
+            bus => bus.AddFeedbackFiling(feedback, host.Storage.TrainingExamplesDatabase), FeedbackBusOptions.Keys);
+        builder.Services.AddFeedbackRecording(feedback, host.Storage.FeedbackDatabase);
         return builder.Build();
     }
 

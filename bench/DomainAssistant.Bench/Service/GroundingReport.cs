@@ -1,3 +1,5 @@
+using DomainAssistant.Evaluation.Answers;
+using DomainAssistant.Evaluation.Suites;
 using static DomainAssistant.Bench.Service.ReportText;
 
 namespace DomainAssistant.Bench.Service;
@@ -21,7 +23,7 @@ public static class GroundingReport
         Console.WriteLine(table);
         Console.WriteLine("Citation precision: of the answers citing at least one chunk (`domain_assistant.citations`), those whose cited chunks " +
             "all come from the pair's source document. False decline rate: held-out questions (all answerable from the corpus) answered with a " +
-            "decline (bench/DomainAssistant.Bench/Service/Declines.cs: the domain's decline, \"do not know\" or \"don't know\").\n");
+            "decline (src/DomainAssistant.Evaluation/Answers/Declines.cs: the domain's decline, \"do not know\" or \"don't know\").\n");
     }
 
     /// <summary>The error sources table (<see cref="ErrorSources"/>).</summary>
@@ -53,8 +55,8 @@ public static class GroundingReport
     public static async Task PrintSuitesAsync(HttpClient http, SampleDomain domain)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        var outOfDomain = EvalSuite.Load(domain.Name, EvalSuite.OutOfDomainFile);
-        var safety = EvalSuite.Load(domain.Name, EvalSuite.SafetyFile);
+        var outOfDomain = SuiteAnswers.Load(domain.Name, EvalSuite.OutOfDomainFile);
+        var safety = SuiteAnswers.Load(domain.Name, EvalSuite.SafetyFile);
         if (outOfDomain is null && safety is null)
         {
             Console.WriteLine($"No out-of-domain or safety suite for {domain.Name} (eval-suites/{domain.Name}/{EvalSuite.OutOfDomainFile}, {EvalSuite.SafetyFile}).\n");
@@ -64,14 +66,14 @@ public static class GroundingReport
         var notes = new List<string>();
         if (outOfDomain is not null)
         {
-            var r = OutOfDomainDeclines.Of(await EvalSuite.AskAsync(http, domain.Name, outOfDomain), domain.Decline);
+            var r = OutOfDomainDeclines.Of(await SuiteAnswers.AskAsync(http, domain.Name, outOfDomain), domain.Decline);
             table.Add(EvalSuite.OutOfDomainFile, r.Questions, r.Answered, r.Declined, Ratio(r.Declined, r.Answered), "-", r.Citing, r.Questions - r.Answered);
             if (r.FirstError is not null) notes.Add($"First error ({EvalSuite.OutOfDomainFile}): {r.FirstError}");
             notes.AddRange(r.NotDeclined.Select(e => $"- not declined: Q: {e.Question} | answer: {OneLine(e.Answer)}"));
         }
         if (safety is not null)
         {
-            var r = SafetyAnswers.Of(await EvalSuite.AskAsync(http, domain.Name, safety), domain.Decline);
+            var r = SafetyAnswers.Of(await SuiteAnswers.AskAsync(http, domain.Name, safety), domain.Decline);
             table.Add(EvalSuite.SafetyFile, r.Questions, r.Answered, r.Declined, Ratio(r.Declined, r.Answered), Count(r.WithInstruction, r.Answered), "-",
                 r.Questions - r.Answered);
             if (r.FirstError is not null) notes.Add($"First error ({EvalSuite.SafetyFile}): {r.FirstError}");

@@ -1,3 +1,5 @@
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
@@ -23,19 +25,9 @@ public static class SafetyAnswers
     {
         ArgumentNullException.ThrowIfNull(answers);
         var answered = answers.Where(a => a.Answer is not null).ToList();
-        var withInstruction = answered.Where(a => HoldsAll(a.Answer!.Text, a.Question.Expect)).ToList();
+        var withInstruction = answered.Where(a => ExpectedFacts.HoldsAll(a.Answer!.Text, a.Question.Expect)).ToList();
         return new Result(answers.Count, answered.Count, withInstruction.Count, answered.Count(a => Declines.IsDecline(a.Answer!.Text, domainDecline)),
             answers.FirstOrDefault(a => a.Error is not null)?.Error,
             [.. answered.Except(withInstruction).Take(3).Select(a => (a.Question.Question, a.Answer!.Text))]);
     }
-
-    /// <summary>Whether <paramref name="answer"/> holds every one of <paramref name="facts"/> (rules above); true when there are none.</summary>
-    public static bool HoldsAll(string answer, IReadOnlyList<string> facts)
-    {
-        ArgumentNullException.ThrowIfNull(facts);
-        var text = Collapse(KeyFacts.WithoutCitations(answer));
-        return facts.All(fact => Collapse(fact) is { Length: > 0 } f && KeyFacts.HasToken(text, f));
-    }
-
-    static string Collapse(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -1,13 +1,7 @@
 using System.Text.Json;
+using DomainAssistant.Evaluation.Suites;
 
 namespace DomainAssistant.Bench.Service;
-
-/// <summary>One held-out question with its reference answer and the corpus document that answers it.</summary>
-/// <param name="Id">The pair's id in heldout.jsonl.</param>
-/// <param name="Question">What is asked.</param>
-/// <param name="Answer">The reference answer.</param>
-/// <param name="DocumentId">The source document, relative to the corpus folder (as the retrieval index names documents).</param>
-public sealed record HeldOutQuestion(string Id, string Question, string Answer, string DocumentId);
 
 /// <summary>
 /// A domain of the repository's domains/ folder as the benchmark needs it: its name, corpus folder and held-out
@@ -42,26 +36,7 @@ public sealed record SampleDomain(string Name, string Folder, string CorpusFolde
         var heldOutPath = root.TryGetProperty("qa", out var qa) ? Text(qa, "heldout") : null;
         if (heldOutPath is null) throw new InvalidDataException($"{file}: \"qa\".\"heldout\" is required for the service benchmark.");
         var topK = root.TryGetProperty("defaults", out var defaults) && defaults.TryGetProperty("topK", out var k) && k.TryGetInt32(out var n) ? n : 5;
-        return new SampleDomain(Text(root, "name") ?? name, folder, corpus, ReadHeldOut(Path.Combine(folder, heldOutPath), folder, corpus), Text(root, "decline"), topK);
-    }
-
-    static List<HeldOutQuestion> ReadHeldOut(string path, string domainFolder, string corpusFolder)
-    {
-        var questions = new List<HeldOutQuestion>();
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            using var json = JsonDocument.Parse(line);
-            var pair = json.RootElement;
-            string Required(string field) => Text(pair, field) ?? throw new InvalidDataException($"{path}:{lineNumber}: \"{field}\" is required.");
-            // The Q/A file names its source relative to the domain folder; chunks name it relative to the corpus folder.
-            var source = Path.GetFullPath(Path.Combine(domainFolder, Required("source")));
-            var documentId = Path.GetRelativePath(corpusFolder, source).Replace(Path.DirectorySeparatorChar, '/');
-            questions.Add(new HeldOutQuestion(Text(pair, "id") ?? $"line{lineNumber}", Required("question"), Required("answer"), documentId));
-        }
-        return questions;
+        return new SampleDomain(Text(root, "name") ?? name, folder, corpus, HeldOutSuite.Read(Path.Combine(folder, heldOutPath), folder, corpus), Text(root, "decline"), topK);
     }
 
     static string? Text(JsonElement element, string field) =>

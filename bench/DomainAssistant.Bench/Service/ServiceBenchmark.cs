@@ -1,4 +1,5 @@
 using System.Globalization;
+using DomainAssistant.Evaluation.Answers;
 using static DomainAssistant.Bench.Service.ReportText;
 
 namespace DomainAssistant.Bench.Service;
@@ -25,7 +26,7 @@ public static class ServiceBenchmark
 
     static async Task PrintRecallAsync(SampleDomain domain, string? modelPath, IReadOnlyDictionary<string, string> settings)
     {
-        var results = await RetrievalRecall.MeasureAsync(domain, k: 5, modelPath, settings);
+        var results = await RecallBenchmark.MeasureAsync(domain, k: 5, modelPath, settings);
         var table = new Table("mode", "dense embedder", "questions", "hits", "recall@5");
         foreach (var r in results)
             table.Add(r.Mode.ToString().ToLowerInvariant(), r.Mode == Retrieval.Ranking.RetrievalMode.Lexical ? "-" : r.Embedder, r.Questions, r.Hits, Percent(r.Recall));
@@ -69,14 +70,14 @@ public static class ServiceBenchmark
         if (r.FirstError is not null) Console.WriteLine($"First error: {r.FirstError}\n");
         var selfCheck = domain.HeldOut.Count(q => KeyFacts.Contains(q.Answer, q.Answer));
         Console.WriteLine($"Correct = the answer holds every number/code of the reference as a whole token, or the whole normalised reference " +
-            $"(bench/DomainAssistant.Bench/Service/KeyFacts.cs). Scorer check: {selfCheck}/{domain.HeldOut.Count} references score correct against themselves, " +
+            $"(src/DomainAssistant.Evaluation/Answers/KeyFacts.cs). Scorer check: {selfCheck}/{domain.HeldOut.Count} references score correct against themselves, " +
             $"{domain.HeldOut.Count(q => KeyFacts.Contains("I do not know, please call support.", q.Answer))} credit \"I do not know\", " +
             $"{(domain.Decline is null ? "-" : domain.HeldOut.Count(q => KeyFacts.Contains(domain.Decline, q.Answer)).ToString(CultureInfo.InvariantCulture))} credit the domain's decline.\n");
         foreach (var (question, reference, answer) in r.Examples)
             Console.WriteLine($"- Q: {question} | reference: {reference} | answer: {OneLine(answer)}");
         Console.WriteLine();
 
-        GroundingReport.PrintCitations(domain, CitationPrecision.Of(r.Answers));
+        GroundingReport.PrintCitations(domain, CitationPrecision.Of(AnswerAccuracy.Cited(r.Answers)));
         var retrieved = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         await using (var retrieval = HostRetrieval.Open(host.DataDirectory, settings))
         {

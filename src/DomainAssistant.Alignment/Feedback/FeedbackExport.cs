@@ -1,7 +1,7 @@
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
-
+using DomainAssistant.ServiceDefaults;
 namespace DomainAssistant.Alignment.Feedback;
 
 /// <summary>
@@ -26,10 +26,10 @@ public static class FeedbackExport
     /// <param name="cancellationToken">Stops between pages.</param>
     public static async Task<Result> ExportAsync(string dataDirectory, string outputFile, long afterSequence = 0, CancellationToken cancellationToken = default)
     {
-        var database = Path.Combine(dataDirectory, FeedbackBusRegistration.TrainingExamplesDatabase);
+        var database = new StorageOptions { DataDirectory = dataDirectory }.TrainingExamplesDatabase;
         // The inbox creates a missing file; a typo in --data must not produce an empty export instead of an error.
         if (!File.Exists(database))
-            throw new FileNotFoundException($"no filed feedback in '{dataDirectory}': {FeedbackBusRegistration.TrainingExamplesDatabase} not found (Storage:DataDirectory of the host).", database);
+            throw new FileNotFoundException($"no filed feedback in '{dataDirectory}': {Path.GetFileName(database)} not found (Storage:DataDirectory of the host).", database);
         var inbox = new SqliteFeedbackInbox(database);
         var votes = new List<FeedbackVote>();
         for (var after = afterSequence; ;)

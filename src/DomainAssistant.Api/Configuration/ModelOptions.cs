@@ -1,3 +1,5 @@
+using DomainAssistant.Jobs.Bootstrap;
+
 namespace DomainAssistant.Api.Configuration;
 
 /// <summary>

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Ingestion;
-using DomainAssistant.Training.Data;
 
 namespace DomainAssistant.Api.Corpora;
 

@@ -1,4 +1,4 @@
-using DomainAssistant.Api.Configuration;
+using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Corpora;
 

@@ -1,14 +1,12 @@
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Jobs;
+using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Corpora;
 
 /// <summary>Registers corpus upload: its limits (section <c>Uploads</c>), the version store, the domain corpus and the ingestion jobs.</summary>
 public static class CorpusUploadRegistration
 {
-    /// <summary>File name of the jobs database under <c>Storage:DataDirectory</c>.</summary>
-    public const string JobsDatabase = "jobs.db";
-
     /// <exception cref="InvalidOperationException">A setting of section <c>Uploads</c> cannot work; the message names its key.</exception>
     public static IServiceCollection AddCorpusUploads(this IServiceCollection services, IConfiguration configuration)
     {
@@ -16,7 +14,7 @@ public static class CorpusUploadRegistration
         services.AddSingleton<CorpusVersions>();
         services.AddHostedService<CorpusStagingCleanup>(); // before the jobs: nothing writes a version while it runs
         services.AddSingleton<DomainCorpus>();
-        services.AddSingleton(sp => new SqliteJobStore(Path.Combine(sp.GetRequiredService<StorageOptions>().DataDirectory, JobsDatabase)));
+        services.AddSingleton(sp => new SqliteJobStore(sp.GetRequiredService<StorageOptions>().JobsDatabase));
         services.AddSingleton<CorpusIngestionJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<CorpusIngestionJobs>());
         return services;

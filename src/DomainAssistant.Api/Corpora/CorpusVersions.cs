@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using DomainAssistant.Api.Configuration;
+using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Corpora;
 

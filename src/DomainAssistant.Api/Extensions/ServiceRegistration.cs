@@ -7,10 +7,16 @@ using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Http;
+using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.Models;
 using DomainAssistant.Feedback;
+using DomainAssistant.Jobs;
+using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ranking;
+using DomainAssistant.ServiceDefaults;
+using DomainAssistant.ServiceDefaults.Bus;
+using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
@@ -31,14 +37,14 @@ public static class ServiceRegistration
         ArgumentNullException.ThrowIfNull(builder);
         var configuration = builder.Configuration;
         configuration.AddEmbeddedDefaults();
-        var storage = OptionsSection.Bind<StorageOptions>(configuration, StorageOptions.Section);
+        var defaults = builder.AddServiceDefaults();
         var model = OptionsSection.Bind<ModelOptions>(configuration, ModelOptions.Section);
         var domains = OptionsSection.Bind<DomainsOptions>(configuration, DomainsOptions.Section);
         var auth = OptionsSection.Bind<AuthOptions>(configuration, AuthOptions.Section);
         builder.WebHost.BindLoopbackByDefault(configuration);
 
         var services = builder.Services;
-        services.AddSingleton(storage).AddSingleton(model).AddSingleton(model.Bootstrap).AddSingleton(domains).AddSingleton(auth);
+        services.AddSingleton(model).AddSingleton(model.Bootstrap).AddSingleton(domains).AddSingleton(auth);
         services.AddSingleton(TimeProvider.System);
         services.AddRequestEdge(configuration);
         services.AddProblemDetails();
@@ -52,8 +58,8 @@ public static class ServiceRegistration
         services.AddSingleton<EmbeddingSwitch>();
         AddBackground<CorpusIndex>(services);
         services.AddCorpusUploads(configuration);
-        services.AddFeedbackBus(configuration);
-        services.AddSingleton<IConversationStore>(new SqliteConversationStore(storage.ConversationsDatabase));
+        AddBus(services, configuration, defaults, model.Bootstrap);
+        services.AddSingleton<IConversationStore>(new SqliteConversationStore(defaults.Storage.ConversationsDatabase));
 
         if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
         else services.AddSingleton<IModelSource, ConfiguredModelSource>();
@@ -86,6 +92,20 @@ public static class ServiceRegistration
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorization(authorization => Policies.Add(authorization, auth));
+    }
+
+    // Feedback is recorded here and jobs are started here; with Jobs:RunInProcess (the default) the job handlers
+    // (feedback filing, the bootstrap) run here too, else in worker hosts.
+    static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults, BootstrapOptions bootstrap)
+    {
+        var feedback = FeedbackBusOptions.From(configuration);
+        services.AddSingleton<JobReports>();
+        services.AddAssistantBus(configuration, !defaults.Jobs.RunInProcess, bus =>
+        {
+            bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
+            if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
+        }, FeedbackBusOptions.Keys);
+        services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
     }
 
     // Semantic Kernel: the local model is the kernel's chat service (through IChatClient) and retrieval its plugin.

@@ -1,4 +1,3 @@
-using DomainAssistant.Feedback.Bus;
 using DomainAssistant.Feedback.Validation;
 using MassTransit;
 
@@ -18,7 +17,7 @@ public sealed class FeedbackSubmittedConsumerDefinition : ConsumerDefinition<Fee
         TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15),
     ];
 
-    public FeedbackSubmittedConsumerDefinition(BusOptions options)
+    public FeedbackSubmittedConsumerDefinition(FeedbackBusOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         EndpointName = options.FeedbackQueue;

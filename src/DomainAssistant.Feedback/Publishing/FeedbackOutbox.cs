@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using DomainAssistant.Contracts;
-using DomainAssistant.Feedback.Bus;
 using DomainAssistant.Feedback.Recording;
 using MassTransit;
 using Microsoft.Extensions.Logging;

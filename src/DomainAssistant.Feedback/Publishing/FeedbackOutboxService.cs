@@ -1,4 +1,3 @@
-using DomainAssistant.Feedback.Bus;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using DomainAssistant.Grounding;
 using DomainAssistant.Training.Corpus;
 
 namespace DomainAssistant.Training.Data;

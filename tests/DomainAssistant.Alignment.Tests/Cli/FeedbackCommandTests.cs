@@ -2,6 +2,7 @@ using DomainAssistant.Alignment.Feedback;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
+using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Training.Tests.Support;
 using static DomainAssistant.Alignment.Tests.Cli.CommandRunner;
 
@@ -14,7 +15,7 @@ public sealed class FeedbackCommandTests
     public async Task Export_writes_the_filed_votes_and_says_how_many()
     {
         using var data = new TempFolder();
-        var inbox = new SqliteFeedbackInbox(Path.Combine(data.Path, FeedbackBusRegistration.TrainingExamplesDatabase));
+        var inbox = new SqliteFeedbackInbox(new StorageOptions { DataDirectory = data.Path }.TrainingExamplesDatabase);
         await inbox.FileAsync(new FeedbackSubmitted(Guid.NewGuid(), Guid.NewGuid(), FeedbackRating.Down, "wrong", ["wrong"], "Q", [], "A", "m", null, null, null, "d", DateTimeOffset.UtcNow));
         var output = Path.Combine(data.Path, "votes.jsonl");
 

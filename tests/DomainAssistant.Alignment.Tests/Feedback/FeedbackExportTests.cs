@@ -2,6 +2,7 @@ using DomainAssistant.Alignment.Feedback;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
+using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Training.Tests.Support;
 
 namespace DomainAssistant.Alignment.Tests.Feedback;
@@ -13,7 +14,7 @@ public sealed class FeedbackExportTests
     public async Task Filed_feedback_is_exported_in_filing_order_with_its_lineage()
     {
         using var data = new TempFolder();
-        var inbox = new SqliteFeedbackInbox(Path.Combine(data.Path, FeedbackBusRegistration.TrainingExamplesDatabase));
+        var inbox = new SqliteFeedbackInbox(new StorageOptions { DataDirectory = data.Path }.TrainingExamplesDatabase);
         var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
         await inbox.FileAsync(Feedback("Q1", "A1 [1]", FeedbackRating.Up, at, "abc"));
         await inbox.FileAsync(Feedback("Q2", "A2", FeedbackRating.Down, at.AddMinutes(1), null));

@@ -8,6 +8,7 @@ using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
+using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Training.Data;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -108,7 +109,7 @@ public sealed class CorpusIngestionRestartTests : IDisposable
         var storage = new StorageOptions { DataDirectory = _host.DataDirectory };
         var version = await new CorpusVersions(storage, TimeProvider.System, new UploadOptions()).AddAsync(UploadHost.Domain,
             new CorpusUpload([CorpusFileCheck.Check("left.md", CorpusFileKind.Document, Uploads.Text("# Left\nLeft behind."))], CorpusUploadMode.Add), UploadHost.Uploader, default);
-        var jobs = new SqliteJobStore(Path.Combine(_host.DataDirectory, CorpusUploadRegistration.JobsDatabase));
+        var jobs = new SqliteJobStore(storage.JobsDatabase);
         var interrupted = new JobRecord(Guid.NewGuid(), CorpusIngestionJobs.Kind, UploadHost.Domain, version.Manifest.Version, JobStates.Running, 0.5,
             "indexing", 1, 2, 3, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, UploadHost.Uploader);
         await jobs.SaveAsync(interrupted, default);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using DomainAssistant.Api.Tests.Support;
@@ -45,5 +46,29 @@ public sealed class BootstrapTests
         Assert.True(second.Log.Contains("reusing the SFT adapter"), "the adapter is reused");
         Assert.False(second.Log.Contains("bootstrapping: pretraining"), "nothing is trained again");
         Assert.Equal(weightsWritten, File.GetLastWriteTimeUtc(Path.Combine(bootstrapFolder, "base", "model.safetensors")));
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_mid_bootstrap_stops_the_job_within_seconds()
+    {
+        using var data = new TempFolder();
+        var settings = Bootstrap(data.Path);
+        settings["Model:Bootstrap:BaseSteps"] = "1000000";
+        var host = new AssistantHost(settings);
+        try
+        {
+            _ = host.CreateClient();
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!host.Log.Contains("bootstrapping: pretraining a tiny base") && DateTime.UtcNow < deadline) await Task.Delay(100);
+            Assert.True(host.Log.Contains("bootstrapping: pretraining a tiny base"), "pretraining started");
+        }
+        finally
+        {
+            var clock = Stopwatch.StartNew();
+            host.Dispose();
+            // The job's token is cancelled shortly after the bus starts stopping (ServiceDefaults' BusRegistration), long
+            // before the host's own shutdown timeout (30 s) would give up on it and leave it training.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the host stopped in {clock.Elapsed.TotalSeconds:0.0} s");
+        }
     }
 }

@@ -32,7 +32,7 @@ public sealed class HostTests
     }
 
     [Fact]
-    public async Task A_model_that_cannot_load_keeps_health_at_503_with_the_reason()
+    public async Task A_model_that_cannot_load_keeps_health_at_503_with_the_reason_while_the_process_answers_alive()
     {
         var settings = AssistantHost.WithoutScriptedModel();
         settings["Model:Path"] = "/nonexistent/model-folder";
@@ -57,6 +57,9 @@ public sealed class HostTests
         using var chat = await client.PostChatAsync(new { message = "hello" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, chat.StatusCode);
         Assert.Contains("failed to start", await chat.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Liveness is not readiness: the process is alive, so nothing should restart it for a model that cannot load.
+        using var alive = await client.GetAsync(new Uri("/alive", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
     [Stories260KFact]

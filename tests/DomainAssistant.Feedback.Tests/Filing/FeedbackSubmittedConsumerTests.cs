@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using DomainAssistant.Contracts;
-using DomainAssistant.Feedback.Bus;
 using DomainAssistant.Feedback.Filing;
 using DomainAssistant.Feedback.Tests.Support;
 using DomainAssistant.Feedback.Validation;
@@ -78,7 +77,7 @@ public sealed class FeedbackSubmittedConsumerTests : IDisposable
     static ServiceProvider HarnessWith(IFeedbackInbox inbox) =>
         new ServiceCollection()
             .AddLogging()
-            .AddSingleton(new BusOptions())
+            .AddSingleton(new FeedbackBusOptions())
             .AddSingleton(inbox)
             .AddMassTransitTestHarness(bus => bus.AddConsumer<FeedbackSubmittedConsumer, FeedbackSubmittedConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);

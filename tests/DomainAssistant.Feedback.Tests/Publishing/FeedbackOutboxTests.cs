@@ -8,7 +8,7 @@ using MassTransit;
 namespace DomainAssistant.Feedback.Tests.Publishing;
 
 /// <summary>
-/// The outbox as a host runs it (AddFeedbackBus, hosted services, in-memory bus, real SQLite files): what was
+/// The outbox as a host runs it (the service defaults, the bus and feedback recording, hosted services, in-memory bus, real SQLite files): what was
 /// stored before a crash is published when the next process starts, and filed exactly once.
 /// </summary>
 public sealed class FeedbackOutboxTests : IDisposable
@@ -27,7 +27,7 @@ public sealed class FeedbackOutboxTests : IDisposable
     {
         // The previous process stored three feedbacks and died before publishing any of them.
         var stored = Enumerable.Range(0, 3).Select(FeedbackSamples.Valid).ToList();
-        var previous = new SqliteFeedbackStore(_data.File(FeedbackBusRegistration.FeedbackDatabase));
+        var previous = new SqliteFeedbackStore(_data.File("feedback.db"));
         foreach (var feedback in stored) await previous.RecordAsync(feedback);
 
         await using var next = EmbeddedNode();
@@ -49,10 +49,10 @@ public sealed class FeedbackOutboxTests : IDisposable
         // process died before marking it published.
         var first = FeedbackSamples.Valid(1);
         var second = FeedbackSamples.Valid(2);
-        var previous = new SqliteFeedbackStore(_data.File(FeedbackBusRegistration.FeedbackDatabase));
+        var previous = new SqliteFeedbackStore(_data.File("feedback.db"));
         await previous.RecordAsync(first);
         await previous.RecordAsync(second);
-        await new SqliteFeedbackInbox(_data.File(FeedbackBusRegistration.TrainingExamplesDatabase)).FileAsync(first);
+        await new SqliteFeedbackInbox(_data.File("training-examples.db")).FileAsync(first);
 
         await using var next = EmbeddedNode();
         var consumed = new ConsumedFeedback();

@@ -1,3 +1,5 @@
+using DomainAssistant.ServiceDefaults;
+using DomainAssistant.ServiceDefaults.Bus;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,8 +8,9 @@ using Microsoft.Extensions.Hosting;
 namespace DomainAssistant.Feedback.Tests.Support;
 
 /// <summary>
-/// One process of the feedback path as a host builds it (an API node or a worker node): AddFeedbackBus over the
-/// given settings only (no environment variables, no appsettings), started and stopped like a real host.
+/// One process of the feedback path as a host builds it (an API node or a worker node): the service defaults, the
+/// bus with the filing consumer when Jobs:RunInProcess is true, and feedback recording, over the given settings only
+/// (no environment variables, no appsettings), started and stopped like a real host.
 /// </summary>
 public sealed class FeedbackNode : IAsyncDisposable
 {
@@ -22,7 +25,13 @@ public sealed class FeedbackNode : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddFeedbackBus(builder.Configuration);
+        var host = builder.AddServiceDefaults();
+        var feedback = FeedbackBusOptions.From(builder.Configuration);
+        builder.Services.AddAssistantBus(builder.Configuration, !host.Jobs.RunInProcess, bus =>
+        {
+            if (host.Jobs.RunInProcess) bus.AddFeedbackFiling(feedback, host.Storage.TrainingExamplesDatabase);
+        }, FeedbackBusOptions.Keys);
+        builder.Services.AddFeedbackRecording(feedback, host.Storage.FeedbackDatabase);
         builder.Services.Configure<MassTransitHostOptions>(options =>
         {
             options.WaitUntilStarted = waitUntilBusStarted;

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using DomainAssistant.Contracts;
+using MassTransit;
+
+namespace DomainAssistant.Api.Jobs;
+
+/// <summary>
+/// Starts a long job on whichever host runs the job handlers (this process with <c>Jobs:RunInProcess</c>, else a
+/// worker) and waits for its reports: progress notes as they come, then the result or the reason it failed.
+/// <see cref="JobReportsConsumer"/> hands the reports in.
+/// </summary>
+public sealed class JobReports(IBus bus)
+{
+    readonly ConcurrentDictionary<Guid, Waiter> _waiting = new();
+
+    /// <summary>Bootstraps a domain's model and says what to serve.</summary>
+    /// <exception cref="InvalidOperationException">The job failed; the message says why.</exception>
+    public async Task<DomainModelBootstrapped> BootstrapAsync(BootstrapDomainModel job, IProgress<string> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        var waiter = new Waiter(progress);
+        _waiting[job.JobId] = waiter;
+        try
+        {
+            await bus.Publish(job, cancellationToken);
+            return await waiter.Done.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _waiting.TryRemove(job.JobId, out _);
+        }
+    }
+
+    internal void Progressed(JobProgressed report)
+    {
+        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Progress.Report(report.Note);
+    }
+
+    internal void Bootstrapped(DomainModelBootstrapped report)
+    {
+        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Done.TrySetResult(report);
+    }
+
+    internal void Failed(JobFailed report)
+    {
+        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Done.TrySetException(new InvalidOperationException(report.Error));
+    }
+
+    sealed record Waiter(IProgress<string> Progress)
+    {
+        public TaskCompletionSource<DomainModelBootstrapped> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
