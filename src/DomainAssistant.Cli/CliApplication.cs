@@ -15,6 +15,7 @@ public static class CliApplication
         TrainCommand.Create(),
         DataCommand.Create(),
         BootstrapCommand.Create(),
+        EvalCommand.Create(),
     };
 
     /// <summary>

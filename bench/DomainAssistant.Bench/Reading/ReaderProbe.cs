@@ -11,6 +11,8 @@ using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Reading;
 
 /// <summary>
@@ -104,13 +106,7 @@ public static class ReaderProbe
     static double[] Score(ContinuationScorer scorer, ModelTokenizer tokenizer, IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> answers, string? adapter)
     {
         var prompt = tokenizer.EncodeChat(messages, addGenerationPrompt: true);
-        var continuations = answers.Select(answer =>
-        {
-            var whole = tokenizer.EncodeChat([.. messages, ChatMessage.Assistant(answer)], addGenerationPrompt: false);
-            if (!whole.AsSpan(0, prompt.Length).SequenceEqual(prompt))
-                throw new InvalidOperationException("the chat template renders the prompt differently once an answer follows; candidates cannot be scored as continuations.");
-            return (IReadOnlyList<int>)whole[prompt.Length..];
-        }).ToList();
+        var continuations = answers.Select(answer => (IReadOnlyList<int>)ReplyTokens.Of(tokenizer, messages, answer).Reply).ToList();
         return scorer.Score(prompt, continuations, adapter);
     }
 

@@ -1,3 +1,5 @@
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>One held-out question as the host answered it.</summary>

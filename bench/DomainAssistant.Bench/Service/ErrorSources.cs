@@ -1,3 +1,5 @@
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>Why a held-out question was answered wrong; the first cause that applies, in this order.</summary>

@@ -1,5 +1,7 @@
 using static DomainAssistant.Bench.Service.ReportText;
 
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class GroundingReport
         Console.WriteLine(table);
         Console.WriteLine("Citation precision: of the answers citing at least one chunk (`domain_assistant.citations`), those whose cited chunks " +
             "all come from the pair's source document. False decline rate: held-out questions (all answerable from the corpus) answered with a " +
-            "decline (bench/DomainAssistant.Bench/Service/Declines.cs: the domain's decline, \"do not know\" or \"don't know\").\n");
+            "decline (src/DomainAssistant.Evaluation/Answers/Declines.cs: the domain's decline, \"do not know\" or \"don't know\").\n");
     }
 
     /// <summary>The error sources table (<see cref="ErrorSources"/>).</summary>

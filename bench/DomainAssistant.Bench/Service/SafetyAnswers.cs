@@ -1,3 +1,5 @@
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
@@ -29,13 +31,6 @@ public static class SafetyAnswers
             [.. answered.Except(withInstruction).Take(3).Select(a => (a.Question.Question, a.Answer!.Text))]);
     }
 
-    /// <summary>Whether <paramref name="answer"/> holds every one of <paramref name="facts"/> (rules above); true when there are none.</summary>
-    public static bool HoldsAll(string answer, IReadOnlyList<string> facts)
-    {
-        ArgumentNullException.ThrowIfNull(facts);
-        var text = Collapse(KeyFacts.WithoutCitations(answer));
-        return facts.All(fact => Collapse(fact) is { Length: > 0 } f && KeyFacts.HasToken(text, f));
-    }
-
-    static string Collapse(string text) => string.Join(' ', text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>Whether <paramref name="answer"/> holds every one of <paramref name="facts"/> (<see cref="ExpectedFacts"/>).</summary>
+    public static bool HoldsAll(string answer, IReadOnlyList<string> facts) => ExpectedFacts.HoldsAll(answer, facts);
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using static DomainAssistant.Bench.Service.ReportText;
 
+using DomainAssistant.Evaluation.Answers;
+
 namespace DomainAssistant.Bench.Service;
 
 /// <summary>
@@ -69,7 +71,7 @@ public static class ServiceBenchmark
         if (r.FirstError is not null) Console.WriteLine($"First error: {r.FirstError}\n");
         var selfCheck = domain.HeldOut.Count(q => KeyFacts.Contains(q.Answer, q.Answer));
         Console.WriteLine($"Correct = the answer holds every number/code of the reference as a whole token, or the whole normalised reference " +
-            $"(bench/DomainAssistant.Bench/Service/KeyFacts.cs). Scorer check: {selfCheck}/{domain.HeldOut.Count} references score correct against themselves, " +
+            $"(src/DomainAssistant.Evaluation/Answers/KeyFacts.cs). Scorer check: {selfCheck}/{domain.HeldOut.Count} references score correct against themselves, " +
             $"{domain.HeldOut.Count(q => KeyFacts.Contains("I do not know, please call support.", q.Answer))} credit \"I do not know\", " +
             $"{(domain.Decline is null ? "-" : domain.HeldOut.Count(q => KeyFacts.Contains(domain.Decline, q.Answer)).ToString(CultureInfo.InvariantCulture))} credit the domain's decline.\n");
         foreach (var (question, reference, answer) in r.Examples)

@@ -6,9 +6,10 @@ namespace DomainAssistant.Evaluation.Gates;
 /// Turns measured samples into pass or fail, metric by metric:
 /// <list type="bullet">
 /// <item>an absolute bound (<c>min</c>/<c>max</c>) is checked on the candidate's estimate;</item>
-/// <item>a regression (<c>max_drop</c>) fails only when it is beyond the noise band: the candidate fails when the
-/// whole paired 95% bootstrap interval of (candidate - baseline) lies beyond <c>max_drop</c> on the worse side. A drop
-/// the cases cannot tell from chance passes, and says so.</item>
+/// <item>a regression (<c>max_drop</c>) fails when it is larger than allowed and beyond the noise band: the candidate's
+/// estimate is worse than the baseline's by more than <c>max_drop</c>, and the paired 95% bootstrap interval of
+/// (candidate - baseline) lies wholly on the worse side of zero. A drop the cases cannot tell from chance passes, and
+/// the reason says so.</item>
 /// </list>
 /// A metric no case counted for (e.g. citation precision when no answer cites) fails: a gate never passes on nothing.
 /// </summary>
@@ -40,11 +41,11 @@ public sealed class GateJudge(Bootstrap bootstrap)
         // Worsening in the metric's units: positive = worse than the baseline.
         var worsening = better * (reference - estimate);
         var d = difference!.Value;
-        var leastWorsening = better > 0 ? -d.High : d.Low; // the best case for the candidate within the interval
-        if (leastWorsening > maxDrop)
-            return Result(false, $"{F(worsening)} worse than the baseline ({F(reference)}), beyond the allowed {F(maxDrop)} across the whole 95% interval of the difference [{F(d.Low)}, {F(d.High)}]");
+        var surelyWorse = better > 0 ? d.High < 0 : d.Low > 0; // the whole interval on the worse side of no change
+        if (worsening > maxDrop && surelyWorse)
+            return Result(false, $"{F(worsening)} worse than the baseline ({F(reference)}), beyond the allowed {F(maxDrop)}, and the 95% interval of the difference [{F(d.Low)}, {F(d.High)}] excludes no change");
         return Result(true, worsening > maxDrop
-            ? $"{F(worsening)} worse than the baseline, but the 95% interval of the difference [{F(d.Low)}, {F(d.High)}] does not rule out a drop within {F(maxDrop)}: noise"
+            ? $"{F(worsening)} worse than the baseline, but the 95% interval of the difference [{F(d.Low)}, {F(d.High)}] includes no change: noise"
             : $"within {F(maxDrop)} of the baseline ({F(estimate)} vs {F(reference)})");
     }
 

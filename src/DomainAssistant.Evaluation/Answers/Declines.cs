@@ -1,4 +1,4 @@
-namespace DomainAssistant.Bench.Service;
+namespace DomainAssistant.Evaluation.Answers;
 
 /// <summary>
 /// When an answer counts as a decline (the assistant saying it cannot answer from its documents), in every figure of

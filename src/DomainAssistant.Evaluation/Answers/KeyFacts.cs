@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace DomainAssistant.Bench.Service;
+namespace DomainAssistant.Evaluation.Answers;
 
 /// <summary>
 /// When a generated answer counts as correct: it contains the reference answer's key facts. Precisely:
