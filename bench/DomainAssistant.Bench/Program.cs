@@ -12,6 +12,8 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- service [--model DIR --adapter sft=DIR] [--domain NAME] [--setting KEY=VALUE]... [--quick]   the assistant service (Service/ServiceOptions.cs)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- reader [--domain DIR] [--model DIR] [--adapter DIR|-] [--suite FILE]   how the model ranks its context's sentences (Reading/ReaderProbe.cs)
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- gates [--minutes 4] [--noise 1.0] [--reruns 1] [--keep DIR]   the gate against sabotaged adapters (Gates/GateSabotage.cs)
+if (args is ["gates", .. var gateArgs]) return await DomainAssistant.Bench.Gates.GateSabotage.RunAsync(gateArgs);
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["case", var modelName, var dtypeName, ..])
 {
