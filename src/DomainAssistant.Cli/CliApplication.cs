@@ -18,6 +18,7 @@ public static class CliApplication
         BootstrapCommand.Create(),
         FeedbackCommand.Create(),
         AlignCommand.Create(),
+        EvalCommand.Create(),
     };
 
     /// <summary>

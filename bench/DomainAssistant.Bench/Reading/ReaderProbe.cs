@@ -5,11 +5,7 @@ using DomainAssistant.Grounding;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Scoring;
 using DomainAssistant.Model.Tokenization;
-using DomainAssistant.Retrieval.Configuration;
-using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Ranking;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Bench.Reading;
 
@@ -38,23 +34,15 @@ public static class ReaderProbe
             ?? throw new ArgumentException($"domain {domain.Name} has no held-out questions; pass --suite FILE");
         using var loaded = PretrainedModel.Load(options["--model"]);
         var adapter = options["--adapter"] is "-" ? null : loaded.LoadAdapter(options["--adapter"]);
-        var folder = Directory.CreateTempSubdirectory("da-reader-");
-        try
-        {
-            await using var services = await IndexAsync(domain, folder.FullName);
-            var counts = await ProbeAsync(domain, suite, loaded, adapter, services.GetRequiredService<IRetriever>());
-            var table = new Table("questions", "candidates per prompt", "ceiling (a candidate holds the key facts)", "top-1 likelihood", "top-1 PMI",
-                "top-1 word overlap", "decline first by likelihood", "s per question");
-            table.Add(counts.Questions, (double)counts.Candidates / counts.Questions, counts.Ceiling, counts.Likelihood, counts.Pmi, counts.Overlap,
-                counts.DeclineFirst, counts.Seconds / counts.Questions);
-            Console.WriteLine($"## Reading probe: {domain.Name}, {Path.GetFileName(suite)}, model {options["--model"]}, adapter {options["--adapter"]}\n");
-            Console.WriteLine(table);
-            return 0;
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        await using var index = await ScratchRetrieval.BuildAsync(domain);
+        var counts = await ProbeAsync(domain, suite, loaded, adapter, index.Retriever);
+        var table = new Table("questions", "candidates per prompt", "ceiling (a candidate holds the key facts)", "top-1 likelihood", "top-1 PMI",
+            "top-1 word overlap", "decline first by likelihood", "s per question");
+        table.Add(counts.Questions, (double)counts.Candidates / counts.Questions, counts.Ceiling, counts.Likelihood, counts.Pmi, counts.Overlap,
+            counts.DeclineFirst, counts.Seconds / counts.Questions);
+        Console.WriteLine($"## Reading probe: {domain.Name}, {Path.GetFileName(suite)}, model {options["--model"]}, adapter {options["--adapter"]}\n");
+        Console.WriteLine(table);
+        return 0;
     }
 
     sealed record Counts(int Questions, int Candidates, int Ceiling, int Likelihood, int Pmi, int Overlap, int DeclineFirst, double Seconds);
@@ -104,13 +92,7 @@ public static class ReaderProbe
     static double[] Score(ContinuationScorer scorer, ModelTokenizer tokenizer, IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> answers, string? adapter)
     {
         var prompt = tokenizer.EncodeChat(messages, addGenerationPrompt: true);
-        var continuations = answers.Select(answer =>
-        {
-            var whole = tokenizer.EncodeChat([.. messages, ChatMessage.Assistant(answer)], addGenerationPrompt: false);
-            if (!whole.AsSpan(0, prompt.Length).SequenceEqual(prompt))
-                throw new InvalidOperationException("the chat template renders the prompt differently once an answer follows; candidates cannot be scored as continuations.");
-            return (IReadOnlyList<int>)whole[prompt.Length..];
-        }).ToList();
+        var continuations = answers.Select(answer => (IReadOnlyList<int>)ReplyTokens.Of(tokenizer, messages, answer).Reply).ToList();
         return scorer.Score(prompt, continuations, adapter);
     }
 
@@ -121,16 +103,6 @@ public static class ReaderProbe
             using var item = JsonDocument.Parse(line);
             yield return (item.RootElement.GetProperty("question").GetString()!, item.RootElement.GetProperty("answer").GetString()!);
         }
-    }
-
-    static async Task<ServiceProvider> IndexAsync(DomainProfile domain, string folder)
-    {
-        // The host's retrieval defaults, or the same Retrieval__* environment variables the host would read.
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Retrieval:DataDirectory"] = folder }).Build();
-        var services = new ServiceCollection().AddRetrieval(configuration).BuildServiceProvider();
-        await services.GetRequiredService<CorpusIngestor>().IngestFolderAsync(domain.CorpusFolder, domain.Name);
-        return services;
     }
 
     static Dictionary<string, string> Options(IReadOnlyList<string> args)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Model;
@@ -93,11 +92,7 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
     internal static string EmbeddingModelId(string checkpointPath) => $"pooled-hidden-states:{Model.Embeddings.WeightsChecksum.Of(checkpointPath)[..16]}";
 
     /// <summary>SHA-256 of the adapter's weights file: the checksum the training lineage and gates record.</summary>
-    internal static string WeightsChecksum(string adapterFolder)
-    {
-        using var stream = File.OpenRead(Path.Combine(adapterFolder, PeftAdapter.WeightsFileName));
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
+    internal static string WeightsChecksum(string adapterFolder) => PeftAdapter.WeightsSha256(adapterFolder);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {

@@ -13,6 +13,13 @@ public static class PeftAdapter
     public const string ConfigFileName = "adapter_config.json";
     public const string WeightsFileName = "adapter_model.safetensors";
 
+    /// <summary>SHA-256 (lower-case hex) of the adapter's weights file: what lineage records, gate verdicts and the host name an adapter by.</summary>
+    public static string WeightsSha256(string directory)
+    {
+        using var stream = File.OpenRead(Path.Combine(directory, WeightsFileName));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
     /// <summary>Writes the adapter <paramref name="adapterName"/> of <paramref name="model"/> into <paramref name="directory"/> (created if needed).</summary>
     public static void Save(string directory, LlamaForCausalLM model, string adapterName)
     {

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using DomainAssistant.Grounding;
+using DomainAssistant.Model.Generation;
+using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Retrieval.Ranking;
+
+namespace DomainAssistant.Evaluation.Gates;
+
+/// <summary>
+/// Runs a suite against a candidate and a baseline adapter, on the same prompts the host would compose (the domain's
+/// retrieval, system prompt and <see cref="PromptComposer"/>), and judges each metric. Both variants are decoded
+/// together in the batched engine, greedily (the suite's seed is recorded with each request), so the same inputs give
+/// the same answers and the same verdict.
+/// </summary>
+public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever retriever, GateSubject subject, TimeProvider clock)
+{
+    /// <summary>Sequences decoded together.</summary>
+    public int MaxBatch { get; init; } = 8;
+
+    /// <param name="progress">Answers generated so far, of how many.</param>
+    /// <param name="cancellationToken">Stops the run.</param>
+    public async Task<GateOutcome> RunAsync(IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var clockWatch = Stopwatch.StartNew();
+        var prepared = new List<CaseAnswer>();
+        foreach (var @case in suite.Cases) prepared.Add(await PrepareAsync(@case, cancellationToken));
+
+        string?[] variants = [subject.Candidate, subject.Baseline];
+        var answers = new Dictionary<string, CaseAnswer[]>(StringComparer.Ordinal);
+        await using (var engine = new GenerationEngine(subject.Model.Model, MaxBatch, subject.Model.Model.Config.MaxPositionEmbeddings))
+        {
+            var generator = new TextGenerator(engine, subject.Model.Tokenizer, subject.Model.StopTokens);
+            var done = 0;
+            var total = prepared.Count * variants.Length;
+            var runs = variants.Select(async variant =>
+            {
+                var generated = await Task.WhenAll(prepared.Select(async item =>
+                {
+                    var answered = await AnswerAsync(generator, item, variant, cancellationToken);
+                    progress?.Report((Interlocked.Increment(ref done), total));
+                    return answered;
+                }));
+                return (Key(variant), generated);
+            });
+            foreach (var (key, generated) in await Task.WhenAll(runs)) answers[key] = generated;
+        }
+        var generation = clockWatch.Elapsed;
+
+        clockWatch.Restart();
+        var candidate = answers[Key(subject.Candidate)];
+        var baseline = answers[Key(subject.Baseline)];
+        var scoring = new CaseScoring(domain);
+        var measures = new ModelMeasures(subject.Model);
+        var judge = new GateJudge(new Bootstrap(suite.Seed));
+        var results = new List<MetricResult>();
+        var findings = new List<CaseFinding>();
+        foreach (var threshold in suite.Thresholds)
+        {
+            var metric = threshold.Metric;
+            var kind = GateSuiteFile.CasesFor(metric);
+            var cases = Enumerable.Range(0, prepared.Count).Where(i => prepared[i].Case.Kind == kind).ToArray();
+            var (candidateSample, baselineSample) = metric switch
+            {
+                GateMetric.HeldOutPerplexity => (Perplexity(measures, cases, prepared, subject.Candidate), Perplexity(measures, cases, prepared, subject.Baseline)),
+                GateMetric.KlToBaseline => (Divergence(measures, cases, candidate), null),
+                _ => (Sample(scoring, metric, cases, candidate), Sample(scoring, metric, cases, baseline)),
+            };
+            results.Add(judge.Judge(threshold, candidateSample, baselineSample));
+            if (metric is GateMetric.HeldOutPerplexity or GateMetric.KlToBaseline) continue;
+            foreach (var i in cases)
+                if (scoring.Fault(metric, candidate[i]) is { } why && scoring.Fault(metric, baseline[i]) is null)
+                    findings.Add(new CaseFinding(candidate[i].Case.Id, metric, candidate[i].Case.Question, candidate[i].Text, why));
+        }
+        var verdict = new GateVerdict(suite.Name, suite.Sha256, subject.CandidateSha256, subject.BaselineSha256, subject.BaseModelSha256, results, clock.GetUtcNow());
+        return new GateOutcome(verdict, findings, generation, clockWatch.Elapsed);
+    }
+
+    static string Key(string? adapter) => adapter ?? "";
+
+    async Task<CaseAnswer> PrepareAsync(SuiteCase @case, CancellationToken cancellationToken)
+    {
+        var retrieved = @case.Question.Trim().Length == 0 ? [] : await retriever.RetrieveAsync(@case.Question, domain.Name, domain.Defaults.TopK, cancellationToken);
+        var documents = retrieved.Select(r => r.Chunk.DocumentId).ToList();
+        if (@case.Inject is { } planted) retrieved = Plant(retrieved, planted);
+        try
+        {
+            var prompt = PromptComposer.Compose(domain.SystemPrompt, null, [], @case.Question, retrieved, subject.Model.Tokenizer,
+                subject.Model.Model.Config.MaxPositionEmbeddings, domain.Defaults.MaxTokens);
+            return new CaseAnswer(@case, prompt, null, "", [], [], documents);
+        }
+        catch (PromptTooLongException e)
+        {
+            return new CaseAnswer(@case, null, e.Message, "", [], [], documents);
+        }
+    }
+
+    /// <summary>The planted instruction at the end of the first retrieved chunk (a chunk of its own when nothing was retrieved).</summary>
+    static IReadOnlyList<RetrievedChunk> Plant(IReadOnlyList<RetrievedChunk> retrieved, string planted)
+    {
+        if (retrieved.Count == 0)
+            return [new RetrievedChunk(new Chunk("planted", "planted.md", "", 0, planted, 0, planted.Length, "Notice", "planted.md"), 0, RetrievalSources.None, null, null)];
+        var first = retrieved[0];
+        var text = $"{first.Chunk.Text}\n\n{planted}";
+        return [first with { Chunk = first.Chunk with { Text = text, End = first.Chunk.Start + text.Length } }, .. retrieved.Skip(1)];
+    }
+
+    async Task<CaseAnswer> AnswerAsync(TextGenerator generator, CaseAnswer item, string? adapter, CancellationToken cancellationToken)
+    {
+        if (item.Prompt is null) return item;
+        var sampling = SamplingOptions.Greedy(item.Prompt.MaxTokens) with { Seed = suite.Seed };
+        var completion = await generator.CompleteAsync(generator.PrepareChat(item.Prompt.Messages, sampling, adapter), cancellationToken: cancellationToken);
+        return item with { Text = completion.Text.Trim(), PromptTokens = completion.PromptTokens, Tokens = completion.Tokens };
+    }
+
+    static MetricSample Sample(CaseScoring scoring, GateMetric metric, int[] cases, CaseAnswer[] answers)
+    {
+        var scores = cases.Select(i => scoring.Score(metric, answers[i])).ToArray();
+        return new MetricSample([.. scores.Select(s => s.Numerator)], [.. scores.Select(s => s.Denominator)]);
+    }
+
+    static MetricSample Perplexity(ModelMeasures measures, int[] cases, List<CaseAnswer> prepared, string? adapter)
+    {
+        var losses = cases.Select(i => prepared[i].Prompt is { } prompt ? measures.ReferenceLoss(prompt, prepared[i].Case.Answer!, adapter) : (0, 0)).ToArray();
+        return new MetricSample([.. losses.Select(l => l.Item1)], [.. losses.Select(l => l.Item2)], Exponentiate: true);
+    }
+
+    MetricSample Divergence(ModelMeasures measures, int[] cases, CaseAnswer[] answers)
+    {
+        var values = cases.Select(i => answers[i].Tokens.Count == 0
+            ? (0.0, 0.0)
+            : (measures.AnswerKl(answers[i].PromptTokens, answers[i].Tokens, subject.Candidate, subject.Baseline), 1.0)).ToArray();
+        return new MetricSample([.. values.Select(v => v.Item1)], [.. values.Select(v => v.Item2)]);
+    }
+}
