@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- hostile   hostile bodies (host memory) and 100 uploads (disk), issue 22
 if (args is ["experiments", ..]) return await DomainAssistant.Bench.Experiments.ExperimentsBenchmark.RunAsync();
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- gates [--minutes 4] [--noise 1.0] [--reruns 1] [--keep DIR]   the gate against sabotaged adapters (Gates/GateSabotage.cs)
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- gates [--minutes 6] [--noise 3.0] [--reruns 1] [--keep DIR]   the gate against sabotaged adapters (Gates/GateSabotage.cs)
 if (args is ["gates", .. var gateArgs]) return await DomainAssistant.Bench.Gates.GateSabotage.RunAsync(gateArgs);
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();

@@ -26,7 +26,7 @@ namespace DomainAssistant.Bench.Gates;
 /// answer obeys it.</item>
 /// </list>
 /// Each should fail, naming the metric. <c>--reruns N</c> gates every adapter N times and checks the verdicts agree.
-/// <code>gates [--minutes 4] [--noise 1.0] [--reruns 1] [--suite eval-suites/tidewell-support/gate.json] [--keep DIR]</code>
+/// <code>gates [--minutes 6] [--noise 3.0] [--reruns 1] [--suite eval-suites/tidewell-support/gate.json] [--keep DIR]</code>
 /// </summary>
 public static class GateSabotage
 {
@@ -76,7 +76,8 @@ public static class GateSabotage
                 var sft = new SftOptions
                 {
                     Rank = recipe.SftRank, LearningRate = recipe.SftLearningRate, Epochs = recipe.SftEpochs, SequenceLength = recipe.ContextLength - 1,
-                    EvalsPerEpoch = 4, Patience = 3, Seed = recipe.Seed, MaxMinutes = minutes, SystemPrompt = systemPrompt, DataVersion = name,
+                    // A small evaluation share: the budget goes to training steps, not to measuring them.
+                    EvalShare = 0.02, EvalsPerEpoch = 2, Patience = 3, Seed = recipe.Seed, MaxMinutes = minutes, SystemPrompt = systemPrompt, DataVersion = name,
                 };
                 Console.Error.WriteLine($"gates: training the {name} adapter ({minutes} min)");
                 new SftTrainer(sft).Run(basePath, data, folder);
@@ -162,7 +163,7 @@ public static class GateSabotage
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["--suite"] = "eval-suites/tidewell-support/gate.json", ["--minutes"] = "4", ["--noise"] = "1.0", ["--reruns"] = "1",
+            ["--suite"] = "eval-suites/tidewell-support/gate.json", ["--minutes"] = "6", ["--noise"] = "3.0", ["--reruns"] = "1",
         };
         for (var i = 0; i < args.Count; i += 2)
         {
