@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DomainAssistant.Bench.Reading;
 using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Grounding;
 using DomainAssistant.Model;
@@ -50,7 +49,7 @@ public static class GateSabotage
         var minutes = double.Parse(options["--minutes"], CultureInfo.InvariantCulture);
         var reruns = int.Parse(options["--reruns"], CultureInfo.InvariantCulture);
         var work = options.TryGetValue("--keep", out var keep) ? Directory.CreateDirectory(keep).FullName : Directory.CreateTempSubdirectory("da-sabotage-").FullName;
-        await using var index = await ScratchRetrieval.BuildAsync(domain);
+        await using var index = await ScratchIndex.BuildAsync(domain);
 
         var grounded = Path.Combine(work, "grounded.jsonl");
         var tokenizer = PretrainedModel.Load(basePath);
@@ -111,7 +110,7 @@ public static class GateSabotage
         return 0;
     }
 
-    static async Task<GateVerdict> GateAsync(GateSuite suite, DomainProfile domain, ScratchRetrieval index, string basePath, string candidate, string baseline)
+    static async Task<GateVerdict> GateAsync(GateSuite suite, DomainProfile domain, ScratchIndex index, string basePath, string candidate, string baseline)
     {
         using var model = PretrainedModel.Load(basePath);
         PeftAdapter.Load(candidate, model.Model, "candidate");

@@ -34,7 +34,7 @@ public static class ReaderProbe
             ?? throw new ArgumentException($"domain {domain.Name} has no held-out questions; pass --suite FILE");
         using var loaded = PretrainedModel.Load(options["--model"]);
         var adapter = options["--adapter"] is "-" ? null : loaded.LoadAdapter(options["--adapter"]);
-        await using var index = await ScratchRetrieval.BuildAsync(domain);
+        await using var index = await ScratchIndex.BuildAsync(domain);
         var counts = await ProbeAsync(domain, suite, loaded, adapter, index.Retriever);
         var table = new Table("questions", "candidates per prompt", "ceiling (a candidate holds the key facts)", "top-1 likelihood", "top-1 PMI",
             "top-1 word overlap", "decline first by likelihood", "s per question");

@@ -2,7 +2,7 @@ namespace DomainAssistant.Training.Tokenizers;
 
 /// <summary>
 /// A trained byte-level BPE vocabulary: the token strings by id and the merges in the order they were learned
-/// (a merge's index is its rank when encoding). Tokens are byte-level strings (see <see cref="ByteLevelAlphabet"/>),
+/// (a merge's index is its rank when encoding). Tokens are byte-level strings (see <see cref="DomainAssistant.Model.Tokenization.HuggingFace.ByteLevelAlphabet"/>),
 /// except the special tokens, which are stored as written.
 /// </summary>
 /// <param name="Tokens">Token strings; a token's id is its index.</param>

@@ -1,3 +1,5 @@
+using DomainAssistant.Model.Tokenization.HuggingFace;
+
 namespace DomainAssistant.Training.Tokenizers;
 
 /// <summary>The growing id → token table of a training run: special tokens, the 256 byte symbols, then learned tokens.</summary>

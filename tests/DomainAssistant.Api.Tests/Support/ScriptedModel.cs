@@ -2,6 +2,7 @@ using DomainAssistant.Model;
 using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Model.Tokenization.HuggingFace;
 using DomainAssistant.Training.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;

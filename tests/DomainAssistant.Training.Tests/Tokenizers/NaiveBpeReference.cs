@@ -1,4 +1,5 @@
 using System.Text;
+using DomainAssistant.Model.Tokenization.HuggingFace;
 using DomainAssistant.Training.Tokenizers;
 
 namespace DomainAssistant.Training.Tests.Tokenizers;

@@ -1,4 +1,5 @@
 using DomainAssistant.Model.Tokenization;
+using DomainAssistant.Model.Tokenization.HuggingFace;
 using DomainAssistant.Training.Tests.Support;
 using DomainAssistant.Training.Tokenizers;
 

@@ -1,4 +1,3 @@
-using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
@@ -6,14 +5,15 @@ using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DomainAssistant.Cli.Commands;
+namespace DomainAssistant.Grounding;
 
 /// <summary>
 /// A domain's corpus indexed as the host indexes it, in a scratch folder removed on dispose: the host's retrieval
 /// defaults (hybrid BM25 + hashing embeddings), or the same settings the host reads from environment variables
-/// (Retrieval__Chunking__MaxTokens=...). The commands that lay out grounded data retrieve from it as chat would.
+/// (Retrieval__Chunking__MaxTokens=...). The commands and benchmarks that lay out grounded data, probe the model or
+/// gate an adapter retrieve from it as chat would.
 /// </summary>
-sealed class ScratchIndex : IAsyncDisposable
+public sealed class ScratchIndex : IAsyncDisposable
 {
     readonly DirectoryInfo _folder;
     readonly ServiceProvider _services;
@@ -28,7 +28,7 @@ sealed class ScratchIndex : IAsyncDisposable
     public IChunkCatalog Catalog => _services.GetRequiredService<IChunkCatalog>();
 
     /// <summary>Indexes <paramref name="domain"/>'s corpus folder into a new scratch folder.</summary>
-    public static async Task<ScratchIndex> BuildAsync(DomainProfile domain, CancellationToken cancellationToken)
+    public static async Task<ScratchIndex> BuildAsync(DomainProfile domain, CancellationToken cancellationToken = default)
     {
         var folder = Directory.CreateTempSubdirectory("da-index-");
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables()
