@@ -40,6 +40,7 @@ public static class PromptComposer
             var messages = new List<ChatMessage> { ChatMessage.System(GroundedPrompt.SystemMessage(systemPrompt, context, extraInstructions)) };
             messages.AddRange(history.Skip(history.Count - kept));
             messages.Add(ChatMessage.User(question));
+            if (!tokenizer.ChatTemplate.AcceptsSystemRole) messages = FoldSystemIntoFirstUserTurn(messages);
             var text = tokenizer.ChatTemplate.Render(messages, addGenerationPrompt: true);
             var tokens = tokenizer.EncodeChat(messages, addGenerationPrompt: true).Length;
             if (tokens + reserve < contextLength)
@@ -50,5 +51,15 @@ public static class PromptComposer
                 throw new PromptTooLongException(
                     $"The message is too long: with the system prompt it takes {tokens} tokens, and the model's context holds {contextLength} (answer included).");
         }
+    }
+
+    /// <summary>For a template that refuses system messages: the system text heads the first user turn, as those checkpoints' cards advise.</summary>
+    static List<ChatMessage> FoldSystemIntoFirstUserTurn(List<ChatMessage> messages)
+    {
+        var system = messages[0].Content;
+        var rest = messages.Skip(1).ToList();
+        var first = rest.FindIndex(m => m.Role == ChatRoles.User);
+        rest[first] = ChatMessage.User($"{system}\n\n{rest[first].Content}");
+        return rest;
     }
 }

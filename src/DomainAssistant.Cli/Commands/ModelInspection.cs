@@ -46,9 +46,10 @@ sealed record ModelInspection(
             Context: config.MaxPositionEmbeddings,
             Attention: DescribeAttention(config),
             Tokenizer: $"{Path.GetFileName(tokenizer.SourcePath)}: {tokenizer.Pipeline}",
-            Template: tokenizer.ChatTemplate is JinjaChatTemplate rendered
+            Template: (tokenizer.ChatTemplate is JinjaChatTemplate rendered
                 ? $"{rendered.Name}, rendered from tokenizer_config.json's chat_template"
-                : $"{tokenizer.ChatTemplate.Name}, hand-written (tokenizer_config.json has no chat_template)",
+                : $"{tokenizer.ChatTemplate.Name}, hand-written (tokenizer_config.json has no chat_template)")
+                + (tokenizer.ChatTemplate.AcceptsSystemRole ? "" : "; it refuses system messages, so the system prompt heads the first user turn"),
             SpecialTokens: SpecialTokenNames(tokenizer),
             StopTokenIds: tokenizer.ChatTemplate.StopTokenIds,
             Ignored: [.. HuggingFaceConfig.IgnoredFields(configPath).Select(f => $"config.json {f}"), .. ignoredTensors]);

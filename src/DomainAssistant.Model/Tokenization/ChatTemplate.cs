@@ -21,6 +21,13 @@ public abstract class ChatTemplate
     /// <summary>Ids that end the assistant's turn (the turn-end token and EOS, where the vocabulary has them).</summary>
     public IReadOnlyList<int> StopTokenIds { get; }
 
+    /// <summary>
+    /// Whether a conversation may start with a system message. Some checkpoints' own templates refuse one (Mistral 7B
+    /// Instruct v0.1: "Only user and assistant roles are supported!"); the prompt composer then puts the system text at
+    /// the head of the first user turn, and `da inspect` says so.
+    /// </summary>
+    public virtual bool AcceptsSystemRole => true;
+
     /// <summary>The conversation as prompt text; with <paramref name="addGenerationPrompt"/> it ends where the assistant's reply begins.</summary>
     public abstract string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt);
 }

@@ -29,7 +29,11 @@ public sealed class JinjaChatTemplate : ChatTemplate
         Source = source;
         StopStrings = [.. TurnEnds.Where(end => source.Contains(end, StringComparison.Ordinal))];
         Name = ChatTemplateSelector.FamilyOf(source) ?? "jinja";
+        AcceptsSystemRole = Accepts([ChatMessage.System("s"), ChatMessage.User("u")]);
     }
+
+    /// <summary>Tried once at load: whether the template renders a system message followed by a user message.</summary>
+    public override bool AcceptsSystemRole { get; }
 
     /// <summary>The family the template's markers show (chatml, llama3, llama2), or "jinja"; for logs and tests only.</summary>
     public override string Name { get; }
@@ -57,6 +61,19 @@ public sealed class JinjaChatTemplate : ChatTemplate
             ["documents"] = null,
         };
         return _template.Render(context);
+    }
+
+    bool Accepts(IReadOnlyList<ChatMessage> messages)
+    {
+        try
+        {
+            Render(messages, addGenerationPrompt: true);
+            return true;
+        }
+        catch (JinjaRaisedException)
+        {
+            return false;
+        }
     }
 
     static IEnumerable<int> StopIds(string source, IReadOnlyDictionary<string, int> vocabulary, int? eosId)

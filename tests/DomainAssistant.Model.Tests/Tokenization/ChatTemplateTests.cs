@@ -88,6 +88,24 @@ public class ChatTemplateTests
         Assert.Contains("must alternate", refused.Message);
     }
 
+    // Mistral 7B Instruct v0.1's template: user and assistant turns only.
+    const string MistralV01Jinja = "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+        + "{% if message['role'] == 'user' %}{{ '[INST] ' + message['content'] + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ message['content'] + eos_token}}{% else %}{{ raise_exception('Only user and assistant roles are supported!') }}{% endif %}{% endfor %}";
+
+    [Fact]
+    public void A_template_that_refuses_system_messages_says_so_and_the_others_accept_them()
+    {
+        using var mistral = new TempFolder();
+        var refusing = LoadByteLevel(mistral, TokenizerFixtures.TokenizerConfig(MistralV01Jinja, bos: "<|begin_of_text|>", eos: "<|endoftext|>")).ChatTemplate;
+        Assert.False(refusing.AcceptsSystemRole);
+        Assert.Throws<JinjaRaisedException>(() => refusing.Render(Conversation, addGenerationPrompt: true));
+
+        using var chatMl = new TempFolder();
+        Assert.True(LoadByteLevel(chatMl, TokenizerFixtures.TokenizerConfig(ChatMlJinja, eos: "<|endoftext|>")).ChatTemplate.AcceptsSystemRole);
+        using var llama2 = new TempFolder();
+        Assert.True(LoadByteLevel(llama2, TokenizerFixtures.TokenizerConfig(Llama2Jinja, bos: "<|begin_of_text|>", eos: "<|endoftext|>")).ChatTemplate.AcceptsSystemRole);
+    }
+
     [Fact]
     public void Falls_back_to_the_special_tokens_when_the_config_has_no_template()
     {
