@@ -5,8 +5,8 @@ namespace DomainAssistant.Alignment.Optimization;
 
 /// <summary>
 /// One optimizer step from a loss the caller built (a preference loss rather than next-token cross-entropy), with the
-/// training library's pieces as they are: float32 gradients from <see cref="TrainableWeights"/>, global-norm
-/// clipping, the NaN/Inf check before anything is applied, <see cref="AdamW"/>, publish.
+/// training library's update (<see cref="TrainingStep.Apply"/>: global-norm clipping, the NaN/Inf check before
+/// anything is applied, <see cref="AdamW"/>, publish).
 /// </summary>
 public static class LossStep
 {
@@ -26,16 +26,7 @@ public static class LossStep
         }
         loss.backward();
         weights.AccumulateGradients();
-        var gradients = weights.Gradients();
-        var norm = TrainableWeights.ClipGradients(gradients, maxGradientNorm);
-        if (!double.IsFinite(norm))
-        {
-            weights.ZeroGradients();
-            throw new TrainingDivergedException(stepNumber, "gradient norm", norm);
-        }
-        optimizer.Step(gradients, learningRate);
-        weights.Publish();
-        weights.ZeroGradients();
+        var norm = TrainingStep.Apply(weights, optimizer, learningRate, maxGradientNorm, stepNumber);
         return (value, norm);
     }
 }

@@ -44,6 +44,20 @@ public static class TrainingStep
             weights.AccumulateGradients();
             tokens += (long)batch.Rows * batch.Length;
         }
+        var norm = Apply(weights, optimizer, learningRate, maxGradientNorm, stepNumber);
+        return new StepResult(lossSum / targets, norm, tokens);
+    }
+
+    /// <summary>
+    /// The update once the gradients are accumulated, for every trainer: clip to the global norm, refuse a NaN or
+    /// infinite norm (gradients cleared, weights untouched), AdamW, publish, clear the gradients.
+    /// </summary>
+    /// <returns>The global gradient norm before clipping.</returns>
+    /// <exception cref="TrainingDivergedException">The gradient norm is NaN or infinite.</exception>
+    public static double Apply(TrainableWeights weights, AdamW optimizer, double learningRate, double maxGradientNorm, long stepNumber)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(optimizer);
         var gradients = weights.Gradients();
         var norm = TrainableWeights.ClipGradients(gradients, maxGradientNorm);
         if (!double.IsFinite(norm))
@@ -54,6 +68,6 @@ public static class TrainingStep
         optimizer.Step(gradients, learningRate);
         weights.Publish();
         weights.ZeroGradients();
-        return new StepResult(lossSum / targets, norm, tokens);
+        return norm;
     }
 }
