@@ -14,11 +14,24 @@ public static class ReplyTokens
     public static (int[] Prompt, int[] Reply) Of(ModelTokenizer tokenizer, IReadOnlyList<ChatMessage> messages, string reply)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentNullException.ThrowIfNull(messages);
         var prompt = tokenizer.EncodeChat(messages, addGenerationPrompt: true);
+        return (prompt, After(tokenizer, messages, prompt, reply));
+    }
+
+    /// <summary>The reply's ids after a prompt already encoded, so many replies to one prompt encode it once.</summary>
+    /// <param name="tokenizer">The model's tokenizer.</param>
+    /// <param name="messages">The conversation the reply answers.</param>
+    /// <param name="prompt">The conversation's ids as <see cref="ModelTokenizer.EncodeChat"/> gives them with the generation prompt.</param>
+    /// <param name="reply">The reply's text.</param>
+    /// <exception cref="InvalidOperationException">The template renders the prompt differently once a reply follows it.</exception>
+    public static int[] After(ModelTokenizer tokenizer, IReadOnlyList<ChatMessage> messages, int[] prompt, string reply)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(prompt);
         var whole = tokenizer.EncodeChat([.. messages, ChatMessage.Assistant(reply)], addGenerationPrompt: false);
         if (whole.Length <= prompt.Length || !whole.AsSpan(0, prompt.Length).SequenceEqual(prompt))
             throw new InvalidOperationException("the chat template renders the prompt differently once a reply follows it; the reply cannot be scored as a continuation.");
-        return (prompt, whole[prompt.Length..]);
+        return whole[prompt.Length..];
     }
 }

@@ -92,7 +92,7 @@ public static class ReaderProbe
     static double[] Score(ContinuationScorer scorer, ModelTokenizer tokenizer, IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> answers, string? adapter)
     {
         var prompt = tokenizer.EncodeChat(messages, addGenerationPrompt: true);
-        var continuations = answers.Select(answer => (IReadOnlyList<int>)ReplyTokens.Of(tokenizer, messages, answer).Reply).ToList();
+        var continuations = answers.Select(answer => (IReadOnlyList<int>)ReplyTokens.After(tokenizer, messages, prompt, answer)).ToList();
         return scorer.Score(prompt, continuations, adapter);
     }
 

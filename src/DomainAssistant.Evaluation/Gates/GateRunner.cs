@@ -61,7 +61,7 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
             var cases = Enumerable.Range(0, prepared.Count).Where(i => prepared[i].Case.Kind == kind).ToArray();
             var (candidateSample, baselineSample) = metric switch
             {
-                GateMetric.HeldOutPerplexity => (Perplexity(measures, cases, prepared, subject.Candidate), Perplexity(measures, cases, prepared, subject.Baseline)),
+                GateMetric.HeldOutPerplexity => Perplexity(measures, cases, prepared),
                 GateMetric.KlToBaseline => (Divergence(measures, cases, candidate), null),
                 _ => (Sample(scoring, metric, cases, candidate), Sample(scoring, metric, cases, baseline)),
             };
@@ -118,10 +118,14 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
         return new MetricSample([.. scores.Select(s => s.Numerator)], [.. scores.Select(s => s.Denominator)]);
     }
 
-    static MetricSample Perplexity(ModelMeasures measures, int[] cases, List<CaseAnswer> prepared, string? adapter)
+    /// <summary>Reference perplexity under the candidate and under the baseline, over the same cases.</summary>
+    (MetricSample Candidate, MetricSample? Baseline) Perplexity(ModelMeasures measures, int[] cases, List<CaseAnswer> prepared)
     {
-        var losses = cases.Select(i => prepared[i].Prompt is { } prompt ? measures.ReferenceLoss(prompt, prepared[i].Case.Answer!, adapter) : (0, 0)).ToArray();
-        return new MetricSample([.. losses.Select(l => l.Item1)], [.. losses.Select(l => l.Item2)], Exponentiate: true);
+        (double[] Nll, double Tokens)[] losses = [.. cases.Select(i => prepared[i].Prompt is { } prompt
+            ? measures.ReferenceLoss(prompt, prepared[i].Case.Answer!, [subject.Candidate, subject.Baseline])
+            : (new double[2], 0.0))];
+        MetricSample Of(int variant) => new([.. losses.Select(l => l.Nll[variant])], [.. losses.Select(l => l.Tokens)], Exponentiate: true);
+        return (Of(0), Of(1));
     }
 
     MetricSample Divergence(ModelMeasures measures, int[] cases, CaseAnswer[] answers)

@@ -13,14 +13,15 @@ public sealed class ModelMeasures(PretrainedModel model)
 
     /// <summary>
     /// Negative log-likelihood (nats) of <paramref name="reference"/> as the reply to the prompt, end-of-turn included,
-    /// and its token count: summed over cases and exponentiated, the held-out perplexity.
+    /// under each of <paramref name="adapters"/> (null = the base model), and its token count: summed over cases and
+    /// exponentiated, the held-out perplexity. The reference is encoded once for all adapters.
     /// </summary>
-    public (double Nll, double Tokens) ReferenceLoss(ComposedPrompt prompt, string reference, string? adapter)
+    public (double[] Nll, double Tokens) ReferenceLoss(ComposedPrompt prompt, string reference, IReadOnlyList<string?> adapters)
     {
         ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(adapters);
         var (ids, reply) = ReplyTokens.Of(model.Tokenizer, prompt.Messages, reference);
-        var logProbability = _scorer.Score(ids, [reply], adapter)[0];
-        return (-logProbability, reply.Length);
+        return ([.. adapters.Select(adapter => -_scorer.Score(ids, [reply], adapter)[0])], reply.Length);
     }
 
     /// <summary>
