@@ -16,7 +16,8 @@ public sealed class ExperimentAnalysisTests : IDisposable
     public async Task A_clearly_better_treatment_is_reported_better_and_the_evidence_outlives_a_restart()
     {
         var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(percent: 50), "key:ops");
-        await Traffic.ServeAsync(_files, experiment, users: 2000, seed: 1, upRate: v => v == ExperimentVariants.Treatment ? 0.62 : 0.50);
+        await Traffic.ServeAsync(_files, experiment, users: 2000, seed: 1, upRate: v => v == ExperimentVariants.Treatment ? 0.62 : 0.50,
+            variantOf: Traffic.Alternating);
 
         var report = await Analysis().AnalyseAsync(experiment.Id);
 
@@ -58,7 +59,8 @@ public sealed class ExperimentAnalysisTests : IDisposable
     {
         var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(percent: 50), "key:ops");
         // About 40 raters per arm and a large difference: not yet a look.
-        await Traffic.ServeAsync(_files, experiment, users: 80, seed: 6, upRate: v => v == ExperimentVariants.Treatment ? 0.95 : 0.05);
+        await Traffic.ServeAsync(_files, experiment, users: 80, seed: 6, upRate: v => v == ExperimentVariants.Treatment ? 0.95 : 0.05,
+            variantOf: Traffic.Alternating);
 
         var early = await Analysis().AnalyseAsync(experiment.Id);
         var lenient = await new ExperimentAnalysis(_files.Store, _files.Records, new ExperimentAnalysisOptions { MinimumUsersPerVariant = 10 }).AnalyseAsync(experiment.Id);
@@ -71,7 +73,8 @@ public sealed class ExperimentAnalysisTests : IDisposable
     public async Task An_ended_experiment_keeps_the_evidence_it_ended_with()
     {
         var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(percent: 50), "key:ops");
-        await Traffic.ServeAsync(_files, experiment, users: 2000, seed: 5, upRate: v => v == ExperimentVariants.Treatment ? 0.7 : 0.5);
+        await Traffic.ServeAsync(_files, experiment, users: 2000, seed: 5, upRate: v => v == ExperimentVariants.Treatment ? 0.7 : 0.5,
+            variantOf: Traffic.Alternating);
         await _files.Store.ChangeStatusAsync(experiment.Id, ExperimentStatus.Promoted, "key:ops");
 
         var report = await Analysis().AnalyseAsync(experiment.Id);

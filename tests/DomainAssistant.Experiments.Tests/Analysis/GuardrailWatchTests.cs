@@ -16,8 +16,8 @@ public sealed class GuardrailWatchTests : IDisposable
         var failing = await _files.Store.CreateAsync(ExperimentFiles.Draft("domain-a", percent: 50), "key:ops");
         var healthy = await _files.Store.CreateAsync(ExperimentFiles.Draft("domain-b", percent: 50), "key:ops");
         await Traffic.ServeAsync(_files, failing, users: 3000, seed: 3, upRate: _ => 0.5,
-            errorRate: v => v == ExperimentVariants.Treatment ? 0.08 : 0.01);
-        await Traffic.ServeAsync(_files, healthy, users: 3000, seed: 4, upRate: _ => 0.5, errorRate: _ => 0.01);
+            errorRate: v => v == ExperimentVariants.Treatment ? 0.08 : 0.01, variantOf: Traffic.Alternating);
+        await Traffic.ServeAsync(_files, healthy, users: 3000, seed: 4, upRate: _ => 0.5, errorRate: _ => 0.01, variantOf: Traffic.Alternating);
         var logger = new RecordingLogger<GuardrailWatch>();
         var watch = new GuardrailWatch(_files.Store, new ExperimentAnalysis(_files.Store, _files.Records), logger);
 

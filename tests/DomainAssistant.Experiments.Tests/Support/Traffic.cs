@@ -3,6 +3,12 @@ namespace DomainAssistant.Experiments.Tests.Support;
 /// <summary>Simulated users of an experiment: one message each, assigned as the flag would, with chosen outcome rates.</summary>
 public static class Traffic
 {
+    /// <summary>
+    /// Every other user to each arm. The sticky hash is seeded per experiment with a fresh random seed, so tests that
+    /// assert a decision assign this way and get the same outcomes, and the same decision, in every run.
+    /// </summary>
+    public static string Alternating(int user, string _) => user % 2 == 0 ? ExperimentVariants.Control : ExperimentVariants.Treatment;
+
     /// <param name="files">The store and records written to.</param>
     /// <param name="experiment">The experiment served.</param>
     /// <param name="users">How many users, one message and one rating each.</param>
