@@ -44,6 +44,17 @@ for trx in "$results"/*.trx; do
   total=$((total + t)); passed=$((passed + p)); failed=$((failed + f))
 done
 skipped=$((total - passed - failed))
+if [ "$failed" -gt 0 ]; then
+  # The failures again, last, so a log that keeps only its tail still names them.
+  echo "== failed tests"
+  for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    awk '/<UnitTestResult [^>]*outcome="Failed"/ { match($0, /testName="[^"]*"/); print "  FAILED " substr($0, RSTART + 10, RLENGTH - 11); failed = 1 }
+         failed && /<Message>/ { inmessage = 1; lines = 0; sub(/.*<Message>/, "") }
+         inmessage && lines < 6 { line = $0; sub(/<\/Message>.*/, "", line); print "    " line; lines++ }
+         /<\/Message>/ { inmessage = 0; failed = 0 }' "$trx"
+  done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crashed test host counts as a failure
 stop_services 2>&1 | sed 's/^/  /'
 started=()
