@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Browser.Tests.Support;
 using DomainAssistant.Feedback.Recording;
@@ -7,6 +6,7 @@ using DomainAssistant.Retrieval.Lexical;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Browser.Tests;
 

@@ -1,7 +1,7 @@
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Http;
-using DomainAssistant.Api.Models;
+using DomainAssistant.Api.Serving;
 
 namespace DomainAssistant.Api.Admin;
 

@@ -1,5 +1,6 @@
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Retrieval.Citations;
+using DomainAssistant.Api.Serving;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Chat;
 

@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Hosting;
-using DomainAssistant.Api.Models;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using DomainAssistant.Api.Corpora;
+using DomainAssistant.Api.Serving;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Chat;
 

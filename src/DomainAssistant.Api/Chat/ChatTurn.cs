@@ -1,7 +1,8 @@
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Grounding;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
+using DomainAssistant.Api.Serving;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Chat;
 

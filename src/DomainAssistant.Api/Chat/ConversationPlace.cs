@@ -1,8 +1,8 @@
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Grounding;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Chat;
 

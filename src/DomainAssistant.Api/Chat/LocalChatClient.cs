@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using DomainAssistant.Api.Configuration;
-using DomainAssistant.Api.Models;
 using DomainAssistant.Model.Generation;
 using Microsoft.Extensions.AI;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
+using DomainAssistant.Api.Serving;
 
 namespace DomainAssistant.Api.Chat;
 

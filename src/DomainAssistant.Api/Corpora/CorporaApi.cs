@@ -3,13 +3,15 @@ using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
+using DomainAssistant.Storage.Jobs;
 
 namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// Corpus upload for domain teams (domain-team key): <c>POST /api/domains/{domain}/corpora</c> stores the files as
 /// the domain's next version and queues its ingestion (202 with the job); <c>GET .../corpora</c> lists the versions;
-/// <c>GET .../corpora/{version}</c> shows one, with the folders training reads (<c>sftData</c>).
+/// <c>GET .../corpora/{version}</c> shows one, with the folders training reads (<c>sftData</c>);
+/// <c>POST /api/domains/{domain}/reindex</c> re-ingests the domain's corpus folder and newest version.
 /// </summary>
 public static class CorporaApi
 {
@@ -21,7 +23,16 @@ public static class CorporaApi
             .WithBodyLimit(limits.MaxRequestBytes, "Uploads:MaxBytes of files, plus room for the multipart framing");
         corpora.MapGet("/", List).WithName("CorpusVersions");
         corpora.MapGet("/{version:int}", Show).WithName("CorpusVersion");
+        app.MapPost("/api/domains/{domain}/reindex", ReindexAsync).WithName("ReindexDomain").RequireAuthorization(Policies.DomainTeam);
         return app;
+    }
+
+    static async Task<IResult> ReindexAsync(string domain, DomainCatalog catalog, CorpusIndex index, CancellationToken cancellationToken)
+    {
+        var profile = catalog.Find(domain);
+        if (profile is null) return Problems.NotFound($"No domain is named \"{domain}\".");
+        var report = await index.IngestAsync(profile, cancellationToken);
+        return Results.Ok(report);
     }
 
     /// <summary>A stored version as clients see it: the manifest, and where its files are for training.</summary>

@@ -1,6 +1,7 @@
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.ServiceDefaults;
+using DomainAssistant.Storage.Jobs;
 
 namespace DomainAssistant.Api.Corpora;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using DomainAssistant.Api.Domains;
-using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Documents;
 using DomainAssistant.Retrieval.Ingestion;

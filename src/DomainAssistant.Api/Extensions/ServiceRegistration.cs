@@ -1,14 +1,11 @@
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Configuration;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
-using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
-using DomainAssistant.Api.Models;
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
@@ -22,6 +19,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
+using DomainAssistant.Api.Serving;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Extensions;
 
@@ -57,6 +56,7 @@ public static class ServiceRegistration
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<ActiveRetrieval>());
         services.AddSingleton<EmbeddingSwitch>();
         AddBackground<CorpusIndex>(services);
+        services.AddSingleton<IRetrievalWarmup>(sp => sp.GetRequiredService<CorpusIndex>());
         services.AddCorpusUploads(configuration);
         AddBus(services, configuration, defaults, model.Bootstrap);
         services.AddSingleton<IConversationStore>(new SqliteConversationStore(defaults.Storage.ConversationsDatabase));

@@ -1,9 +1,9 @@
 using DomainAssistant.Api.Auth;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback.Recording;
 using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Feedback;
 

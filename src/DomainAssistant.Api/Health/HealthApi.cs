@@ -1,6 +1,7 @@
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Hosting;
-using DomainAssistant.Api.Models;
+using DomainAssistant.Api.Corpora;
+using DomainAssistant.Api.Serving;
 
 namespace DomainAssistant.Api.Health;
 

@@ -1,5 +1,6 @@
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Http;
+using DomainAssistant.Storage.Jobs;
 
 namespace DomainAssistant.Api.Jobs;
 

@@ -1,9 +1,9 @@
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Chat;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Grounding;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.OpenAi;
 

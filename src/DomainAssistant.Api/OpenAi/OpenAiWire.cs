@@ -1,3 +1,4 @@
+using DomainAssistant.Storage.Conversations;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -83,7 +84,7 @@ public sealed record Usage(
 public sealed record AnswerLineage(
     [property: JsonPropertyName("message_id")] Guid MessageId,
     [property: JsonPropertyName("conversation_id")] Guid ConversationId,
-    [property: JsonPropertyName("citations")] IReadOnlyList<Conversations.CitationRecord> Citations,
+    [property: JsonPropertyName("citations")] IReadOnlyList<CitationRecord> Citations,
     [property: JsonPropertyName("uncited")] bool Uncited,
     [property: JsonPropertyName("dropped_markers")] int DroppedMarkers,
     [property: JsonPropertyName("adapter")] string? Adapter,

@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Tests.Chat;
 

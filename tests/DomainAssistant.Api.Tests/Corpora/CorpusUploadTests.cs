@@ -11,6 +11,7 @@ using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Training.Data;
 using Microsoft.Extensions.DependencyInjection;
+using DomainAssistant.Storage.Jobs;
 
 namespace DomainAssistant.Api.Tests.Corpora;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Retrieval.Lexical;
 using Microsoft.Extensions.DependencyInjection;
+using DomainAssistant.Storage.Jobs;
 
 namespace DomainAssistant.Api.Tests.Corpora;
 

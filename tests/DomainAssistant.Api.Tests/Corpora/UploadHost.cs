@@ -5,6 +5,8 @@ using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using DomainAssistant.Api.Corpora;
+using DomainAssistant.Storage.Jobs;
 
 namespace DomainAssistant.Api.Tests.Corpora;
 

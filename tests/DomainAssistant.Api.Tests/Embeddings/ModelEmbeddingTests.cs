@@ -2,14 +2,14 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using DomainAssistant.Api.Embeddings;
-using DomainAssistant.Api.Models;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Extensions.DependencyInjection;
+using DomainAssistant.Api.Corpora;
+using DomainAssistant.Api.Serving;
 
 namespace DomainAssistant.Api.Tests.Embeddings;
 

@@ -1,11 +1,11 @@
-using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
-using DomainAssistant.Api.Models;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Extensions.DependencyInjection;
+using DomainAssistant.Api.Serving;
+using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Tests.Grounding;
 

@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Jobs;
+namespace DomainAssistant.Storage.Jobs;
 
 /// <summary>The states a job passes through: queued, running, then succeeded or failed.</summary>
 public static class JobStates

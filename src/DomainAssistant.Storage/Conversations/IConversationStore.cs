@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Conversations;
+namespace DomainAssistant.Storage.Conversations;
 
 /// <summary>Conversations and their messages, with each answer's lineage.</summary>
 public interface IConversationStore

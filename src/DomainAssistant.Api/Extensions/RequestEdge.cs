@@ -1,9 +1,9 @@
 using DomainAssistant.Api.Configuration;
-using DomainAssistant.Api.Limits;
+using DomainAssistant.Api.Http;
 using DomainAssistant.Api.OpenAi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace DomainAssistant.Api.Http;
+namespace DomainAssistant.Api.Extensions;
 
 /// <summary>
 /// What stands between the network and the endpoints: security headers, the one handler of body-reading failures, the

@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>
 /// Where the served model comes from: a configured checkpoint, or one built on first run. Resolving may take long

@@ -1,6 +1,6 @@
 using DomainAssistant.Api.Configuration;
 
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>The checkpoint and adapters named by <c>Model:Path</c> and <c>Model:Adapters</c>.</summary>
 public sealed class ConfiguredModelSource(ModelOptions options) : IModelSource

@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Conversations;
+namespace DomainAssistant.Storage.Conversations;
 
 /// <summary>A conversation: one domain, one user, many messages.</summary>
 public sealed record Conversation(Guid Id, string Domain, string? UserId, DateTimeOffset CreatedAt);

@@ -6,7 +6,7 @@ using DomainAssistant.Model.Generation;
 using DomainAssistant.Model.Lora;
 using static TorchSharp.torch;
 
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>
 /// Loads the served model in the background at startup (the host answers /health meanwhile), keeps it for the

@@ -5,7 +5,7 @@ using DomainAssistant.Grounding;
 using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.Model.Checkpoints;
 
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>
 /// The embedded default model when <c>Model:Path</c> is unset. The domain's shipped model (domains/{domain}/model:
@@ -15,7 +15,7 @@ namespace DomainAssistant.Api.Models;
 /// under <c>Storage:DataDirectory</c>/models/bootstrap/{domain} with progress in the log and on /health, and reused on
 /// every later start.
 /// </summary>
-public sealed partial class BootstrapModelSource(BootstrapOptions options, DomainCatalog domains, CorpusIndex index, JobReports jobs,
+public sealed partial class BootstrapModelSource(BootstrapOptions options, DomainCatalog domains, IRetrievalWarmup index, JobReports jobs,
     ILogger<BootstrapModelSource> logger) : IModelSource
 {
     /// <summary>The adapter name of the bootstrapped (and shipped) grounded adapter.</summary>

@@ -1,15 +1,15 @@
+using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Corpora;
-using DomainAssistant.Api.Embeddings;
 using DomainAssistant.Api.Hosting;
-using DomainAssistant.Api.Models;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
+using DomainAssistant.Api.Serving;
 
-namespace DomainAssistant.Api.Domains;
+namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// Brings the retrieval index up to date with every domain's corpus folder at startup, in the background, and
@@ -26,7 +26,7 @@ namespace DomainAssistant.Api.Domains;
 /// </remarks>
 public sealed partial class CorpusIndex(DomainCatalog catalog, DomainCorpus corpus, DomainsOptions options, RetrievalOptions retrievalOptions,
     ActiveRetrieval retrieval, EmbeddingSwitch embeddingSwitch, IChunkCatalog chunks, IServiceProvider services, ILogger<CorpusIndex> logger)
-    : BackgroundService
+    : BackgroundService, IRetrievalWarmup
 {
     readonly TaskCompletionSource _neededBeforeModel = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

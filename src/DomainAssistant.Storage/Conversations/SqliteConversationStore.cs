@@ -3,7 +3,7 @@ using System.Text.Json;
 using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace DomainAssistant.Api.Conversations;
+namespace DomainAssistant.Storage.Conversations;
 
 /// <summary><see cref="IConversationStore"/> on a SQLite file (tables <c>conversations</c> and <c>messages</c>).</summary>
 public sealed class SqliteConversationStore(string databasePath, TimeProvider? clock = null) : IConversationStore

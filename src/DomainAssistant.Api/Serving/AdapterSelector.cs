@@ -1,8 +1,7 @@
-using DomainAssistant.Api.Models;
 using Microsoft.FeatureManagement;
 using Microsoft.FeatureManagement.FeatureFilters;
 
-namespace DomainAssistant.Api.Chat;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>Which adapter answers a request, and the flag variant that chose it.</summary>
 /// <param name="Variant">The feature-flag variant; null when the flag is not configured.</param>

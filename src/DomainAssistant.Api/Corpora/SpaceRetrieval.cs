@@ -3,7 +3,7 @@ using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Extensions.AI;
 
-namespace DomainAssistant.Api.Embeddings;
+namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// Retrieval over one embedding space: its generator, and the retriever and ingestor that use it with that space's

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using DomainAssistant.Api.Auth;
 
-namespace DomainAssistant.Api.Limits;
+namespace DomainAssistant.Api.Http;
 
 /// <summary>
 /// Whose budget a request spends. The user is the <c>X-User-Id</c> header, else the API key, else the IP address; the

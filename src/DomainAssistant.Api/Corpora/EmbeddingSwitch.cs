@@ -5,8 +5,9 @@ using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Embeddings;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
+using DomainAssistant.Storage.Jobs;
 
-namespace DomainAssistant.Api.Embeddings;
+namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// Moves the index to another embedding space and the host's retrieval with it. When the catalog records another

@@ -2,7 +2,7 @@ using System.Globalization;
 using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
-namespace DomainAssistant.Api.Jobs;
+namespace DomainAssistant.Storage.Jobs;
 
 /// <summary>
 /// Background jobs in SQLite (<c>Storage:DataDirectory</c>/jobs.db), so their outcome outlives the process and a job

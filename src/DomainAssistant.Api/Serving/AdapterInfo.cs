@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>An adapter resident on the served model.</summary>
 /// <param name="Name">The name requests and flag variants use.</param>

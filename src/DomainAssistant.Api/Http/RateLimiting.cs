@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using DomainAssistant.Api.Configuration;
 using Microsoft.AspNetCore.RateLimiting;
 
-namespace DomainAssistant.Api.Limits;
+namespace DomainAssistant.Api.Http;
 
 /// <summary>
 /// ASP.NET Core's rate limiter over the <see cref="RateLimitOptions"/>: each POST under <c>/api</c> and <c>/v1</c>

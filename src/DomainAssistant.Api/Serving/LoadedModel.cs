@@ -2,7 +2,7 @@ using DomainAssistant.Model;
 using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Generation;
 
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>
 /// The model being served: weights, tokenizer, resident adapters, the engine that batches their requests, and the

@@ -1,9 +1,10 @@
+using DomainAssistant.Storage.Jobs;
 using System.Threading.Channels;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Retrieval.Ingestion;
 
-namespace DomainAssistant.Api.Jobs;
+namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// Ingests uploaded corpus versions into the retrieval index, one job at a time, in the background. Each job is a

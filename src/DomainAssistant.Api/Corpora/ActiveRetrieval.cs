@@ -6,7 +6,7 @@ using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.Extensions.AI;
 
-namespace DomainAssistant.Api.Embeddings;
+namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// The host's <see cref="IRetriever"/>: whichever <see cref="SpaceRetrieval"/> is current. It starts on the retrieval

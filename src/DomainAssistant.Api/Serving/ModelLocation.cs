@@ -1,4 +1,4 @@
-namespace DomainAssistant.Api.Models;
+namespace DomainAssistant.Api.Serving;
 
 /// <summary>What to load: a checkpoint, its tokenizer and the adapters to keep resident.</summary>
 /// <param name="Path">A Hugging Face folder or a llama2.c .bin.</param>
