@@ -7,10 +7,15 @@ namespace DomainAssistant.Grounding;
 /// <summary>A prompt that fits the model's context, and what went into it.</summary>
 /// <param name="Messages">System (with context), kept history, the question.</param>
 /// <param name="Context">The chunks in the prompt, numbered from 1.</param>
-/// <param name="Text">The prompt exactly as the model is fed it (rendered by its chat template).</param>
-/// <param name="PromptTokens">Its length in tokens.</param>
+/// <param name="Text">The prompt rendered by the model's chat template.</param>
+/// <param name="Tokens">The ids the model is fed: <paramref name="Text"/> encoded once, here, with BOS first when the template does
+/// not render it; generation starts from these ids, so what was measured against the context is what runs.</param>
 /// <param name="MaxTokens">Answer tokens that still fit.</param>
-public sealed record ComposedPrompt(IReadOnlyList<ChatMessage> Messages, CitationMap Context, string Text, int PromptTokens, int MaxTokens);
+public sealed record ComposedPrompt(IReadOnlyList<ChatMessage> Messages, CitationMap Context, string Text, IReadOnlyList<int> Tokens, int MaxTokens)
+{
+    /// <summary>The prompt's length in tokens.</summary>
+    public int PromptTokens => Tokens.Count;
+}
 
 /// <summary>The question is too long for the model's context even without history or retrieved context.</summary>
 public sealed class PromptTooLongException(string message) : Exception(message);
@@ -42,9 +47,10 @@ public static class PromptComposer
             messages.Add(ChatMessage.User(question));
             if (!tokenizer.ChatTemplate.AcceptsSystemRole) messages = FoldSystemIntoFirstUserTurn(messages);
             var text = tokenizer.ChatTemplate.Render(messages, addGenerationPrompt: true);
-            var tokens = tokenizer.EncodeChat(messages, addGenerationPrompt: true).Length;
+            var ids = tokenizer.Encode(text, addBos: !tokenizer.ChatTemplate.RendersBos);
+            var tokens = ids.Length;
             if (tokens + reserve < contextLength)
-                return new ComposedPrompt(messages, context, text, tokens, Math.Min(maxTokens, contextLength - tokens - 1));
+                return new ComposedPrompt(messages, context, text, ids, Math.Min(maxTokens, contextLength - tokens - 1));
             if (kept > 0) kept -= Math.Min(kept, 2); // a question and its answer leave together
             else if (chunks > 0) chunks--;
             else

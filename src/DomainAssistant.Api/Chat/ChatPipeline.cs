@@ -1,12 +1,11 @@
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Ranking;
-using Microsoft.SemanticKernel;
-using Microsoft.SemanticKernel.ChatCompletion;
+using DomainAssistant.Api.Configuration;
+using DomainAssistant.Model.Generation;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Serving;
 using DomainAssistant.Storage.Conversations;
@@ -14,14 +13,17 @@ using DomainAssistant.Storage.Conversations;
 namespace DomainAssistant.Api.Chat;
 
 /// <summary>
-/// A retrieval-augmented answer, composed in Semantic Kernel: the flag picks the adapter, the kernel's retrieval
-/// plugin finds the domain's chunks, the prompt numbers them [1]..[n] under the domain's system prompt, the kernel's
-/// chat service (the local model) streams the answer, and the [n] in it become citations. The answer is stored with
-/// its lineage (prompt as fed, chunk ids, model, adapter and checksum, variant) before the caller hears it is done.
+/// A retrieval-augmented answer, one path from the endpoint to the engine: the flag picks the adapter, the domain's
+/// retriever finds its chunks, the composer numbers them [1]..[n] under the domain's system prompt and encodes the
+/// prompt once, the engine generates from those ids with the adapter and sampling as typed values, and the [n] in the
+/// answer become citations. The answer is stored with its lineage (prompt as fed, chunk ids, model, adapter and
+/// checksum, variant) before the caller hears it is done. Semantic Kernel and Microsoft.Extensions.AI are what we
+/// offer clients (<see cref="LocalChatClient"/>, <see cref="RetrievalPlugin"/>), not stages of this path.
 /// </summary>
-public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex index, AdapterSelector adapters, IConversationStore conversations, TimeProvider clock)
+public sealed class ChatPipeline(ModelHost models, CorpusIndex index, IRetriever retriever, AdapterSelector adapters, IConversationStore conversations,
+    ModelOptions modelOptions, TimeProvider clock)
 {
-    /// <summary>Chooses the adapter, retrieves and composes the prompt; nothing is generated or stored yet.</summary>
+    /// <summary>Chooses the adapter, retrieves, composes and encodes the prompt; nothing is generated or stored yet.</summary>
     /// <exception cref="NotReadyException">The model or the index is not ready (or failed to start).</exception>
     /// <exception cref="PromptTooLongException">The question alone does not fit the context.</exception>
     public async Task<PreparedTurn> PrepareAsync(ChatTurn turn, CancellationToken cancellationToken)
@@ -31,27 +33,27 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
         EnsureReady(index.Warmup);
         var model = models.Current!;
         var choice = await adapters.ChooseAsync(turn.UserId, model, cancellationToken);
-        var retrieved = await kernel.InvokeAsync<IReadOnlyList<RetrievedChunk>>(RetrievalPlugin.PluginName, RetrievalPlugin.SearchFunction,
-            new KernelArguments { ["question"] = turn.Question, ["domain"] = turn.Domain.Name, ["count"] = turn.Domain.Defaults.TopK },
-            cancellationToken) ?? [];
+        var retrieved = await retriever.RetrieveAsync(turn.Question, turn.Domain.Name, turn.Domain.Defaults.TopK, cancellationToken);
         var prompt = PromptComposer.Compose(turn.Domain.SystemPrompt, turn.ExtraInstructions, turn.History, turn.Question, retrieved,
             model.Pretrained.Tokenizer, model.ContextLength, turn.Sampling.MaxTokens ?? turn.Domain.Defaults.MaxTokens);
-        return new PreparedTurn(turn, model.Name, prompt, choice);
+        return new PreparedTurn(turn, model, prompt, choice, Sampling(turn, prompt));
     }
 
     /// <summary>Streams the answer's pieces, then stores it and yields it once as <see cref="TurnEvent.Done"/>.</summary>
     public async IAsyncEnumerable<TurnEvent> AnswerAsync(PreparedTurn prepared, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prepared);
-        var chat = kernel.GetRequiredService<IChatCompletionService>();
+        var generator = prepared.Model.Generator;
+        var request = generator.PrepareChat(prepared.Prompt.Tokens, prepared.Sampling, prepared.Adapter.Adapter);
         var answer = new StringBuilder();
-        IReadOnlyDictionary<string, object?>? final = null;
-        await foreach (var piece in chat.GetStreamingChatMessageContentsAsync(History(prepared.Prompt), Settings(prepared), kernel, cancellationToken))
+        var generated = new List<int>();
+        var finish = FinishReason.Stop;
+        await foreach (var update in generator.StreamAsync(request, generated, cancellationToken))
         {
-            if (piece.Metadata?.ContainsKey(LocalChatClient.FinishReasonProperty) is true) final = piece.Metadata;
-            if (string.IsNullOrEmpty(piece.Content)) continue;
-            answer.Append(piece.Content);
-            yield return new TurnEvent(piece.Content, null);
+            if (update.Finish is { } reason) finish = reason;
+            if (string.IsNullOrEmpty(update.Text)) continue;
+            answer.Append(update.Text);
+            yield return new TurnEvent(update.Text, null);
         }
         var text = answer.ToString();
         var citations = AnswerCitations.Of(prepared.Prompt.Context, text);
@@ -60,14 +62,28 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
             Id = Guid.NewGuid(), ConversationId = prepared.Turn.Conversation.Id, Domain = prepared.Turn.Domain.Name, Content = text,
             Prompt = prepared.Prompt.Text, RetrievedChunkIds = [.. prepared.Prompt.Context.Chunks.Select(c => c.Id)],
             Citations = citations.Cited,
-            Model = prepared.ModelName, Adapter = prepared.Adapter.Adapter, AdapterChecksum = prepared.Adapter.Checksum,
-            Variant = prepared.Adapter.Variant, FinishReason = final?[LocalChatClient.FinishReasonProperty]?.ToString() ?? "stop",
+            Model = prepared.Model.Name, Adapter = prepared.Adapter.Adapter, AdapterChecksum = prepared.Adapter.Checksum,
+            Variant = prepared.Adapter.Variant, FinishReason = finish == FinishReason.Stop ? "stop" : "length",
             CreatedAt = clock.GetUtcNow(),
         };
         // The answer was generated in full: store it even if the client has just gone away.
         await conversations.AddAssistantMessageAsync(message, CancellationToken.None);
-        var completion = Count(final, LocalChatClient.CompletionTokensProperty) ?? models.Current?.Pretrained.Tokenizer.Encode(text, addBos: false).Length ?? 0;
-        yield return new TurnEvent(null, new AnsweredTurn(message, citations, Count(final, LocalChatClient.PromptTokensProperty) ?? prepared.Prompt.PromptTokens, completion));
+        yield return new TurnEvent(null, new AnsweredTurn(message, citations, prepared.Prompt.PromptTokens, generated.Count));
+    }
+
+    /// <summary>The domain's defaults under the client's overrides, the answer room the composer left, the host's copy bias.</summary>
+    SamplingOptions Sampling(ChatTurn turn, ComposedPrompt prompt)
+    {
+        var overrides = turn.Sampling;
+        var sampling = new SamplingOptions
+        {
+            Temperature = overrides.Temperature ?? turn.Domain.Defaults.Temperature,
+            MaxTokens = prompt.MaxTokens,
+            Seed = overrides.Seed,
+            StopStrings = overrides.Stop is { Count: > 0 } stop ? [.. stop] : [],
+            CopyBias = modelOptions.CopyBias,
+        };
+        return overrides.TopP is { } topP ? sampling with { TopP = topP } : sampling;
     }
 
     static void EnsureReady(Warmup warmup)
@@ -75,29 +91,4 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
         if (warmup.State == WarmupState.Failed) throw NotReadyException.Failed(warmup.Name, warmup.Detail);
         if (warmup.State != WarmupState.Ready) throw NotReadyException.Warming(warmup.Name, warmup.Detail);
     }
-
-    static ChatHistory History(ComposedPrompt prompt)
-    {
-        var history = new ChatHistory();
-        foreach (var message in prompt.Messages) history.AddMessage(new AuthorRole(message.Role), message.Content);
-        return history;
-    }
-
-    static PromptExecutionSettings Settings(PreparedTurn prepared)
-    {
-        var sampling = prepared.Turn.Sampling;
-        var settings = new Dictionary<string, object>
-        {
-            ["temperature"] = sampling.Temperature ?? prepared.Turn.Domain.Defaults.Temperature,
-            ["max_tokens"] = prepared.Prompt.MaxTokens,
-        };
-        if (sampling.TopP is { } topP) settings["top_p"] = topP;
-        if (sampling.Seed is { } seed) settings["seed"] = (long)seed;
-        if (sampling.Stop is { Count: > 0 } stop) settings["stop_sequences"] = stop.ToList();
-        if (prepared.Adapter.Adapter is { } adapter) settings[LocalChatClient.AdapterProperty] = adapter;
-        return new PromptExecutionSettings { ExtensionData = settings };
-    }
-
-    static int? Count(IReadOnlyDictionary<string, object?>? metadata, string key) =>
-        metadata?.TryGetValue(key, out var value) is true && value is not null ? Convert.ToInt32(value, CultureInfo.InvariantCulture) : null;
 }

@@ -1,5 +1,6 @@
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Grounding;
+using DomainAssistant.Model.Generation;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
 using DomainAssistant.Api.Serving;
 using DomainAssistant.Storage.Conversations;
@@ -20,8 +21,13 @@ public sealed record ChatTurn(DomainProfile Domain, Conversation Conversation, I
 /// <summary>What a client may override per request; null keeps the domain default.</summary>
 public sealed record SamplingOverrides(float? Temperature = null, float? TopP = null, int? MaxTokens = null, int? Seed = null, IReadOnlyList<string>? Stop = null);
 
-/// <summary>A turn ready to generate: prompt composed, adapter chosen.</summary>
-public sealed record PreparedTurn(ChatTurn Turn, string ModelName, ComposedPrompt Prompt, AdapterChoice Adapter);
+/// <summary>A turn ready to generate: prompt composed and encoded, adapter chosen, sampling settled.</summary>
+/// <param name="Turn">The question and its conversation.</param>
+/// <param name="Model">The model whose tokenizer encoded the prompt; the same one answers.</param>
+/// <param name="Prompt">The composed prompt and its ids, as the engine receives them.</param>
+/// <param name="Adapter">The adapter the flag chose, its checksum and variant.</param>
+/// <param name="Sampling">The domain's defaults under the client's overrides.</param>
+public sealed record PreparedTurn(ChatTurn Turn, LoadedModel Model, ComposedPrompt Prompt, AdapterChoice Adapter, SamplingOptions Sampling);
 
 /// <summary>A streamed piece of the answer, or (with <see cref="Done"/> set) the stored answer.</summary>
 public readonly record struct TurnEvent(string? Text, AnsweredTurn? Done);

@@ -5,8 +5,8 @@ using Microsoft.SemanticKernel;
 namespace DomainAssistant.Api.Chat;
 
 /// <summary>
-/// Retrieval as a Semantic Kernel plugin: the chat pipeline invokes <c>retrieval.search</c> through the kernel, so
-/// the same function is open to prompts, planners and filters.
+/// Retrieval as a Semantic Kernel plugin, offered to clients that build on the host's kernel: <c>retrieval.search</c>
+/// runs the same retriever as the chat path, so their prompts, planners and filters see what the assistant sees.
 /// </summary>
 public sealed class RetrievalPlugin(IRetriever retriever)
 {

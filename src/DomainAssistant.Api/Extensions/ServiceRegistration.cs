@@ -108,7 +108,8 @@ public static class ServiceRegistration
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
     }
 
-    // Semantic Kernel: the local model is the kernel's chat service (through IChatClient) and retrieval its plugin.
+    // The chat path, and what we offer Semantic Kernel and Microsoft.Extensions.AI users: the local model as an
+    // IChatClient and the kernel's chat service, retrieval as the kernel's plugin.
     static void AddChat(IServiceCollection services)
     {
         services.AddSingleton<LocalChatClient>();

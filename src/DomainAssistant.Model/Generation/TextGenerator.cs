@@ -20,13 +20,20 @@ public sealed class TextGenerator(GenerationEngine engine, ModelTokenizer tokeni
         new(tokenizer.Encode(prompt, addBos: true), sampling) { Adapter = adapter, StopTokens = stopTokens, Observer = observer };
 
     /// <summary>A request that answers the last message of a conversation, rendered by the model's chat template.</summary>
-    public TokenRequest PrepareChat(IReadOnlyList<ChatMessage> messages, SamplingOptions sampling, string? adapter = null)
+    public TokenRequest PrepareChat(IReadOnlyList<ChatMessage> messages, SamplingOptions sampling, string? adapter = null) =>
+        PrepareChat(tokenizer.EncodeChat(messages, addGenerationPrompt: true), sampling, adapter);
+
+    /// <summary>
+    /// A request that continues a conversation already rendered by the model's chat template and encoded (BOS
+    /// included when the template does not render it): it stops where the template's turns end.
+    /// </summary>
+    public TokenRequest PrepareChat(IReadOnlyList<int> renderedPrompt, SamplingOptions sampling, string? adapter = null)
     {
         var template = tokenizer.ChatTemplate;
         var stops = new HashSet<int>(stopTokens);
         stops.UnionWith(template.StopTokenIds);
         var withTemplateStops = sampling with { StopStrings = [.. sampling.StopStrings, .. template.StopStrings] };
-        return new TokenRequest(tokenizer.EncodeChat(messages, addGenerationPrompt: true), withTemplateStops) { Adapter = adapter, StopTokens = stops };
+        return new TokenRequest(renderedPrompt, withTemplateStops) { Adapter = adapter, StopTokens = stops };
     }
 
     /// <summary>Streams released text; the last update carries the finish reason and no text.</summary>
