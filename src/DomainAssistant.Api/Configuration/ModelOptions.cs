@@ -38,8 +38,8 @@ public sealed class ModelOptions : ISelfValidating
     public int MaxBatch { get; set; } = 16;
 
     /// <summary>Whether batches of 4-8 sequences decode from a second, panel-ordered copy of float32 weights: faster
-    /// for models of 20M parameters and more on several cores (batch 8 of the 110M shape ~1.14x here), at the
-    /// weights' size again in memory. Unset (default): for those models only.</summary>
+    /// for models of 20M parameters and more on several cores (figures: docs/modeling.md, 'Panel-ordered weights'), at
+    /// the weights' size again in memory. Unset (default): for those models only.</summary>
     public bool? WeightPanels { get; set; }
 
     /// <summary>Tokens per sequence (prompt + answer); default and maximum: the model's position limit.</summary>

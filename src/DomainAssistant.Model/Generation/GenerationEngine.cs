@@ -46,9 +46,9 @@ public sealed class GenerationEngine : IAsyncDisposable
 
     /// <summary>
     /// Whether batches of <paramref name="model"/> decode faster from weight panels: models that
-    /// <see cref="DecodeThreads"/> runs on every core of a multi-core machine. Measured (docs/modeling.md): the 110M
-    /// shape on two threads, batch 8 415 -> 474 tokens/s (medians of six A/B runs); the 15M shape on one thread lost
-    /// (2,190-2,300 -> 1,290-1,920 tokens/s): on one core the panels read no faster out of cache and slower in it.
+    /// <see cref="DecodeThreads"/> runs on every core of a multi-core machine. Through the engine, the 110M shape on
+    /// two threads gained at batch 8 and the 15M shape on one thread lost: on one core the panels read no faster out of
+    /// cache and slower in it (figures: docs/modeling.md, 'Panel-ordered weights').
     /// </summary>
     public static bool GainsFromPanels(LlamaForCausalLM model) =>
         Environment.ProcessorCount > 1 && !DecodeThreads.IsSmall(model);

@@ -6,8 +6,8 @@ namespace DomainAssistant.Model.Generation;
 /// <summary>Copies logits out of libtorch into managed memory in one block, for the samplers.</summary>
 /// <remarks>
 /// TorchSharp's <c>data&lt;float&gt;().ToArray()</c> walks a tensor one element at a time through an iterator of
-/// offsets; for 8 rows of a 32,000-token vocabulary that took several milliseconds per decode step, a quarter of a
-/// 110M model's whole batch-8 step. A dense float32 CPU tensor is one block of memory: copy it as one.
+/// offsets, which for a batch of rows over a 32,000-token vocabulary cost a large share of a decode step (figures:
+/// docs/modeling.md, 'Logits to the samplers'). A dense float32 CPU tensor is one block of memory: copy it as one.
 /// </remarks>
 internal sealed class HostLogits
 {

@@ -12,8 +12,8 @@ public static partial class DecodeAttention
         /// Heads [first, first + 8) of one row when head_dim is 8 (stories260K's heads): each head is one 8-float
         /// vector, so a position's 8 scores come out of one 9-instruction reduction as one vector (one lane a head),
         /// the softmax runs across heads a position at a time, and the weighted values sum in 8 registers. The
-        /// general sweep spent a 4-position reduction, a query reload and a span per head instead: stories260K's
-        /// batch-8 attention went from 0.13-0.14 to 0.09 ms a step (5 layers) with this loop.
+        /// general sweep spent a 4-position reduction, a query reload and a span per head instead, and this loop made
+        /// stories260K's batch-8 attention clearly cheaper (figures: docs/modeling.md, 'Narrow heads').
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         unsafe void SweepEightNarrowHeads<T>(Pointers at, int row, int first, float[] scoreBuffer) where T : struct, ICacheElement

@@ -11,8 +11,8 @@ public static partial class DecodeAttention
         /// <summary>
         /// How many positions ahead of the four being read the sweeps request a head's keys or values. The hardware
         /// prefetcher does not keep up with four position streams 3 KB apart (110M shape) that restart every row and
-        /// pass. Measured on the 110M shape, 8 rows, 72 positions, 12 layers: 1.24-1.41 -> 0.91-0.95 ms alone (28-32 ->
-        /// 43-47 GB/s), 1.7-2.0 -> 1.4-1.5 ms inside the model's step; 8 or 16 positions ahead gained less.
+        /// pass. Requesting them four positions ahead made the sweep faster alone and inside the model's step; 8 or 16
+        /// positions ahead gained less (figures: docs/modeling.md, 'Decode attention').
         /// </summary>
         const int PrefetchAhead = 4;
 

@@ -16,11 +16,11 @@ namespace DomainAssistant.Model.Kernels;
 /// <remarks>
 /// libtorch's scaled_dot_product_attention runs one matrix-vector product per (row, head) for a single query, and
 /// reading the batch's slots out of the cache (index_select or a view) and writing the new keys (index_put_) are
-/// further ops whose cost grows with the batch: at batch 8 they took 7.9 ms of a 29 ms 110M step against 2.5 ms at
-/// batch 1 (bench/RESULTS.md). Here each row sweeps its slot's history in place (a dot product per key and head, a
-/// softmax per head, a weighted sum of values), the rows (or, for fewer rows than threads, their heads) split between
-/// libtorch's threads. CPU, float32 or bf16 caches, head_dim a multiple of 8 (16-float vectors, and an 8-float
-/// half-vector for the rest: stories260K's heads are 8 wide); everything else goes to libtorch.
+/// further ops whose cost grows with the batch, until at batch 8 they were a large share of a 110M step (figures:
+/// docs/modeling.md, 'Decode attention'). Here each row sweeps its slot's history in place (a dot product per key
+/// and head, a softmax per head, a weighted sum of values), the rows (or, for fewer rows than threads, their heads)
+/// split between libtorch's threads. CPU, float32 or bf16 caches, head_dim a multiple of 8 (16-float vectors, and an
+/// 8-float half-vector for the rest: stories260K's heads are 8 wide); everything else goes to libtorch.
 /// </remarks>
 public static partial class DecodeAttention
 {
@@ -69,7 +69,8 @@ public static partial class DecodeAttention
         return attended is not null;
     }
 
-    /// <summary>Equal 4-d sizes, read with size(i): Tensor.shape builds a fresh array, ~1.5 us a call.</summary>
+    /// <summary>Equal 4-d sizes, read with size(i): Tensor.shape builds a fresh array through a native call with a
+    /// managed callback, far dearer (figures: docs/modeling.md, 'Kernel threads').</summary>
     static bool SameSizes(Tensor a, Tensor b) =>
         a.dim() == 4 && b.dim() == 4 && a.size(0) == b.size(0) && a.size(1) == b.size(1) && a.size(2) == b.size(2) && a.size(3) == b.size(3);
 
@@ -150,7 +151,7 @@ public static partial class DecodeAttention
         /// <summary>
         /// Heads [first, end) of one row, in two passes front to back over the row's history: keys, then values,
         /// each position's heads together. (Head by head, each head would walk the history again at a
-        /// kv_heads * head_dim stride: 1.5x slower at batch 8, bench/RESULTS.md.)
+        /// kv_heads * head_dim stride, which was slower at batch 8: docs/modeling.md, 'Decode attention'.)
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         unsafe void Sweep<T>(Pointers at, int row, int first, int end, float[] scoreBuffer, float[] totals) where T : struct, ICacheElement
@@ -162,7 +163,8 @@ public static partial class DecodeAttention
             float* outputs = at.Output + (long)row * Heads * HeadDim;
             float scale = 1f / MathF.Sqrt(HeadDim);
             // Element offset of each query head's kv head within a position, once per call rather than an integer
-            // division per head and position in the loops below (8 rows of 8-wide heads, 5 layers: 0.091 -> 0.086 ms).
+            // division per head and position in the loops below, which was measurably slower on narrow heads (figures:
+            // docs/modeling.md, 'Decode attention').
             int* kvOffset = stackalloc int[Heads];
             for (int h = 0; h < Heads; h++) kvOffset[h] = h / groups * HeadDim;
 
@@ -213,8 +215,8 @@ public static partial class DecodeAttention
         /// <summary>
         /// scores[l] = exp(scores[l] - max) for l below <paramref name="length"/>, 0 in the padding; returns their sum.
         /// <see cref="SoftmaxExp"/>, inlined: TensorPrimitives.Exp's vector core stayed unoptimised (tier 0) in long
-        /// decoding runs (perf), costing 25-40 us of a 45 us attention call at one row, and Vector512.Exp is a call
-        /// that computes in double.
+        /// decoding runs (perf), costing most of a one-row attention call, and Vector512.Exp is a call that computes in
+        /// double (figures: docs/modeling.md, 'Kernel threads').
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static float Exponentiate(Span<float> scores, int length)

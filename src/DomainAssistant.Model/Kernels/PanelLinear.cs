@@ -11,11 +11,11 @@ namespace DomainAssistant.Model.Kernels;
 /// </summary>
 /// <remarks>
 /// The row-major kernel (<see cref="SmallBatchLinear"/>) loads a 16-float slice of each of 8 input rows for every
-/// 64-byte line of weights: 9 vector loads a line. Out of cache that loop streams 13-16 GB/s a core on this machine
-/// against ~30 for one row, however it prefetches (docs/modeling.md). Here the weights of 32 output columns sit
+/// 64-byte line of weights: 9 vector loads a line. Out of cache that loop streams at about half the rate of one row,
+/// however it prefetches: the loads cap the misses in flight. Here the weights of 32 output columns sit
 /// together for each input element, so a line pair feeds 16 fused multiply-adds whose other operand is one
-/// broadcast float per row: 1 + 4 loads a line, 32-bit ones for the inputs. Measured on one core, out of cache,
-/// 8 rows of the 110M shape's 768 -> 2048: ~21 GB/s against ~17 (artifacts: docs/modeling.md).
+/// broadcast float per row: 1 + 4 loads a line, 32-bit ones for the inputs, and 8 rows stream faster than the
+/// row-major loop out of cache (figures: docs/modeling.md, 'Panel-ordered weights').
 /// </remarks>
 internal static class PanelLinear
 {
@@ -42,15 +42,16 @@ internal static class PanelLinear
     /// <summary>The pointers of one product; <see cref="Run"/> computes panels [from, to).</summary>
     readonly unsafe struct Product(float* x, int rows, int k, float* panels, float* bias, float* y, int n)
     {
-        /// <summary>How far ahead in the panel stream the loop asks for weights: 2 KB (measured in C on this machine:
+        /// <summary>How far ahead in the panel stream the loop asks for weights: 2 KB (in a C harness on this machine
         /// 1-4 KB ahead all beat no prefetch, 2-4 KB best; 8-16 KB slower). Each step of the loop reads two lines and
         /// requests both: requesting one left every other line to the hardware prefetcher, and 8 rows of the 110M
-        /// products ran ~20% slower (two threads, out of cache: 768 -> 768 0.07-0.09 -> 0.06-0.07 ms, the head
-        /// 2.6-3.2 -> 2.1-2.8 ms; the model's batch-8 step 17.0-20.5 -> 16.1-16.7 ms).</summary>
+        /// products, and the model's batch-8 step, ran slower (figures: docs/modeling.md,
+        /// 'Panel-ordered weights').</summary>
         const int PrefetchFloats = 512;
 
         /// <summary>Inputs summed in registers before the sums go to the output: float32 error grows with the length
-        /// of one running sum, and 2,048 inputs in one sum differed from libtorch by 2e-4 on outputs of ~45.</summary>
+        /// of one running sum, and the 110M shape's 2,048 inputs in one sum strayed visibly from libtorch (figures:
+        /// docs/modeling.md, 'Panel-ordered weights').</summary>
         const int BlockInputs = 256;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

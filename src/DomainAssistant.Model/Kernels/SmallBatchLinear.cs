@@ -12,8 +12,9 @@ namespace DomainAssistant.Model.Kernels;
 /// <remarks>
 /// Decoding multiplies 1-8 activation rows by every weight matrix, so the step is bound by reading the weights.
 /// libtorch hands 1 row to MKL's matrix-vector kernel (fine) but 2-8 rows to its matrix-matrix kernel, which
-/// first copies ("packs") the weight panels and then runs at 50-68 GFLOP/s on products this small: an 8-row
-/// step cost 2-4x a 1-row step instead of about 1x (bench/RESULTS.md). This kernel reads each weight row from memory
+/// first copies ("packs") the weight panels and then runs far below the machine's peak on products this small, so an
+/// 8-row step cost several times a 1-row step where reading the weights once should make it cost about the same
+/// (figures: docs/modeling.md, 'Small-batch products'). This kernel reads each weight row from memory
 /// once for all activation rows (one weight stream against up to 8 accumulators, AVX-512 fused multiply-adds,
 /// software prefetch ~8 KB ahead); the output columns are split between libtorch's threads. It applies only where it is correct and
 /// faster: no autograd, float32, CPU, contiguous, at most <see cref="MaxRows"/> rows, AVX-512 present;
@@ -59,8 +60,8 @@ public static class SmallBatchLinear
 
     /// <summary>
     /// Fewest rows that go to <see cref="PanelLinear"/> when the weight has panels: at 8 rows of the 110M shape it
-    /// streams 33-44 GB/s on two cores where the row-major loop streams 24-28; at 2 rows the row-major loop was as
-    /// fast or faster, at 4 about even (artifacts/lin, docs/modeling.md).
+    /// streams clearly faster than the row-major loop on two cores; at 2 rows the row-major loop was as fast or
+    /// faster, at 4 about even (figures: docs/modeling.md, 'Panel-ordered weights').
     /// </summary>
     public const int MinPanelRows = 4;
 
@@ -73,8 +74,8 @@ public static class SmallBatchLinear
 
     /// <summary>
     /// A bf16 decoding product too small for this kernel (under <see cref="MinWeights"/> weights, e.g. stories260K's
-    /// 64-512 wide ones): libtorch's bf16 path costs 15-20 us a call at these sizes at 8 rows (and 16-18 at 1 row for
-    /// all but the narrowest), against 7-11 us for casting to float32, multiplying and casting back (bench/RESULTS.md).
+    /// 64-512 wide ones): libtorch's bf16 path costs about twice as much a call at these sizes as casting to float32,
+    /// multiplying and casting back (figures: docs/modeling.md, 'Small-batch products').
     /// </summary>
     static bool IsSmallBFloat16(Tensor input, Tensor weight) =>
         !is_grad_enabled()
@@ -136,7 +137,8 @@ public static class SmallBatchLinear
         /// <summary>
         /// Longest stretch of the input dimension done in one go: 8 rows of 1,024 floats (32 KB) stay in the 48 KB L1
         /// cache while every weight row streams past them. Wider inputs (the 110M shape's 2,048) go in slices, each
-        /// adding into the output (measured on 2,048 -> 768: unsliced 0.65 ms, slices of 1,024 or 512 0.39 ms, 256 0.42 ms).
+        /// adding into the output: unsliced they ran much slower, and slices of 1,024 were as fast as narrower ones
+        /// (figures: docs/modeling.md, 'Small-batch products').
         /// </summary>
         const int MaxSlice = 1024;
 
@@ -240,8 +242,8 @@ public static class SmallBatchLinear
         /// One output column over one slice for every row: the dot products of the weight slice w [length] with the
         /// rows x + r * stride, returned as (rows 0-3, rows 4-7). One weight stream and one accumulator per row: each
         /// 16-float slice of w feeds up to 8 fused multiply-adds while the rows sit in L1. (Blocks of 2 columns by 4
-        /// rows, the earlier design, read two weight streams at once and reached 15-19 GB/s out of cache, against
-        /// 24-30 GB/s for this loop on one core: bench/RESULTS.md.) <typeparamref name="TRows"/> fixes the row count
+        /// rows, the earlier design, read two weight streams at once, which out of cache is slower than one stream:
+        /// docs/modeling.md, 'Small-batch products'.) <typeparamref name="TRows"/> fixes the row count
         /// at JIT time, so unused accumulators compile away. <paramref name="prefetch"/> is the weight data a few
         /// columns ahead; a prefetch never faults, so running past the last column is harmless.
         /// </summary>

@@ -8,10 +8,10 @@ namespace DomainAssistant.Model.Kernels;
 /// it sleeps, so a kernel called again within that time has its second core within about a microsecond.
 /// </summary>
 /// <remarks>
-/// A decoding step calls the kernels about 85 times (110M shape), 10-150 us apart. Parallel.For hands each call to a
-/// thread-pool worker that has gone to sleep since its last item: 7 us late after a 20 us gap, 23 us after 100 us,
-/// 95 us after 500 us on this VM; and when the worker is later than the calling thread's own share, the caller runs
-/// every part itself: batch-8 attention (12 calls of ~130 us) ran no faster on two threads than on one. Parts are
+/// A decoding step calls the kernels many times in quick succession (short gaps between calls). Parallel.For hands
+/// each call to a thread-pool worker that has gone to sleep since its last item, and it wakes later the longer the
+/// gap; when the worker is later than the calling thread's own share, the caller runs every part itself, so batch-8
+/// attention ran no faster on two threads than on one (figures: docs/modeling.md, 'Kernel threads'). Parts are
 /// claimed, not assigned, so a helper that the OS has descheduled delays nothing: the caller takes its parts.
 /// One caller at a time uses the helpers; a second concurrent caller (another model in the same process) goes to
 /// Parallel.For rather than wait.

@@ -11,7 +11,8 @@ namespace DomainAssistant.Model.Modeling;
 /// <remarks>
 /// Position-major: all heads of one position sit together, so a slot's history is one contiguous run that a
 /// decoding step reads front to back. Head-major storage ([slots, kv_heads, capacity, head_dim]) split it into one
-/// short run per head, each starting cold: reading a batch-8 step's keys and values ran 1.75x slower (bench/RESULTS.md).
+/// short run per head, each starting cold, and reading a batch's keys and values was markedly slower that way
+/// (figures: docs/modeling.md, 'KV cache layout and writes').
 /// Not thread-safe: one forward at a time per cache. Create it with <see cref="LlamaForCausalLM.NewKvCache"/>.
 /// </remarks>
 public sealed class KvCache : IDisposable
@@ -116,8 +117,9 @@ public sealed class KvCache : IDisposable
     internal Tensor Values(int layer) => _values[layer];
 
     /// <summary>
-    /// A CPU cache takes new entries as plain memory copies (one kv_heads * head_dim run per row and token). index_put_
-    /// with index tensors costs ~80 us per call at batch 8, twice per layer, where the copies take a few.
+    /// A CPU cache takes new entries as plain memory copies (one kv_heads * head_dim run per row and token): index_put_
+    /// with index tensors, called twice per layer, costs many times what the copies do (figures: docs/modeling.md,
+    /// 'KV cache layout and writes').
     /// </summary>
     static bool CopiesDirectly(Tensor store, Tensor update) =>
         store.device_type == DeviceType.CPU && update.device_type == DeviceType.CPU && update.dtype == store.dtype

@@ -84,9 +84,9 @@ public sealed class LlamaAttention : nn.Module<Tensor, ForwardBatch, Tensor>
 
     /// <summary>
     /// softmax(q k^T / sqrt(hd) + mask) v. A bf16 decoding step on the CPU that <see cref="DecodeAttention"/> does not
-    /// take (e.g. a head_dim that is not a multiple of 8) runs in float32: libtorch's bf16 kernel for
-    /// one query row took 700-800 us per 110M layer at batch 8 (and 163 us for stories260K) against 120-240 us for
-    /// casting to float32 and back (bench/RESULTS.md); the cast costs little at one token per row.
+    /// take (e.g. a head_dim that is not a multiple of 8) runs in float32: libtorch's bf16 kernel for one query row is
+    /// several times slower than casting to float32 and back, and the cast costs little at one token per row
+    /// (figures: docs/modeling.md, 'bf16 attention in float32').
     /// </summary>
     /// <param name="queries">[rows, kvH, G*T, hd].</param>
     /// <param name="keys">[rows, kvH, L, hd].</param>

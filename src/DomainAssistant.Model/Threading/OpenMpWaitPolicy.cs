@@ -5,8 +5,8 @@ namespace DomainAssistant.Model.Threading;
 /// <summary>
 /// Makes libtorch's OpenMP threads sleep instead of spin when they wait (OMP_WAIT_POLICY=PASSIVE), unless the user set
 /// a policy. On a machine shared with other busy processes, spinning threads burn the time slices the working thread
-/// needs: measured here at load average 13-15, the medium model trained at 151 tokens/s with the default policy and
-/// 708 tokens/s with PASSIVE (2 threads), 459 tokens/s on 1 thread.
+/// needs: training on two threads ran several times faster with PASSIVE than with the default policy, and faster
+/// than on one thread (figures: docs/modeling.md, 'OpenMP wait policy').
 /// </summary>
 /// <remarks>
 /// libgomp reads the variable once, when libtorch is loaded, and .NET's Environment.SetEnvironmentVariable does not

@@ -9,7 +9,8 @@ namespace DomainAssistant.Retrieval.Vectors;
 /// <see cref="Folder"/> (see <see cref="VectorIndexFile"/> for the format). A domain is loaded on first use and
 /// rewritten after every change, atomically. Exact search is a SIMD scan of every vector: fine for the tens of
 /// thousands of chunks an embedded deployment holds; larger corpora belong in Qdrant.
-/// Thread-safe: one lock serialises all access (a scan of 10k x 384 floats takes about a millisecond).
+/// Thread-safe: one lock serialises all access; a scan of an embedded deployment's vectors is short enough that
+/// callers barely wait on it (figures: docs/modeling.md, 'Embedded vector index').
 /// </summary>
 public sealed class EmbeddedVectorIndex : IVectorStore
 {
