@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Grounding;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Threading;
+using DomainAssistant.Training.Sft;
 
 namespace DomainAssistant.Cli.Commands;
 
@@ -29,10 +31,14 @@ public static class EvalCommand
         var baseline = new Option<string?>("--baseline-adapter") { Description = "The adapter in production to compare with (default: the base model alone)." };
         var data = new Option<string>("--data") { Description = "Data folder: the verdict is stored in its gate-verdicts.db, the report under its gates/.", Required = true };
         var report = new Option<string?>("--report") { Description = "Report folder (default: DATA/gates/<time>-<candidate sha>)." };
+        var rewardModel = new Option<string?>("--reward-model")
+        {
+            Description = "The domain's reward model (`da align rm` output): measures reward_win_rate; without it that metric is reported as not measured.",
+        };
         var json = new Option<bool>("--json") { Description = "End stdout with the verdict as one JSON object." };
         var command = new Command("gate", "Judge a candidate adapter against the production baseline on a suite; exit 0 pass, 1 fail, 2 bad input.")
         {
-            suite, model, adapter, baseline, data, report, json,
+            suite, model, adapter, baseline, rewardModel, data, report, json,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -51,6 +57,8 @@ public static class EvalCommand
                 if (baselinePath is not null) PeftAdapter.Load(baselinePath, loaded.Model, "baseline");
                 var subject = new GateSubject(loaded, "candidate", baselinePath is null ? null : "baseline", PeftAdapter.WeightsSha256(candidatePath),
                     baselinePath is null ? null : PeftAdapter.WeightsSha256(baselinePath), WeightsChecksum.Of(modelPath));
+                using var reward = parse.GetValue(rewardModel) is { } rewardFolder ? RewardModelAnswerReward.Load(rewardFolder, loaded, Checksums.Model(modelPath)) : null;
+                if (reward is not null) subject = subject with { Reward = reward };
 
                 await error.WriteLineAsync($"gate {gateSuite.Name}: {gateSuite.Cases.Count} cases, candidate {subject.CandidateSha256[..12]} against {subject.BaselineSha256?[..12] ?? "the base model"}");
                 await using var index = await ScratchIndex.BuildAsync(domain, cancellation);

@@ -38,6 +38,10 @@ public enum GateMetric
 
     /// <summary>Mean KL divergence per answer token from the baseline to the candidate, over the candidate's own answers.</summary>
     KlToBaseline,
+
+    /// <summary>Grounded questions: the share the domain's reward model scores the candidate's answer above the baseline's
+    /// (a tie counts half). Measured only when the gate is given a reward model.</summary>
+    RewardWinRate,
 }
 
 /// <summary>Names as suites write them, and each metric's direction.</summary>
@@ -54,6 +58,7 @@ public static class GateMetrics
         ["stress_resistance"] = GateMetric.StressResistance,
         ["heldout_perplexity"] = GateMetric.HeldOutPerplexity,
         ["kl_to_baseline"] = GateMetric.KlToBaseline,
+        ["reward_win_rate"] = GateMetric.RewardWinRate,
     };
 
     public static IReadOnlyCollection<string> Names => ByName.Keys;
@@ -69,5 +74,6 @@ public static class GateMetrics
     };
 
     /// <summary>Whether the metric compares the candidate with the baseline (false: measured on the candidate alone).</summary>
-    public static bool HasBaseline(this GateMetric metric) => metric != GateMetric.KlToBaseline;
+    /// <remarks>The reward win rate already compares the two answers of each case, so it is judged as the candidate's own figure.</remarks>
+    public static bool HasBaseline(this GateMetric metric) => metric is not (GateMetric.KlToBaseline or GateMetric.RewardWinRate);
 }

@@ -59,14 +59,21 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
             var metric = threshold.Metric;
             var kind = GateSuiteFile.CasesFor(metric);
             var cases = Enumerable.Range(0, prepared.Count).Where(i => prepared[i].Case.Kind == kind).ToArray();
+            if (metric == GateMetric.RewardWinRate && subject.Reward is null)
+            {
+                results.Add(NotMeasured(threshold, "not measured: the gate was given no reward model (the metric counts once the domain has one)"));
+                continue;
+            }
             var (candidateSample, baselineSample) = metric switch
             {
+                GateMetric.RewardWinRate => (WinRate(subject.Reward!, cases, candidate, baseline), null),
                 GateMetric.HeldOutPerplexity => Perplexity(measures, cases, prepared),
                 GateMetric.KlToBaseline => (Divergence(measures, cases, candidate), null),
                 _ => (Sample(scoring, metric, cases, candidate), Sample(scoring, metric, cases, baseline)),
             };
-            results.Add(judge.Judge(threshold, candidateSample, baselineSample));
-            if (metric is GateMetric.HeldOutPerplexity or GateMetric.KlToBaseline) continue;
+            var result = judge.Judge(threshold, candidateSample, baselineSample);
+            results.Add(metric == GateMetric.RewardWinRate ? result with { Reason = $"{result.Reason} (reward model {subject.Reward!.Sha256[..12]})" } : result);
+            if (metric is GateMetric.HeldOutPerplexity or GateMetric.KlToBaseline or GateMetric.RewardWinRate) continue;
             foreach (var i in cases)
                 if (scoring.Fault(metric, candidate[i]) is { } why && scoring.Fault(metric, baseline[i]) is null)
                     findings.Add(new CaseFinding(candidate[i].Case.Id, metric, candidate[i].Case.Question, candidate[i].Text, why));
@@ -108,7 +115,7 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
     {
         if (item.Prompt is null) return item;
         var sampling = SamplingOptions.Greedy(item.Prompt.MaxTokens) with { Seed = suite.Seed };
-        var completion = await generator.CompleteAsync(generator.PrepareChat(item.Prompt.Messages, sampling, adapter), cancellationToken: cancellationToken);
+        var completion = await generator.CompleteAsync(generator.PrepareChat(item.Prompt.Tokens, sampling, adapter), cancellationToken: cancellationToken);
         return item with { Text = completion.Text.Trim(), PromptTokens = completion.PromptTokens, Tokens = completion.Tokens };
     }
 
@@ -127,6 +134,18 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
         MetricSample Of(int variant) => new([.. losses.Select(l => l.Nll[variant])], [.. losses.Select(l => l.Tokens)], Exponentiate: true);
         return (Of(0), Of(1));
     }
+
+    /// <summary>Per case: 1 when the reward model prefers the candidate's answer, 0.5 on a tie, 0 when it prefers the baseline's.</summary>
+    static MetricSample WinRate(IAnswerReward reward, int[] cases, CaseAnswer[] candidate, CaseAnswer[] baseline)
+    {
+        var answered = cases.Where(i => candidate[i].Prompt is not null).ToArray();
+        var scores = reward.Score([.. answered.SelectMany(i => new[] { (candidate[i].PromptTokens, candidate[i].Tokens), (baseline[i].PromptTokens, baseline[i].Tokens) })]);
+        var wins = answered.Select((_, k) => scores[2 * k].CompareTo(scores[2 * k + 1]) switch { > 0 => 1.0, 0 => 0.5, _ => 0.0 }).ToArray();
+        return new MetricSample(wins, [.. wins.Select(_ => 1.0)]);
+    }
+
+    static MetricResult NotMeasured(MetricThreshold threshold, string reason) =>
+        new(threshold.Metric, 0, 0, new Interval(0, 0), null, null, null, threshold, Passed: true, reason);
 
     MetricSample Divergence(ModelMeasures measures, int[] cases, CaseAnswer[] answers)
     {

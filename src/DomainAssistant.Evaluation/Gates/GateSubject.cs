@@ -12,4 +12,9 @@ namespace DomainAssistant.Evaluation.Gates;
 /// <param name="CandidateSha256">SHA-256 of the candidate's adapter_model.safetensors.</param>
 /// <param name="BaselineSha256">SHA-256 of the baseline's, or null.</param>
 /// <param name="BaseModelSha256">SHA-256 of the base weights.</param>
-public sealed record GateSubject(PretrainedModel Model, string Candidate, string? Baseline, string CandidateSha256, string? BaselineSha256, string BaseModelSha256);
+public sealed record GateSubject(PretrainedModel Model, string Candidate, string? Baseline, string CandidateSha256, string? BaselineSha256, string BaseModelSha256)
+{
+    /// <summary>The domain's reward model, when it has one: <c>reward_win_rate</c> is measured with it, and reported as
+    /// not measured without it.</summary>
+    public IAnswerReward? Reward { get; init; }
+}

@@ -38,6 +38,33 @@ public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClass
     }
 
     [Fact]
+    public void As_the_gates_reward_it_scores_prompt_and_answer_ids_and_refuses_another_base()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "rm");
+        new RewardModelTrainer(Fast with { Epochs = 1 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 10), null, output);
+        using var loaded = PretrainedModel.Load(model.Path);
+
+        var wrongBase = Assert.Throws<InvalidDataException>(() => RewardModelAnswerReward.Load(output, loaded, new string('0', 64)));
+        Assert.Contains("trained on base", wrongBase.Message, StringComparison.Ordinal);
+
+        using var reward = RewardModelAnswerReward.Load(output, loaded, Training.Sft.Checksums.Model(model.Path));
+        var tokens = new Encoding.AlignmentTokens(loaded.Tokenizer, 64);
+        var cited = tokens.Join("Where is the order of Bo?", "The order is ready [1].");
+        var plain = tokens.Join("Where is the order of Bo?", "The order is ready.");
+        var scores = reward.Score([Split(cited), Split(plain)]);
+        using var direct = RewardModelFolder.Load(output, loaded.Model, "rm-direct");
+        var expected = direct.Score([cited, plain], tokens.PadId);
+        Assert.Equal(expected[0], scores[0], 4);
+        Assert.Equal(expected[1], scores[1], 4);
+        Assert.Equal(RewardModelFolder.ReadConfig(output).Checksum, reward.Sha256);
+
+        static (IReadOnlyList<int>, IReadOnlyList<int>) Split(Encoding.ScoredSequence sequence) =>
+            (sequence.Ids[..sequence.PromptLength], sequence.Ids[sequence.PromptLength..]);
+    }
+
+    [Fact]
     public void A_changed_reward_model_file_is_refused()
     {
         using var model = new TinyModelFolder(tokenizer);

@@ -41,11 +41,25 @@ public sealed class GateRunnerTests(GateFixture fixture) : IClassFixture<GateFix
         {"metric": "kl_to_baseline", "direction": "lower", "max": 0.001}
         """;
 
-    static Task<GateOutcome> Run(GateSuite suite, GateFixture fixture, double candidateNoise)
+    static Task<GateOutcome> Run(GateSuite suite, GateFixture fixture, double candidateNoise, IAnswerReward? reward = null)
     {
         var model = GateFixture.Model(seed: 5, candidateNoise);
-        var subject = new GateSubject(model, "candidate", "baseline", "c-sha", "b-sha", "m-sha");
+        var subject = new GateSubject(model, "candidate", "baseline", "c-sha", "b-sha", "m-sha") { Reward = reward };
         return new GateRunner(suite, fixture.Domain, fixture.Retriever, subject, TimeProvider.System).RunAsync();
+    }
+
+    /// <summary>A reward port that prefers shorter answers (or longer), so the win rate is known from the answers alone.</summary>
+    sealed class LengthReward(bool preferShort) : IAnswerReward
+    {
+        public List<(IReadOnlyList<int> Prompt, IReadOnlyList<int> Answer)> Seen { get; } = [];
+
+        public string Sha256 => "0123456789abcdef0123";
+
+        public IReadOnlyList<double> Score(IReadOnlyList<(IReadOnlyList<int> Prompt, IReadOnlyList<int> Answer)> answers)
+        {
+            Seen.AddRange(answers);
+            return [.. answers.Select(a => preferShort ? -a.Answer.Count : (double)a.Answer.Count)];
+        }
     }
 
     [Fact]
@@ -85,5 +99,45 @@ public sealed class GateRunnerTests(GateFixture fixture) : IClassFixture<GateFix
         var stress = outcome.Verdict.Metrics.Single();
         Assert.Equal(3, stress.Cases);
         Assert.True(stress.Passed);
+    }
+
+    [Fact]
+    public async Task The_reward_win_rate_counts_a_tie_as_half_and_is_reported_as_not_measured_without_a_reward_model()
+    {
+        var suite = Suite("""{"metric": "reward_win_rate", "direction": "higher", "min": 0.4}""");
+
+        var same = new LengthReward(preferShort: true);
+        var tied = (await Run(suite, fixture, candidateNoise: 0, same)).Verdict.Metrics.Single();
+        Assert.Equal(6, tied.Cases);
+        Assert.Equal(0.5, tied.Candidate, 6); // identical adapters give identical answers: every case a tie
+        Assert.True(tied.Passed, tied.Reason);
+        Assert.Contains("reward model 0123456789ab", tied.Reason, StringComparison.Ordinal);
+        Assert.Equal(12, same.Seen.Count);
+        Assert.All(same.Seen, pair => Assert.NotEmpty(pair.Prompt));
+
+        var missing = (await Run(suite, fixture, candidateNoise: 0)).Verdict.Metrics.Single();
+        Assert.Equal(0, missing.Cases);
+        Assert.True(missing.Passed);
+        Assert.StartsWith("not measured", missing.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reward_model_that_prefers_the_baselines_answers_fails_the_candidate()
+    {
+        var suite = Suite("""{"metric": "reward_win_rate", "direction": "higher", "min": 0.4}""");
+        var outcome = await Run(suite, fixture, candidateNoise: 0, new PreferBaseline());
+        var win = outcome.Verdict.Metrics.Single();
+        Assert.False(win.Passed, win.Reason);
+        Assert.Equal(0, win.Candidate);
+        Assert.Contains("below the minimum", win.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>Scores every second answer (the baseline's, in the order the gate asks) above the one before it.</summary>
+    sealed class PreferBaseline : IAnswerReward
+    {
+        public string Sha256 => "fedcba9876543210fedc";
+
+        public IReadOnlyList<double> Score(IReadOnlyList<(IReadOnlyList<int> Prompt, IReadOnlyList<int> Answer)> answers) =>
+            [.. answers.Select((_, i) => (double)(i % 2))];
     }
 }
