@@ -1,6 +1,7 @@
 // The operator dashboard: lists the experiments (GET /api/operator/experiments), shows one with the same figures as
 // GET /api/operator/experiments/{id} (variants, difference, sample ratio check, guardrails, audit), draws each
-// variant's up-rate over time with its interval band and the exposures (uPlot, vendored), and changes the
+// variant's up-rate over time with its interval band and the exposures (GET .../{id}/timeline; uPlot, vendored),
+// and changes the
 // experiment (PATCH for the share; POST .../pause|resume|promote|rollback). Refreshes while the tab is open.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { failure, getJson } from './api.js';
@@ -48,7 +49,14 @@ async function refresh() {
     const experiments = await getJson('/api/operator/experiments', headers());
     renderList(experiments);
     if (!selected && experiments.length) selected = experiments[0].id;
-    if (selected) renderDetail(await getJson(`/api/operator/experiments/${encodeURIComponent(selected)}`, headers()));
+    if (selected) {
+      const id = encodeURIComponent(selected);
+      const [experiment, timeline] = await Promise.all([
+        getJson(`/api/operator/experiments/${id}`, headers()),
+        getJson(`/api/operator/experiments/${id}/timeline`, headers()),
+      ]);
+      renderDetail(experiment, timeline);
+    }
   } catch (error) {
     showError(error.status === 401 || error.status === 403 ? `This key cannot see experiments: ${error.message}` : error.message);
     return;
@@ -83,7 +91,7 @@ function treatmentShare(experiment) {
   return treatment ? `${treatment.percent}%` : '';
 }
 
-function renderDetail(experiment) {
+function renderDetail(experiment, timeline) {
   detail.hidden = false;
   $('#detail-title').textContent = `${experiment.name} (${experiment.domain ?? ''})`;
   $('#detail-status').textContent = `Status: ${statusText(experiment.status)}`;
@@ -114,10 +122,10 @@ function renderDetail(experiment) {
   $('#audit-rows').replaceChildren(...(experiment.audit || []).map((entry) => {
     const row = document.createElement('tr');
     row.append(cell(new Date(entry.at).toLocaleString()), cell(entry.actor), cell(entry.action + (entry.reason ? `: ${entry.reason}` : '')),
-      cell(entry.before ?? '', 'mono'), cell(entry.after ?? '', 'mono'));
+      cell(settings(entry.before), 'mono'), cell(settings(entry.after), 'mono'));
     return row;
   }));
-  drawChart(experiment.timeline || []);
+  drawChart(timeline);
 }
 
 function allowed(status, action) {
@@ -204,6 +212,11 @@ async function send(method, url, body) {
     return;
   }
   await refresh();
+}
+
+function settings(value) {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function cell(text, className) {
