@@ -1,8 +1,8 @@
 // The operator dashboard: lists the experiments (GET /api/operator/experiments), shows one with the same figures as
 // GET /api/operator/experiments/{id} (variants, difference, sample ratio check, guardrails, audit), draws each
 // variant's up-rate over time with its interval band and the exposures (GET .../{id}/timeline; uPlot, vendored),
-// and changes the
-// experiment (PATCH for the share; POST .../pause|resume|promote|rollback). Refreshes while the tab is open.
+// and changes the experiment (PATCH for the share; POST .../pause|resume|promote|rollback). Refreshes while the tab
+// is open.
 import uPlot from '../vendor/uplot/uPlot.esm.js';
 import { failure, getJson } from './api.js';
 
