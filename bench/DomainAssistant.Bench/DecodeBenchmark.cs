@@ -49,17 +49,17 @@ public static class DecodeBenchmark
     /// each keeps its best round, and the ratio is the median of each batch-8 round over the batch-1 round just
     /// before it (both under the same load), not a quotient of figures taken a minute apart.
     /// </summary>
-    const int DecodeRounds = 5;
+    internal const int DecodeRounds = 5;
 
     /// <summary>Rounds of each batch size run first and not counted: tiered compilation promotes the hot loops only
     /// after ~100 ms of calls, and a round of stories260K is 60 ms.</summary>
-    const int WarmUpRounds = 2;
+    internal const int WarmUpRounds = 2;
 
     /// <summary>Decode figures of one model: best rounds, the paired ratio, and batch 8's wait for its first tokens.</summary>
     readonly record struct Decoding(double Batch1TokensPerSecond, double Batch8TokensPerSecond, double Batch8Over1, double Batch8FirstTokenMs);
 
     /// <summary>One round of one batch size (see <see cref="RoundAsync"/>).</summary>
-    readonly record struct Round(double TokensPerSecond, double FirstTokenMs);
+    internal readonly record struct Round(double TokensPerSecond, double FirstTokenMs);
 
     static async Task<Decoding> DecodeAsync(LlamaForCausalLM model, int prompt, int tokens)
     {
@@ -90,7 +90,7 @@ public static class DecodeBenchmark
     /// prompts is one 64-row prefill that would otherwise be charged to batch 8 alone (~7% of the 110M fp32 batch-8
     /// round against ~1% of the batch-1 round). Its cost shows as the first-token wait.
     /// </summary>
-    static async Task<Round> RoundAsync(GenerationEngine engine, int batch, Func<TokenRequest> request)
+    internal static async Task<Round> RoundAsync(GenerationEngine engine, int batch, Func<TokenRequest> request)
     {
         long start = Stopwatch.GetTimestamp();
         var arrivals = await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => ArrivalsAsync(engine, request())));

@@ -19,6 +19,8 @@ if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAs
 if (args is ["gates", .. var gateArgs]) return await DomainAssistant.Bench.Gates.GateSabotage.RunAsync(gateArgs);
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- adapters [MODEL...]   batch-8 decode with two adapters mixed against the base (MultiAdapterBenchmark.cs)
+if (args is ["adapters", .. var adapterModels]) return await MultiAdapterBenchmark.RunAsync(adapterModels);
 if (args is ["case", var modelName, var dtypeName, ..])
 {
     DomainAssistant.Model.Threading.OpenMpWaitPolicy.UsePassiveUnlessSet(); // before libtorch loads, as `da` and the service do
