@@ -14,10 +14,17 @@ public sealed record AdapterRows(string Adapter, Tensor? Rows);
 /// </summary>
 public sealed class AdapterRouting : IDisposable
 {
-    AdapterRouting(IReadOnlyList<AdapterRows> groups) => Groups = groups;
+    readonly IReadOnlyList<string?> _adapterPerRow;
+    readonly Dictionary<string, Tensor> _masks = new(StringComparer.Ordinal);
+
+    AdapterRouting(IReadOnlyList<AdapterRows> groups, IReadOnlyList<string?> adapterPerRow)
+    {
+        Groups = groups;
+        _adapterPerRow = adapterPerRow;
+    }
 
     /// <summary>Every row runs the base model alone.</summary>
-    public static AdapterRouting None { get; } = new([]);
+    public static AdapterRouting None { get; } = new([], []);
 
     /// <summary>Row groups by adapter; rows not in any group run the base model alone.</summary>
     public IReadOnlyList<AdapterRows> Groups { get; }
@@ -43,11 +50,45 @@ public sealed class AdapterRouting : IDisposable
         if (rowsByAdapter.Count == 0) return None;
         var groups = rowsByAdapter.Select(entry => new AdapterRows(entry.Key,
             entry.Value.Count == batchSize ? null : tensor(entry.Value.ToArray(), device: device))).ToList();
-        return new AdapterRouting(groups);
+        return new AdapterRouting(groups, [.. adapterPerRow]);
+    }
+
+    /// <summary>
+    /// For a layer whose adapters are stacked in <paramref name="layout"/>: per row, the row's own adapter's block
+    /// holds that adapter's scaling and every other block 0 (a row on the base model is 0 throughout). Built once per
+    /// layout and shape, and shared by every layer of this forward.
+    /// </summary>
+    /// <param name="layout">The stacked adapters.</param>
+    /// <param name="dimensions">The activations' dimensions: 2 ([batch, Σr]) or 3 ([batch, 1, Σr], broadcast over positions).</param>
+    /// <param name="batchSize">Rows in the batch.</param>
+    /// <param name="device">The activations' device.</param>
+    public Tensor Mask(AdapterLayout layout, long dimensions, long batchSize, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var key = $"{layout.Key}\n{dimensions}";
+        if (_masks.TryGetValue(key, out var cached)) return cached;
+        var width = layout.TotalRank;
+        var values = new float[batchSize * width];
+        for (var row = 0; row < batchSize; row++)
+        {
+            long offset = 0;
+            foreach (var block in layout.Blocks)
+            {
+                if (block.Adapter == _adapterPerRow[row]) Array.Fill(values, (float)block.Scaling, (int)(row * width + offset), (int)block.Rank);
+                offset += block.Rank;
+            }
+        }
+        long[] shape = dimensions == 3 ? [batchSize, 1, width] : [batchSize, width];
+        // Kept past the dispose scope of the layer that asked first: every later layer reuses it, and Dispose frees it.
+        var mask = tensor(values, shape, device: device).DetachFromDisposeScope();
+        _masks[key] = mask;
+        return mask;
     }
 
     public void Dispose()
     {
         foreach (var group in Groups) group.Rows?.Dispose();
+        foreach (var mask in _masks.Values) mask.Dispose();
+        _masks.Clear();
     }
 }

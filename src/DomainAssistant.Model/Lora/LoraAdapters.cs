@@ -75,13 +75,17 @@ public sealed class LoraAdapters
         foreach (var (_, layer) in Layers) layer.RemoveAdapter(name);
     }
 
-    /// <summary>An adapter's tensors under PEFT keys, in module order: what an optimizer trains and what PEFT saves.</summary>
+    /// <summary>
+    /// An adapter's tensors under PEFT keys, in module order: what an optimizer trains and what PEFT saves. Handing
+    /// them out unfreezes the adapter (<see cref="LoraFactors.Frozen"/>): whoever holds them may change them in place.
+    /// </summary>
     public IEnumerable<(string Key, Parameter Parameter)> Parameters(string name)
     {
         _ = Config(name);
         foreach (var (path, layer) in Layers)
         {
             if (!layer.Adapters.TryGetValue(name, out var factors)) continue;
+            layer.Unfreeze(name);
             yield return (KeyA(path), factors.A);
             yield return (KeyB(path), factors.B);
         }

@@ -35,6 +35,16 @@ public sealed class LoraFactors : IDisposable
     public double Dropout { get; }
     public long Rank => A.shape[0];
 
+    /// <summary>
+    /// Whether the factors are fixed: true until their parameters are handed out (<see cref="LoraAdapters.Parameters"/>,
+    /// which is how optimizers and writers reach them). Only fixed factors may be copied into a layer's stacked form
+    /// for batches that mix adapters, since a copy would miss an update made in place.
+    /// </summary>
+    public bool Frozen { get; private set; } = true;
+
+    /// <summary>Marks the factors as changeable from now on (see <see cref="Frozen"/>).</summary>
+    internal void Unfreeze() => Frozen = false;
+
     /// <summary>Creates factors initialised as PEFT does: A ~ Kaiming-uniform(a = sqrt 5), i.e. U(-1/sqrt(in), 1/sqrt(in)); B = 0.</summary>
     public static LoraFactors Initialise(long inFeatures, long outFeatures, int rank, double scaling, double dropout,
         Generator generator, ScalarType dtype, Device device)

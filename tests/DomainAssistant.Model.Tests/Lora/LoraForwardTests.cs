@@ -67,6 +67,60 @@ public class LoraForwardTests
     }
 
     [Fact]
+    public void At_inference_loaded_adapters_mixed_in_one_batch_go_through_their_stacked_factors_and_match_each_row_alone()
+    {
+        using var model = RandomLlama.Create(RandomLlama.Config(bias: true));
+        model.AddAdapter("a", AllLinear, seed: 4);
+        model.AddAdapter("b", new LoraConfig { R = 2, LoraAlpha = 4, TargetModules = LoraTargets.Of("q_proj", "v_proj", "down_proj") }, seed: 5);
+        Perturb(model, "a", seed: 6);
+        Perturb(model, "b", seed: 7);
+        // Saved and loaded back: loaded factors are frozen, which is what lets a mixed batch stack them.
+        var folder = Directory.CreateTempSubdirectory("da-lora-mixed-").FullName;
+        try
+        {
+            foreach (var name in new[] { "a", "b" })
+            {
+                PeftAdapter.Save(Path.Combine(folder, name), model, name);
+                model.RemoveAdapter(name);
+                PeftAdapter.Load(Path.Combine(folder, name), model, name);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        using var noGrad = no_grad();
+        using var ids = RandomLlama.Ids(4, 8, 40, seed: 23);
+        string?[][] choices = [["b", null, "a", "a"], ["a", null, null, null]];
+
+        foreach (var choice in choices)
+        {
+            using var mixed = model.Forward(ids, choice);
+            using var cache = model.NewKvCache(4, 8);
+            using var cachedMixed = model.Forward(ids, cache, [0, 1, 2, 3], choice);
+            for (var row = 0; row < choice.Length; row++)
+            {
+                using var rowIds = ids[row].unsqueeze(0);
+                using var alone = model.Forward(rowIds, [choice[row]]);
+                using var mixedRow = mixed[row].unsqueeze(0);
+                using var cachedRow = cachedMixed[row].unsqueeze(0);
+                Assert.True(RandomLlama.MaxDifference(alone, mixedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the mixed batch");
+                Assert.True(RandomLlama.MaxDifference(alone, cachedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the cached mixed batch");
+            }
+        }
+
+        // Handing out an adapter's parameters unfreezes it: a change made in place reaches the next mixed batch.
+        using var before = model.Forward(ids, choices[0]);
+        Perturb(model, "a", seed: 8);
+        using var after = model.Forward(ids, choices[0]);
+        using var row2 = ids[2].unsqueeze(0);
+        using var aloneAfter = model.Forward(row2, ["a"]);
+        using var mixedAfter = after[2].unsqueeze(0);
+        Assert.True(RandomLlama.MaxDifference(aloneAfter, mixedAfter) < Tolerance, "the mixed batch follows the changed adapter");
+        Assert.True(RandomLlama.MaxDifference(before, after) > 0.01);
+    }
+
+    [Fact]
     public void An_unknown_or_removed_adapter_is_refused()
     {
         using var model = RandomLlama.Create(RandomLlama.Config());
