@@ -123,7 +123,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
         using var low = nn.functional.linear(input, stacked.A);                      // [batch, ..., Σr]
         low.mul_(routing.Mask(stacked.Layout, input.dim(), input.shape[0], input.device));
         using var delta = nn.functional.linear(low, stacked.B);                      // [batch, ..., out]
-        return output.add_(delta);
+        return output.add_(delta, TorchScalars.One);
     }
 
     /// <summary>The stacked factors for the routing's adapters, when every one is attached here and frozen; null otherwise.</summary>
