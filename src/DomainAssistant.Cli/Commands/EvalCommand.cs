@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text.Json;
 using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Grounding;
@@ -7,6 +8,8 @@ using DomainAssistant.Model;
 using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Threading;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training.Sft;
 
 namespace DomainAssistant.Cli.Commands;
 
@@ -30,9 +33,10 @@ public static class EvalCommand
         var data = new Option<string>("--data") { Description = "Data folder: the verdict is stored in its gate-verdicts.db, the report under its gates/.", Required = true };
         var report = new Option<string?>("--report") { Description = "Report folder (default: DATA/gates/<time>-<candidate sha>)." };
         var json = new Option<bool>("--json") { Description = "End stdout with the verdict as one JSON object." };
+        var ledger = new Option<string?>("--ledger") { Description = "Lineage ledger to record the verdict into (default: DATA/lineage.db)." };
         var command = new Command("gate", "Judge a candidate adapter against the production baseline on a suite; exit 0 pass, 1 fail, 2 bad input.")
         {
-            suite, model, adapter, baseline, data, report, json,
+            suite, model, adapter, baseline, data, report, json, ledger,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -67,6 +71,9 @@ public static class EvalCommand
                 var reportPath = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
                 var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
                 await new GateVerdictStore(dataFolder).AddAsync(verdict, cancellation);
+                var ledgerPath = parse.GetValue(ledger) ?? Path.Combine(dataFolder, SqliteLineageLedger.FileName);
+                var recorded = await new SqliteLineageLedger(ledgerPath).RecordAsync(Lineage(verdict, modelPath, candidatePath, baselinePath), cancellation);
+                await error.WriteLineAsync($"lineage: gate_verdict {recorded.Id} recorded in {Path.GetFullPath(ledgerPath)}");
 
                 await error.WriteLineAsync(FormattableString.Invariant(
                     $"gate: answers in {outcome.Generation.TotalSeconds:F0} s, scoring in {outcome.Scoring.TotalSeconds:F0} s; report {verdict.ReportPath}"));
@@ -88,6 +95,22 @@ public static class EvalCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The verdict as an artifact: its checksum over the verdict as stored (so a re-run that judges alike is another
+    /// verdict, with its own time), its parents the candidate, the baseline, the base model and the suite.
+    /// </summary>
+    static LineageRecord Lineage(GateVerdict verdict, string modelPath, string candidatePath, string? baselinePath)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(verdict, LineageRecord.JsonLine)));
+        var parents = new List<LineageLink> { new(ArtifactKind.Adapter, verdict.CandidateSha256, Path.GetFullPath(candidatePath)) };
+        if (baselinePath is not null && verdict.BaselineSha256 is { } baselineSha) parents.Add(new(ArtifactKind.Adapter, baselineSha, Path.GetFullPath(baselinePath)));
+        parents.Add(new(ArtifactKind.BaseModel, Checksums.Model(modelPath), Path.GetFullPath(modelPath)));
+        parents.Add(new(ArtifactKind.Dataset, verdict.SuiteSha256));
+        var details = Summary(verdict);
+        details["suite"] = verdict.Suite;
+        return LineageRecord.Of(ArtifactKind.GateVerdict, sha256, null, parents, "da eval gate", details, verdict.CreatedAt);
     }
 
     /// <summary>The --json object: verdict, per metric the candidate, baseline, the candidate's interval, threshold and outcome.</summary>

@@ -38,8 +38,8 @@ public sealed record LineageRecord
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    // After Json: static initialisers run in the order they are written.
-    static readonly JsonSerializerOptions Compact = new(Json) { WriteIndented = false };
+    /// <summary>As <see cref="Json"/>, on one line (the ledger's details column, `--json` output). After Json: static initialisers run in the order they are written.</summary>
+    public static JsonSerializerOptions JsonLine { get; } = new(Json) { WriteIndented = false };
 
     /// <summary>The ledger id: the checksum's first <see cref="IdLength"/> hex digits.</summary>
     [JsonPropertyOrder(-3)]
@@ -105,7 +105,7 @@ public sealed record LineageRecord
     }
 
     /// <summary>The details as one JSON object (what the ledger stores).</summary>
-    public string DetailsJson() => JsonSerializer.Serialize(Details, Compact);
+    public string DetailsJson() => JsonSerializer.Serialize(Details, JsonLine);
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
