@@ -111,7 +111,7 @@ public sealed class SqliteLineageLedger(string path) : ILineageLedger
         var text = idOrSha256?.Trim() ?? "";
         if (LineageRecord.IsSha256(text)) return ("sha256", text.ToLowerInvariant());
         if (LineageRecord.IsId(text)) return ("id", text.ToLowerInvariant());
-        throw new ArgumentException($"'{idOrSha256}' is neither a lineage id ({LineageRecord.IdLength} hex digits) nor a SHA-256 (64 hex digits).", nameof(idOrSha256));
+        throw new ArgumentException($"'{idOrSha256}' is neither a lineage id ({LineageRecord.IdLength} hex digits) nor a SHA-256 (64 hex digits).");
     }
 
     static LineageNotFoundException NotFound(string idOrSha256) => new($"no artifact {idOrSha256.Trim()} in the lineage ledger.");

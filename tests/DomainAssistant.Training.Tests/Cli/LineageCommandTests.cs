@@ -47,8 +47,8 @@ public sealed class LineageCommandTests
     }
 
     [Theory]
-    [InlineData("00000000000000ff", "no artifact 00000000000000ff in the lineage ledger")]
-    [InlineData("adapter-1", "'adapter-1' is neither a lineage id (16 hex digits) nor a SHA-256 (64 hex digits)")]
+    [InlineData("00000000000000ff", "no artifact 00000000000000ff in the lineage ledger.")]
+    [InlineData("adapter-1", "'adapter-1' is neither a lineage id (16 hex digits) nor a SHA-256 (64 hex digits).")]
     public async Task An_unknown_or_malformed_id_is_one_line_on_stderr_and_exit_code_1(string id, string message)
     {
         using var work = new TempFolder();
