@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Grounding;
@@ -72,7 +71,7 @@ public static class EvalCommand
                 var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
                 await new GateVerdictStore(dataFolder).AddAsync(verdict, cancellation);
                 var ledgerPath = parse.GetValue(ledger) ?? Path.Combine(dataFolder, SqliteLineageLedger.FileName);
-                var recorded = await new SqliteLineageLedger(ledgerPath).RecordAsync(Lineage(verdict, modelPath, candidatePath, baselinePath), cancellation);
+                var recorded = await new SqliteLineageLedger(ledgerPath).RecordAsync(GateLineage.Of(verdict, candidatePath, baselinePath, modelPath, Checksums.Model(modelPath)), cancellation);
                 await error.WriteLineAsync($"lineage: gate_verdict {recorded.Id} recorded in {Path.GetFullPath(ledgerPath)}");
 
                 await error.WriteLineAsync(FormattableString.Invariant(
@@ -95,22 +94,6 @@ public static class EvalCommand
             }
         });
         return command;
-    }
-
-    /// <summary>
-    /// The verdict as an artifact: its checksum over the verdict as stored (so a re-run that judges alike is another
-    /// verdict, with its own time), its parents the candidate, the baseline, the base model and the suite.
-    /// </summary>
-    static LineageRecord Lineage(GateVerdict verdict, string modelPath, string candidatePath, string? baselinePath)
-    {
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(verdict, LineageRecord.JsonLine)));
-        var parents = new List<LineageLink> { new(ArtifactKind.Adapter, verdict.CandidateSha256, Path.GetFullPath(candidatePath)) };
-        if (baselinePath is not null && verdict.BaselineSha256 is { } baselineSha) parents.Add(new(ArtifactKind.Adapter, baselineSha, Path.GetFullPath(baselinePath)));
-        parents.Add(new(ArtifactKind.BaseModel, Checksums.Model(modelPath), Path.GetFullPath(modelPath)));
-        parents.Add(new(ArtifactKind.Dataset, verdict.SuiteSha256));
-        var details = Summary(verdict);
-        details["suite"] = verdict.Suite;
-        return LineageRecord.Of(ArtifactKind.GateVerdict, sha256, null, parents, "da eval gate", details, verdict.CreatedAt);
     }
 
     /// <summary>The --json object: verdict, per metric the candidate, baseline, the candidate's interval, threshold and outcome.</summary>
