@@ -111,6 +111,23 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a guarded stop leaves no checkpoint to resume past the bound");
     }
 
+    [Fact]
+    public void A_step_whose_loss_is_not_finite_stops_the_run_with_the_last_good_adapter_written()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "kto");
+
+        // A learning rate this large sends the adapter's weights past float32 after the first update, so a later loss is NaN.
+        var summary = new KtoTrainer(Fast with { LearningRate = 1e30, MaxKl = 1e300 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+
+        Assert.Equal(StopReason.Diverged, summary.StopReason);
+        Assert.True(summary.Steps < 15, $"{summary.Steps} steps");
+        Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
+        Assert.Equal(StopReason.Diverged, LineageRecord.Read(output).DetailsAs<AlignmentLineage>().StopReason);
+        Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a diverged run leaves no checkpoint to resume from");
+    }
+
     static IReadOnlyList<double> Losses(string output) =>
         TrainerState.FromJson(File.ReadAllText(Path.Combine(output, TrainingCheckpoint.FolderName, TrainerState.FileName)), output).Losses;
 
