@@ -19,6 +19,7 @@ public static class CliApplication
         FeedbackCommand.Create(),
         AlignCommand.Create(),
         EvalCommand.Create(),
+        LineageCommand.Create(),
     };
 
     /// <summary>

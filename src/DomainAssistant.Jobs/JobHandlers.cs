@@ -1,6 +1,7 @@
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.ServiceDefaults;
+using DomainAssistant.Storage.Lineage;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,6 +22,7 @@ public static class JobHandlers
         ArgumentNullException.ThrowIfNull(host);
         bus.AddFeedbackFiling(feedback, host.Storage.TrainingExamplesDatabase);
         bus.TryAddSingleton(bootstrap);
+        bus.TryAddSingleton<ILineageLedger>(new SqliteLineageLedger(host.Storage.LineageDatabase));
         bus.TryAddSingleton<DomainModelBootstrap>();
         bus.AddConsumer<BootstrapDomainModelConsumer, BootstrapDomainModelConsumerDefinition>();
         return bus;

@@ -23,6 +23,9 @@ public sealed class StorageOptions
     /// <summary>The inbox that files feedback as training examples.</summary>
     public string TrainingExamplesDatabase => Path.Combine(DataDirectory, "training-examples.db");
 
+    /// <summary>The lineage ledger: every artifact the loop made, with its checksum and parents (docs/lineage.md).</summary>
+    public string LineageDatabase => Path.Combine(DataDirectory, "lineage.db");
+
     /// <summary>Where a bootstrapped model for <paramref name="domain"/> is built and kept.</summary>
     public string BootstrapFolder(string domain) => Path.Combine(DataDirectory, "models", "bootstrap", domain);
 

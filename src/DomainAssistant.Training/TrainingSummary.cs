@@ -30,8 +30,8 @@ public sealed record TrainingSummary
     /// <summary>Whether the schedule (or early stopping) finished, as opposed to a time limit or cancellation.</summary>
     public required bool Completed { get; init; }
 
-    /// <summary>Why training stopped: "schedule", "early_stopping", "time_limit", "cancelled".</summary>
-    public required string StopReason { get; init; }
+    /// <summary>Why training stopped (schedule, early_stopping, time_limit, cancelled).</summary>
+    public required StopReason StopReason { get; init; }
 
     public required double Seconds { get; init; }
     public required long Parameters { get; init; }

@@ -1,3 +1,5 @@
+using DomainAssistant.Training;
+
 namespace DomainAssistant.Alignment.Kto;
 
 /// <summary>What `da align kto` reports (its --json line) and records in lineage.json.</summary>
@@ -29,8 +31,8 @@ public sealed record KtoSummary
     public required double TokensPerSecond { get; init; }
     public required double Seconds { get; init; }
 
-    /// <summary>"schedule", "time_limit", "cancelled", "diverged" (NaN/Inf) or "kl_bound".</summary>
-    public required string StopReason { get; init; }
+    /// <summary>schedule, time_limit, cancelled, diverged (NaN/Inf) or kl_bound.</summary>
+    public required StopReason StopReason { get; init; }
 
     /// <summary>Whether the run continued from a checkpoint.</summary>
     public required bool Resumed { get; init; }

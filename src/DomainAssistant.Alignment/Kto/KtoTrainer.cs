@@ -4,10 +4,13 @@ using DomainAssistant.Alignment.Lineage;
 using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
 using DomainAssistant.Alignment.Preferences;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Checkpointing;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
+using DomainAssistant.Training.Runs;
 using DomainAssistant.Training.Sft;
 using static TorchSharp.torch;
 
@@ -18,11 +21,15 @@ namespace DomainAssistant.Alignment.Kto;
 /// reward model needed (<see cref="KtoLoss"/>). Only the policy adapter's LoRA factors train; the reference is the
 /// adapter it started from (frozen) or the base. Checkpoints every few steps; resumes exactly after a kill.
 /// </summary>
-public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? progress = null)
+/// <param name="options">The run's settings.</param>
+/// <param name="progress">Receives the run's events.</param>
+/// <param name="producedBy">The command or job named as the maker in lineage.json.</param>
+public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? progress = null, string producedBy = "kto trainer")
 {
     const string Job = "kto";
 
     readonly KtoOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+    readonly IProgress<TrainingEvent>? _progress = progress;
 
     /// <param name="modelPath">Base model folder.</param>
     /// <param name="adapterPath">Adapter to improve (and the reference); null: a fresh LoRA over the base.</param>
@@ -47,13 +54,13 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
         var optionsJson = TrainerState.SerializeOptions(_options);
         var resumed = policy.Resume(outputFolder, Job, optionsJson, steps => steps);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, resumed?.Step ?? 0, totalSteps, (int)((resumed?.Step ?? 0) / stepsPerEpoch) + 1, resumed?.Tokens ?? 0, 0, null, null, 0, clock.Elapsed, null,
+        _progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, resumed?.Step ?? 0, totalSteps, (int)((resumed?.Step ?? 0) / stepsPerEpoch) + 1, resumed?.Tokens ?? 0, 0, null, null, 0, clock.Elapsed, null,
             $"{policy.TrainableParameters:N0} adapter parameters, {upCount} desirable and {downCount} undesirable answers (weights {lambdaD:F2} / {lambdaU:F2}), reference: {(policy.Reference is null ? "the base model" : "the starting adapter, frozen")}{(resumed is null ? "" : $", resumed at step {resumed.Step}")}"));
 
         var run = new Position(resumed?.Step ?? 0, resumed?.Tokens ?? 0, resumed?.Losses.ToList() ?? []);
         var reason = Train(policy, examples, run, (lambdaD, lambdaU), stepsPerEpoch, totalSteps,
             () => Checkpoint(policy, outputFolder, run, totalSteps, optionsJson, clock, resumed), clock, cancellation);
-        if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
+        if (reason is StopReason.KlBound or StopReason.Diverged) PolicyModel.DiscardCheckpoint(outputFolder);
         else Checkpoint(policy, outputFolder, run, totalSteps, optionsJson, clock, resumed);
         policy.Model.eval();
         var (kl, klUnclamped, margin) = Measure(policy, examples);
@@ -65,8 +72,8 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
             StopReason = reason, Resumed = resumed is not null, AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
         };
         WriteLineage(outputFolder, modelPath, adapterPath, feedbackPath, set, summary, started, clock);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, run.Step, totalSteps, _options.Epochs, run.Tokens, clock.TokensPerSecond, summary.FinalLoss, null, 0,
-            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason}; KL {kl:F4} nats, reward margin {margin:F4}")));
+        _progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, run.Step, totalSteps, _options.Epochs, run.Tokens, clock.TokensPerSecond, summary.FinalLoss, null, 0,
+            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason.Name()}; KL {kl:F4} nats, reward margin {margin:F4}")));
         return summary;
     }
 
@@ -79,55 +86,67 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
     }
 
     /// <summary>
-    /// The steps from <paramref name="run"/>'s position to the end of the schedule: z₀ of the batch (stop at the bound,
-    /// back to the last good adapter), then one KTO step. Returns why training stopped.
+    /// The steps from <paramref name="run"/>'s position to the end of the schedule, in <see cref="TrainingLoop"/>:
+    /// z₀ of the batch (stop at the bound, back to the last good adapter), then one KTO step. Returns why training stopped.
     /// </summary>
-    string Train(PolicyModel policy, List<(ScoredSequence Sequence, string Prompt, bool IsUp)> examples, Position run, (double Desirable, double Undesirable) weights,
+    StopReason Train(PolicyModel policy, List<(ScoredSequence Sequence, string Prompt, bool IsUp)> examples, Position run, (double Desirable, double Undesirable) weights,
         int stepsPerEpoch, long totalSteps, Action checkpoint, TrainingClock clock, CancellationToken cancellation)
     {
-        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
-        var reason = "schedule";
         policy.MarkGood();
         policy.Model.train();
-        while (run.Step < totalSteps)
+        var session = new Steps(this, policy, examples, run, weights, stepsPerEpoch, totalSteps, checkpoint);
+        return TrainingLoop.Run(session, clock, DivergenceHandling.Stop, cancellation);
+    }
+
+    /// <summary>KTO's steps as a <see cref="ITrainingSession"/>: a diverged step stops the run with the last good adapter.</summary>
+    sealed class Steps(KtoTrainer trainer, PolicyModel policy, List<(ScoredSequence Sequence, string Prompt, bool IsUp)> examples, Position run,
+        (double Desirable, double Undesirable) weights, int stepsPerEpoch, long totalSteps, Action checkpoint) : ITrainingSession
+    {
+        readonly KtoOptions _options = trainer._options;
+        readonly CosineSchedule _schedule = new(trainer._options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
+        double _learningRate;
+        double _z;
+
+        public bool HasNextStep => run.Step < totalSteps;
+
+        public TrainingStepOutcome TakeStep()
         {
-            if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
-            if (clock.OutOfTime) { reason = "time_limit"; break; }
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var batch = Batch(examples, run.Step, stepsPerEpoch);
+            var batch = trainer.Batch(examples, run.Step, stepsPerEpoch);
             using var scope = NewDisposeScope();
             using var rows = new SequenceBatch([.. batch.Select(b => b.Sequence)], policy.Tokens.PadId);
             var (referenceLogps, z) = ReferenceAndKl(policy, batch, rows);
             if (z > _options.MaxKl)
             {
                 policy.RestoreGood();
-                reason = "kl_bound";
-                break;
+                return TrainingStepOutcome.Stopped(StopReason.KlBound);
             }
             policy.MarkGood();
             var policyLogps = TokenLogProbs.Sum(policy.Model, PolicyModel.PolicyAdapter, rows);
             var desirable = tensor(batch.Select(b => b.IsUp ? 1f : 0f).ToArray());
             var loss = KtoLoss.Compute(policyLogps, referenceLogps, desirable, z, _options.Beta, weights.Desirable, weights.Undesirable);
-            var learningRate = schedule.At(run.Step);
-            double value;
-            try
-            {
-                (value, _) = LossStep.Take(loss, policy.Weights, policy.Optimizer, learningRate, _options.GradientClip, run.Step + 1);
-            }
-            catch (TrainingDivergedException)
-            {
-                reason = "diverged"; // nothing of this step was applied: the adapter is the last good one
-                break;
-            }
+            _learningRate = _schedule.At(run.Step);
+            var (value, _) = LossStep.Take(loss, policy.Weights, policy.Optimizer, _learningRate, _options.GradientClip, run.Step + 1);
+            var tokens = batch.Sum(b => (long)b.Sequence.Length) * 2;
             run.Step++;
-            run.Tokens += batch.Sum(b => (long)b.Sequence.Length) * 2;
+            run.Tokens += tokens;
             run.Losses.Add(value);
-            clock.AddStep(batch.Sum(b => (long)b.Sequence.Length) * 2, watch.Elapsed);
-            progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, run.Step, totalSteps, (int)((run.Step - 1) / stepsPerEpoch) + 1, run.Tokens, clock.TokensPerSecond, value, null,
-                learningRate, clock.Elapsed, clock.Remaining(totalSteps - run.Step), FormattableString.Invariant($"kl {z:F4}")));
-            if (run.Step % _options.CheckpointEvery == 0) checkpoint();
+            _z = z;
+            return new TrainingStepOutcome(tokens, value);
         }
-        return reason;
+
+        public void Stepped(TrainingStepOutcome outcome, TrainingClock clock) =>
+            trainer._progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, run.Step, totalSteps, (int)((run.Step - 1) / stepsPerEpoch) + 1, run.Tokens, clock.TokensPerSecond,
+                outcome.Loss, null, _learningRate, clock.Elapsed, clock.Remaining(totalSteps - run.Step), FormattableString.Invariant($"kl {_z:F4}")));
+
+        public bool EvaluationDue => false;
+
+        public bool Evaluate(TrainingClock clock) => false;
+
+        public bool CheckpointDue => run.Step % _options.CheckpointEvery == 0;
+
+        public void Checkpoint(TrainingClock clock) => checkpoint();
+
+        public void Interrupted(StopReason reason, TrainingClock clock) { }
     }
 
     /// <summary>The examples of a step: epoch e's order is a seeded shuffle of its own, so any step can be rebuilt on resume.</summary>
@@ -202,11 +221,11 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
     void WriteLineage(string outputFolder, string modelPath, string? adapterPath, string feedbackPath, PreferenceSet set, KtoSummary summary, DateTimeOffset started, TrainingClock clock) =>
         new AlignmentLineage
         {
-            Kind = "lora-kto", Sha256 = summary.AdapterSha256,
+            Method = "lora-kto",
             BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
             ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
             Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), set.Summary),
             Hyperparameters = _options, Metrics = summary, StopReason = summary.StopReason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
             DurationSeconds = clock.Elapsed.TotalSeconds,
-        }.Write(outputFolder);
+        }.ToRecord(ArtifactKind.Adapter, summary.AdapterSha256, outputFolder, producedBy).Write(outputFolder);
 }

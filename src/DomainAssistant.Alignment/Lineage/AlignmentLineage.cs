@@ -1,6 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using DomainAssistant.Alignment.Preferences;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Sft;
 
 namespace DomainAssistant.Alignment.Lineage;
@@ -12,24 +12,15 @@ public sealed record ArtefactLineage(string Path, string Sha256);
 public sealed record FeedbackLineage(string Path, string Sha256, PreferenceSummary Summary);
 
 /// <summary>
-/// lineage.json beside an aligned adapter or a reward model: which base, reference adapter, reward model and feedback
-/// window it came from, by which method with which settings and seeds, and what it measured, so an adapter can be
-/// traced and its gate results bound to exactly what produced it.
+/// What an alignment run knows of the adapter or reward model it wrote, the details of its <see cref="LineageRecord"/>
+/// (lineage.json beside it): which base, reference adapter, reward model and feedback window it came from, by which
+/// method with which settings and seeds, and what it measured, so an adapter can be traced and its gate results bound
+/// to exactly what produced it.
 /// </summary>
 public sealed record AlignmentLineage
 {
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>"reward-model", "lora-kto" or "lora-rloo".</summary>
-    public required string Kind { get; init; }
-
-    /// <summary>SHA-256 of the adapter weights written (for a reward model: of adapter and head, see RewardModelFolder).</summary>
-    public required string Sha256 { get; init; }
+    public required string Method { get; init; }
 
     public required BaseModelLineage BaseModel { get; init; }
 
@@ -51,17 +42,23 @@ public sealed record AlignmentLineage
     /// <summary>What the run measured (losses, KL, rewards, held-out metrics).</summary>
     public required object Metrics { get; init; }
 
-    public required string StopReason { get; init; }
+    public required StopReason StopReason { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public required DateTimeOffset FinishedAt { get; init; }
     public required double DurationSeconds { get; init; }
 
-    public const string FileName = "lineage.json";
-
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
-
-    public void Write(string folder) => File.WriteAllText(System.IO.Path.Combine(folder, FileName), ToJson());
-
-    public static AlignmentLineage FromJson(string json) =>
-        JsonSerializer.Deserialize<AlignmentLineage>(json, Json) ?? throw new InvalidDataException("lineage.json is empty.");
+    /// <summary>The record of what was written: parents the base, the reference adapter, the reward model and the data.</summary>
+    /// <param name="kind">An adapter, or a reward model.</param>
+    /// <param name="sha256">The checksum of what was written (for a reward model: of adapter and head, see RewardModelFolder).</param>
+    /// <param name="folder">The folder written.</param>
+    /// <param name="producedBy">The command or job that ran.</param>
+    public LineageRecord ToRecord(ArtifactKind kind, string sha256, string folder, string producedBy)
+    {
+        var parents = new List<LineageLink> { new(ArtifactKind.BaseModel, BaseModel.Sha256, BaseModel.Path) };
+        if (ReferenceAdapter is { } reference) parents.Add(new(ArtifactKind.Adapter, reference.Sha256, reference.Path));
+        if (RewardModel is { } rewardModel) parents.Add(new(ArtifactKind.RewardModel, rewardModel.Sha256, rewardModel.Path));
+        if (Feedback is { } feedback) parents.Add(new(ArtifactKind.Dataset, feedback.Sha256, feedback.Path));
+        if (Prompts is { } prompts) parents.Add(new(ArtifactKind.Dataset, prompts.Sha256, prompts.Path));
+        return LineageRecord.Of(kind, sha256, System.IO.Path.GetFullPath(folder), parents, producedBy, this, FinishedAt);
+    }
 }

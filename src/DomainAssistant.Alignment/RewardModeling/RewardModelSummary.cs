@@ -1,3 +1,5 @@
+using DomainAssistant.Training;
+
 namespace DomainAssistant.Alignment.RewardModeling;
 
 /// <summary>What `da align rm` reports (its --json line) and records in lineage.json.</summary>
@@ -18,6 +20,6 @@ public sealed record RewardModelSummary
     public required double FinalLoss { get; init; }
     public required double Seconds { get; init; }
     public required string Checksum { get; init; }
-    public required string StopReason { get; init; }
+    public required StopReason StopReason { get; init; }
     public required string Output { get; init; }
 }

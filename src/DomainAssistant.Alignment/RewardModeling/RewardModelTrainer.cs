@@ -5,9 +5,12 @@ using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
 using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Model;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
+using DomainAssistant.Training.Runs;
 using DomainAssistant.Training.Sft;
 using static TorchSharp.torch;
 
@@ -18,8 +21,12 @@ namespace DomainAssistant.Alignment.RewardModeling;
 /// LoRA adapter and a scalar head, pointwise binary cross-entropy on every vote plus Bradley-Terry on up/down pairs of
 /// the same prompt; held out by prompt; reports accuracy, AUC and calibration on the held-out votes.
 /// </summary>
-public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<TrainingEvent>? progress = null)
+/// <param name="options">The run's settings.</param>
+/// <param name="progress">Receives the run's events.</param>
+/// <param name="producedBy">The command or job named as the maker in lineage.json.</param>
+public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<TrainingEvent>? progress = null, string producedBy = "reward model trainer")
 {
+    readonly IProgress<TrainingEvent>? _progress = progress;
     public const string AdapterName = "reward";
     const string Job = "rm";
 
@@ -56,7 +63,7 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
         using var optimizer = new AdamW(weights.Weights, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
         var stepsPerEpoch = (votes.Count + _options.BatchRows - 1) / _options.BatchRows;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, 0, totalSteps, 1, 0, 0, null, null, 0, clock.Elapsed, null,
+        _progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, 0, totalSteps, 1, 0, 0, null, null, 0, clock.Elapsed, null,
             $"{weights.Weights.Sum(w => w.Master.NumberOfElements):N0} trainable parameters, {votes.Count} training votes and {pairs.Count} pairs, {heldOut.Votes.Count} held-out votes; held-out accuracy before {before.Accuracy:P1}"));
 
         var (step, lastLoss, reason) = Train(reward, tokens.PadId, votes, pairs, weights, optimizer, totalSteps, clock, cancellation);
@@ -73,55 +80,90 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
             Seconds = clock.Elapsed.TotalSeconds, Checksum = checksum, StopReason = reason, Output = Path.GetFullPath(outputFolder),
         };
         WriteLineage(outputFolder, modelPath, baseSha, adapterPath, feedbackPath, all, summary, started, clock);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, step, totalSteps, _options.Epochs, clock.Tokens, clock.TokensPerSecond, lastLoss, null, 0,
+        _progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, step, totalSteps, _options.Epochs, clock.Tokens, clock.TokensPerSecond, lastLoss, null, 0,
             clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"held-out accuracy {after.Accuracy:P1}, AUC {after.Auc:F3}, ECE {after.Ece:F3}")));
         return summary;
     }
 
-    /// <summary>The epochs: each step scores a batch of votes and a batch of pairs and takes one AdamW step on both losses.</summary>
-    /// <returns>Steps taken, the last loss, and why training stopped ("schedule" or "cancelled").</returns>
-    (long Steps, double LastLoss, string Reason) Train(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes,
+    /// <summary>The epochs in <see cref="TrainingLoop"/>: each step scores a batch of votes and a batch of pairs and takes one AdamW step on both losses.</summary>
+    /// <returns>Steps taken, the last loss, and why training stopped (schedule or cancelled).</returns>
+    (long Steps, double LastLoss, StopReason Reason) Train(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes,
         List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs, TrainableWeights weights, AdamW optimizer, long totalSteps, TrainingClock clock, CancellationToken cancellation)
     {
-        var schedule = new CosineSchedule(_options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
-        var random = new DataRandom(_options.Seed);
-        var (step, lastLoss, reason) = (0L, double.NaN, "schedule");
         reward.Model.train();
-        for (var epoch = 1; epoch <= _options.Epochs && reason == "schedule"; epoch++)
+        var steps = new Steps(this, reward, padId, votes, pairs, weights, optimizer, totalSteps);
+        var reason = TrainingLoop.Run(steps, clock, DivergenceHandling.Throw, cancellation);
+        return (steps.Step, steps.LastLoss, reason);
+    }
+
+    /// <summary>The reward model's steps as a <see cref="ITrainingSession"/>: votes and pairs shuffled each epoch, no evaluation or checkpoint until the end.</summary>
+    sealed class Steps(RewardModelTrainer trainer, RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes,
+        List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs, TrainableWeights weights, AdamW optimizer, long totalSteps) : ITrainingSession
+    {
+        readonly RewardModelOptions _options = trainer._options;
+        readonly CosineSchedule _schedule = new(trainer._options.LearningRate, Math.Min(10, totalSteps / 10), totalSteps);
+        readonly DataRandom _random = new(trainer._options.Seed);
+        int _epoch;
+        int _first = votes.Count; // past the end: the first call starts epoch 1
+        double _learningRate;
+
+        public long Step { get; private set; }
+        public double LastLoss { get; private set; } = double.NaN;
+
+        public bool HasNextStep
         {
-            random.Shuffle(votes);
-            random.Shuffle(pairs);
-            for (var first = 0; first < votes.Count; first += _options.BatchRows)
+            get
             {
-                if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                var batch = votes.Skip(first).Take(_options.BatchRows).ToList();
-                var pairBatch = pairs.Count == 0 ? [] : Enumerable.Range(0, _options.BatchRows).Select(i => pairs[(int)((step * _options.BatchRows + i) % pairs.Count)]).Distinct().ToList();
-                using (var scope = NewDisposeScope())
+                while (_first >= votes.Count)
                 {
-                    var loss = Loss(reward, padId, batch, pairBatch);
-                    var learningRate = schedule.At(step);
-                    (lastLoss, _) = LossStep.Take(loss, weights, optimizer, learningRate, _options.GradientClip, step + 1);
-                    step++;
-                    clock.AddStep(batch.Sum(b => (long)b.Sequence.Length) + pairBatch.Sum(p => (long)p.Chosen.Length + p.Rejected.Length), watch.Elapsed);
-                    progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, step, totalSteps, epoch, clock.Tokens, clock.TokensPerSecond, lastLoss, null,
-                        learningRate, clock.Elapsed, clock.Remaining(totalSteps - step)));
+                    if (_epoch >= _options.Epochs) return false;
+                    _epoch++;
+                    _random.Shuffle(votes);
+                    _random.Shuffle(pairs);
+                    _first = 0;
                 }
+                return true;
             }
         }
-        return (step, lastLoss, reason);
+
+        public TrainingStepOutcome TakeStep()
+        {
+            var batch = votes.Skip(_first).Take(_options.BatchRows).ToList();
+            var pairBatch = pairs.Count == 0 ? [] : Enumerable.Range(0, _options.BatchRows).Select(i => pairs[(int)((Step * _options.BatchRows + i) % pairs.Count)]).Distinct().ToList();
+            using var scope = NewDisposeScope();
+            var loss = trainer.Loss(reward, padId, batch, pairBatch);
+            _learningRate = _schedule.At(Step);
+            (LastLoss, _) = LossStep.Take(loss, weights, optimizer, _learningRate, _options.GradientClip, Step + 1);
+            Step++;
+            _first += _options.BatchRows;
+            return new TrainingStepOutcome(batch.Sum(b => (long)b.Sequence.Length) + pairBatch.Sum(p => (long)p.Chosen.Length + p.Rejected.Length), LastLoss);
+        }
+
+        public void Stepped(TrainingStepOutcome outcome, TrainingClock clock) =>
+            trainer._progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, Step, totalSteps, _epoch, clock.Tokens, clock.TokensPerSecond, outcome.Loss, null,
+                _learningRate, clock.Elapsed, clock.Remaining(totalSteps - Step)));
+
+        public bool EvaluationDue => false;
+
+        public bool Evaluate(TrainingClock clock) => false;
+
+        public bool CheckpointDue => false;
+
+        public void Checkpoint(TrainingClock clock) { }
+
+        public void Interrupted(StopReason reason, TrainingClock clock) { }
     }
 
     void WriteLineage(string outputFolder, string modelPath, string baseSha, string? adapterPath, string feedbackPath, PreferenceSet all, RewardModelSummary summary,
         DateTimeOffset started, TrainingClock clock) =>
         new AlignmentLineage
         {
-            Kind = "reward-model", Sha256 = summary.Checksum, BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
+            Method = "reward-model", BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
             ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
             Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), all.Summary),
             Hyperparameters = _options, Metrics = summary, StopReason = summary.StopReason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
             DurationSeconds = clock.Elapsed.TotalSeconds,
-        }.Write(outputFolder);
+        }.ToRecord(ArtifactKind.RewardModel, summary.Checksum, outputFolder, producedBy).Write(outputFolder);
 
     /// <summary>Pointwise BCE over the votes plus the weighted Bradley-Terry loss over the pairs (scores in one forward each).</summary>
     Tensor Loss(RewardModel reward, int padId, List<(ScoredSequence Sequence, bool IsUp)> votes, List<(ScoredSequence Chosen, ScoredSequence Rejected)> pairs)

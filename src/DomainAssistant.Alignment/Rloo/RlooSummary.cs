@@ -1,3 +1,5 @@
+using DomainAssistant.Training;
+
 namespace DomainAssistant.Alignment.Rloo;
 
 /// <summary>What `da align rl` reports (its --json line) and records in lineage.json.</summary>
@@ -29,8 +31,8 @@ public sealed record RlooSummary
     /// <summary>Mean total reward (score + rule − β KL) of the last iteration's samples.</summary>
     public required double LastTrainReward { get; init; }
 
-    /// <summary>"schedule", "time_limit", "cancelled", "diverged" or "kl_bound".</summary>
-    public required string StopReason { get; init; }
+    /// <summary>schedule, time_limit, cancelled, diverged or kl_bound.</summary>
+    public required StopReason StopReason { get; init; }
 
     public required bool Resumed { get; init; }
     public required string AdapterSha256 { get; init; }

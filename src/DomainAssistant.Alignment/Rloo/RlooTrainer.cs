@@ -5,10 +5,13 @@ using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
 using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Model.Generation;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Checkpointing;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
+using DomainAssistant.Training.Runs;
 using DomainAssistant.Training.Sft;
 using static TorchSharp.torch;
 
@@ -20,8 +23,12 @@ namespace DomainAssistant.Alignment.Rloo;
 /// each by the other k − 1 (<see cref="RlooAdvantages"/>), and takes a few inner epochs of PPO-clipped steps
 /// (<see cref="ClippedObjective"/>). Only the policy adapter's LoRA factors change.
 /// </summary>
-public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? progress = null)
+/// <param name="options">The run's settings.</param>
+/// <param name="progress">Receives the run's events.</param>
+/// <param name="producedBy">The command or job named as the maker in lineage.json.</param>
+public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? progress = null, string producedBy = "rloo trainer")
 {
+    readonly IProgress<TrainingEvent>? _progress = progress;
     const string Job = "rloo";
     const string RewardAdapter = "reward";
 
@@ -67,36 +74,18 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
         var stops = policy.Tokens.StopTokens(policy.Pretrained.StopTokens);
 
         var (rewardBefore, _) = Evaluate(policy, reward, policy.Reference, heldIds, stops, timing);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, iteration, iterations, 1, 0, 0, null, null, 0, clock.Elapsed, null,
+        _progress?.Report(new TrainingEvent(Job, TrainingPhase.Started, iteration, iterations, 1, 0, 0, null, null, 0, clock.Elapsed, null,
             FormattableString.Invariant($"{policy.TrainableParameters:N0} adapter parameters, {train.Count} training and {heldOut.Count} held-out prompts, {_options.SamplesPerPrompt} samples each, reference: {(policy.Reference is null ? "the base model" : "the starting adapter, frozen")}; held-out reward before {rewardBefore:F4}{(resumed is null ? "" : $", resumed at iteration {iteration}")}")));
 
-        var reason = "schedule";
-        var lastReward = double.NaN;
-        policy.MarkGood();
-        while (iteration < iterations)
+        var run = new Iterations(this, policy, reward, train, trainIds, iterations, stops, timing, outputFolder, optionsJson, resumed)
         {
-            if (cancellation.IsCancellationRequested) { reason = "cancelled"; break; }
-            if (clock.OutOfTime) { reason = "time_limit"; break; }
-            var chosen = Batch(train.Count, iteration);
-            var samples = Sample(policy, PolicyModel.PolicyAdapter, [.. chosen.Select(i => trainIds[i])], _options.SamplesPerPrompt, stops, _options.Seed ^ ((ulong)iteration << 20), timing);
-            var watch = Stopwatch.StartNew();
-            var scored = Score(policy, reward, samples, [.. chosen.Select(i => train[i].Chunks)]);
-            if (scored.Kl.Average() > _options.MaxKl) { policy.RestoreGood(); reason = "kl_bound"; break; }
-            policy.MarkGood();
-            var advantages = RlooAdvantages.Compute([.. scored.Totals.Chunk(_options.SamplesPerPrompt).Select(g => (IReadOnlyList<double>)g)]).SelectMany(a => a).ToArray();
-            var (loss, diverged) = Optimise(policy, scored.Answers, scored.OldLogProbs, advantages, iteration);
-            timing.OptimisationSeconds += watch.Elapsed.TotalSeconds;
-            if (diverged) { reason = "diverged"; break; } // the failed step was not applied: the adapter is the last good one
-            iteration++;
-            (lastReward, losses) = (scored.Totals.Average(), [.. losses, loss]);
-            history.Add([iteration, scored.Scores.Average(), scored.Rules.Average(), scored.Kl.Average()]);
-            clock.AddStep(scored.Answers.Sum(a => (long)a.Sequence.Length) * _options.InnerEpochs, watch.Elapsed);
-            Checkpoint(policy, outputFolder, iteration, iterations, optionsJson, losses, history, clock, resumed);
-            progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, iteration, iterations, 1, clock.Tokens, timing.GeneratedTokens / Math.Max(1e-9, timing.GenerationSeconds),
-                loss, null, _options.LearningRate, clock.Elapsed, clock.Remaining(iterations - iteration),
-                FormattableString.Invariant($"reward {scored.Scores.Average():F4}, rule {scored.Rules.Average():F3}, kl {scored.Kl.Average():F4}")));
-        }
-        if (reason is "kl_bound" or "diverged") PolicyModel.DiscardCheckpoint(outputFolder);
+            Iteration = iteration, Losses = losses, History = history,
+        };
+        policy.MarkGood();
+        var reason = TrainingLoop.Run(run, clock, DivergenceHandling.Stop, cancellation);
+        (iteration, losses, history) = (run.Iteration, run.Losses, run.History);
+        var lastReward = run.LastReward;
+        if (reason is StopReason.KlBound or StopReason.Diverged) PolicyModel.DiscardCheckpoint(outputFolder);
         var (rewardAfter, klAfter) = Evaluate(policy, reward, PolicyModel.PolicyAdapter, heldIds, stops, timing);
         policy.Save(outputFolder);
         var summary = new RlooSummary
@@ -108,9 +97,65 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
             AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
         };
         WriteLineage(outputFolder, (modelPath, baseSha), adapterPath, (rewardModelPath, rewardConfig.Checksum), promptsPath, summary, history, started, clock);
-        progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, iteration, iterations, 1, clock.Tokens, summary.TokensPerSecond, losses.Count > 0 ? losses[^1] : null, null, 0,
-            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason}; held-out reward {rewardBefore:F4} -> {rewardAfter:F4}, KL {klAfter:F4} nats")));
+        _progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, iteration, iterations, 1, clock.Tokens, summary.TokensPerSecond, losses.Count > 0 ? losses[^1] : null, null, 0,
+            clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason.Name()}; held-out reward {rewardBefore:F4} -> {rewardAfter:F4}, KL {klAfter:F4} nats")));
         return summary;
+    }
+
+    /// <summary>
+    /// RLOO's iterations as a <see cref="ITrainingSession"/>: sample, score, stop at the KL bound (back to the last good
+    /// adapter), optimise; a checkpoint after every iteration. Only the optimisation counts as the step's time.
+    /// </summary>
+    sealed class Iterations(RlooTrainer trainer, PolicyModel policy, RewardModel reward, List<RlPrompt> train, List<int[]> trainIds, long iterations,
+        IReadOnlySet<int> stops, Timing timing, string outputFolder, System.Text.Json.JsonElement options, TrainerState? resumed) : ITrainingSession
+    {
+        readonly RlooOptions _options = trainer._options;
+        ScoredAnswers? _scored;
+
+        public required long Iteration { get; set; }
+        public required List<double> Losses { get; set; }
+        public required List<double[]> History { get; init; }
+        public double LastReward { get; private set; } = double.NaN;
+
+        public bool HasNextStep => Iteration < iterations;
+
+        public TrainingStepOutcome TakeStep()
+        {
+            var chosen = trainer.Batch(train.Count, Iteration);
+            var samples = trainer.Sample(policy, PolicyModel.PolicyAdapter, [.. chosen.Select(i => trainIds[i])], _options.SamplesPerPrompt, stops, _options.Seed ^ ((ulong)Iteration << 20), timing);
+            var watch = Stopwatch.StartNew();
+            var scored = trainer.Score(policy, reward, samples, [.. chosen.Select(i => train[i].Chunks)]);
+            if (scored.Kl.Average() > _options.MaxKl)
+            {
+                policy.RestoreGood();
+                return TrainingStepOutcome.Stopped(StopReason.KlBound);
+            }
+            policy.MarkGood();
+            var advantages = RlooAdvantages.Compute([.. scored.Totals.Chunk(_options.SamplesPerPrompt).Select(g => (IReadOnlyList<double>)g)]).SelectMany(a => a).ToArray();
+            var (loss, diverged) = trainer.Optimise(policy, scored.Answers, scored.OldLogProbs, advantages, Iteration);
+            timing.OptimisationSeconds += watch.Elapsed.TotalSeconds;
+            if (diverged) return TrainingStepOutcome.Stopped(StopReason.Diverged); // the failed step was not applied: the adapter is the last good one
+            Iteration++;
+            (LastReward, Losses) = (scored.Totals.Average(), [.. Losses, loss]);
+            History.Add([Iteration, scored.Scores.Average(), scored.Rules.Average(), scored.Kl.Average()]);
+            _scored = scored;
+            return new TrainingStepOutcome(scored.Answers.Sum(a => (long)a.Sequence.Length) * _options.InnerEpochs, loss, Duration: watch.Elapsed);
+        }
+
+        public void Stepped(TrainingStepOutcome outcome, TrainingClock clock) =>
+            trainer._progress?.Report(new TrainingEvent(Job, TrainingPhase.Step, Iteration, iterations, 1, clock.Tokens, timing.GeneratedTokens / Math.Max(1e-9, timing.GenerationSeconds),
+                outcome.Loss, null, _options.LearningRate, clock.Elapsed, clock.Remaining(iterations - Iteration),
+                FormattableString.Invariant($"reward {_scored!.Scores.Average():F4}, rule {_scored.Rules.Average():F3}, kl {_scored.Kl.Average():F4}")));
+
+        public bool EvaluationDue => false;
+
+        public bool Evaluate(TrainingClock clock) => false;
+
+        public bool CheckpointDue => true;
+
+        public void Checkpoint(TrainingClock clock) => RlooTrainer.Checkpoint(policy, outputFolder, Iteration, iterations, options, Losses, History, clock, resumed);
+
+        public void Interrupted(StopReason reason, TrainingClock clock) { }
     }
 
     /// <summary>One iteration's answers and what each earned: reward-model score, rule term, KL to the reference, total.</summary>
@@ -131,13 +176,13 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
         RlooSummary summary, List<double[]> history, DateTimeOffset started, TrainingClock clock) =>
         new AlignmentLineage
         {
-            Kind = "lora-rloo", Sha256 = summary.AdapterSha256, BaseModel = new BaseModelLineage(Path.GetFullPath(baseModel.Path), baseModel.Sha256),
+            Method = "lora-rloo", BaseModel = new BaseModelLineage(Path.GetFullPath(baseModel.Path), baseModel.Sha256),
             ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
             RewardModel = new ArtefactLineage(Path.GetFullPath(rewardModel.Path), rewardModel.Checksum),
             Prompts = new ArtefactLineage(Path.GetFullPath(promptsPath), DatasetFiles.FileSha256(promptsPath)),
             Hyperparameters = _options, Metrics = new { summary, per_iteration = history }, StopReason = summary.StopReason, StartedAt = started,
             FinishedAt = DateTimeOffset.UtcNow, DurationSeconds = clock.Elapsed.TotalSeconds,
-        }.Write(outputFolder);
+        }.ToRecord(ArtifactKind.Adapter, summary.AdapterSha256, outputFolder, producedBy).Write(outputFolder);
 
     /// <summary>A seeded share of the prompts (at least one) is held out for the before/after measurement.</summary>
     (List<RlPrompt> Train, List<RlPrompt> HeldOut) Split(IReadOnlyList<RlPrompt> prompts)

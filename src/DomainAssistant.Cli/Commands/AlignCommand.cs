@@ -7,6 +7,7 @@ using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Alignment.Rloo;
 using DomainAssistant.Model.Threading;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
 
@@ -49,7 +50,7 @@ public static class AlignCommand
                 Epochs = parse.GetValue(epochs), Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), PairWeight = parse.GetValue(pairWeight),
                 BatchRows = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed), Preferences = common.Preferences(parse),
             };
-            return RunAsync(parse, common, progress => new RewardModelTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
+            return RunAsync(parse, common, progress => new RewardModelTrainer(options, progress, "da align rm").Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
                 parse.GetRequiredValue(feedback), parse.GetValue(heldOut), parse.GetRequiredValue(common.Output), cancellation),
                 s => FormattableString.Invariant($"reward model: held-out accuracy {s.HeldoutAccuracyBefore:P1} -> {s.HeldoutAccuracy:P1}, AUC {s.HeldoutAuc:F3}, ECE {s.Ece:F3}, pair accuracy {s.HeldoutPairAccuracy:P1} ({s.TrainExamples} training votes, {s.TrainPairs} pairs, {s.HeldoutExamples} held out) -> {s.Output}"));
         }));
@@ -82,9 +83,9 @@ public static class AlignCommand
                 Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), MaxKl = parse.GetValue(maxKl), CheckpointEvery = parse.GetValue(checkpointEvery),
                 BatchRows = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed), Preferences = common.Preferences(parse),
             };
-            return RunAsync(parse, common, progress => new KtoTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
+            return RunAsync(parse, common, progress => new KtoTrainer(options, progress, "da align kto").Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
                 parse.GetRequiredValue(feedback), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
-                s => FormattableString.Invariant($"kto: {s.Steps} steps, stopped: {s.StopReason}; KL {s.Kl:F4} nats, reward margin {s.RewardMargin:F4}, {s.Desirable} desirable / {s.Undesirable} undesirable (weights {s.DesirableWeight:F2} / {s.UndesirableWeight:F2}) -> {s.Output}"));
+                s => FormattableString.Invariant($"kto: {s.Steps} steps, stopped: {s.StopReason.Name()}; KL {s.Kl:F4} nats, reward margin {s.RewardMargin:F4}, {s.Desirable} desirable / {s.Undesirable} undesirable (weights {s.DesirableWeight:F2} / {s.UndesirableWeight:F2}) -> {s.Output}"));
         }));
         return command;
     }
@@ -119,9 +120,9 @@ public static class AlignCommand
                 MaxNewTokens = parse.GetValue(maxNewTokens), Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), MaxKl = parse.GetValue(maxKl),
                 MiniBatch = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed),
             };
-            return RunAsync(parse, common, progress => new RlooTrainer(options, progress).Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
+            return RunAsync(parse, common, progress => new RlooTrainer(options, progress, "da align rl").Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
                 parse.GetRequiredValue(rewardModel), parse.GetRequiredValue(prompts), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
-                s => FormattableString.Invariant($"rloo: {s.Iterations} iterations ({s.OptimizerSteps} steps), stopped: {s.StopReason}; held-out reward {s.RewardBefore:F4} -> {s.RewardAfter:F4}, KL {s.Kl:F4} nats; generation {s.GenerationSeconds:F1} s at {s.TokensPerSecond:N0} tok/s, optimisation {s.OptimisationSeconds:F1} s -> {s.Output}"));
+                s => FormattableString.Invariant($"rloo: {s.Iterations} iterations ({s.OptimizerSteps} steps), stopped: {s.StopReason.Name()}; held-out reward {s.RewardBefore:F4} -> {s.RewardAfter:F4}, KL {s.Kl:F4} nats; generation {s.GenerationSeconds:F1} s at {s.TokensPerSecond:N0} tok/s, optimisation {s.OptimisationSeconds:F1} s -> {s.Output}"));
         }));
         return command;
     }
@@ -144,6 +145,7 @@ public static class AlignCommand
             await error.WriteLineAsync($"\nerror: {diverged.Message}");
             return 2;
         }
+        await common.Ledger.RecordFolderAsync(parse, parse.GetRequiredValue(common.Output));
         await output.WriteLineAsync(parse.GetValue(common.Json) ? JsonSerializer.Serialize(summary, Json) : describe(summary));
         return 0;
     }
@@ -162,6 +164,7 @@ public static class AlignCommand
         public Option<string?> Events { get; } = new("--events") { Description = "Append every progress event as a JSON line to this file." };
         public Option<bool> Json { get; } = new("--json") { Description = "End stdout with one JSON summary line." };
         public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = its default, one per core)." };
+        public LedgerOption Ledger { get; } = new();
 
         public PreferenceOptions Preferences(ParseResult parse) => new() { MinVotes = parse.GetValue(MinVotes), MaxVotesPerUser = parse.GetValue(MaxVotesPerUser) };
 
@@ -169,7 +172,7 @@ public static class AlignCommand
         {
             Output.Description = outputDescription;
             Adapter.Description = adapterDescription;
-            foreach (var option in new Option[] { Model, Adapter, Output, Batch, MaxLength, MinVotes, MaxVotesPerUser, Seed, Events, Json, Threads }) command.Options.Add(option);
+            foreach (var option in new Option[] { Model, Adapter, Output, Batch, MaxLength, MinVotes, MaxVotesPerUser, Seed, Events, Json, Threads, Ledger.Option }) command.Options.Add(option);
         }
     }
 }

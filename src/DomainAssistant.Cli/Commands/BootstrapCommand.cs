@@ -71,7 +71,7 @@ public static class BootstrapCommand
             };
             var error = parse.InvocationConfiguration.Error;
             var bar = new TrainingProgressBar(error, terminal: Terminal.IsTerminal(error), null);
-            var bootstrap = new DomainBootstrap(recipe, bar);
+            var bootstrap = new DomainBootstrap(recipe, bar, "da bootstrap");
             // pretrained/ is the corpus language model the reader starts from: kept while the run lasts (so an interrupted
             // pretraining resumes), removed at the end; base/ is the reader, the base the host serves.
             var (pretrained, basePath, adapterPath) = (Path.Combine(folder, "pretrained"), Path.Combine(folder, "base"), Path.Combine(folder, "adapter"));

@@ -8,6 +8,7 @@ using DomainAssistant.Model;
 using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Threading;
+using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training.Sft;
 
 namespace DomainAssistant.Cli.Commands;
@@ -36,9 +37,10 @@ public static class EvalCommand
             Description = "The domain's reward model (`da align rm` output): measures reward_win_rate; without it that metric is reported as not measured.",
         };
         var json = new Option<bool>("--json") { Description = "End stdout with the verdict as one JSON object." };
+        var ledger = new Option<string?>("--ledger") { Description = "Lineage ledger to record the verdict into (default: DATA/lineage.db)." };
         var command = new Command("gate", "Judge a candidate adapter against the production baseline on a suite; exit 0 pass, 1 fail, 2 bad input.")
         {
-            suite, model, adapter, baseline, rewardModel, data, report, json,
+            suite, model, adapter, baseline, rewardModel, data, report, json, ledger,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -75,6 +77,9 @@ public static class EvalCommand
                 var reportPath = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
                 var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
                 await new GateVerdictStore(dataFolder).AddAsync(verdict, cancellation);
+                var ledgerPath = parse.GetValue(ledger) ?? Path.Combine(dataFolder, SqliteLineageLedger.FileName);
+                var recorded = await new SqliteLineageLedger(ledgerPath).RecordAsync(GateLineage.Of(verdict, candidatePath, baselinePath, modelPath, Checksums.Model(modelPath)), cancellation);
+                await error.WriteLineAsync($"lineage: gate_verdict {recorded.Id} recorded in {Path.GetFullPath(ledgerPath)}");
 
                 await error.WriteLineAsync(FormattableString.Invariant(
                     $"gate: answers in {outcome.Generation.TotalSeconds:F0} s, scoring in {outcome.Scoring.TotalSeconds:F0} s; report {verdict.ReportPath}"));

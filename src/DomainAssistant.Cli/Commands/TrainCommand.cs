@@ -54,11 +54,12 @@ public static class TrainCommand
                 Size = parse.GetValue(size)!, VocabSize = parse.GetValue(vocab), Steps = parse.GetValue(steps), Epochs = parse.GetValue(epochs),
                 MaxMinutes = parse.GetValue(common.MaxMinutes), BatchRows = parse.GetValue(common.Batch), SequenceLength = parse.GetValue(common.SeqLen),
                 AccumulationSteps = parse.GetValue(common.Accumulate), LearningRate = parse.GetValue(common.LearningRate),
-                Precision = parse.GetValue(common.Precision)!, Seed = parse.GetValue(common.Seed),
+                Precision = TrainingPrecisions.Parse(parse.GetValue(common.Precision)), Seed = parse.GetValue(common.Seed),
                 EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery), MaxPositions = parse.GetValue(contextLength),
             };
             return await RunAsync(parse, common, progress => new BaseTrainer(options, progress)
-                .Run(parse.GetRequiredValue(corpus), parse.GetRequiredValue(output), parse.GetValue(resume), cancellation));
+                .Run(parse.GetRequiredValue(corpus), parse.GetRequiredValue(output), parse.GetValue(resume), cancellation),
+                summary => common.Ledger.RecordAsync(parse, PretrainingLineage.Of(parse.GetRequiredValue(corpus), summary, "da train base")));
         }));
         return command;
     }
@@ -93,14 +94,14 @@ public static class TrainCommand
                 Patience = parse.GetValue(patience), EvalsPerEpoch = parse.GetValue(evalsPerEpoch), SystemPrompt = parse.GetValue(system),
                 Strict = parse.GetValue(strict), DataVersion = parse.GetValue(version), FullParameters = parse.GetValue(full), MaxMinutes = parse.GetValue(common.MaxMinutes),
                 BatchRows = parse.GetValue(common.Batch), SequenceLength = parse.GetValue(common.SeqLen), AccumulationSteps = parse.GetValue(common.Accumulate),
-                LearningRate = parse.GetValue(common.LearningRate), Precision = parse.GetValue(common.Precision)!, Seed = parse.GetValue(common.Seed),
+                LearningRate = parse.GetValue(common.LearningRate), Precision = TrainingPrecisions.Parse(parse.GetValue(common.Precision)), Seed = parse.GetValue(common.Seed),
             };
             return await RunAsync(parse, common, progress =>
             {
-                var summary = new SftTrainer(options, progress).Run(parse.GetRequiredValue(model), parse.GetValue(tokenizer), parse.GetRequiredValue(data), parse.GetRequiredValue(output), cancellation);
+                var summary = new SftTrainer(options, progress, "da train sft").Run(parse.GetRequiredValue(model), parse.GetValue(tokenizer), parse.GetRequiredValue(data), parse.GetRequiredValue(output), cancellation);
                 foreach (var line in summary.SkippedLines) parse.InvocationConfiguration.Error.WriteLine($"skipped {line}");
                 return summary;
-            });
+            }, summary => common.Ledger.RecordFolderAsync(parse, summary.Output));
         }));
         return command;
     }
@@ -130,8 +131,8 @@ public static class TrainCommand
         return command;
     }
 
-    /// <summary>Runs a trainer on a worker thread with the progress bar (and event log), then prints the summary.</summary>
-    static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<IProgress<TrainingEvent>, TrainingSummary> train)
+    /// <summary>Runs a trainer on a worker thread with the progress bar (and event log), records what it made in the lineage ledger, then prints the summary.</summary>
+    static async Task<int> RunAsync(ParseResult parse, CommonOptions common, Func<IProgress<TrainingEvent>, TrainingSummary> train, Func<TrainingSummary, Task> record)
     {
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         PrepareRuntime();
@@ -148,9 +149,10 @@ public static class TrainCommand
             await error.WriteLineAsync($"\nerror: {diverged.Message}");
             return 2;
         }
+        await record(summary);
         await output.WriteLineAsync(parse.GetValue(common.Json)
             ? JsonSerializer.Serialize(summary, Json)
-            : FormattableString.Invariant($"{summary.Job}: held-out loss {summary.EvalLossBefore:F4} -> {summary.EvalLossAfter:F4} (perplexity {summary.EvalPerplexityBefore:F2} -> {summary.EvalPerplexityAfter:F2}), {summary.Steps} steps, {summary.TrainTokens:N0} tokens at {summary.TokensPerSecond:N0} tok/s, stopped: {summary.StopReason} -> {summary.Output}"));
+            : FormattableString.Invariant($"{summary.Job}: held-out loss {summary.EvalLossBefore:F4} -> {summary.EvalLossAfter:F4} (perplexity {summary.EvalPerplexityBefore:F2} -> {summary.EvalPerplexityAfter:F2}), {summary.Steps} steps, {summary.TrainTokens:N0} tokens at {summary.TokensPerSecond:N0} tok/s, stopped: {summary.StopReason.Name()} -> {summary.Output}"));
         return 0;
     }
 
@@ -167,10 +169,11 @@ public static class TrainCommand
         public Option<string?> Events { get; } = new("--events") { Description = "Append every progress event as a JSON line to this file." };
         public Option<bool> Json { get; } = new("--json") { Description = "End stdout with one JSON summary line." };
         public Option<int> Threads { get; } = new("--threads") { Description = "libtorch threads (0 = its default, one per core)." };
+        public LedgerOption Ledger { get; } = new();
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { MaxMinutes, Batch, SeqLen, Accumulate, LearningRate, Precision, Seed, Events, Json, Threads }) command.Options.Add(option);
+            foreach (var option in new Option[] { MaxMinutes, Batch, SeqLen, Accumulate, LearningRate, Precision, Seed, Events, Json, Threads, Ledger.Option }) command.Options.Add(option);
         }
     }
 }

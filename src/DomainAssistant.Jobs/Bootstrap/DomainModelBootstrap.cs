@@ -6,9 +6,11 @@ using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Training;
 using DomainAssistant.Training.Bootstrap;
+using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training.Checkpointing;
+using DomainAssistant.Training.Data;
+using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Progress;
-using DomainAssistant.Training.Sft;
 using Microsoft.Extensions.Logging;
 
 namespace DomainAssistant.Jobs.Bootstrap;
@@ -20,8 +22,12 @@ namespace DomainAssistant.Jobs.Bootstrap;
 /// adapter starts again. The grounded examples are laid out with the host's retriever, whose index is ready when the
 /// job starts (<see cref="BootstrapDomainModel"/>).
 /// </summary>
+/// <remarks>
+/// Every stage it builds is recorded in the lineage ledger: the base (from the corpus version), the grounded examples
+/// (from the corpus version), the reader and the adapter (each from its base and the examples).
+/// </remarks>
 public sealed partial class DomainModelBootstrap(BootstrapOptions options, StorageOptions storage, IRetriever retriever, IChunkCatalog chunks,
-    ILogger<DomainModelBootstrap> logger)
+    ILineageLedger ledger, ILogger<DomainModelBootstrap> logger)
 {
     /// <summary>The adapter name of the bootstrapped (and shipped) grounded adapter.</summary>
     public const string AdapterName = DomainBootstrap.AdapterName;
@@ -42,10 +48,14 @@ public sealed partial class DomainModelBootstrap(BootstrapOptions options, Stora
         var basePath = Path.Combine(folder, "base");
         var readerPath = Path.Combine(folder, "reader");
         var adapterPath = Path.Combine(folder, "adapters", AdapterName);
-        var recipe = new DomainBootstrap(options.Recipe(), Throttled(progress));
+        var recipe = new DomainBootstrap(options.Recipe(), Throttled(progress), Maker(domain));
 
         if (File.Exists(Path.Combine(basePath, BaseMarker))) LogReusing("base", basePath);
-        else await Task.Run(() => Pretrain(recipe, domain, basePath, progress, cancellationToken), cancellationToken);
+        else
+        {
+            var summary = await Task.Run(() => Pretrain(recipe, domain, basePath, progress, cancellationToken), cancellationToken);
+            await ledger.RecordAsync(PretrainingLineage.Of(domain.CorpusFolder, summary, Maker(domain)), cancellationToken);
+        }
 
         if (File.Exists(Path.Combine(adapterPath, LineageRecord.FileName))) LogReusing("SFT adapter", adapterPath);
         else await FineTuneAsync(recipe, domain, basePath, readerPath, adapterPath, folder, progress, cancellationToken);
@@ -54,7 +64,10 @@ public sealed partial class DomainModelBootstrap(BootstrapOptions options, Stora
         return new DomainModelBootstrapped(jobId, domain.Name, served, AdapterName, adapterPath);
     }
 
-    void Pretrain(DomainBootstrap recipe, DomainProfile domain, string basePath, IProgress<string> progress, CancellationToken cancellationToken)
+    /// <summary>The maker named in the ledger and in lineage.json.</summary>
+    static string Maker(DomainProfile domain) => $"job bootstrap {domain.Name}";
+
+    TrainingSummary Pretrain(DomainBootstrap recipe, DomainProfile domain, string basePath, IProgress<string> progress, CancellationToken cancellationToken)
     {
         var resume = TrainingCheckpoint.Find(basePath) is not null;
         progress.Report($"bootstrapping: pretraining a {options.Size} base on the {domain.Name} corpus ({(resume ? "resuming" : "first run")}, " +
@@ -62,6 +75,7 @@ public sealed partial class DomainModelBootstrap(BootstrapOptions options, Stora
         var summary = recipe.TrainBase(domain, basePath, cancellationToken);
         Finish(summary, cancellationToken);
         File.WriteAllText(Path.Combine(basePath, BaseMarker), JsonSerializer.Serialize(summary, Indented));
+        return summary;
     }
 
     async Task FineTuneAsync(DomainBootstrap recipe, DomainProfile domain, string basePath, string readerPath, string adapterPath, string folder,
@@ -70,17 +84,22 @@ public sealed partial class DomainModelBootstrap(BootstrapOptions options, Stora
         // Half-written results of an interrupted run start again.
         foreach (var stale in new[] { readerPath, adapterPath }) if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
         progress.Report($"bootstrapping: fine-tuning on grounded examples (reader {options.ReaderMinutes:0.#} min, SFT adapter {options.SftMinutes:0.#} min)");
-        var tuned = await recipe.TuneAsync(domain, retriever, chunks, basePath, readerPath, Path.Combine(folder, "sft-data", "train.jsonl"), adapterPath,
-            cancellationToken);
+        var dataPath = Path.Combine(folder, "sft-data", "train.jsonl");
+        var tuned = await recipe.TuneAsync(domain, retriever, chunks, basePath, readerPath, dataPath, adapterPath, cancellationToken);
         LogGroundedData(tuned.Data.Total, tuned.Data.QaPairs, tuned.Data.Sentences, tuned.Data.Declines, tuned.Data.HeldOutSkipped);
         if (tuned.Reader is { } reader) Finish(reader, cancellationToken);
         Finish(tuned.Adapter, cancellationToken);
         // SftTrainer writes lineage.json last: it marks the reader and the adapter as built.
+        var corpus = DatasetFiles.Find(domain.CorpusFolder);
+        await ledger.RecordAsync(LineageRecord.Of(ArtifactKind.Dataset, DatasetFiles.Find(dataPath).Sha256, dataPath,
+            [new LineageLink(ArtifactKind.CorpusVersion, corpus.Sha256, corpus.Root)], Maker(domain), tuned.Data), cancellationToken);
+        if (tuned.Reader is not null) await ledger.RecordAsync(LineageRecord.Read(readerPath), cancellationToken);
+        await ledger.RecordAsync(LineageRecord.Read(adapterPath), cancellationToken);
     }
 
     void Finish(TrainingSummary summary, CancellationToken cancellationToken)
     {
-        if (summary.StopReason == "cancelled")
+        if (summary.StopReason == StopReason.Cancelled)
         {
             if (File.Exists(Path.Combine(summary.Output, LineageRecord.FileName))) File.Delete(Path.Combine(summary.Output, LineageRecord.FileName));
             cancellationToken.ThrowIfCancellationRequested();

@@ -15,7 +15,10 @@ namespace DomainAssistant.Training.Bootstrap;
 /// prompt composer (<see cref="GroundedExampleBuilder"/>), tunes every weight of the base on them (the reader, which
 /// is what gets served as the base) and then a LoRA adapter over the reader, loss on the answers only.
 /// </summary>
-public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<TrainingEvent>? progress = null)
+/// <param name="options">The recipe's settings.</param>
+/// <param name="progress">Receives every stage's training events.</param>
+/// <param name="producedBy">The command or job named as the maker in the reader's and adapter's lineage.json.</param>
+public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<TrainingEvent>? progress = null, string producedBy = SftLineage.Trainer)
 {
     /// <summary>The adapter name the bootstrapped model serves by default.</summary>
     public const string AdapterName = "sft";
@@ -68,12 +71,12 @@ public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<Tr
         if (options.ReaderMinutes > 0)
         {
             var full = stage with { FullParameters = true, LearningRate = options.ReaderLearningRate, MaxMinutes = options.ReaderMinutes };
-            reader = await Task.Run(() => new SftTrainer(full, progress).Run(baseFolder, dataPath, readerFolder, cancellationToken), cancellationToken);
-            if (reader.StopReason == "cancelled") return new Tuned(report, reader, reader, readerFolder);
+            reader = await Task.Run(() => new SftTrainer(full, progress, producedBy).Run(baseFolder, dataPath, readerFolder, cancellationToken), cancellationToken);
+            if (reader.StopReason == StopReason.Cancelled) return new Tuned(report, reader, reader, readerFolder);
             served = readerFolder;
         }
         var sft = stage with { Rank = options.SftRank, LearningRate = options.SftLearningRate, MaxMinutes = options.SftMinutes };
-        var adapter = await Task.Run(() => new SftTrainer(sft, progress).Run(served, dataPath, adapterFolder, cancellationToken), cancellationToken);
+        var adapter = await Task.Run(() => new SftTrainer(sft, progress, producedBy).Run(served, dataPath, adapterFolder, cancellationToken), cancellationToken);
         return new Tuned(report, reader, adapter, served);
     }
 }

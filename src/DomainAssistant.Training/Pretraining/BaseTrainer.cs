@@ -53,12 +53,12 @@ public sealed class BaseTrainer(PretrainingOptions options, IProgress<TrainingEv
         var after = run.Evaluate(clock);
         run.Checkpoint(clock);
         run.WriteModel();
-        run.Report(TrainingPhase.Finished, clock, run.LastLoss, 0, reason);
+        run.Report(TrainingPhase.Finished, clock, run.LastLoss, 0, reason.Name());
         return new TrainingSummary
         {
             Job = "base", Output = Path.GetFullPath(outputFolder), EvalLossBefore = before, EvalLossAfter = after,
             TrainTokens = clock.Tokens, TokensPerSecond = clock.TokensPerSecond, Steps = run.Step, TotalSteps = run.TotalSteps,
-            Completed = reason == "schedule", StopReason = reason, Seconds = clock.Elapsed.TotalSeconds,
+            Completed = reason.Completed(), StopReason = reason, Seconds = clock.Elapsed.TotalSeconds,
             Parameters = run.TrainableParameters, TrainableParameters = run.TrainableParameters,
         };
     }

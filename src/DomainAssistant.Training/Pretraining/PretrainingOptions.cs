@@ -53,8 +53,8 @@ public sealed record PretrainingOptions
 
     public double WeightDecay { get; init; } = 0.1;
 
-    /// <summary>"fp32" or "bf16" (bfloat16 forward and backward with float32 master weights and optimizer).</summary>
-    public string Precision { get; init; } = "bf16";
+    /// <summary>bf16 (bfloat16 forward and backward with float32 master weights and optimizer) or fp32.</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Bf16;
 
     /// <summary>Measure the held-out loss every this many steps (default 50).</summary>
     public int EvalEvery { get; init; } = 50;
@@ -86,7 +86,7 @@ public sealed record PretrainingOptions
         if (Steps is <= 0) throw new ArgumentException($"steps must be positive, got {Steps}.");
         if (MaxMinutes is { } minutes) Positive(minutes, "max minutes");
         if (SequenceLength > MaxPositions) throw new ArgumentException($"sequence length {SequenceLength} exceeds the context length {MaxPositions}.");
-        if (Precision is not ("fp32" or "bf16")) throw new ArgumentException($"precision must be fp32 or bf16, got '{Precision}'.");
+        if (!Enum.IsDefined(Precision)) throw new ArgumentException($"precision must be fp32 or bf16, got '{Precision}'.");
         if (HeldOutEvery < 2) throw new ArgumentException($"held-out interval must be at least 2, got {HeldOutEvery}.");
     }
 }

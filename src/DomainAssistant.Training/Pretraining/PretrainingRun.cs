@@ -4,6 +4,7 @@ using DomainAssistant.Model.Modeling;
 using DomainAssistant.Training.Checkpointing;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Evaluation;
+using DomainAssistant.Training.Runs;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
 using TorchSharp;
@@ -13,9 +14,9 @@ namespace DomainAssistant.Training.Pretraining;
 
 /// <summary>
 /// The state of one pretraining run in memory (model, float32 masters, AdamW, data generator, step, losses) and
-/// its loop: sample, step, evaluate, checkpoint, until the schedule ends, time runs out or the caller cancels.
+/// its steps as a <see cref="ITrainingSession"/>: sample, step, evaluate, checkpoint, in <see cref="TrainingLoop"/>.
 /// </summary>
-sealed class PretrainingRun : IDisposable
+sealed class PretrainingRun : ITrainingSession, IDisposable
 {
     const int PlanningSteps = 3; // steps timed before a time-limited schedule is sized
     const string Job = "base";
@@ -33,6 +34,9 @@ sealed class PretrainingRun : IDisposable
     readonly double _previousSeconds;
     long _tokens;
     long? _totalSteps;
+    CosineSchedule _schedule = null!; // set when Train starts
+    long _startStep;
+    double _learningRate;
 
     public PretrainingRun(LlamaConfig config, PretrainingOptions options, LoadedCheckpoint? checkpoint, string outputFolder,
         TokenCorpus train, TokenCorpus heldOut, IProgress<TrainingEvent>? progress)
@@ -49,7 +53,7 @@ sealed class PretrainingRun : IDisposable
         }
         // Masters are taken before any cast to bfloat16, so they hold the exact float32 weights.
         var masters = Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone(), StringComparer.Ordinal);
-        if (options.Precision == "bf16") Model.to(ScalarType.BFloat16);
+        if (options.Precision == TrainingPrecision.Bf16) Model.to(ScalarType.BFloat16);
         _weights = TrainableWeights.Create(Model.named_parameters().Select(p => (p.name, p.parameter)), (_, p) => p.dim() == 2);
         using (no_grad())
         {
@@ -84,28 +88,42 @@ sealed class PretrainingRun : IDisposable
     long EpochSteps() => Math.Max(1, (long)Math.Ceiling(_options.Epochs * _train.Length / StepTokens));
 
     /// <summary>Trains until the schedule ends, the clock runs out or <paramref name="cancellation"/> fires; returns why it stopped.</summary>
-    public string Train(TrainingClock clock, CancellationToken cancellation)
+    public StopReason Train(TrainingClock clock, CancellationToken cancellation)
     {
-        var schedule = new CosineSchedule(_options.LearningRate, _options.WarmupSteps, TotalSteps, _options.MinLearningRateRatio);
-        var startStep = Step;
-        while (Step < TotalSteps)
-        {
-            if (cancellation.IsCancellationRequested) return "cancelled";
-            if (clock.OutOfTime) return "time_limit";
-            var batches = Enumerable.Range(0, _options.AccumulationSteps).Select(_ => _train.Sample(_random, _options.BatchRows, _options.SequenceLength)).ToList();
-            var learningRate = schedule.At(Step);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var result = TrainingStep.Take(Model, null, batches, _weights, _optimizer, learningRate, _options.GradientClip, Step + 1);
-            clock.AddStep(result.Tokens, watch.Elapsed);
-            (Step, _tokens) = (Step + 1, _tokens + result.Tokens);
-            _losses.Add(result.Loss);
-            if (_totalSteps is null && Step - startStep == PlanningSteps) schedule = schedule with { TotalSteps = PlanFromClock(clock) };
-            Report(TrainingPhase.Step, clock, result.Loss, learningRate);
-            if (Step % _options.EvalEvery == 0 && Step < TotalSteps) Evaluate(clock);
-            if (Step % _options.CheckpointEvery == 0 && Step < TotalSteps) Checkpoint(clock);
-        }
-        return "schedule";
+        _schedule = new CosineSchedule(_options.LearningRate, _options.WarmupSteps, TotalSteps, _options.MinLearningRateRatio);
+        _startStep = Step;
+        return TrainingLoop.Run(this, clock, DivergenceHandling.Throw, cancellation);
     }
+
+    public bool HasNextStep => Step < TotalSteps;
+
+    public TrainingStepOutcome TakeStep()
+    {
+        var batches = Enumerable.Range(0, _options.AccumulationSteps).Select(_ => _train.Sample(_random, _options.BatchRows, _options.SequenceLength)).ToList();
+        _learningRate = _schedule.At(Step);
+        var result = TrainingStep.Take(Model, null, batches, _weights, _optimizer, _learningRate, _options.GradientClip, Step + 1);
+        (Step, _tokens) = (Step + 1, _tokens + result.Tokens);
+        _losses.Add(result.Loss);
+        return new TrainingStepOutcome(result.Tokens, result.Loss);
+    }
+
+    public void Stepped(TrainingStepOutcome outcome, TrainingClock clock)
+    {
+        if (_totalSteps is null && Step - _startStep == PlanningSteps) _schedule = _schedule with { TotalSteps = PlanFromClock(clock) };
+        Report(TrainingPhase.Step, clock, outcome.Loss, _learningRate);
+    }
+
+    public bool EvaluationDue => Step % _options.EvalEvery == 0 && Step < TotalSteps;
+
+    bool ITrainingSession.Evaluate(TrainingClock clock)
+    {
+        Evaluate(clock);
+        return false;
+    }
+
+    public bool CheckpointDue => Step % _options.CheckpointEvery == 0 && Step < TotalSteps;
+
+    public void Interrupted(StopReason reason, TrainingClock clock) { }
 
     /// <summary>Sizes a time-limited schedule: the steps that fit in 90% of the time left at the mean step time so far.</summary>
     long PlanFromClock(TrainingClock clock)

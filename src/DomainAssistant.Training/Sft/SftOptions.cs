@@ -60,8 +60,8 @@ public sealed record SftOptions
     /// <summary>Evaluations per epoch (default 1; more lets early stopping act within long epochs).</summary>
     public int EvalsPerEpoch { get; init; } = 1;
 
-    /// <summary>"fp32" or "bf16" (bfloat16 compute, float32 adapter masters).</summary>
-    public string Precision { get; init; } = "bf16";
+    /// <summary>bf16 (bfloat16 compute, float32 adapter masters) or fp32.</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Bf16;
 
     /// <summary>Seeds the adapter initialisation, the eval split and the data order (default 1234).</summary>
     public ulong Seed { get; init; } = 1234;
@@ -98,7 +98,7 @@ public sealed record SftOptions
         if (EvalShare is <= 0 or >= 1) throw new ArgumentException($"eval share must be in (0, 1), got {EvalShare}.");
         if (Patience < 0) throw new ArgumentException($"patience must not be negative, got {Patience}.");
         if (MaxMinutes is { } minutes) Positive(minutes, "max minutes");
-        if (Precision is not ("fp32" or "bf16")) throw new ArgumentException($"precision must be fp32 or bf16, got '{Precision}'.");
+        if (!Enum.IsDefined(Precision)) throw new ArgumentException($"precision must be fp32 or bf16, got '{Precision}'.");
         if (string.IsNullOrWhiteSpace(Targets)) throw new ArgumentException("targets must name at least one module, or all-linear.");
     }
 }

@@ -1,6 +1,7 @@
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Evaluation;
+using DomainAssistant.Training.Runs;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
 using TorchSharp;
@@ -9,11 +10,11 @@ using static TorchSharp.torch;
 namespace DomainAssistant.Training.Sft;
 
 /// <summary>
-/// The epochs of one fine-tuning run: shuffle, pack, step, evaluate, and keep the weights of the best held-out loss
+/// The epochs of one fine-tuning run as a <see cref="ITrainingSession"/> of <see cref="TrainingLoop"/>: shuffle, pack, step, evaluate, and keep the weights of the best held-out loss
 /// (early stopping). With LoRA only the adapter's factors are handed to the optimizer and the base stays frozen; with
 /// <see cref="SftOptions.FullParameters"/> every weight of the model trains.
 /// </summary>
-sealed class SftRun : IDisposable
+sealed class SftRun : ITrainingSession, IDisposable
 {
     public const string AdapterName = "sft";
     const string Job = "sft";
@@ -33,6 +34,14 @@ sealed class SftRun : IDisposable
     Dictionary<string, Tensor>? _best;
     long _tokens;
     int _sinceImprovement;
+    CosineSchedule _schedule = null!; // set when Train starts
+    int _stepsPerEpoch;
+    int _evalEvery;
+    int _epoch;
+    List<TokenBatch>? _batches;
+    int _first;
+    int _inEpoch;
+    double _learningRate;
 
     /// <param name="model">A float32 model, with the adapter <see cref="AdapterName"/> attached unless the options train all parameters.</param>
     /// <param name="train">Training examples (shuffled and packed each epoch).</param>
@@ -46,7 +55,7 @@ sealed class SftRun : IDisposable
         _adapter = options.FullParameters ? null : AdapterName;
         _evalBatches = SequencePacker.Batches(evalRows, options.BatchRows * 2, padId).ToList();
         var masters = Snapshot();
-        if (options.Precision == "bf16") model.to(ScalarType.BFloat16);
+        if (options.Precision == TrainingPrecision.Bf16) model.to(ScalarType.BFloat16);
         _weights = TrainableWeights.Create(Trainable(), (_, p) => _adapter is not null || p.dim() == 2);
         Restore(_weights.Weights.Select(w => (w.Name, w.Master)), masters);
         foreach (var master in masters.Values) master.Dispose();
@@ -65,44 +74,65 @@ sealed class SftRun : IDisposable
     public double BestEpoch { get; private set; }
     public long TrainableParameters => _weights.Weights.Sum(w => w.Master.NumberOfElements);
 
-    /// <summary>Runs the epochs; returns why training stopped ("schedule", "early_stopping", "time_limit", "cancelled").</summary>
-    public string Train(TrainingClock clock, CancellationToken cancellation)
+    /// <summary>Runs the epochs; returns why training stopped (schedule, early stopping, time limit, cancelled).</summary>
+    public StopReason Train(TrainingClock clock, CancellationToken cancellation)
     {
         var stepRows = _options.BatchRows * _options.AccumulationSteps;
-        var stepsPerEpoch = (SequencePacker.Pack(_train, RowLength).Rows.Count + stepRows - 1) / stepRows;
-        TotalSteps = (long)stepsPerEpoch * _options.Epochs;
-        var schedule = new CosineSchedule(_options.LearningRate, _options.WarmupSteps, TotalSteps, _options.MinLearningRateRatio);
-        var evalEvery = Math.Max(1, stepsPerEpoch / _options.EvalsPerEpoch);
+        _stepsPerEpoch = (SequencePacker.Pack(_train, RowLength).Rows.Count + stepRows - 1) / stepRows;
+        TotalSteps = (long)_stepsPerEpoch * _options.Epochs;
+        _schedule = new CosineSchedule(_options.LearningRate, _options.WarmupSteps, TotalSteps, _options.MinLearningRateRatio);
+        _evalEvery = Math.Max(1, _stepsPerEpoch / _options.EvalsPerEpoch);
         _model.train();
-        for (var epoch = 1; epoch <= _options.Epochs; epoch++)
-        {
-            var order = _train.ToList();
-            _random.Shuffle(order);
-            var batches = SequencePacker.Batches(SequencePacker.Pack(order, RowLength).Rows, _options.BatchRows, _padId).ToList();
-            for (int first = 0, inEpoch = 1; first < batches.Count; first += _options.AccumulationSteps, inEpoch++)
-            {
-                if (cancellation.IsCancellationRequested) return Stop("cancelled", epoch, inEpoch - 1, stepsPerEpoch, clock);
-                if (clock.OutOfTime) return Stop("time_limit", epoch, inEpoch - 1, stepsPerEpoch, clock);
-                var micro = batches.Skip(first).Take(_options.AccumulationSteps).ToList();
-                var learningRate = schedule.At(Step);
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                var result = TrainingStep.Take(_model, _adapter, micro, _weights, _optimizer, learningRate, _options.GradientClip, Step + 1);
-                clock.AddStep(result.Tokens, watch.Elapsed);
-                (Step, _tokens) = (Step + 1, _tokens + result.Tokens);
-                _lossesSinceEval.Add(result.Loss);
-                Report(TrainingPhase.Step, epoch, clock, result.Loss, learningRate);
-                var endOfEpoch = first + _options.AccumulationSteps >= batches.Count;
-                if ((endOfEpoch || inEpoch % evalEvery == 0) && Evaluate(epoch - 1 + (endOfEpoch ? 1 : (double)inEpoch / stepsPerEpoch), epoch, clock))
-                    return "early_stopping";
-            }
-        }
-        return "schedule";
+        return TrainingLoop.Run(this, clock, DivergenceHandling.Throw, cancellation);
     }
 
-    string Stop(string reason, int epoch, int stepsInEpoch, int stepsPerEpoch, TrainingClock clock)
+    /// <summary>True while the epoch in progress has batches left; at its end, starts the next epoch (a new shuffle and packing).</summary>
+    public bool HasNextStep
     {
-        if (_lossesSinceEval.Count > 0) Evaluate(epoch - 1 + (double)stepsInEpoch / stepsPerEpoch, epoch, clock);
-        return reason;
+        get
+        {
+            while (_batches is null || _first >= _batches.Count)
+            {
+                if (_epoch >= _options.Epochs) return false;
+                _epoch++;
+                var order = _train.ToList();
+                _random.Shuffle(order);
+                _batches = SequencePacker.Batches(SequencePacker.Pack(order, RowLength).Rows, _options.BatchRows, _padId).ToList();
+                (_first, _inEpoch) = (0, 0);
+            }
+            return true;
+        }
+    }
+
+    public TrainingStepOutcome TakeStep()
+    {
+        var micro = _batches!.Skip(_first).Take(_options.AccumulationSteps).ToList();
+        _learningRate = _schedule.At(Step);
+        var result = TrainingStep.Take(_model, _adapter, micro, _weights, _optimizer, _learningRate, _options.GradientClip, Step + 1);
+        (Step, _tokens) = (Step + 1, _tokens + result.Tokens);
+        (_first, _inEpoch) = (_first + _options.AccumulationSteps, _inEpoch + 1);
+        _lossesSinceEval.Add(result.Loss);
+        return new TrainingStepOutcome(result.Tokens, result.Loss);
+    }
+
+    public void Stepped(TrainingStepOutcome outcome, TrainingClock clock) => Report(TrainingPhase.Step, _epoch, clock, outcome.Loss, _learningRate);
+
+    bool EndOfEpoch => _first >= _batches!.Count;
+
+    public bool EvaluationDue => EndOfEpoch || _inEpoch % _evalEvery == 0;
+
+    public bool Evaluate(TrainingClock clock) =>
+        Evaluate(_epoch - 1 + (EndOfEpoch ? 1 : (double)_inEpoch / _stepsPerEpoch), _epoch, clock);
+
+    /// <summary>SFT keeps the best adapter in memory instead of checkpointing to disk.</summary>
+    public bool CheckpointDue => false;
+
+    public void Checkpoint(TrainingClock clock) { }
+
+    /// <summary>Evaluates the steps since the last evaluation, so a cut-short run's last steps can still be the ones kept.</summary>
+    public void Interrupted(StopReason reason, TrainingClock clock)
+    {
+        if (_lossesSinceEval.Count > 0) Evaluate(_epoch - 1 + (double)_inEpoch / _stepsPerEpoch, _epoch, clock);
     }
 
     /// <summary>Measures the held-out loss, keeps the adapter when it is the best so far; true when early stopping says stop.</summary>
@@ -137,7 +167,7 @@ sealed class SftRun : IDisposable
     /// <summary>Returns the model to float32 with the best adapter in it, ready to save and to evaluate.</summary>
     public void KeepBest()
     {
-        if (_options.Precision != "fp32") _model.to(ScalarType.Float32);
+        if (_options.Precision != TrainingPrecision.Fp32) _model.to(ScalarType.Float32);
         if (_best is not null) Restore(Trainable().Select(p => (p.Name, (Tensor)p.Parameter)), _best);
         _model.eval();
     }

@@ -17,9 +17,13 @@ namespace DomainAssistant.Training.Sft;
 /// stopping and gives eval_loss_before (the base, since a fresh adapter changes nothing) and eval_loss_after (the
 /// adapter kept). Held-out losses are measured one example per row in float32, whatever the training precision.
 /// </remarks>
-public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? progress = null)
+/// <param name="options">The run's settings.</param>
+/// <param name="progress">Receives the run's events.</param>
+/// <param name="producedBy">The command or job named as the maker in lineage.json.</param>
+public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? progress = null, string producedBy = SftLineage.Trainer)
 {
     readonly SftOptions _options = options ?? throw new ArgumentNullException(nameof(options));
+    readonly string _producedBy = producedBy;
 
     /// <summary>Fine-tunes with the model's own tokenizer (the folder's, or tokenizer.bin beside a .bin).</summary>
     public TrainingSummary Run(string modelPath, string dataPath, string outputFolder, CancellationToken cancellation = default) =>
@@ -65,12 +69,12 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         };
         WriteLineage(outputFolder, weightsFile, modelPath, dataset, options, run, (before, after), reason, started, clock);
         progress?.Report(new TrainingEvent("sft", TrainingPhase.Finished, run.Step, run.TotalSteps, (int)Math.Ceiling(run.BestEpoch), run.Tokens,
-            clock.TokensPerSecond, null, after, 0, clock.Elapsed, TimeSpan.Zero, reason));
+            clock.TokensPerSecond, null, after, 0, clock.Elapsed, TimeSpan.Zero, reason.Name()));
         return new TrainingSummary
         {
             Job = "sft", Output = Path.GetFullPath(outputFolder), EvalLossBefore = before, EvalLossAfter = after,
             TrainTokens = clock.Tokens, TokensPerSecond = clock.TokensPerSecond, Steps = run.Step, TotalSteps = run.TotalSteps,
-            Completed = reason is "schedule" or "early_stopping", StopReason = reason, Seconds = clock.Elapsed.TotalSeconds,
+            Completed = reason.Completed(), StopReason = reason, Seconds = clock.Elapsed.TotalSeconds,
             Parameters = model.parameters().Sum(p => p.NumberOfElements) + (options.FullParameters ? 0 : run.TrainableParameters),
             TrainableParameters = run.TrainableParameters, SkippedLines = skipped,
         };
@@ -98,18 +102,19 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
     static readonly string[] TokenizerFiles =
         [HuggingFaceTokenizerFolder.TokenizerFile, HuggingFaceTokenizerFolder.ConfigFile, HuggingFaceTokenizerFolder.SpecialTokensMapFile, "tokenizer.model"];
 
-    static void WriteLineage(string outputFolder, string weightsFile, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
-        (double Before, double After) loss, string reason, DateTimeOffset started, TrainingClock clock)
+    /// <summary>Writes lineage.json, the folder's <see cref="Storage.Lineage.LineageRecord"/> with <see cref="SftLineage"/> details.</summary>
+    void WriteLineage(string outputFolder, string weightsFile, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
+        (double Before, double After) loss, StopReason reason, DateTimeOffset started, TrainingClock clock)
     {
-        var lineage = new LineageRecord
+        var lineage = new SftLineage
         {
-            AdapterSha256 = DatasetFiles.FileSha256(weightsFile),
+            Method = options.FullParameters ? "full-sft" : "lora-sft", AdapterSha256 = DatasetFiles.FileSha256(weightsFile),
             BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
             Dataset = dataset, Hyperparameters = options, Metrics = run.Metrics, EvalLossBefore = loss.Before, EvalLossAfter = loss.After,
             BestEpoch = run.BestEpoch, StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
             DurationSeconds = clock.Elapsed.TotalSeconds,
         };
-        File.WriteAllText(Path.Combine(outputFolder, LineageRecord.FileName), lineage.ToJson());
+        lineage.ToRecord(outputFolder, _producedBy).Write(outputFolder);
     }
 
     /// <summary>Holds out a seeded random share of the examples (at least one, never all).</summary>

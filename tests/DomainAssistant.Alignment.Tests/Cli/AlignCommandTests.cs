@@ -1,4 +1,5 @@
 using DomainAssistant.Alignment.Tests.Support;
+using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training.Tests.Support;
 using static DomainAssistant.Alignment.Tests.Cli.CommandRunner;
 
@@ -15,7 +16,9 @@ public sealed class AlignCommandTests(TrainedTokenizer tokenizer) : IClassFixtur
         var feedback = SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 12);
         var output = Path.Combine(work.Path, "rm");
 
-        var result = await Run("align", "rm", "--model", model.Path, "--feedback", feedback, "--out", output, "--epochs", "1", "--max-length", "64", "--json");
+        var ledger = Path.Combine(work.Path, "lineage.db");
+        var result = await Run("align", "rm", "--model", model.Path, "--feedback", feedback, "--out", output, "--epochs", "1", "--max-length", "64", "--json",
+            "--ledger", ledger);
 
         Assert.True(result.ExitCode == 0, result.Error);
         var summary = LastLine(result.Output);
@@ -23,6 +26,12 @@ public sealed class AlignCommandTests(TrainedTokenizer tokenizer) : IClassFixtur
         Assert.Equal(20, summary.GetProperty("train_examples").GetInt32());
         Assert.Equal(4, summary.GetProperty("heldout_examples").GetInt32());
         Assert.Equal(Path.GetFullPath(output), summary.GetProperty("output").GetString());
+        Assert.Equal("schedule", summary.GetProperty("stop_reason").GetString());
+        var checksum = summary.GetProperty("checksum").GetString()!;
+        var recorded = await new SqliteLineageLedger(ledger).FindAsync(checksum);
+        Assert.Equal((ArtifactKind.RewardModel, "da align rm"), (recorded!.Kind, recorded.ProducedBy));
+        Assert.Equal([ArtifactKind.BaseModel, ArtifactKind.Dataset], recorded.Parents.Select(p => p.Kind));
+        Assert.Equal(recorded.Id, LineageRecord.Read(output).Id);
     }
 
     [Fact]

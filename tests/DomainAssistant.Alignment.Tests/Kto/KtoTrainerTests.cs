@@ -4,6 +4,8 @@ using DomainAssistant.Alignment.Lineage;
 using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
 using DomainAssistant.Alignment.Tests.Support;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Checkpointing;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
@@ -59,12 +61,14 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
 
         var summary = new KtoTrainer(Fast).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
 
-        Assert.Equal("schedule", summary.StopReason);
+        Assert.Equal(StopReason.Schedule, summary.StopReason);
         Assert.Equal((20, 20), (summary.Desirable, summary.Undesirable));
         Assert.True(summary.RewardMargin > 0, $"reward margin {summary.RewardMargin}");
         Assert.True(summary.Kl >= 0 && double.IsFinite(summary.Kl), $"KL {summary.Kl}");
-        var lineage = AlignmentLineage.FromJson(File.ReadAllText(Path.Combine(output, AlignmentLineage.FileName)));
-        Assert.Equal(("lora-kto", summary.AdapterSha256), (lineage.Kind, lineage.Sha256));
+        var record = LineageRecord.Read(output);
+        var lineage = record.DetailsAs<AlignmentLineage>();
+        Assert.Equal(("lora-kto", summary.AdapterSha256, ArtifactKind.Adapter), (lineage.Method, record.Sha256, record.Kind));
+        Assert.Equal([ArtifactKind.BaseModel, ArtifactKind.Dataset], record.Parents.Select(p => p.Kind));
         Assert.Equal(40, lineage.Feedback!.Summary.Kept);
         var generated = await Run("generate", "--model", model.Path, "--adapter", output, "--prompt", "Where", "--max-tokens", "4", "--temperature", "0");
         Assert.True(generated.ExitCode == 0, generated.Error);
@@ -83,7 +87,7 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         using (var stop = new CancellationTokenSource())
         {
             var stopAtThree = new Progress(e => { if (e.Phase == TrainingPhase.Step && e.Step == 3) stop.Cancel(); });
-            Assert.Equal("cancelled", new KtoTrainer(Fast, stopAtThree).Run(model.Path, null, feedback, split, cancellation: stop.Token).StopReason);
+            Assert.Equal(StopReason.Cancelled, new KtoTrainer(Fast, stopAtThree).Run(model.Path, null, feedback, split, cancellation: stop.Token).StopReason);
         }
         var resumed = new KtoTrainer(Fast).Run(model.Path, null, feedback, split);
 
@@ -101,10 +105,27 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
 
         var summary = new KtoTrainer(Fast with { LearningRate = 0.5, MaxKl = 1e-4, Epochs = 4 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
 
-        Assert.Equal("kl_bound", summary.StopReason);
+        Assert.Equal(StopReason.KlBound, summary.StopReason);
         Assert.True(summary.Steps < 20, $"{summary.Steps} steps");
         Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
         Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a guarded stop leaves no checkpoint to resume past the bound");
+    }
+
+    [Fact]
+    public void A_step_whose_loss_is_not_finite_stops_the_run_with_the_last_good_adapter_written()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var output = Path.Combine(work.Path, "kto");
+
+        // A learning rate this large sends the adapter's weights past float32 after the first update, so a later loss is NaN.
+        var summary = new KtoTrainer(Fast with { LearningRate = 1e30, MaxKl = 1e300 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+
+        Assert.Equal(StopReason.Diverged, summary.StopReason);
+        Assert.True(summary.Steps < 15, $"{summary.Steps} steps");
+        Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
+        Assert.Equal(StopReason.Diverged, LineageRecord.Read(output).DetailsAs<AlignmentLineage>().StopReason);
+        Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a diverged run leaves no checkpoint to resume from");
     }
 
     static IReadOnlyList<double> Losses(string output) =>

@@ -4,6 +4,7 @@ using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Alignment.Tests.Support;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Lora;
+using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training.Tests.Support;
 
 namespace DomainAssistant.Alignment.Tests.RewardModeling;
@@ -26,7 +27,7 @@ public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClass
         Assert.True(summary.HeldoutAccuracy >= 0.75, $"held-out accuracy {summary.HeldoutAccuracy:P1} (before {summary.HeldoutAccuracyBefore:P1})");
         Assert.Equal(16, summary.HeldoutExamples); // 8 of 40 prompts held out, two votes each
         Assert.Equal(64, summary.TrainExamples);
-        foreach (var file in new[] { PeftAdapter.ConfigFileName, PeftAdapter.WeightsFileName, RewardModelFolder.HeadFileName, RewardModelFolder.ConfigFileName, AlignmentLineage.FileName })
+        foreach (var file in new[] { PeftAdapter.ConfigFileName, PeftAdapter.WeightsFileName, RewardModelFolder.HeadFileName, RewardModelFolder.ConfigFileName, LineageRecord.FileName })
             Assert.True(File.Exists(Path.Combine(output, file)), file);
         Assert.Equal(summary.Checksum, RewardModelFolder.ReadConfig(output).Checksum);
 

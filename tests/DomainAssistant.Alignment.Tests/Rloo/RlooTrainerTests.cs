@@ -5,6 +5,8 @@ using DomainAssistant.Alignment.Rloo;
 using DomainAssistant.Alignment.Tests.Support;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Lora;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Tests.Support;
 using static DomainAssistant.Alignment.Tests.Cli.CommandRunner;
 
@@ -30,12 +32,14 @@ public sealed class RlooTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
 
         var summary = new RlooTrainer(Fast).Run(model.Path, null, rewardModel, prompts, output);
 
-        Assert.Equal(("schedule", 2L, 8L), (summary.StopReason, summary.Iterations, summary.OptimizerSteps)); // 2 × 2 epochs × ⌈12/6⌉
+        Assert.Equal((StopReason.Schedule, 2L, 8L), (summary.StopReason, summary.Iterations, summary.OptimizerSteps)); // 2 × 2 epochs × ⌈12/6⌉
         Assert.Equal((8, 2, 3), (summary.Prompts, summary.HeldoutPrompts, summary.SamplesPerPrompt));
         Assert.True(double.IsFinite(summary.RewardBefore) && double.IsFinite(summary.RewardAfter) && summary.Kl >= -1e-3, $"{summary}");
         Assert.True(summary.TokensPerSecond > 0 && summary.GenerationSeconds > 0 && summary.OptimisationSeconds > 0);
-        var lineage = AlignmentLineage.FromJson(File.ReadAllText(Path.Combine(output, AlignmentLineage.FileName)));
-        Assert.Equal("lora-rloo", lineage.Kind);
+        var record = LineageRecord.Read(output);
+        var lineage = record.DetailsAs<AlignmentLineage>();
+        Assert.Equal((ArtifactKind.Adapter, summary.AdapterSha256, "lora-rloo"), (record.Kind, record.Sha256, lineage.Method));
+        Assert.Contains(record.Parents, p => p.Kind == ArtifactKind.RewardModel && p.Sha256 == lineage.RewardModel!.Sha256);
         Assert.Equal(RewardModelFolder.ReadConfig(rewardModel).Checksum, lineage.RewardModel!.Sha256);
         Assert.NotNull(lineage.Prompts);
 
@@ -80,8 +84,8 @@ public sealed class RlooTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
         var first = new RlooTrainer(Fast, stopAfterOne).Run(model.Path, null, rewardModel, prompts, output, cancellation: stop.Token);
         var second = new RlooTrainer(Fast).Run(model.Path, null, rewardModel, prompts, output);
 
-        Assert.Equal(("cancelled", 1L, false), (first.StopReason, first.Iterations, first.Resumed));
-        Assert.Equal(("schedule", 2L, true), (second.StopReason, second.Iterations, second.Resumed));
+        Assert.Equal((StopReason.Cancelled, 1L, false), (first.StopReason, first.Iterations, first.Resumed));
+        Assert.Equal((StopReason.Schedule, 2L, true), (second.StopReason, second.Iterations, second.Resumed));
         Assert.Equal(8L, second.OptimizerSteps); // the optimizer's step count came back with its moments
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using DomainAssistant.Api.Tests.Support;
+using DomainAssistant.Storage.Lineage;
 
 namespace DomainAssistant.Api.Tests.Hosting;
 
@@ -32,6 +33,12 @@ public sealed class BootstrapTests
             Assert.True(File.Exists(Path.Combine(bootstrapFolder, "base", "model.safetensors")));
             Assert.True(File.Exists(Path.Combine(bootstrapFolder, "reader", "model.safetensors")), "every weight tuned on grounded examples: the served base");
             Assert.True(File.Exists(Path.Combine(bootstrapFolder, "adapters", "sft", "lineage.json")));
+            // The job records each stage in the ledger: the adapter leads back to the corpus through the reader and the base.
+            var adapterLineage = LineageRecord.Read(Path.Combine(bootstrapFolder, "adapters", "sft"));
+            var chain = await new SqliteLineageLedger(Path.Combine(data.Path, "lineage.db")).AncestryAsync(adapterLineage.Id);
+            Assert.Equal([ArtifactKind.Adapter, ArtifactKind.BaseModel, ArtifactKind.Dataset, ArtifactKind.BaseModel, ArtifactKind.CorpusVersion], chain.Select(r => r.Kind));
+            Assert.All(chain.SkipLast(1), r => Assert.Equal($"job bootstrap {AssistantHost.Domain}", r.ProducedBy));
+            Assert.Equal(LineageRecord.Referenced, chain[^1].ProducedBy); // corpus versions are the upload's to record
             var example = JsonDocument.Parse(File.ReadLines(Path.Combine(bootstrapFolder, "sft-data", "train.jsonl")).First()).RootElement;
             Assert.Contains("Context:\n[1] ", example.GetProperty("messages")[0].GetProperty("content").GetString(), StringComparison.Ordinal);
         }

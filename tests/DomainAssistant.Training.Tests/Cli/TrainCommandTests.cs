@@ -18,10 +18,11 @@ public sealed class TrainCommandTests(TrainedTokenizer tokenizer) : IClassFixtur
         var output = Path.Combine(work.Path, "base");
 
         var result = await Run("train", "base", "--corpus", Path.Combine(work.Path, "corpus"), "--size", "tiny", "--out", output,
-            "--steps", "3", "--vocab-size", "300", "--batch", "2", "--seq-len", "32", "--json");
+            "--steps", "3", "--vocab-size", "300", "--batch", "2", "--seq-len", "32", "--json", "--ledger", Path.Combine(work.Path, "lineage.db"));
 
         Assert.Equal(0, result.ExitCode);
         var summary = LastLine(result.Output);
+        Assert.Equal(("schedule", true), (summary.GetProperty("stop_reason").GetString(), summary.GetProperty("completed").GetBoolean()));
         Assert.All(SummaryFields, f => Assert.True(summary.GetProperty(f).GetDouble() > 0, f));
         Assert.Equal(Path.GetFullPath(output), summary.GetProperty("output").GetString());
         Assert.Equal(3 * 2 * 32, summary.GetProperty("train_tokens").GetInt64());
@@ -40,7 +41,7 @@ public sealed class TrainCommandTests(TrainedTokenizer tokenizer) : IClassFixtur
         var events = Path.Combine(work.Path, "events.jsonl");
 
         var result = await Run("train", "sft", "--model", model.Path, "--data", data, "--out", Path.Combine(work.Path, "adapter"),
-            "--epochs", "1", "--batch", "4", "--seq-len", "64", "--json", "--events", events);
+            "--epochs", "1", "--batch", "4", "--seq-len", "64", "--json", "--events", events, "--ledger", Path.Combine(work.Path, "lineage.db"));
 
         Assert.Equal(0, result.ExitCode);
         var summary = LastLine(result.Output);

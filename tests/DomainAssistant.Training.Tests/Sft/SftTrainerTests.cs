@@ -1,6 +1,8 @@
 using System.Text.Json;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Lora;
+using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Training;
 using DomainAssistant.Training.Sft;
 using DomainAssistant.Training.Tests.Support;
 using static TorchSharp.torch;
@@ -25,7 +27,12 @@ public sealed class SftTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
 
         Assert.True(summary.EvalLossAfter < summary.EvalLossBefore - 0.3, $"held-out loss {summary.EvalLossBefore:F3} -> {summary.EvalLossAfter:F3}");
         Assert.Equal(baseChecksum, Checksums.Model(model.Path));
-        var lineage = LineageRecord.FromJson(File.ReadAllText(Path.Combine(output, LineageRecord.FileName)));
+        var record = LineageRecord.Read(output);
+        var lineage = record.DetailsAs<SftLineage>();
+        Assert.Equal((ArtifactKind.Adapter, lineage.AdapterSha256, "lora-sft"), (record.Kind, record.Sha256, lineage.Method));
+        Assert.Equal(PeftAdapter.WeightsSha256(output), record.Sha256);
+        Assert.Equal([(ArtifactKind.BaseModel, baseChecksum), (ArtifactKind.Dataset, lineage.Dataset.Sha256)], record.Parents.Select(p => (p.Kind, p.Sha256)));
+        Assert.Equal(StopReason.Schedule, lineage.StopReason);
         Assert.Equal(baseChecksum, lineage.BaseModel.Sha256);
         Assert.Equal(64, lineage.Dataset.Sha256.Length);
         Assert.Equal((48, 12), (lineage.Dataset.TrainExamples, lineage.Dataset.EvalExamples));

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using DomainAssistant.ServiceDefaults;
+using DomainAssistant.Storage.Lineage;
+
+namespace DomainAssistant.Cli.Commands;
+
+/// <summary>
+/// `--ledger FILE`, the lineage ledger a command records what it made into (default: the hosts' default data folder's
+/// lineage.db, so the command line and a host started in the same folder share one ledger).
+/// </summary>
+public sealed class LedgerOption
+{
+    public Option<string> Option { get; } = new("--ledger")
+    {
+        Description = "Lineage ledger (SQLite) to record into and read from (default: .data/lineage.db, the hosts' Storage:DataDirectory default).",
+        DefaultValueFactory = _ => new StorageOptions().LineageDatabase,
+    };
+
+    public SqliteLineageLedger Open(ParseResult parse) => new(parse.GetRequiredValue(Option));
+
+    /// <summary>
+    /// Records the lineage.json of <paramref name="folder"/> (what the trainer just wrote) and names its id on stderr. A
+    /// ledger that cannot be written is a warning, not a failure: the artifact and its lineage.json are already on disk
+    /// and can be recorded later.
+    /// </summary>
+    public Task RecordFolderAsync(ParseResult parse, string folder) => RecordAsync(parse, LineageRecord.Read(folder));
+
+    public async Task RecordAsync(ParseResult parse, LineageRecord record)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        var ledger = Open(parse);
+        try
+        {
+            var stored = await ledger.RecordAsync(record, CancellationToken.None);
+            await error.WriteLineAsync($"lineage: {stored.Kind.Name()} {stored.Id} recorded in {ledger.Path}");
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"warning: {record.Kind.Name()} {record.Id} not recorded in the lineage ledger {ledger.Path}: {e.Message}");
+        }
+    }
+}
