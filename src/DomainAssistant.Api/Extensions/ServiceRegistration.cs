@@ -9,6 +9,7 @@ using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.Models;
+using DomainAssistant.Api.Operator;
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
@@ -65,6 +66,7 @@ public static class ServiceRegistration
         else services.AddSingleton<IModelSource, ConfiguredModelSource>();
         AddBackground<ModelHost>(services);
         AddChat(services);
+        services.AddOperator(configuration);
         return builder;
     }
 
@@ -103,6 +105,7 @@ public static class ServiceRegistration
         services.AddAssistantBus(configuration, !defaults.Jobs.RunInProcess, bus =>
         {
             bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
+            bus.AddOperatorConsumers();
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);

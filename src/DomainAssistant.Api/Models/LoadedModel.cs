@@ -8,11 +8,14 @@ namespace DomainAssistant.Api.Models;
 /// The model being served: weights, tokenizer, resident adapters, the engine that batches their requests, and the
 /// embedding generator over its base (which shares the engine's forward gate).
 /// </summary>
-public sealed class LoadedModel(string name, PretrainedModel pretrained, GenerationEngine engine,
+public sealed class LoadedModel(string name, string basePath, PretrainedModel pretrained, GenerationEngine engine,
     IReadOnlyDictionary<string, AdapterInfo> adapters, string? defaultAdapter, HiddenStateEmbeddingGenerator embedder) : IAsyncDisposable
 {
     /// <summary>The model's name in responses and feedback lineage.</summary>
     public string Name { get; } = name;
+
+    /// <summary>The base checkpoint it was loaded from (a folder or .bin): what a gate loads again beside it.</summary>
+    public string BasePath { get; } = basePath;
 
     public PretrainedModel Pretrained { get; } = pretrained;
 

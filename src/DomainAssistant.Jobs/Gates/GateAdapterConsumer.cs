@@ -1,0 +1,57 @@
+using System.Globalization;
+using DomainAssistant.Contracts;
+using DomainAssistant.Evaluation.Gates;
+using DomainAssistant.ServiceDefaults;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace DomainAssistant.Jobs.Gates;
+
+/// <summary>
+/// Runs a <see cref="GateAdapter"/> job: progress as <see cref="JobProgressed"/> notes, then <see cref="AdapterGated"/>
+/// with the verdict, or <see cref="JobFailed"/> with the reason the gate could not run (the full exception goes to
+/// this host's log). A failing verdict is a finished gate, not a failed job.
+/// </summary>
+public sealed partial class GateAdapterConsumer(AdapterGate gate, ILogger<GateAdapterConsumer> logger) : IConsumer<GateAdapter>
+{
+    public async Task Consume(ConsumeContext<GateAdapter> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var job = context.Message;
+        using var span = AssistantTelemetry.Source.StartActivity("gate-adapter");
+        span?.SetTag("adapter", job.AdapterId);
+        // Notes are few (one per twenty answers), so each is published as it comes, in order, before the result.
+        var notes = new List<string>();
+        var progress = new InlineNotes(notes);
+        try
+        {
+            await context.Publish(new JobProgressed(job.JobId, $"gating {job.AdapterId}"), context.CancellationToken);
+            var verdict = await gate.RunAsync(job, progress, context.CancellationToken);
+            foreach (var note in notes) await context.Publish(new JobProgressed(job.JobId, note), context.CancellationToken);
+            var summary = verdict.Passed
+                ? $"pass: all {verdict.Metrics.Count} metrics passed ({verdict.Suite})"
+                : "fail: " + string.Join("; ", verdict.Metrics.Where(m => !m.Passed).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Metric.Name()}: {m.Reason}")));
+            await context.Publish(new AdapterGated(job.JobId, job.AdapterId, verdict.Verdict, summary, verdict.ReportPath), context.CancellationToken);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception error)
+        {
+            LogFailed(error, job.JobId, job.AdapterId);
+            await context.Publish(new JobFailed(job.JobId, error.Message), CancellationToken.None);
+        }
+    }
+
+    sealed class InlineNotes(List<string> notes) : IProgress<string>
+    {
+        public void Report(string value)
+        {
+            lock (notes) notes.Add(value);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: gating adapter {AdapterId} failed")]
+    partial void LogFailed(Exception error, Guid jobId, string adapterId);
+}
