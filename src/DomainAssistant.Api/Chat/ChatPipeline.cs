@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Experiments;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Models;
+using DomainAssistant.Evaluation.Answers;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Ranking;
 using Microsoft.SemanticKernel;
@@ -18,7 +21,7 @@ namespace DomainAssistant.Api.Chat;
 /// chat service (the local model) streams the answer, and the [n] in it become citations. The answer is stored with
 /// its lineage (prompt as fed, chunk ids, model, adapter and checksum, variant) before the caller hears it is done.
 /// </summary>
-public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex index, AdapterSelector adapters, IConversationStore conversations, TimeProvider clock)
+public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex index, AdapterSelector adapters, IConversationStore conversations, ExperimentRecorder experiments, TimeProvider clock)
 {
     /// <summary>Chooses the adapter, retrieves and composes the prompt; nothing is generated or stored yet.</summary>
     /// <exception cref="NotReadyException">The model or the index is not ready (or failed to start).</exception>
@@ -29,13 +32,14 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
         EnsureReady(models.Warmup);
         EnsureReady(index.Warmup);
         var model = models.Current!;
-        var choice = await adapters.ChooseAsync(turn.UserId, model, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var choice = await adapters.ChooseAsync(turn.UserId, turn.Domain.Name, model, cancellationToken);
         var retrieved = await kernel.InvokeAsync<IReadOnlyList<RetrievedChunk>>(RetrievalPlugin.PluginName, RetrievalPlugin.SearchFunction,
             new KernelArguments { ["question"] = turn.Question, ["domain"] = turn.Domain.Name, ["count"] = turn.Domain.Defaults.TopK },
             cancellationToken) ?? [];
         var prompt = PromptComposer.Compose(turn.Domain.SystemPrompt, turn.ExtraInstructions, turn.History, turn.Question, retrieved,
             model.Pretrained.Tokenizer, model.ContextLength, turn.Sampling.MaxTokens ?? turn.Domain.Defaults.MaxTokens);
-        return new PreparedTurn(turn, model.Name, prompt, choice);
+        return new PreparedTurn(turn, model.Name, prompt, choice) { StartedAt = started };
     }
 
     /// <summary>Streams the answer's pieces, then stores it and yields it once as <see cref="TurnEvent.Done"/>.</summary>
@@ -65,6 +69,9 @@ public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex in
         };
         // The answer was generated in full: store it even if the client has just gone away.
         await conversations.AddAssistantMessageAsync(message, CancellationToken.None);
+        if (prepared.Adapter is { ExperimentId: { } experiment, Variant: { } variant })
+            await experiments.ExposedAsync(experiment, message.Id, prepared.Turn.UserId, variant, Stopwatch.GetElapsedTime(prepared.StartedAt),
+                Declines.IsDecline(text, prepared.Turn.Domain.Decline), CancellationToken.None);
         var completion = Count(final, LocalChatClient.CompletionTokensProperty) ?? models.Current?.Pretrained.Tokenizer.Encode(text, addBos: false).Length ?? 0;
         yield return new TurnEvent(null, new AnsweredTurn(message, citations, Count(final, LocalChatClient.PromptTokensProperty) ?? prepared.Prompt.PromptTokens, completion));
     }

@@ -20,7 +20,11 @@ public sealed record ChatTurn(DomainProfile Domain, Conversation Conversation, I
 public sealed record SamplingOverrides(float? Temperature = null, float? TopP = null, int? MaxTokens = null, int? Seed = null, IReadOnlyList<string>? Stop = null);
 
 /// <summary>A turn ready to generate: prompt composed, adapter chosen.</summary>
-public sealed record PreparedTurn(ChatTurn Turn, string ModelName, ComposedPrompt Prompt, AdapterChoice Adapter);
+public sealed record PreparedTurn(ChatTurn Turn, string ModelName, ComposedPrompt Prompt, AdapterChoice Adapter)
+{
+    /// <summary>When preparing began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): an exposure's latency runs from here to the stored answer.</summary>
+    public long StartedAt { get; init; }
+}
 
 /// <summary>A streamed piece of the answer, or (with <see cref="Done"/> set) the stored answer.</summary>
 public readonly record struct TurnEvent(string? Text, AnsweredTurn? Done);

@@ -5,6 +5,7 @@ using DomainAssistant.Api.Conversations;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Embeddings;
+using DomainAssistant.Api.Experiments;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
@@ -65,6 +66,7 @@ public static class ServiceRegistration
         if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
         else services.AddSingleton<IModelSource, ConfiguredModelSource>();
         AddBackground<ModelHost>(services);
+        services.AddAssistantExperiments(configuration, defaults.Storage); // before AddChat's feature management: its flags come first
         AddChat(services);
         services.AddOperator(configuration);
         return builder;

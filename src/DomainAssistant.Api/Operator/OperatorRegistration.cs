@@ -6,7 +6,7 @@ using MassTransit;
 
 namespace DomainAssistant.Api.Operator;
 
-/// <summary>The operator's tools as one registration: the adapter registry, gate verdicts and gate jobs, and their endpoints.</summary>
+/// <summary>The operator's tools as one registration: the adapter registry, gate verdicts and gate jobs, experiments, and their endpoints.</summary>
 public static class OperatorRegistration
 {
     /// <exception cref="InvalidOperationException">A setting of section <c>Operator</c> cannot work; the message names its key.</exception>
@@ -34,6 +34,7 @@ public static class OperatorRegistration
     public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
     {
         app.MapAdaptersApi();
+        app.MapExperimentsApi();
         return app;
     }
 }
