@@ -43,45 +43,13 @@ public sealed class GateJobApiTests : IClassFixture<GateJobApiTests.Host>
 
     public GateJobApiTests(Host host) => _host = host;
 
-    /// <summary>A suite of one grounded question with <paramref name="reference"/> as its answer, judged by <paramref name="metric"/>.</summary>
-    void WriteSuite(string reference, string metric)
-    {
-        var domain = JsonSerializer.Serialize(Path.Combine(_host.Assistant.DomainsRoot, AssistantHost.Domain));
-        File.WriteAllText(_host.SuiteFile, $$"""
-            {"name": "tiny", "domain": {{domain}}, "seed": 7,
-             "cases": [{"kind": "grounded", "items": [{"id": "g1", "question": "When is collection day?", "answer": {{JsonSerializer.Serialize(reference)}},
-                        "source": "corpus/0001-bins-and-collection-days.md"}]}],
-             "metrics": [{{metric}}]}
-            """);
-    }
+    void WriteSuite(string reference, string metric) => OperatorCalls.WriteSuite(_host.Assistant, _host.SuiteFile, reference, metric);
 
-    async Task<string> RegisterAsync(string adapter)
-    {
-        using var response = await _host.Client.PostAsync(new Uri("/api/operator/adapters", UriKind.Relative), AdapterZips.Body(AdapterZips.Zip(ScriptedModel.Instance.Adapters[adapter])));
-        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
-    }
+    Task<string> RegisterAsync(string adapter) => OperatorCalls.RegisterAsync(_host.Client, adapter);
 
-    async Task<JsonElement> GateToTheEndAsync(string id)
-    {
-        using var started = await _host.Client.PostAsync(new Uri($"/api/operator/adapters/{id}/gate", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
-        var jobId = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("jobId").GetGuid();
-        Assert.Equal($"/api/jobs/{jobId}", started.Headers.Location?.ToString());
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
-        {
-            var job = JsonDocument.Parse(await _host.Client.GetStringAsync(new Uri($"/api/jobs/{jobId}", UriKind.Relative))).RootElement.Clone();
-            Assert.Equal("adapter-gate", job.GetProperty("kind").GetString());
-            if (job.GetProperty("state").GetString() is "succeeded" or "failed") return job;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the gate job did not finish: {job}");
-            await Task.Delay(200);
-        }
-    }
+    Task<JsonElement> GateToTheEndAsync(string id) => OperatorCalls.GateToTheEndAsync(_host.Client, id);
 
-    async Task<JsonElement> ListedAsync(string id) =>
-        JsonDocument.Parse(await _host.Client.GetStringAsync(new Uri("/api/operator/adapters", UriKind.Relative))).RootElement
-            .EnumerateArray().Single(a => a.GetProperty("id").GetString() == id).Clone();
+    Task<JsonElement> ListedAsync(string id) => OperatorCalls.ListedAsync(_host.Client, id);
 
     [Fact]
     public async Task A_gate_that_passes_ends_succeeded_and_makes_the_adapter_releasable()
