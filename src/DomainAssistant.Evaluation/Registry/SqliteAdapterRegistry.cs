@@ -11,7 +11,7 @@ namespace DomainAssistant.Evaluation.Registry;
 /// A package is unpacked into a staging folder, checked there, and only then moved into place and recorded, so a
 /// refused or half-written package never becomes an adapter.
 /// </summary>
-public sealed class SqliteAdapterRegistry(string dataDirectory, AdapterLimits limits, TimeProvider clock) : IAdapterRegistry
+public sealed class SqliteAdapterRegistry(string dataDirectory, AdapterLimits limits, TimeProvider clock) : IAdapterRegistry, IDisposable
 {
     public const string FileName = "adapters.db";
 
@@ -34,6 +34,9 @@ public sealed class SqliteAdapterRegistry(string dataDirectory, AdapterLimits li
     readonly SqliteFile _file = new(Path.Combine(dataDirectory, FileName), Schema);
     readonly string _root = Path.GetFullPath(Path.Combine(dataDirectory, "adapters"));
 
+    // Two uploads of the same weights must not both move a folder into the same place.
+    readonly SemaphoreSlim _placing = new(1, 1);
+
     public async Task<(RegisteredAdapter Adapter, bool Created)> RegisterZipAsync(Stream zip, AdapterRegistration registration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(zip);
@@ -51,14 +54,21 @@ public sealed class SqliteAdapterRegistry(string dataDirectory, AdapterLimits li
             var lineagePath = Path.Combine(staging, AdapterArchive.LineageFileName);
             var lineage = File.Exists(lineagePath) ? await File.ReadAllTextAsync(lineagePath, cancellationToken) : null;
             var id = $"{registration.Domain}-{sha[..12]}";
-            if (await FindAsync(id, cancellationToken) is { } existing) return (existing, false);
-
-            var folder = Path.Combine(_root, id);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); // files of a registration that never reached the database
-            Directory.Move(staging, folder);
-            var adapter = new RegisteredAdapter(id, registration.Domain, sha, folder, registration.Parents, lineage, clock.GetUtcNow(), registration.RegisteredBy);
-            await InsertAsync(adapter, cancellationToken);
-            return (adapter, true);
+            await _placing.WaitAsync(cancellationToken);
+            try
+            {
+                if (await FindAsync(id, cancellationToken) is { } existing) return (existing, false);
+                var folder = Path.Combine(_root, id);
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); // files of a registration that never reached the database
+                Directory.Move(staging, folder);
+                var adapter = new RegisteredAdapter(id, registration.Domain, sha, folder, registration.Parents, lineage, clock.GetUtcNow(), registration.RegisteredBy);
+                await InsertAsync(adapter, cancellationToken);
+                return (adapter, true);
+            }
+            finally
+            {
+                _placing.Release();
+            }
         }
         finally
         {
@@ -132,4 +142,6 @@ public sealed class SqliteAdapterRegistry(string dataDirectory, AdapterLimits li
     static RegisteredAdapter Read(SqliteDataReader row) => new(row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3),
         JsonSerializer.Deserialize<string[]>(row.GetString(4)) ?? [], row.IsDBNull(5) ? null : row.GetString(5),
         DateTimeOffset.Parse(row.GetString(6), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), row.GetString(7));
+
+    public void Dispose() => _placing.Dispose();
 }

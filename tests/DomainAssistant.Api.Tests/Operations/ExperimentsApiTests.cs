@@ -4,6 +4,7 @@ using System.Text.Json;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Model.Checkpoints;
 using DomainAssistant.Model.Lora;
+using TorchSharp;
 
 namespace DomainAssistant.Api.Tests.Operations;
 
@@ -163,7 +164,8 @@ public sealed class ExperimentsApiTests : IDisposable
         var folder = (await OperatorCalls.ListedAsync(operatorClient, treatment)).GetProperty("folder").GetString()!;
         var weights = Path.Combine(folder, PeftAdapter.WeightsFileName);
         var tensors = SafeTensors.Load(weights);
-        foreach (var tensor in tensors.Values) tensor.add_(0.5);
+        using var shift = 0.5.ToScalar();
+        foreach (var tensor in tensors.Values) tensor.add_(shift, DomainAssistant.Model.TorchScalars.One);
         SafeTensors.Save(weights, tensors);
         foreach (var tensor in tensors.Values) tensor.Dispose();
 
