@@ -16,6 +16,8 @@ namespace DomainAssistant.Api.Tests.Operations;
 /// </summary>
 public sealed class ExperimentsApiTests : IDisposable
 {
+    static readonly double[] RampToEveryone = [100];
+
     readonly TempFolder _suites = new();
     readonly AssistantHost _host;
 
@@ -179,5 +181,41 @@ public sealed class ExperimentsApiTests : IDisposable
         var (promote, body) = await SendAsync(operatorClient, HttpMethod.Post, $"/api/operator/experiments/{id}/promote");
         Assert.Equal(HttpStatusCode.UnprocessableEntity, promote);
         Assert.Contains("changed since it was registered", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_OpenAI_user_field_is_the_sticky_id_a_live_experiment_blocks_a_second_and_a_ramp_takes_the_next_step()
+    {
+        var (operatorClient, users) = await ClientsAsync();
+        var treatment = await GatedAsync(operatorClient, "candidate");
+        var (_, createdBody) = await SendAsync(operatorClient, HttpMethod.Post, "/api/operator/experiments",
+            new { name = "ramped", domain = AssistantHost.Domain, control = (string?)null, treatment, treatmentPercent = 0, ramp = RampToEveryone });
+        var id = createdBody.GetProperty("id").GetString()!;
+
+        var (second, secondBody) = await SendAsync(operatorClient, HttpMethod.Post, "/api/operator/experiments", Draft(treatment, 10, "another"));
+        Assert.Equal(HttpStatusCode.Conflict, second);
+        Assert.Contains(AssistantHost.Domain, secondBody.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        async Task<string> VariantOfAsync(string user)
+        {
+            using var response = await users.PostAsJsonAsync(new Uri("/v1/chat/completions", UriKind.Relative),
+                new { model = AssistantHost.Domain, user, messages = new[] { new { role = "user", content = "When is collection day?" } } });
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("domain_assistant").GetProperty("variant").GetString()!;
+        }
+
+        Assert.Equal("control", await VariantOfAsync("openai-user-1"));
+        var (ramped, rampedBody) = await SendAsync(operatorClient, HttpMethod.Post, $"/api/operator/experiments/{id}/ramp");
+        Assert.Equal(HttpStatusCode.OK, ramped);
+        Assert.Equal(100, rampedBody.GetProperty("treatmentPercent").GetDouble());
+        Assert.Equal("treatment", await VariantOfAsync("openai-user-1"));
+        Assert.Equal("treatment", await VariantOfAsync("openai-user-2"));
+        var (top, _) = await SendAsync(operatorClient, HttpMethod.Post, $"/api/operator/experiments/{id}/ramp");
+        Assert.Equal(HttpStatusCode.Conflict, top);
+
+        var view = (await SendAsync(operatorClient, HttpMethod.Get, $"/api/operator/experiments/{id}")).Body;
+        var counts = view.GetProperty("variants").EnumerateArray().ToDictionary(v => v.GetProperty("name").GetString()!, v => v.GetProperty("users").GetInt64());
+        Assert.Equal(1, counts["control"]);
+        Assert.Equal(2, counts["treatment"]); // the OpenAI user field, not one anonymous caller
     }
 }
