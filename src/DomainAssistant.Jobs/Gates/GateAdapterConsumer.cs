@@ -20,14 +20,12 @@ public sealed partial class GateAdapterConsumer(AdapterGate gate, ILogger<GateAd
         var job = context.Message;
         using var span = AssistantTelemetry.Source.StartActivity("gate-adapter");
         span?.SetTag("adapter", job.AdapterId);
-        // Notes are few (one per twenty answers), so each is published as it comes, in order, before the result.
-        var notes = new List<string>();
-        var progress = new InlineNotes(notes);
+        var progress = new PublishedProgress(context, job.JobId);
         try
         {
-            await context.Publish(new JobProgressed(job.JobId, $"gating {job.AdapterId}"), context.CancellationToken);
+            progress.Report($"gating {job.AdapterId}");
             var verdict = await gate.RunAsync(job, progress, context.CancellationToken);
-            foreach (var note in notes) await context.Publish(new JobProgressed(job.JobId, note), context.CancellationToken);
+            await progress.DrainAsync();
             var summary = verdict.Passed
                 ? $"pass: all {verdict.Metrics.Count} metrics passed ({verdict.Suite})"
                 : "fail: " + string.Join("; ", verdict.Metrics.Where(m => !m.Passed).Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Metric.Name()}: {m.Reason}")));
@@ -40,18 +38,22 @@ public sealed partial class GateAdapterConsumer(AdapterGate gate, ILogger<GateAd
         catch (Exception error)
         {
             LogFailed(error, job.JobId, job.AdapterId);
+            // The notes before the failure go out first; a lost note is only logged.
+            try
+            {
+                await progress.DrainAsync();
+            }
+            catch (Exception lost)
+            {
+                LogNotesLost(lost, job.JobId);
+            }
             await context.Publish(new JobFailed(job.JobId, error.Message), CancellationToken.None);
-        }
-    }
-
-    sealed class InlineNotes(List<string> notes) : IProgress<string>
-    {
-        public void Report(string value)
-        {
-            lock (notes) notes.Add(value);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: gating adapter {AdapterId} failed")]
     partial void LogFailed(Exception error, Guid jobId, string adapterId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: progress notes could not be published")]
+    partial void LogNotesLost(Exception error, Guid jobId);
 }

@@ -19,7 +19,7 @@ public sealed class AdapterRegistryApiTests : IClassFixture<AdapterRegistryApiTe
 
         public TempFolder Scratch { get; } = new();
 
-        public async Task InitializeAsync() => Client = AdapterZips.OperatorClient(Assistant, await Assistant.ReadyClientAsync());
+        public async Task InitializeAsync() => Client = AdapterZips.OperatorClient(await Assistant.ReadyClientAsync());
 
         public Task DisposeAsync()
         {

@@ -59,9 +59,10 @@ static class AdapterZips
         return content;
     }
 
-    public static HttpClient OperatorClient(AssistantHost host, HttpClient client)
+    /// <summary>The client, sending the operator key from now on.</summary>
+    public static HttpClient OperatorClient(HttpClient client)
     {
-        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(client);
         client.DefaultRequestHeaders.Authorization = new("Bearer", AssistantHost.OperatorKey);
         return client;
     }

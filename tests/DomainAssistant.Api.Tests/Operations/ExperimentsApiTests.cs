@@ -38,7 +38,7 @@ public sealed class ExperimentsApiTests : IDisposable
     {
         var users = await _host.ReadyClientAsync();
         OperatorCalls.WritePassingSuite(_host, _suites.Combine(AssistantHost.Domain, "gate.json"));
-        return (AdapterZips.OperatorClient(_host, _host.CreateClient()), users);
+        return (AdapterZips.OperatorClient(_host.CreateClient()), users);
     }
 
     static async Task<string> GatedAsync(HttpClient operatorClient, string adapter)

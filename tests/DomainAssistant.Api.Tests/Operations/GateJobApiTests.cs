@@ -27,7 +27,7 @@ public sealed class GateJobApiTests : IClassFixture<GateJobApiTests.Host>
         public async Task InitializeAsync()
         {
             Directory.CreateDirectory(Path.GetDirectoryName(SuiteFile)!);
-            Client = AdapterZips.OperatorClient(Assistant, await Assistant.ReadyClientAsync());
+            Client = AdapterZips.OperatorClient(await Assistant.ReadyClientAsync());
         }
 
         public Task DisposeAsync()
