@@ -19,7 +19,8 @@ namespace DomainAssistant.Api.Chat;
 /// A retrieval-augmented answer, composed in Semantic Kernel: the flag picks the adapter, the kernel's retrieval
 /// plugin finds the domain's chunks, the prompt numbers them [1]..[n] under the domain's system prompt, the kernel's
 /// chat service (the local model) streams the answer, and the [n] in it become citations. The answer is stored with
-/// its lineage (prompt as fed, chunk ids, model, adapter and checksum, variant) before the caller hears it is done.
+/// its lineage (prompt as fed, chunk ids, model, adapter and checksum, variant) before the caller hears it is done;
+/// an answer an experiment's variant chose is then recorded as that experiment's exposure.
 /// </summary>
 public sealed class ChatPipeline(Kernel kernel, ModelHost models, CorpusIndex index, AdapterSelector adapters, IConversationStore conversations, ExperimentRecorder experiments, TimeProvider clock)
 {
