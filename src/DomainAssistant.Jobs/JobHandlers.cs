@@ -1,5 +1,6 @@
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs.Bootstrap;
+using DomainAssistant.Jobs.Gates;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Storage.Lineage;
 using MassTransit;
@@ -14,7 +15,7 @@ namespace DomainAssistant.Jobs;
 /// </summary>
 public static class JobHandlers
 {
-    /// <summary>Feedback filing (<c>FeedbackSubmitted</c>) and the bootstrap of a domain's model (<c>BootstrapDomainModel</c>).</summary>
+    /// <summary>Feedback filing (<c>FeedbackSubmitted</c>), the bootstrap of a domain's model (<c>BootstrapDomainModel</c>) and adapter gates (<c>GateAdapter</c>).</summary>
     public static IBusRegistrationConfigurator AddJobHandlers(this IBusRegistrationConfigurator bus, HostSettings host, FeedbackBusOptions feedback,
         BootstrapOptions bootstrap)
     {
@@ -25,6 +26,10 @@ public static class JobHandlers
         bus.TryAddSingleton<ILineageLedger>(new SqliteLineageLedger(host.Storage.LineageDatabase));
         bus.TryAddSingleton<DomainModelBootstrap>();
         bus.AddConsumer<BootstrapDomainModelConsumer, BootstrapDomainModelConsumerDefinition>();
+        bus.TryAddSingleton(host.Storage);
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.TryAddSingleton<AdapterGate>();
+        bus.AddConsumer<GateAdapterConsumer, GateAdapterConsumerDefinition>();
         return bus;
     }
 }

@@ -1,3 +1,4 @@
+using DomainAssistant.Api.Experiments;
 using DomainAssistant.Api.Auth;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Http;

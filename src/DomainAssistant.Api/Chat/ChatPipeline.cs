@@ -1,7 +1,10 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Experiments;
 using DomainAssistant.Api.Hosting;
+using DomainAssistant.Evaluation.Answers;
 using DomainAssistant.Grounding;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.Api.Configuration;
@@ -17,11 +20,12 @@ namespace DomainAssistant.Api.Chat;
 /// retriever finds its chunks, the composer numbers them [1]..[n] under the domain's system prompt and encodes the
 /// prompt once, the engine generates from those ids with the adapter and sampling as typed values, and the [n] in the
 /// answer become citations. The answer is stored with its lineage (prompt as fed, chunk ids, model, adapter and
-/// checksum, variant) before the caller hears it is done. Semantic Kernel and Microsoft.Extensions.AI are what we
-/// offer clients (<see cref="LocalChatClient"/>, <see cref="RetrievalPlugin"/>), not stages of this path.
+/// checksum, variant) before the caller hears it is done; an answer an experiment's variant chose is then recorded as
+/// that experiment's exposure. Semantic Kernel and Microsoft.Extensions.AI are what we offer clients
+/// (<see cref="LocalChatClient"/>, <see cref="RetrievalPlugin"/>), not stages of this path.
 /// </summary>
 public sealed class ChatPipeline(ModelHost models, CorpusIndex index, IRetriever retriever, AdapterSelector adapters, IConversationStore conversations,
-    ModelOptions modelOptions, TimeProvider clock)
+    ExperimentRecorder experiments, ModelOptions modelOptions, TimeProvider clock)
 {
     /// <summary>Chooses the adapter, retrieves, composes and encodes the prompt; nothing is generated or stored yet.</summary>
     /// <exception cref="NotReadyException">The model or the index is not ready (or failed to start).</exception>
@@ -32,11 +36,12 @@ public sealed class ChatPipeline(ModelHost models, CorpusIndex index, IRetriever
         EnsureReady(models.Warmup);
         EnsureReady(index.Warmup);
         var model = models.Current!;
-        var choice = await adapters.ChooseAsync(turn.UserId, model, cancellationToken);
+        var started = Stopwatch.GetTimestamp();
+        var choice = await adapters.ChooseAsync(turn.UserId, turn.Domain.Name, model, cancellationToken);
         var retrieved = await retriever.RetrieveAsync(turn.Question, turn.Domain.Name, turn.Domain.Defaults.TopK, cancellationToken);
         var prompt = PromptComposer.Compose(turn.Domain.SystemPrompt, turn.ExtraInstructions, turn.History, turn.Question, retrieved,
             model.Pretrained.Tokenizer, model.ContextLength, turn.Sampling.MaxTokens ?? turn.Domain.Defaults.MaxTokens);
-        return new PreparedTurn(turn, model, prompt, choice, Sampling(turn, prompt));
+        return new PreparedTurn(turn, model, prompt, choice, Sampling(turn, prompt)) { StartedAt = started };
     }
 
     /// <summary>Streams the answer's pieces, then stores it and yields it once as <see cref="TurnEvent.Done"/>.</summary>
@@ -68,6 +73,9 @@ public sealed class ChatPipeline(ModelHost models, CorpusIndex index, IRetriever
         };
         // The answer was generated in full: store it even if the client has just gone away.
         await conversations.AddAssistantMessageAsync(message, CancellationToken.None);
+        if (prepared.Adapter is { ExperimentId: { } experiment, Variant: { } variant })
+            await experiments.ExposedAsync(experiment, message.Id, prepared.Turn.UserId, variant, Stopwatch.GetElapsedTime(prepared.StartedAt),
+                Declines.IsDecline(text, prepared.Turn.Domain.Decline), CancellationToken.None);
         yield return new TurnEvent(null, new AnsweredTurn(message, citations, prepared.Prompt.PromptTokens, generated.Count));
     }
 

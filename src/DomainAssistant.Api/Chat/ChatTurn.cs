@@ -1,3 +1,4 @@
+using DomainAssistant.Api.Experiments;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Grounding;
 using DomainAssistant.Model.Generation;
@@ -27,7 +28,11 @@ public sealed record SamplingOverrides(float? Temperature = null, float? TopP = 
 /// <param name="Prompt">The composed prompt and its ids, as the engine receives them.</param>
 /// <param name="Adapter">The adapter the flag chose, its checksum and variant.</param>
 /// <param name="Sampling">The domain's defaults under the client's overrides.</param>
-public sealed record PreparedTurn(ChatTurn Turn, LoadedModel Model, ComposedPrompt Prompt, AdapterChoice Adapter, SamplingOptions Sampling);
+public sealed record PreparedTurn(ChatTurn Turn, LoadedModel Model, ComposedPrompt Prompt, AdapterChoice Adapter, SamplingOptions Sampling)
+{
+    /// <summary>When preparing began (a <see cref="System.Diagnostics.Stopwatch"/> timestamp): an exposure's latency runs from here to the stored answer.</summary>
+    public long StartedAt { get; init; }
+}
 
 /// <summary>A streamed piece of the answer, or (with <see cref="Done"/> set) the stored answer.</summary>
 public readonly record struct TurnEvent(string? Text, AnsweredTurn? Done);

@@ -3,9 +3,12 @@ using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Experiments;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
+using DomainAssistant.Api.Operator;
+using DomainAssistant.Api.Serving;
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
@@ -19,7 +22,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using DomainAssistant.Api.Serving;
 using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Extensions;
@@ -64,7 +66,9 @@ public static class ServiceRegistration
         if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
         else services.AddSingleton<IModelSource, ConfiguredModelSource>();
         AddBackground<ModelHost>(services);
+        services.AddAssistantExperiments(configuration, defaults.Storage); // before AddChat's feature management: its flags come first
         AddChat(services);
+        services.AddOperator(configuration);
         return builder;
     }
 
@@ -103,6 +107,7 @@ public static class ServiceRegistration
         services.AddAssistantBus(configuration, !defaults.Jobs.RunInProcess, bus =>
         {
             bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
+            bus.AddOperatorConsumers();
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);

@@ -1,9 +1,10 @@
 using DomainAssistant.Api.Auth;
+using DomainAssistant.Api.Experiments;
+using DomainAssistant.Storage.Conversations;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback.Recording;
 using DomainAssistant.Feedback.Validation;
-using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Feedback;
 
@@ -26,7 +27,7 @@ public static class FeedbackApi
     public sealed record FeedbackReceipt(Guid FeedbackId, Guid MessageId, string Status);
 
     static async Task<IResult> PostFeedbackAsync(HttpContext context, IConversationStore conversations, FeedbackRecorder recorder,
-        TimeProvider clock, CancellationToken cancellationToken)
+        ExperimentRecorder experiments, TimeProvider clock, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<FeedbackRequest>(context.Request, cancellationToken);
         if (problem is not null) return problem;
@@ -49,6 +50,8 @@ public static class FeedbackApi
         {
             var recording = await recorder.SubmitAsync(feedback, cancellationToken);
             var status = recording == FeedbackRecording.Recorded ? "recorded" : "already-recorded";
+            // After the feedback is safely stored: the experiment's tally follows it (a change of mind replaces the rating).
+            if (message.Variant is not null) await experiments.RatedAsync(message.Domain, messageId, request.Rating == FeedbackRating.Up, CancellationToken.None);
             return Results.Accepted(value: new FeedbackReceipt(feedback.FeedbackId, messageId, status));
         }
         catch (InvalidFeedbackException error)

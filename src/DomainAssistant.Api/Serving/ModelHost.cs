@@ -79,7 +79,7 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             // The engine owns the model's forward passes; the embedder takes its gate so the two never overlap.
             var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, EmbeddingModelId(location.Path), engine.ForwardGate,
                 maxTokens: engine.ContextLength);
-            return new LoadedModel(location.Name, pretrained, engine, adapters, location.DefaultAdapter, embedder);
+            return new LoadedModel(location.Name, Path.GetFullPath(location.Path), pretrained, engine, adapters, location.DefaultAdapter, embedder);
         }
         catch
         {

@@ -50,23 +50,6 @@ public sealed partial class BootstrapDomainModelConsumer(DomainModelBootstrap bo
         }
     }
 
-    /// <summary>Publishes each note in order; training reports synchronously, so the publishes are chained, not awaited there.</summary>
-    sealed class PublishedProgress(ConsumeContext context, Guid jobId) : IProgress<string>
-    {
-        readonly Lock _gate = new();
-        Task _last = Task.CompletedTask;
-
-        public void Report(string value)
-        {
-            lock (_gate) _last = _last.ContinueWith(_ => context.Publish(new JobProgressed(jobId, value)), TaskScheduler.Default).Unwrap();
-        }
-
-        public Task DrainAsync()
-        {
-            lock (_gate) return _last;
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: bootstrapping the model of {Domain} failed")]
     partial void LogFailed(Exception error, Guid jobId, string domain);
 

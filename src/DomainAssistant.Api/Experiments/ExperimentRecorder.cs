@@ -1,0 +1,31 @@
+using DomainAssistant.Experiments;
+
+namespace DomainAssistant.Api.Experiments;
+
+/// <summary>
+/// What the chat and feedback paths tell the experiments: one exposure per served message (with the variant that
+/// chose its adapter) and the thumbs on it. The store ignores a repeated message and anything while the experiment
+/// is not running, so the callers need not check.
+/// </summary>
+public sealed class ExperimentRecorder(IExperimentStore experiments, IExperimentRecords records, TimeProvider clock)
+{
+    /// <summary>The domain's newest experiment (the one its flag serves), or null.</summary>
+    public async Task<Experiment?> CurrentAsync(string domain, CancellationToken cancellationToken) =>
+        (await experiments.ListAsync(cancellationToken)).LastOrDefault(e => e.Domain == domain);
+
+    /// <returns>Whether it was recorded (false: a retry, or the experiment is not running).</returns>
+    public Task<bool> ExposedAsync(string experimentId, Guid messageId, string userId, string variant, TimeSpan latency, bool declined,
+        CancellationToken cancellationToken) =>
+        records.RecordExposureAsync(new Exposure(experimentId, messageId.ToString("D"), userId, variant, clock.GetUtcNow(), latency.TotalMilliseconds,
+            Failed: false, Declined: declined), cancellationToken);
+
+    /// <summary>Counts a thumbs up or down for the experiment that exposed the message, whichever of the domain's it was.</summary>
+    /// <returns>Whether an experiment took it.</returns>
+    public async Task<bool> RatedAsync(string domain, Guid messageId, bool up, CancellationToken cancellationToken)
+    {
+        foreach (var experiment in (await experiments.ListAsync(cancellationToken)).Where(e => e.Domain == domain).Reverse())
+            if (await records.RecordRatingAsync(new Rating(experiment.Id, messageId.ToString("D"), up, clock.GetUtcNow()), cancellationToken))
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,28 @@
+using DomainAssistant.Api.Configuration;
+using DomainAssistant.Experiments;
+using DomainAssistant.ServiceDefaults;
+
+namespace DomainAssistant.Api.Experiments;
+
+/// <summary>The host's experiments: the library's store, flags and guardrail watch on one file, and the serving pieces.</summary>
+public static class ExperimentsHosting
+{
+    /// <summary>The experiments file beside the host's other SQLite files.</summary>
+    public static string DatabasePath(StorageOptions storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        return Path.Combine(storage.DataDirectory, "experiments.db");
+    }
+
+    /// <remarks>Before <c>AddFeatureManagement</c>: the experiments' flags must be the feature manager's provider.</remarks>
+    /// <exception cref="InvalidOperationException">A setting of section <c>Experiments</c> cannot work; the message names its key.</exception>
+    public static IServiceCollection AddAssistantExperiments(this IServiceCollection services, IConfiguration configuration, StorageOptions storage)
+    {
+        var options = OptionsSection.Bind<ExperimentsOptions>(configuration, ExperimentsOptions.Section);
+        services.AddSingleton(options);
+        services.AddExperiments(DatabasePath(storage), options.GuardrailInterval, options.FlagRefresh);
+        services.AddSingleton<ExperimentAdapters>();
+        services.AddSingleton<ExperimentRecorder>();
+        return services;
+    }
+}

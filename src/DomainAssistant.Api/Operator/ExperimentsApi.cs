@@ -1,0 +1,155 @@
+using System.Security.Claims;
+using DomainAssistant.Api.Auth;
+using DomainAssistant.Api.Domains;
+using DomainAssistant.Api.Http;
+using DomainAssistant.Api.Serving;
+using DomainAssistant.Evaluation.Registry;
+using DomainAssistant.Experiments;
+using DomainAssistant.Experiments.Analysis;
+
+namespace DomainAssistant.Api.Operator;
+
+/// <summary>
+/// A/B experiments of registered adapters for operators (operator key): create (201 <c>{"id"}</c>; 422 when an
+/// adapter may not reach users), read with its statistics and audit, pause, resume, ramp, promote, roll back, and set
+/// the treatment's share. Every change is written with its audit entry by the store; nothing here edits the audit.
+/// </summary>
+public static class ExperimentsApi
+{
+    public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
+    {
+        var experiments = app.MapGroup("/api/operator/experiments").RequireAuthorization(Policies.Operator);
+        experiments.MapPost("/", CreateAsync).WithName("CreateExperiment");
+        experiments.MapGet("/", ListAsync).WithName("Experiments");
+        experiments.MapGet("/{id}", ShowAsync).WithName("Experiment");
+        experiments.MapPatch("/{id}", ChangePercentAsync).WithName("ChangeExperimentPercent");
+        experiments.MapPost("/{id}/pause", (string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken ct) =>
+            MoveAsync(id, ExperimentStatus.Paused, reason, context, store, ct)).WithName("PauseExperiment");
+        experiments.MapPost("/{id}/resume", (string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken ct) =>
+            MoveAsync(id, ExperimentStatus.Running, reason, context, store, ct)).WithName("ResumeExperiment");
+        experiments.MapPost("/{id}/rollback", (string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken ct) =>
+            MoveAsync(id, ExperimentStatus.RolledBack, reason, context, store, ct)).WithName("RollBackExperiment");
+        experiments.MapPost("/{id}/promote", PromoteAsync).WithName("PromoteExperiment");
+        experiments.MapPost("/{id}/ramp", RampAsync).WithName("RampExperiment");
+        return app;
+    }
+
+    /// <summary>The answer to a creation.</summary>
+    public sealed record Created(string Id);
+
+    /// <summary>An experiment in a list, or after a change.</summary>
+    public sealed record ExperimentSummary(string Id, string Name, string Domain, string Status, string? Control, string Treatment, double TreatmentPercent,
+        IReadOnlyList<double> Ramp, DateTimeOffset CreatedAt)
+    {
+        public static ExperimentSummary Of(Experiment e) =>
+            new(e.Id, e.Name, e.Domain, e.Status.Name(), e.ControlAdapter, e.TreatmentAdapter, e.TreatmentPercent, e.Ramp, e.CreatedAt);
+    }
+
+    static string Actor(HttpContext context) => context.User.FindFirstValue(ClaimTypes.Name) ?? "operator";
+
+    static IResult Unprocessable(string title, string detail) => Problems.Create(StatusCodes.Status422UnprocessableEntity, title, detail);
+
+    static async Task<IResult> CreateAsync(HttpContext context, DomainCatalog catalog, IAdapterRegistry registry, AdapterRelease release, IExperimentStore store,
+        CancellationToken cancellationToken)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<ExperimentRequest>(context.Request, cancellationToken);
+        if (problem is not null) return problem;
+        if (string.IsNullOrWhiteSpace(request!.Name)) return Problems.Invalid("name", "name is required.");
+        if (string.IsNullOrWhiteSpace(request.Domain)) return Problems.Invalid("domain", "domain is required.");
+        if (catalog.Find(request.Domain) is null) return Problems.Invalid("domain", $"No domain is named \"{request.Domain}\".");
+        if (string.IsNullOrWhiteSpace(request.Treatment)) return Problems.Invalid("treatment", "treatment must name a registered adapter.");
+        if (request.TreatmentPercent is not { } percent) return Problems.Invalid("treatmentPercent", "treatmentPercent is required (0-100).");
+        var (guardrails, guardrailProblem) = request.ReadGuardrails();
+        if (guardrailProblem is not null) return Problems.Invalid("guardrails", guardrailProblem);
+
+        foreach (var (role, id) in new[] { ("treatment", request.Treatment), ("control", request.Control) })
+        {
+            if (id is null) continue;
+            if (await registry.FindAsync(id, cancellationToken) is not { } adapter)
+                return Unprocessable("Unknown adapter", $"{role} \"{id}\" is not a registered adapter.");
+            if (adapter.Domain != request.Domain)
+                return Unprocessable("Adapter of another domain", $"{role} \"{id}\" belongs to domain \"{adapter.Domain}\", not \"{request.Domain}\".");
+            // No adapter reaches users without a passing verdict on its file as it is now (issue 17).
+            if (await release.WhyNotReleasableAsync(adapter, cancellationToken) is { } why)
+                return Unprocessable("Adapter not releasable", $"{role} {why}");
+        }
+
+        var draft = new ExperimentDraft(request.Name.Trim(), request.Domain, request.Control, request.Treatment, percent, request.Ramp, guardrails);
+        try
+        {
+            draft.Validate();
+            var experiment = await store.CreateAsync(draft, Actor(context), cancellationToken);
+            return Results.Created($"/api/operator/experiments/{experiment.Id}", new Created(experiment.Id));
+        }
+        catch (ArgumentException invalid)
+        {
+            return Problems.BadRequest(invalid.Message);
+        }
+        catch (ExperimentConflictException conflict)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Conflict", conflict.Message);
+        }
+    }
+
+    static async Task<IResult> ListAsync(IExperimentStore store, CancellationToken cancellationToken) =>
+        Results.Ok((await store.ListAsync(cancellationToken)).Reverse().Select(ExperimentSummary.Of));
+
+    static async Task<IResult> ShowAsync(string id, IExperimentStore store, ExperimentAnalysis analysis, IAdapterRegistry registry, ModelHost models,
+        CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } experiment) return Problems.NotFound($"No experiment has id \"{id}\".");
+        var report = await analysis.AnalyseAsync(experiment.Id, cancellationToken);
+        var audit = await store.ReadAuditAsync(experiment.Id, cancellationToken);
+        var checksums = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var adapter in new[] { experiment.ControlAdapter, experiment.TreatmentAdapter }.OfType<string>())
+            checksums[adapter] = (await registry.FindAsync(adapter, cancellationToken))?.Sha256;
+        var model = models.Current;
+        string? DefaultChecksum() => model?.DefaultAdapter is { } name && model.Adapters.TryGetValue(name, out var info) ? info.Checksum : null;
+        return Results.Ok(ExperimentView.Of(report, audit, adapter => adapter is null ? DefaultChecksum() : checksums.GetValueOrDefault(adapter)));
+    }
+
+    static async Task<IResult> ChangePercentAsync(string id, HttpContext context, IExperimentStore store, CancellationToken cancellationToken)
+    {
+        var (change, problem) = await JsonBody.ReadAsync<ExperimentChange>(context.Request, cancellationToken);
+        if (problem is not null) return problem;
+        if (change!.TreatmentPercent is not { } percent) return Problems.Invalid("treatmentPercent", "treatmentPercent is required (0-100).");
+        return await ChangeAsync(() => store.SetTreatmentPercentAsync(id, percent, Actor(context), cancellationToken));
+    }
+
+    static Task<IResult> MoveAsync(string id, ExperimentStatus status, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
+        ChangeAsync(() => store.ChangeStatusAsync(id, status, Actor(context), reason, cancellationToken));
+
+    static async Task<IResult> PromoteAsync(string id, string? reason, HttpContext context, IExperimentStore store, IAdapterRegistry registry,
+        AdapterRelease release, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } experiment) return Problems.NotFound($"No experiment has id \"{id}\".");
+        // Promoting serves the treatment to everyone: its file must still be the one that passed.
+        if (await registry.FindAsync(experiment.TreatmentAdapter, cancellationToken) is not { } treatment)
+            return Unprocessable("Unknown adapter", $"treatment \"{experiment.TreatmentAdapter}\" is not a registered adapter.");
+        if (await release.WhyNotReleasableAsync(treatment, cancellationToken) is { } why) return Unprocessable("Adapter not releasable", $"treatment {why}");
+        return await MoveAsync(id, ExperimentStatus.Promoted, reason, context, store, cancellationToken);
+    }
+
+    static Task<IResult> RampAsync(string id, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
+        ChangeAsync(() => store.RampAsync(id, Actor(context), cancellationToken));
+
+    static async Task<IResult> ChangeAsync(Func<Task<Experiment>> change)
+    {
+        try
+        {
+            return Results.Ok(ExperimentSummary.Of(await change()));
+        }
+        catch (KeyNotFoundException missing)
+        {
+            return Problems.NotFound(missing.Message);
+        }
+        catch (ExperimentConflictException conflict)
+        {
+            return Problems.Create(StatusCodes.Status409Conflict, "Conflict", conflict.Message);
+        }
+        catch (ArgumentException invalid)
+        {
+            return Problems.BadRequest(invalid.Message);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using DomainAssistant.Api.Configuration;
+using DomainAssistant.Evaluation.Gates;
+using DomainAssistant.Evaluation.Registry;
+using DomainAssistant.ServiceDefaults;
+using MassTransit;
+
+namespace DomainAssistant.Api.Operator;
+
+/// <summary>The operator's tools as one registration: the adapter registry, gate verdicts and gate jobs, experiments, and their endpoints.</summary>
+public static class OperatorRegistration
+{
+    /// <exception cref="InvalidOperationException">A setting of section <c>Operator</c> cannot work; the message names its key.</exception>
+    public static IServiceCollection AddOperator(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = OptionsSection.Bind<OperatorOptions>(configuration, OperatorOptions.Section);
+        services.AddSingleton(options);
+        services.AddSingleton<GateSuites>();
+        services.AddSingleton(sp => new GateVerdictStore(sp.GetRequiredService<StorageOptions>().DataDirectory));
+        services.AddSingleton<AdapterRelease>();
+        services.AddSingleton<IAdapterRegistry>(sp => new SqliteAdapterRegistry(sp.GetRequiredService<StorageOptions>().DataDirectory,
+            new AdapterLimits { MaxExtractedBytes = options.MaxAdapterExtractedBytes }, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<GateJobs>();
+        return services;
+    }
+
+    /// <summary>The consumer that writes gate jobs' reports into the job store.</summary>
+    public static IBusRegistrationConfigurator AddOperatorConsumers(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddConsumer<GateJobReportsConsumer, GateJobReportsConsumerDefinition>();
+        return bus;
+    }
+
+    public static IEndpointRouteBuilder MapOperatorApi(this IEndpointRouteBuilder app)
+    {
+        app.MapAdaptersApi();
+        app.MapExperimentsApi();
+        return app;
+    }
+}
