@@ -1,7 +1,11 @@
 using DomainAssistant.Feedback;
+using DomainAssistant.Feedback.Filing;
+using DomainAssistant.Jobs.Alignment;
 using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DomainAssistant.Jobs;
@@ -13,7 +17,11 @@ namespace DomainAssistant.Jobs;
 /// </summary>
 public static class JobHandlers
 {
-    /// <summary>Feedback filing (<c>FeedbackSubmitted</c>) and the bootstrap of a domain's model (<c>BootstrapDomainModel</c>).</summary>
+    /// <summary>
+    /// Feedback filing (<c>FeedbackSubmitted</c>) with the alignment trigger after it, the bootstrap of a domain's model
+    /// (<c>BootstrapDomainModel</c>) and alignment runs (<c>StartAlignmentRun</c>). The <c>Alignment</c> section and the
+    /// served model's keys are read from the host's configuration when first needed.
+    /// </summary>
     public static IBusRegistrationConfigurator AddJobHandlers(this IBusRegistrationConfigurator bus, HostSettings host, FeedbackBusOptions feedback,
         BootstrapOptions bootstrap)
     {
@@ -23,6 +31,14 @@ public static class JobHandlers
         bus.TryAddSingleton(bootstrap);
         bus.TryAddSingleton<DomainModelBootstrap>();
         bus.AddConsumer<BootstrapDomainModelConsumer, BootstrapDomainModelConsumerDefinition>();
+
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.TryAddSingleton(sp => SettingsSection.Bind<AlignmentOptions>(sp.GetRequiredService<IConfiguration>(), AlignmentOptions.Section, o => o.Problems()));
+        bus.TryAddSingleton(sp => ServedModelFiles.From(sp.GetRequiredService<IConfiguration>()));
+        bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
+        bus.TryAddSingleton<DomainAlignment>();
+        bus.TryAddEnumerable(ServiceDescriptor.Singleton<IFeedbackFiledListener, AlignmentTrigger>());
+        bus.AddConsumer<AlignmentRunConsumer, AlignmentRunConsumerDefinition>();
         return bus;
     }
 }
