@@ -7,6 +7,7 @@ using DomainAssistant.Api.Feedback;
 using DomainAssistant.Api.Health;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.OpenAi;
+using DomainAssistant.Api.Operators;
 using DomainAssistant.Api.Sources;
 using DomainAssistant.Api.Web;
 using DomainAssistant.Model.Threading;
@@ -30,6 +31,7 @@ app.MapCorporaApi();
 app.MapJobsApi();
 app.MapSourcesApi();
 app.MapAdminApi();
+app.MapAlignmentRunsApi();
 
 app.Run();
 

@@ -9,6 +9,7 @@ using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.Models;
+using DomainAssistant.Api.Operators;
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
@@ -103,6 +104,7 @@ public static class ServiceRegistration
         services.AddAssistantBus(configuration, !defaults.Jobs.RunInProcess, bus =>
         {
             bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
+            bus.AddAlignmentRunReports(defaults.Storage);
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
