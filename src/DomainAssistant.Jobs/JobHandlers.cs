@@ -20,7 +20,7 @@ public static class JobHandlers
     /// <summary>
     /// Feedback filing (<c>FeedbackSubmitted</c>) with the alignment trigger after it, the bootstrap of a domain's model
     /// (<c>BootstrapDomainModel</c>) and alignment runs (<c>StartAlignmentRun</c>). The <c>Alignment</c> section and the
-    /// served model's keys are read from the host's configuration when first needed.
+    /// served model's keys are read from the host's configuration as the host starts.
     /// </summary>
     public static IBusRegistrationConfigurator AddJobHandlers(this IBusRegistrationConfigurator bus, HostSettings host, FeedbackBusOptions feedback,
         BootstrapOptions bootstrap)
@@ -37,6 +37,7 @@ public static class JobHandlers
         bus.TryAddSingleton(sp => ServedModelFiles.From(sp.GetRequiredService<IConfiguration>()));
         bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
         bus.TryAddSingleton<DomainAlignment>();
+        bus.AddHostedService<AlignmentSettingsCheck>();
         bus.TryAddEnumerable(ServiceDescriptor.Singleton<IFeedbackFiledListener, AlignmentTrigger>());
         bus.AddConsumer<AlignmentRunConsumer, AlignmentRunConsumerDefinition>();
         return bus;

@@ -113,4 +113,16 @@ public sealed class AlignmentRunsTests
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
         Assert.Contains(held.Id.ToString(), await conflict.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_bad_alignment_setting_stops_the_host_naming_its_key()
+    {
+        var settings = FastRuns(runAfterFeedbacks: 0, minVotes: 8);
+        settings["Alignment:Method"] = "ppo";
+        using var host = new AssistantHost(settings);
+
+        var error = Assert.Throws<InvalidOperationException>(() => host.CreateClient());
+
+        Assert.Contains("Alignment:Method must be rloo or kto (got \"ppo\")", error.Message, StringComparison.Ordinal);
+    }
 }
