@@ -20,8 +20,9 @@ namespace DomainAssistant.Bench.Alignment;
 /// of them pass and the rule is neither trivial nor out of reach) rates sampled answers of the shipped tidewell model.
 /// From those votes: a reward model (held-out accuracy on other questions' answers), KTO, and RLOO at several KL
 /// coefficients; each adapter is then sampled on held-out questions and measured by the gold rule, the reward model
-/// and its KL to the production adapter. The RLOO rows sorted by KL are the over-optimisation curve.
-/// <code>alignment [--train-prompts 48] [--heldout-prompts 16] [--samples 4] [--iterations 4] [--betas 0.2,0.05,0] [--max-new-tokens 48] [--keep DIR]</code>
+/// and its KL to the production adapter. The RLOO rows (every KL coefficient with every iteration count) sorted by KL
+/// are the over-optimisation curve.
+/// <code>alignment [--train-prompts 48] [--heldout-prompts 16] [--samples 4] [--iterations 4,16] [--betas 0.2,0.05,0] [--max-new-tokens 48] [--keep DIR]</code>
 /// </summary>
 public static class PreferenceBenchmark
 {
@@ -33,8 +34,8 @@ public static class PreferenceBenchmark
         DomainAssistant.Model.Threading.OpenMpWaitPolicy.UsePassiveUnlessSet(); // before libtorch loads
         var options = Options(args);
         int Int(string key) => int.Parse(options[key], CultureInfo.InvariantCulture);
-        var (trainCount, heldCount, samples, iterations, maxNew) =
-            (Int("--train-prompts"), Int("--heldout-prompts"), Int("--samples"), Int("--iterations"), Int("--max-new-tokens"));
+        var (trainCount, heldCount, samples, maxNew) = (Int("--train-prompts"), Int("--heldout-prompts"), Int("--samples"), Int("--max-new-tokens"));
+        int[] schedules = [.. options["--iterations"].Split(',').Select(i => int.Parse(i, CultureInfo.InvariantCulture))];
         double[] betas = [.. options["--betas"].Split(',').Select(b => double.Parse(b, CultureInfo.InvariantCulture))];
         var basePath = Path.GetFullPath(Path.Combine(ModelFolder, "base"));
         var production = Path.GetFullPath(Path.Combine(ModelFolder, "adapter"));
@@ -81,15 +82,16 @@ public static class PreferenceBenchmark
         var promptsPath = Path.Combine(work, "prompts.jsonl");
         File.WriteAllLines(promptsPath, train.Select(q => JsonSerializer.Serialize(new { prompt = q })));
         foreach (var beta in betas)
+        foreach (var iterations in schedules)
         {
             watch.Restart();
             var rl = new RlooTrainer(new RlooOptions
             {
                 KlCoefficient = beta, Iterations = iterations, SamplesPerPrompt = samples, MaxNewTokens = maxNew, MaxLength = MaxLength, CitationPenalty = 0,
                 HeldOutShare = 0.05,
-            }).Run(basePath, production, rewardPath, promptsPath, Path.Combine(work, FormattableString.Invariant($"rloo-{beta}")));
+            }).Run(basePath, production, rewardPath, promptsPath, Path.Combine(work, FormattableString.Invariant($"rloo-{beta}-{iterations}")));
             rows.Add((FormattableString.Invariant($"RLOO (β {beta}, {iterations} iterations)"), rl.Output, watch.Elapsed.TotalSeconds));
-            Console.Error.WriteLine($"rloo β {beta}: {rl.StopReason} in {watch.Elapsed.TotalSeconds:F0} s (generation {rl.GenerationSeconds:F0} s, optimisation {rl.OptimisationSeconds:F0} s)");
+            Console.Error.WriteLine($"rloo β {beta}, {iterations} iterations: {rl.StopReason} in {watch.Elapsed.TotalSeconds:F0} s (generation {rl.GenerationSeconds:F0} s, optimisation {rl.OptimisationSeconds:F0} s)");
         }
 
         // 3. Every adapter sampled on the held-out questions (same seeds), measured three ways.
@@ -113,7 +115,7 @@ public static class PreferenceBenchmark
                 measured.Add((method, answers.Average(a => Gold(a.Text) ? 1.0 : 0.0), scores.Average(), kl, seconds));
             }
             foreach (var m in measured) results.Add(m.Method, m.Gold.ToString("P0", CultureInfo.InvariantCulture), m.Score, m.Kl, m.Seconds);
-            var curve = new Table("RLOO β", "KL to production", "gold rule rate", "reward-model score");
+            var curve = new Table("RLOO run", "KL to production", "gold rule rate", "reward-model score");
             foreach (var m in measured.Where(m => m.Method.StartsWith("RLOO", StringComparison.Ordinal)).OrderBy(m => m.Kl))
                 curve.Add(m.Method, m.Kl, m.Gold.ToString("P0", CultureInfo.InvariantCulture), m.Score);
             Console.WriteLine($"## Synthetic preferences (hidden rule: an answer of at most {limit} words; {train.Count} training and {held.Count} held-out questions)\n");
