@@ -17,6 +17,8 @@ if (args is ["experiments", ..]) return await DomainAssistant.Bench.Experiments.
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- gates [--minutes 6] [--noise 3.0] [--reruns 1] [--keep DIR]   the gate against sabotaged adapters (Gates/GateSabotage.cs)
 if (args is ["gates", .. var gateArgs]) return await DomainAssistant.Bench.Gates.GateSabotage.RunAsync(gateArgs);
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- alignment [--train-prompts 48] [--heldout-prompts 16] [--betas 0.2,0.05,0] [--keep DIR]   synthetic preferences: reward model, KTO vs RLOO, over-optimisation (Alignment/PreferenceBenchmark.cs)
+if (args is ["alignment", .. var alignmentArgs]) return await DomainAssistant.Bench.Alignment.PreferenceBenchmark.RunAsync(alignmentArgs);
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- adapters [MODEL...]   batch-8 decode with two adapters mixed against the base (MultiAdapterBenchmark.cs)

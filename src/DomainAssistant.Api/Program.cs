@@ -32,6 +32,7 @@ app.MapJobsApi();
 app.MapSourcesApi();
 app.MapAdminApi();
 app.MapOperatorApi();
+app.MapAlignmentRunsApi();
 
 app.Run();
 

@@ -1,9 +1,13 @@
 using DomainAssistant.Feedback;
+using DomainAssistant.Feedback.Filing;
+using DomainAssistant.Jobs.Alignment;
 using DomainAssistant.Jobs.Bootstrap;
 using DomainAssistant.Jobs.Gates;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Storage.Lineage;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DomainAssistant.Jobs;
@@ -15,7 +19,11 @@ namespace DomainAssistant.Jobs;
 /// </summary>
 public static class JobHandlers
 {
-    /// <summary>Feedback filing (<c>FeedbackSubmitted</c>), the bootstrap of a domain's model (<c>BootstrapDomainModel</c>) and adapter gates (<c>GateAdapter</c>).</summary>
+    /// <summary>
+    /// Feedback filing (<c>FeedbackSubmitted</c>) with the alignment trigger after it, the bootstrap of a domain's model
+    /// (<c>BootstrapDomainModel</c>), adapter gates (<c>GateAdapter</c>) and alignment runs (<c>StartAlignmentRun</c>).
+    /// The <c>Alignment</c> section and the served model's keys are read from the host's configuration as the host starts.
+    /// </summary>
     public static IBusRegistrationConfigurator AddJobHandlers(this IBusRegistrationConfigurator bus, HostSettings host, FeedbackBusOptions feedback,
         BootstrapOptions bootstrap)
     {
@@ -30,6 +38,14 @@ public static class JobHandlers
         bus.TryAddSingleton(TimeProvider.System);
         bus.TryAddSingleton<AdapterGate>();
         bus.AddConsumer<GateAdapterConsumer, GateAdapterConsumerDefinition>();
+
+        bus.TryAddSingleton(sp => SettingsSection.Bind<AlignmentOptions>(sp.GetRequiredService<IConfiguration>(), AlignmentOptions.Section, o => o.Problems()));
+        bus.TryAddSingleton(sp => ServedModelFiles.From(sp.GetRequiredService<IConfiguration>()));
+        bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
+        bus.TryAddSingleton<DomainAlignment>();
+        bus.AddHostedService<AlignmentSettingsCheck>();
+        bus.TryAddEnumerable(ServiceDescriptor.Singleton<IFeedbackFiledListener, AlignmentTrigger>());
+        bus.AddConsumer<AlignmentRunConsumer, AlignmentRunConsumerDefinition>();
         return bus;
     }
 }

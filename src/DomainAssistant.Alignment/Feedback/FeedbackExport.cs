@@ -24,7 +24,16 @@ public static class FeedbackExport
     /// <param name="outputFile">The JSON lines file to write (replaced).</param>
     /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
     /// <param name="cancellationToken">Stops between pages.</param>
-    public static async Task<Result> ExportAsync(string dataDirectory, string outputFile, long afterSequence = 0, CancellationToken cancellationToken = default)
+    public static Task<Result> ExportAsync(string dataDirectory, string outputFile, long afterSequence = 0, CancellationToken cancellationToken = default) =>
+        ExportAsync(dataDirectory, outputFile, null, afterSequence, cancellationToken);
+
+    /// <param name="dataDirectory">The host's data directory.</param>
+    /// <param name="outputFile">The JSON lines file to write (replaced).</param>
+    /// <param name="domain">Only votes on this domain's answers (null: every domain's), as an alignment run of one domain needs.</param>
+    /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
+    /// <param name="cancellationToken">Stops between pages.</param>
+    public static async Task<Result> ExportAsync(string dataDirectory, string outputFile, string? domain, long afterSequence = 0,
+        CancellationToken cancellationToken = default)
     {
         var database = new StorageOptions { DataDirectory = dataDirectory }.TrainingExamplesDatabase;
         // The inbox creates a missing file; a typo in --data must not produce an empty export instead of an error.
@@ -35,7 +44,7 @@ public static class FeedbackExport
         for (var after = afterSequence; ;)
         {
             var page = await inbox.ReadAsync(after, Page, cancellationToken);
-            votes.AddRange(page.Select(ToVote));
+            votes.AddRange(page.Where(f => domain is null || f.Feedback.Domain == domain).Select(ToVote));
             if (page.Count < Page) break;
             after = page[^1].Sequence;
         }

@@ -108,6 +108,7 @@ public static class ServiceRegistration
         {
             bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
             bus.AddOperatorConsumers();
+            bus.AddAlignmentRunReports(defaults.Storage);
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);

@@ -7,9 +7,11 @@ namespace DomainAssistant.Feedback.Filing;
 
 /// <summary>
 /// Files each <see cref="FeedbackSubmitted"/> as a training example, once per feedback id whatever the number of
-/// deliveries. Invalid feedback faults at once (see <see cref="FeedbackSubmittedConsumerDefinition"/>).
+/// deliveries. Invalid feedback faults at once (see <see cref="FeedbackSubmittedConsumerDefinition"/>). The host's
+/// <see cref="IFeedbackFiledListener"/>s (the alignment trigger) are told once it is filed.
 /// </summary>
-public sealed partial class FeedbackSubmittedConsumer(IFeedbackInbox inbox, ILogger<FeedbackSubmittedConsumer> logger)
+public sealed partial class FeedbackSubmittedConsumer(IFeedbackInbox inbox, IEnumerable<IFeedbackFiledListener> listeners,
+    ILogger<FeedbackSubmittedConsumer> logger)
     : IConsumer<FeedbackSubmitted>
 {
     public async Task Consume(ConsumeContext<FeedbackSubmitted> context)
@@ -21,6 +23,7 @@ public sealed partial class FeedbackSubmittedConsumer(IFeedbackInbox inbox, ILog
             LogFiled(feedback.FeedbackId, feedback.Rating, feedback.Domain);
         else
             LogAlreadyFiled(feedback.FeedbackId);
+        foreach (var listener in listeners) await listener.FiledAsync(feedback, context);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Filed feedback {FeedbackId} ({Rating}, domain {Domain}) as a training example")]

@@ -16,4 +16,10 @@ public interface IFeedbackInbox
 
     /// <summary>How many examples are filed.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// How many examples of <paramref name="domain"/> were filed after <paramref name="afterSequence"/>, and the
+    /// sequence of the last of them (null when there is none).
+    /// </summary>
+    Task<(long Count, long? LastSequence)> CountForDomainAsync(string domain, long afterSequence, CancellationToken cancellationToken = default);
 }

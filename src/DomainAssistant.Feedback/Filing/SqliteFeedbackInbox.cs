@@ -73,4 +73,17 @@ public sealed class SqliteFeedbackInbox : IFeedbackInbox
         count.CommandText = "SELECT COUNT(*) FROM training_examples";
         return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    public async Task<(long Count, long? LastSequence)> CountForDomainAsync(string domain, long afterSequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        await using var connection = await _file.OpenAsync(cancellationToken);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*), MAX(sequence) FROM training_examples WHERE domain = $domain AND sequence > $after";
+        count.Parameters.AddWithValue("$domain", domain);
+        count.Parameters.AddWithValue("$after", afterSequence);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
 }

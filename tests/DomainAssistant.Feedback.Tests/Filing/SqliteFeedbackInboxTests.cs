@@ -51,6 +51,18 @@ public sealed class SqliteFeedbackInboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Counts_a_domains_feedback_filed_after_a_sequence()
+    {
+        foreach (var (n, domain) in new[] { (1, "a"), (2, "b"), (3, "a"), (4, "a") }) await _inbox.FileAsync(FeedbackSamples.Valid(n) with { Domain = domain });
+
+        Assert.Equal<(long, long?)>((3, 4), await _inbox.CountForDomainAsync("a", 0));
+        Assert.Equal<(long, long?)>((2, 4), await _inbox.CountForDomainAsync("a", 1));
+        Assert.Equal<(long, long?)>((0, null), await _inbox.CountForDomainAsync("a", 4));
+        Assert.Equal<(long, long?)>((1, 2), await _inbox.CountForDomainAsync("b", 0));
+        Assert.Equal<(long, long?)>((0, null), await _inbox.CountForDomainAsync("c", 0));
+    }
+
+    [Fact]
     public async Task Refuses_invalid_feedback()
     {
         var feedback = FeedbackSamples.Valid(1) with { Domain = "" };

@@ -1,0 +1,182 @@
+using System.Globalization;
+using DomainAssistant.Contracts;
+using DomainAssistant.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace DomainAssistant.Jobs.Alignment;
+
+/// <summary>
+/// Alignment runs in SQLite (<c>Storage:DataDirectory</c>/alignment-runs.db, shared by the API and the workers): at
+/// most one queued or running run per domain, and the filed sequence each run covers, from which the trigger counts
+/// the feedback since a domain's last run. Each decision is one IMMEDIATE transaction, so two processes (or two
+/// feedbacks filed at once) cannot both queue a run.
+/// </summary>
+public sealed class AlignmentRunLedger(string path)
+{
+    public const string FileName = "alignment-runs.db";
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+
+    const string Schema = """
+        CREATE TABLE IF NOT EXISTS alignment_runs (
+            id TEXT PRIMARY KEY, domain TEXT NOT NULL, method TEXT NOT NULL, state TEXT NOT NULL, requested_by TEXT NOT NULL,
+            feedback_through INTEGER, published INTEGER NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
+            verdict TEXT, adapter TEXT, error TEXT);
+        CREATE INDEX IF NOT EXISTS alignment_runs_by_domain ON alignment_runs (domain, state);
+        """;
+
+    const string Columns = "id, domain, method, state, requested_by, feedback_through, published, created_at, verdict, adapter, error";
+
+    /// <summary>A start message that has not been confirmed sent for this long is sent again by the next trigger check.</summary>
+    static readonly TimeSpan UnpublishedGrace = TimeSpan.FromSeconds(30);
+
+    readonly SqliteFile _database = new(path, Schema);
+
+    /// <summary>Queues <paramref name="start"/> unless the domain already has a queued or running run.</summary>
+    /// <returns>The queued run and true; or the domain's active run and false.</returns>
+    public async Task<(AlignmentRunEntry Run, bool Queued)> QueueAsync(StartAlignmentRun start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await ActiveAsync(transaction, start.Domain, cancellationToken) is { } active) return (active, false);
+        var run = await InsertAsync(transaction, start, Queued, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (run, true);
+    }
+
+    /// <summary>
+    /// The trigger's decision: when the domain has no active run and <paramref name="filedSince"/> (the domain's filed
+    /// feedback after the last run's sequence) reaches <paramref name="threshold"/>, queues <paramref name="start"/>
+    /// covering them. An active run whose start was never confirmed sent (and is older than a grace period) is
+    /// returned to be sent again.
+    /// </summary>
+    /// <returns>The run to send, or null.</returns>
+    public async Task<AlignmentRunEntry?> QueueWhenDueAsync(StartAlignmentRun start, int threshold,
+        Func<long, Task<(long Count, long? LastSequence)>> filedSince, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(filedSince);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (await ActiveAsync(transaction, start.Domain, cancellationToken) is { } active)
+            return active is { Published: false, State: Queued } && now - active.CreatedAt > UnpublishedGrace ? active : null;
+        await using var last = Command(connection, transaction, "SELECT COALESCE(MAX(feedback_through), 0) FROM alignment_runs WHERE domain = $domain", ("$domain", start.Domain));
+        var through = (long)(await last.ExecuteScalarAsync(cancellationToken))!;
+        var (count, lastSequence) = await filedSince(through);
+        if (count < threshold) return null;
+        var run = await InsertAsync(transaction, start, Queued, lastSequence, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return run;
+    }
+
+    /// <summary>Records that the run's start message went out.</summary>
+    public Task MarkPublishedAsync(Guid id, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE alignment_runs SET published = 1 WHERE id = $id", cancellationToken, ("$id", Id(id)));
+
+    /// <summary>
+    /// Takes a delivered start message: a queued run becomes running; a running one is resumed (its last holder
+    /// stopped: a broker hands a message to one consumer at a time); a message never queued here is recorded running.
+    /// </summary>
+    /// <returns>The run to do, or null when it finished already (a repeated message).</returns>
+    public async Task<AlignmentRunEntry?> StartAsync(StartAlignmentRun start, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var run = await FindAsync(connection, transaction, start.JobId, cancellationToken) ?? await InsertAsync(transaction, start, Queued, null, cancellationToken);
+        if (run.State is Succeeded or Failed) return null;
+        await using var update = Command(connection, transaction, "UPDATE alignment_runs SET state = $state, published = 1, started_at = $at WHERE id = $id",
+            ("$state", Running), ("$at", Time(now)), ("$id", Id(run.Id)));
+        await update.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return run with { State = Running, Published = true };
+    }
+
+    /// <summary>Records the last filed sequence a run exported: the trigger counts from there.</summary>
+    public Task RecordWindowAsync(Guid id, long? lastSequence, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE alignment_runs SET feedback_through = MAX(COALESCE(feedback_through, 0), COALESCE($through, 0)) WHERE id = $id", cancellationToken,
+            ("$through", (object?)lastSequence ?? DBNull.Value), ("$id", Id(id)));
+
+    /// <summary>The run trained and gated its adapter.</summary>
+    public Task SucceedAsync(Guid id, string verdict, string adapter, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE alignment_runs SET state = $state, verdict = $verdict, adapter = $adapter, finished_at = $at WHERE id = $id", cancellationToken,
+            ("$state", Succeeded), ("$verdict", verdict), ("$adapter", adapter), ("$at", Time(now)), ("$id", Id(id)));
+
+    /// <summary>The run gave up.</summary>
+    public Task FailAsync(Guid id, string error, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE alignment_runs SET state = $state, error = $error, finished_at = $at WHERE id = $id", cancellationToken,
+            ("$state", Failed), ("$error", error), ("$at", Time(now)), ("$id", Id(id)));
+
+    /// <summary>The run, or null.</summary>
+    public async Task<AlignmentRunEntry?> FindAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await FindAsync(connection, null, id, cancellationToken);
+    }
+
+    /// <summary>Every run of <paramref name="domain"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<AlignmentRunEntry>> ForDomainAsync(string domain, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await QueryAsync(connection, null, "WHERE domain = $domain ORDER BY created_at, rowid", cancellationToken, ("$domain", domain));
+    }
+
+    static async Task<AlignmentRunEntry?> ActiveAsync(SqliteTransaction transaction, string domain, CancellationToken cancellationToken) =>
+        First(await QueryAsync(transaction.Connection!, transaction, $"WHERE domain = $domain AND state IN ('{Queued}', '{Running}') ORDER BY created_at LIMIT 1",
+            cancellationToken, ("$domain", domain)));
+
+    static async Task<AlignmentRunEntry?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, Guid id, CancellationToken cancellationToken) =>
+        First(await QueryAsync(connection, transaction, "WHERE id = $id", cancellationToken, ("$id", Id(id))));
+
+    static AlignmentRunEntry? First(IReadOnlyList<AlignmentRunEntry> runs) => runs.Count == 0 ? null : runs[0];
+
+    static async Task<AlignmentRunEntry> InsertAsync(SqliteTransaction transaction, StartAlignmentRun start, string state, long? through,
+        CancellationToken cancellationToken)
+    {
+        var run = new AlignmentRunEntry(start.JobId, start.Domain, start.Method, state, start.RequestedBy, through, false, DateTimeOffset.UtcNow, null, null, null);
+        await using var insert = Command(transaction.Connection!, transaction,
+            "INSERT INTO alignment_runs (id, domain, method, state, requested_by, feedback_through, published, created_at) VALUES ($id, $domain, $method, $state, $by, $through, 0, $at)",
+            ("$id", Id(run.Id)), ("$domain", run.Domain), ("$method", run.Method), ("$state", state), ("$by", run.RequestedBy),
+            ("$through", (object?)through ?? DBNull.Value), ("$at", Time(run.CreatedAt)));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        return run;
+    }
+
+    static async Task<IReadOnlyList<AlignmentRunEntry>> QueryAsync(SqliteConnection connection, SqliteTransaction? transaction, string where, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
+    {
+        await using var select = Command(connection, transaction, $"SELECT {Columns} FROM alignment_runs {where}", parameters);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        var runs = new List<AlignmentRunEntry>();
+        while (await reader.ReadAsync(cancellationToken))
+            runs.Add(new AlignmentRunEntry(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetInt64(6) != 0, ParseTime(reader.GetString(7)),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
+        return runs;
+    }
+
+    async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, sql, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return command;
+    }
+
+    static string Id(Guid id) => id.ToString("D");
+
+    static string Time(DateTimeOffset time) => time.ToString("O", CultureInfo.InvariantCulture);
+
+    static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+}

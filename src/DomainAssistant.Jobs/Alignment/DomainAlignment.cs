@@ -1,0 +1,167 @@
+using System.Text.Json;
+using DomainAssistant.Training;
+using DomainAssistant.Alignment.Feedback;
+using DomainAssistant.Alignment.Kto;
+using DomainAssistant.Alignment.Preferences;
+using DomainAssistant.Alignment.RewardModeling;
+using DomainAssistant.Alignment.Rloo;
+using DomainAssistant.Contracts;
+using DomainAssistant.Evaluation.Gates;
+using DomainAssistant.Grounding;
+using DomainAssistant.Jobs.Bootstrap;
+using DomainAssistant.Model;
+using DomainAssistant.Model.Embeddings;
+using DomainAssistant.Model.Lora;
+using DomainAssistant.ServiceDefaults;
+using Microsoft.Extensions.Logging;
+
+namespace DomainAssistant.Jobs.Alignment;
+
+/// <summary>
+/// One alignment run of a domain, in <c>Storage:DataDirectory</c>/models/alignment/{domain}/{job id}: the domain's filed
+/// feedback exported (feedback.jsonl), a reward model (RLOO; reward-model/) and a policy adapter (adapter/, with the
+/// trainers' lineage.json) trained over the served model and adapter, then the adapter gated against the served adapter
+/// on <c>{EvalSuites}/{domain}/gate.json</c>, the verdict stored in gate-verdicts.db and written with the run (run.json).
+/// A rerun of the same job resumes the policy from its checkpoint; the reward model is retrained (minutes).
+/// </summary>
+public sealed partial class DomainAlignment(AlignmentOptions options, ServedModelFiles served, StorageOptions storage, BootstrapOptions bootstrap,
+    AlignmentRunLedger ledger, ILogger<DomainAlignment> logger)
+{
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Where the runs of <paramref name="domain"/> keep their files.</summary>
+    public string RunFolder(string domain, Guid jobId) => Path.GetFullPath(Path.Combine(storage.DataDirectory, "models", "alignment", domain, jobId.ToString("N")));
+
+    /// <exception cref="InvalidDataException">Too little feedback (the message names how much there is and how much is needed), or a malformed suite.</exception>
+    /// <exception cref="InvalidOperationException">The domain has no gate suite or no model, or the suite names another domain.</exception>
+    public async Task<AlignmentRunFinished> RunAsync(StartAlignmentRun job, AlignmentProgress progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(progress);
+        if (!StartAlignmentRun.IsMethod(job.Method)) throw new InvalidOperationException($"unknown alignment method \"{job.Method}\" (rloo or kto).");
+        var rloo = job.Method == StartAlignmentRun.Rloo;
+        // The gate is checked before any training: an adapter that cannot be gated must not be trained.
+        var suitePath = Path.Combine(options.EvalSuitesFolder(), job.Domain, "gate.json");
+        if (!File.Exists(suitePath)) throw new InvalidOperationException($"the domain \"{job.Domain}\" has no gate suite at {suitePath}; a run's adapter is always gated, so none was trained.");
+        var suite = GateSuiteFile.Read(suitePath);
+        var domain = DomainFile.Read(suite.DomainFolder);
+        if (domain.Name != job.Domain) throw new InvalidOperationException($"{suitePath} gates domain \"{domain.Name}\", not \"{job.Domain}\".");
+        var (basePath, productionAdapter) = served.For(domain, storage, bootstrap);
+        var folder = RunFolder(job.Domain, job.JobId);
+        Directory.CreateDirectory(folder);
+
+        progress.Enter("export", 0, 0.02, $"exporting the filed feedback of {job.Domain}");
+        var feedbackPath = Path.Combine(folder, "feedback.jsonl");
+        var exported = await FeedbackExport.ExportAsync(storage.DataDirectory, feedbackPath, job.Domain, 0, cancellationToken);
+        await ledger.RecordWindowAsync(job.JobId, exported.LastSequence, cancellationToken);
+        var preferences = new PreferenceOptions { MinVotes = job.MinVotes ?? options.MinVotes };
+        PreferenceSet.Build(FeedbackFile.Read(feedbackPath), preferences).EnsureEnough(preferences);
+        LogExported(job.JobId, exported.Votes, job.Domain, exported.FirstSequence, exported.LastSequence);
+
+        var seed = job.Seed ?? options.Seed;
+        var maxMinutes = job.MaxMinutes ?? options.MaxMinutes;
+        var adapterFolder = Path.Combine(folder, "adapter");
+        string adapterSha;
+        if (rloo)
+        {
+            progress.Enter("reward-model", 0.02, 0.3, $"training a reward model on {exported.Votes} votes");
+            var rewardModel = Path.Combine(folder, "reward-model");
+            var rm = await Task.Run(() => new RewardModelTrainer(new RewardModelOptions
+            {
+                Epochs = options.RewardModelEpochs, MaxLength = options.MaxLength, Seed = seed, Preferences = preferences,
+            }, progress.Training()).Run(basePath, productionAdapter, feedbackPath, null, rewardModel, cancellationToken), cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            LogRewardModel(job.JobId, rm.HeldoutAccuracy, rm.HeldoutAuc, rm.Ece);
+
+            var prompts = WritePrompts(feedbackPath, Path.Combine(folder, "prompts.jsonl"));
+            progress.Enter("policy", 0.3, 0.8, $"RLOO on {prompts} prompts, {options.SamplesPerPrompt} answers each");
+            var policy = await Task.Run(() => new RlooTrainer(new RlooOptions
+            {
+                SamplesPerPrompt = options.SamplesPerPrompt, PromptsPerIteration = options.PromptsPerIteration, Iterations = options.RlooIterations,
+                MaxNewTokens = options.MaxNewTokens, MaxLength = options.MaxLength, Seed = seed,
+            }, progress.Training()).Run(basePath, productionAdapter, rewardModel, Path.Combine(folder, "prompts.jsonl"), adapterFolder, maxMinutes, cancellationToken),
+                cancellationToken);
+            EnsureNotCancelled(policy.StopReason, cancellationToken);
+            adapterSha = policy.AdapterSha256;
+            LogPolicy(job.JobId, "rloo", policy.StopReason, policy.Kl);
+        }
+        else
+        {
+            progress.Enter("policy", 0.02, 0.75, $"KTO on {exported.Votes} votes");
+            var policy = await Task.Run(() => new KtoTrainer(new KtoOptions
+            {
+                Epochs = options.KtoEpochs, MaxLength = options.MaxLength, Seed = seed, Preferences = preferences,
+            }, progress.Training()).Run(basePath, productionAdapter, feedbackPath, adapterFolder, maxMinutes, cancellationToken), cancellationToken);
+            EnsureNotCancelled(policy.StopReason, cancellationToken);
+            adapterSha = policy.AdapterSha256;
+            LogPolicy(job.JobId, "kto", policy.StopReason, policy.Kl);
+        }
+
+        progress.Enter("gate", rloo ? 0.8 : 0.75, 1, $"judging the adapter against {(productionAdapter is null ? "the base model" : "the production adapter")} on {suite.Cases.Count} cases");
+        var verdict = await GateAsync(suite, domain, basePath, adapterFolder, productionAdapter, progress, cancellationToken);
+        var failed = verdict.Metrics.Where(m => !m.Passed).Select(m => $"{m.Metric.Name()}: {m.Reason}").ToList();
+        var finished = new AlignmentRunFinished(job.JobId, job.Domain, job.Method, adapterFolder, adapterSha, verdict.Verdict, failed, verdict.ReportPath!,
+            exported.Votes, exported.FirstSequence, exported.LastSequence);
+        await File.WriteAllTextAsync(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(new
+        {
+            finished.JobId, finished.Domain, finished.Method, job.RequestedBy, BaseModel = basePath, ProductionAdapter = productionAdapter,
+            finished.AdapterFolder, finished.AdapterSha256, finished.Verdict, finished.FailedMetrics, finished.ReportPath, Suite = suitePath,
+            finished.Votes, finished.FirstSequence, finished.LastSequence,
+        }, Indented), cancellationToken);
+        LogGated(job.JobId, verdict.Verdict, adapterSha[..12]);
+        return finished;
+    }
+
+    /// <summary>Judges the adapter as `da eval gate` does, stores the verdict and writes the report.</summary>
+    async Task<GateVerdict> GateAsync(GateSuite suite, DomainProfile domain, string basePath, string candidate, string? baseline, AlignmentProgress progress,
+        CancellationToken cancellationToken)
+    {
+        using var loaded = PretrainedModel.Load(basePath);
+        PeftAdapter.Load(candidate, loaded.Model, "candidate");
+        if (baseline is not null) PeftAdapter.Load(baseline, loaded.Model, "baseline");
+        var subject = new GateSubject(loaded, "candidate", baseline is null ? null : "baseline", PeftAdapter.WeightsSha256(candidate),
+            baseline is null ? null : PeftAdapter.WeightsSha256(baseline), WeightsChecksum.Of(basePath));
+        await using var index = await ScratchIndex.BuildAsync(domain, cancellationToken);
+        var runner = new GateRunner(suite, domain, index.Retriever, subject, TimeProvider.System);
+        var outcome = await runner.RunAsync(new InlineProgress(p => progress.Step(p.Done, p.Total, null, "answers")), cancellationToken);
+        var reportFolder = Path.Combine(storage.DataDirectory, "gates", $"{outcome.Verdict.CreatedAt:yyyyMMdd-HHmmss}-{subject.CandidateSha256[..12]}");
+        var reportPath = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
+        var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
+        await new GateVerdictStore(storage.DataDirectory).AddAsync(verdict, cancellationToken);
+        return verdict;
+    }
+
+    /// <summary>RLOO's prompts: each distinct prompt of the votes as the model saw it, with the chunks its context held.</summary>
+    /// <returns>How many prompts were written.</returns>
+    static int WritePrompts(string feedbackPath, string promptsPath)
+    {
+        var prompts = FeedbackFile.Read(feedbackPath).GroupBy(v => v.Prompt, StringComparer.Ordinal)
+            .Select(g => JsonSerializer.Serialize(new { prompt = g.Key, chunks = g.Last().RetrievedChunkIds.Count }))
+            .ToList();
+        File.WriteAllLines(promptsPath, prompts);
+        return prompts.Count;
+    }
+
+    static void EnsureNotCancelled(StopReason stopReason, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (stopReason == StopReason.Cancelled) throw new OperationCanceledException("the policy training was cancelled.");
+    }
+
+    sealed class InlineProgress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId}: {Votes} filed votes of {Domain} exported (sequences {First} to {Last})")]
+    partial void LogExported(Guid jobId, int votes, string domain, long? first, long? last);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId}: reward model held-out accuracy {Accuracy:P1}, AUC {Auc:0.000}, ECE {Ece:0.000}")]
+    partial void LogRewardModel(Guid jobId, double accuracy, double auc, double ece);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId}: {Method} policy stopped ({StopReason}), KL {Kl:0.000} nats")]
+    partial void LogPolicy(Guid jobId, string method, StopReason stopReason, double kl);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId}: gate verdict {Verdict} for adapter {Sha}")]
+    partial void LogGated(Guid jobId, string verdict, string sha);
+}
