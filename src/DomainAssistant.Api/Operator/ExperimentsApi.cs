@@ -11,7 +11,7 @@ namespace DomainAssistant.Api.Operator;
 
 /// <summary>
 /// A/B experiments of registered adapters for operators (operator key): create (201 <c>{"id"}</c>; 422 when an
-/// adapter may not reach users), read with its statistics and audit, pause, resume, ramp, promote, roll back, and set
+/// adapter may not reach users), read with its statistics and audit (and each variant's up-rate over time), pause, resume, ramp, promote, roll back, and set
 /// the treatment's share. Every change is written with its audit entry by the store; nothing here edits the audit.
 /// </summary>
 public static class ExperimentsApi
@@ -22,6 +22,7 @@ public static class ExperimentsApi
         experiments.MapPost("/", CreateAsync).WithName("CreateExperiment");
         experiments.MapGet("/", ListAsync).WithName("Experiments");
         experiments.MapGet("/{id}", ShowAsync).WithName("Experiment");
+        experiments.MapGet("/{id}/timeline", TimelineAsync).WithName("ExperimentTimeline");
         experiments.MapPatch("/{id}", ChangePercentAsync).WithName("ChangeExperimentPercent");
         experiments.MapPost("/{id}/pause", (string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken ct) =>
             MoveAsync(id, ExperimentStatus.Paused, reason, context, store, ct)).WithName("PauseExperiment");
@@ -106,6 +107,14 @@ public static class ExperimentsApi
         var model = models.Current;
         string? DefaultChecksum() => model?.DefaultAdapter is { } name && model.Adapters.TryGetValue(name, out var info) ? info.Checksum : null;
         return Results.Ok(ExperimentView.Of(report, audit, adapter => adapter is null ? DefaultChecksum() : checksums.GetValueOrDefault(adapter)));
+    }
+
+    /// <summary>Each variant's cumulative up-rate over about 60 points of the experiment's life (for the dashboard's chart).</summary>
+    static async Task<IResult> TimelineAsync(string id, IExperimentStore store, IExperimentRecords records, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await store.FindAsync(id, cancellationToken) is not { } experiment) return Problems.NotFound($"No experiment has id \"{id}\".");
+        var points = await records.TimelineAsync(experiment, TimelineView.Bucket(experiment.CreatedAt, clock.GetUtcNow()), cancellationToken);
+        return Results.Ok(points.Select(TimelineView.Of));
     }
 
     static async Task<IResult> ChangePercentAsync(string id, HttpContext context, IExperimentStore store, CancellationToken cancellationToken)

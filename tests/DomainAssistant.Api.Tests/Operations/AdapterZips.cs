@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace DomainAssistant.Api.Tests.Operations;
 
 /// <summary>Zips of PEFT folders as an operator sends them, built from real adapters (well-formed or tampered with).</summary>
-static class AdapterZips
+public static class AdapterZips
 {
     /// <summary>The folder's files zipped under <paramref name="prefix"/>, plus extra entries.</summary>
     public static byte[] Zip(string folder, string prefix = "", params (string Name, byte[] Content)[] extra)

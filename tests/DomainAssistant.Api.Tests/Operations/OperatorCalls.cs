@@ -5,7 +5,7 @@ using DomainAssistant.Api.Tests.Support;
 namespace DomainAssistant.Api.Tests.Operations;
 
 /// <summary>What the operator tests do again and again: write a gate suite, register an adapter, gate it to the end.</summary>
-static class OperatorCalls
+public static class OperatorCalls
 {
     /// <summary>A suite of one grounded fernbrook question with <paramref name="reference"/> as its answer, judged by <paramref name="metric"/>.</summary>
     public static void WriteSuite(AssistantHost host, string suiteFile, string reference, string metric)

@@ -98,7 +98,9 @@ function renderDetail(experiment, timeline) {
   $('#variant-rows').replaceChildren(...experiment.variants.map((v) => {
     const row = document.createElement('tr');
     row.dataset.variant = v.name;
-    const adapter = v.adapter ? `${v.adapter}${v.adapterSha256 ? ` (${v.adapterSha256.slice(0, 12)})` : ''}` : 'base model';
+    // An arm without an adapter id serves the host's default (production) adapter.
+    const sha = v.adapterSha256 ? ` (${v.adapterSha256.slice(0, 12)})` : '';
+    const adapter = v.adapter ? `${v.adapter}${sha}` : `production default${sha}`;
     row.append(cell(v.name), cell(adapter, 'mono'), cell(`${v.percent}%`, 'num'), cell(count(v.exposures), 'num'),
       cell(count(v.users), 'num'), cell(count(v.ratingsUp), 'num'), cell(count(v.ratingsDown), 'num'),
       cell(v.upRate === null || v.upRate === undefined ? 'no ratings yet' : `${pct(v.upRate)} (${pct(v.upRateCiLow)} to ${pct(v.upRateCiHigh)})`, 'num'));
@@ -106,7 +108,7 @@ function renderDetail(experiment, timeline) {
   }));
   const d = experiment.difference;
   $('#difference').textContent = d
-    ? `Treatment minus control: ${points(d.estimate)} (95% interval ${points(d.ciLow)} to ${points(d.ciHigh)}); decision: ${d.decision}.`
+    ? `Treatment minus control: ${points(d.estimate)} (95% interval ${points(d.ciLow)} to ${points(d.ciHigh)}); decision: ${d.decision.replaceAll('_', ' ')}.`
     : 'Treatment minus control: not enough ratings yet.';
   $('#srm').textContent = experiment.srmPValue === null || experiment.srmPValue === undefined
     ? 'Sample ratio check: not enough exposures yet.'
