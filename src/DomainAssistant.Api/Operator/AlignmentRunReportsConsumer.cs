@@ -38,6 +38,7 @@ public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvide
         await jobs.SaveAsync(job with
         {
             State = JobStates.Running, StartedAt = job.StartedAt ?? clock.GetUtcNow(), Message = note.Note, Progress = note.Fraction ?? job.Progress,
+            Stage = note.Phase is { } phase ? new JobStage(phase, note.Step, note.Total, note.SecondsLeft) : job.Stage,
         }, context.CancellationToken);
     }
 
@@ -49,7 +50,7 @@ public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvide
         var failed = done.FailedMetrics.Count == 0 ? "" : $"; failed: {string.Join("; ", done.FailedMetrics)}";
         await jobs.SaveAsync(job with
         {
-            State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), StartedAt = job.StartedAt ?? clock.GetUtcNow(),
+            State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), StartedAt = job.StartedAt ?? clock.GetUtcNow(), Stage = null,
             Message = string.Create(CultureInfo.InvariantCulture,
                 $"gate verdict: {done.Verdict}; {done.Method} adapter {done.AdapterSha256[..12]} at {done.AdapterFolder}, learned from {done.Votes} votes (filed {done.FirstSequence} to {done.LastSequence}); report {done.ReportPath}{failed}"),
         }, context.CancellationToken);

@@ -29,4 +29,8 @@ public static class JobStates
 /// <param name="RequestedBy">Who asked for it.</param>
 public sealed record JobRecord(Guid Id, string Kind, string Domain, int? Version, string State, double Progress, string Message,
     int DocumentsDone, int DocumentsTotal, int ChunksDone, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    string? Error, string? RequestedBy);
+    string? Error, string? RequestedBy)
+{
+    /// <summary>The stage a job that reports stages is in (kept after a failure, to say where it failed); null otherwise.</summary>
+    public JobStage? Stage { get; init; }
+}

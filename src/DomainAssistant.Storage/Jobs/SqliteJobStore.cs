@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -14,21 +15,23 @@ public sealed class SqliteJobStore(string path)
         CREATE TABLE IF NOT EXISTS jobs (
             id TEXT PRIMARY KEY, kind TEXT NOT NULL, domain TEXT NOT NULL, version INTEGER, state TEXT NOT NULL,
             progress REAL NOT NULL, message TEXT NOT NULL, documents_done INTEGER NOT NULL, documents_total INTEGER NOT NULL,
-            chunks_done INTEGER NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, error TEXT, requested_by TEXT);
+            chunks_done INTEGER NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT, error TEXT, requested_by TEXT, stage TEXT);
         CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state, created_at);
         """;
 
-    const string Columns = "id, kind, domain, version, state, progress, message, documents_done, documents_total, chunks_done, created_at, started_at, finished_at, error, requested_by";
+    const string Columns = "id, kind, domain, version, state, progress, message, documents_done, documents_total, chunks_done, created_at, started_at, finished_at, error, requested_by, stage";
 
     readonly SqliteFile _database = new(path, Schema);
+    readonly Lock _upgrade = new();
+    volatile bool _upgraded;
 
     /// <summary>Stores a new job or replaces the stored one with the same id.</summary>
     public async Task SaveAsync(JobRecord job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT OR REPLACE INTO jobs ({Columns}) VALUES ($id, $kind, $domain, $version, $state, $progress, $message, $done, $total, $chunks, $created, $started, $finished, $error, $by)";
+        command.CommandText = $"INSERT OR REPLACE INTO jobs ({Columns}) VALUES ($id, $kind, $domain, $version, $state, $progress, $message, $done, $total, $chunks, $created, $started, $finished, $error, $by, $stage)";
         command.Parameters.AddWithValue("$id", job.Id.ToString("D"));
         command.Parameters.AddWithValue("$kind", job.Kind);
         command.Parameters.AddWithValue("$domain", job.Domain);
@@ -44,6 +47,7 @@ public sealed class SqliteJobStore(string path)
         command.Parameters.AddWithValue("$finished", (object?)Time(job.FinishedAt) ?? DBNull.Value);
         command.Parameters.AddWithValue("$error", (object?)job.Error ?? DBNull.Value);
         command.Parameters.AddWithValue("$by", (object?)job.RequestedBy ?? DBNull.Value);
+        command.Parameters.AddWithValue("$stage", job.Stage is null ? DBNull.Value : JsonSerializer.Serialize(job.Stage));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -61,7 +65,7 @@ public sealed class SqliteJobStore(string path)
     /// <summary>How many jobs are stored.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM jobs";
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -69,7 +73,7 @@ public sealed class SqliteJobStore(string path)
 
     async Task<IReadOnlyList<JobRecord>> QueryAsync(string where, (string Name, string Value)? parameter, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
+        await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM jobs {where}";
         if (parameter is { } p) command.Parameters.AddWithValue(p.Name, p.Value);
@@ -79,11 +83,38 @@ public sealed class SqliteJobStore(string path)
         return jobs;
     }
 
+    /// <summary>
+    /// A connection, the file brought up to this schema first: a jobs.db written before jobs had stages gains the
+    /// column (null for its rows) the first time this process opens it.
+    /// </summary>
+    async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken);
+        if (_upgraded) return connection;
+        lock (_upgrade)
+        {
+            if (_upgraded) return connection;
+            using var columns = connection.CreateCommand();
+            columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'stage'";
+            if ((long)columns.ExecuteScalar()! == 0)
+            {
+                using var add = connection.CreateCommand();
+                add.CommandText = "ALTER TABLE jobs ADD COLUMN stage TEXT";
+                add.ExecuteNonQuery();
+            }
+            _upgraded = true;
+        }
+        return connection;
+    }
+
     static JobRecord Read(SqliteDataReader row) => new(
         Guid.Parse(row.GetString(0)), row.GetString(1), row.GetString(2), row.IsDBNull(3) ? null : row.GetInt32(3), row.GetString(4),
         row.GetDouble(5), row.GetString(6), row.GetInt32(7), row.GetInt32(8), row.GetInt32(9), ParseTime(row.GetString(10)),
         row.IsDBNull(11) ? null : ParseTime(row.GetString(11)), row.IsDBNull(12) ? null : ParseTime(row.GetString(12)),
-        row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14));
+        row.IsDBNull(13) ? null : row.GetString(13), row.IsDBNull(14) ? null : row.GetString(14))
+    {
+        Stage = row.IsDBNull(15) ? null : JsonSerializer.Deserialize<JobStage>(row.GetString(15)),
+    };
 
     static string? Time(DateTimeOffset? time) => time?.ToString("O", CultureInfo.InvariantCulture);
 
