@@ -53,8 +53,22 @@ public sealed class ChatPipeline(ModelHost models, CorpusIndex index, IRetriever
         var answer = new StringBuilder();
         var generated = new List<int>();
         var finish = FinishReason.Stop;
-        await foreach (var update in generator.StreamAsync(request, generated, cancellationToken))
+        await using var updates = generator.StreamAsync(request, generated, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
+            TextUpdate update;
+            try
+            {
+                if (!await updates.MoveNextAsync()) break;
+                update = updates.Current;
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // An answer that breaks off is never stored, but it is what the error-rate guardrail watches for.
+                if (prepared.Adapter is { ExperimentId: { } failedIn, Variant: { } failedVariant })
+                    await experiments.FailedAsync(failedIn, prepared.Turn.UserId, failedVariant, Stopwatch.GetElapsedTime(prepared.StartedAt), CancellationToken.None);
+                throw;
+            }
             if (update.Finish is { } reason) finish = reason;
             if (string.IsNullOrEmpty(update.Text)) continue;
             answer.Append(update.Text);

@@ -19,6 +19,11 @@ public sealed class ExperimentRecorder(IExperimentStore experiments, IExperiment
         records.RecordExposureAsync(new Exposure(experimentId, messageId.ToString("D"), userId, variant, clock.GetUtcNow(), latency.TotalMilliseconds,
             Failed: false, Declined: declined), cancellationToken);
 
+    /// <summary>An answer the experiment's variant chose that failed before it was stored: an exposure of its own, marked failed.</summary>
+    public Task<bool> FailedAsync(string experimentId, string userId, string variant, TimeSpan latency, CancellationToken cancellationToken) =>
+        records.RecordExposureAsync(new Exposure(experimentId, $"failed-{Guid.NewGuid():N}", userId, variant, clock.GetUtcNow(), latency.TotalMilliseconds,
+            Failed: true, Declined: false), cancellationToken);
+
     /// <summary>Counts a thumbs up or down for the experiment that exposed the message, whichever of the domain's it was.</summary>
     /// <returns>Whether an experiment took it.</returns>
     public async Task<bool> RatedAsync(string domain, Guid messageId, bool up, CancellationToken cancellationToken)
