@@ -14,16 +14,22 @@ public sealed class SqliteFile
 {
     readonly string _connectionString;
     readonly string _schema;
+    readonly Action<SqliteConnection>? _upgrade;
     readonly Lock _schemaGate = new();
     volatile bool _schemaReady;
 
     /// <param name="path">The database file; it and its folder are created when absent.</param>
     /// <param name="schema">SQL run once before the first connection is handed out (CREATE TABLE IF NOT EXISTS ...).</param>
-    public SqliteFile(string path, string schema)
+    /// <param name="upgrade">
+    /// Run once right after <paramref name="schema"/>: brings a file written by an older release up to date (ALTER
+    /// TABLE ... ADD COLUMN when missing), which CREATE TABLE IF NOT EXISTS alone leaves as it was.
+    /// </param>
+    public SqliteFile(string path, string schema, Action<SqliteConnection>? upgrade = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
         _schema = schema;
+        _upgrade = upgrade;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -68,6 +74,7 @@ public sealed class SqliteFile
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode = WAL;\n" + _schema;
             command.ExecuteNonQuery();
+            _upgrade?.Invoke(connection);
             _schemaReady = true;
         }
     }

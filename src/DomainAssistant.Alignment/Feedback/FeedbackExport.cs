@@ -52,7 +52,10 @@ public static class FeedbackExport
         return new Result(votes.Count, inbox.DatabasePath, votes.FirstOrDefault()?.Sequence, votes.LastOrDefault()?.Sequence);
     }
 
-    /// <summary>A filed feedback as a vote. The host records no user id with feedback today, so "user" stays empty.</summary>
+    /// <summary>
+    /// A filed feedback as a vote, with the rating user (null for anonymous callers and feedback filed before the host
+    /// recorded users) and the chunk ids cited with the answer.
+    /// </summary>
     public static FeedbackVote ToVote(FiledFeedback filed)
     {
         ArgumentNullException.ThrowIfNull(filed);
@@ -62,6 +65,7 @@ public static class FeedbackExport
             Prompt = f.Prompt, Response = f.Response, IsUp = f.Rating == FeedbackRating.Up, Reason = f.Reason, Tags = f.Tags,
             AdapterChecksum = f.AdapterChecksum, Adapter = f.Adapter, Variant = f.Variant, MessageId = f.MessageId.ToString("D"),
             FeedbackId = f.FeedbackId.ToString("D"), Sequence = filed.Sequence, At = f.At, RetrievedChunkIds = f.RetrievedChunkIds,
+            User = f.User, Citations = f.CitedChunkIds,
         };
     }
 }

@@ -9,7 +9,7 @@ namespace DomainAssistant.Alignment.Feedback;
 /// The feedback file every <c>da align</c> command reads and <c>da feedback export</c> writes: JSON lines, one vote
 /// each, <c>{"prompt", "response", "rating": "up"|"down"}</c> plus optional <c>reason</c>, <c>tags</c>, <c>user</c>,
 /// <c>adapter_checksum</c> (and, as the export writes them, <c>adapter</c>, <c>variant</c>, <c>message_id</c>,
-/// <c>feedback_id</c>, <c>sequence</c>, <c>at</c>, <c>retrieved_chunk_ids</c>). Unknown fields are ignored, so files
+/// <c>feedback_id</c>, <c>sequence</c>, <c>at</c>, <c>retrieved_chunk_ids</c>, <c>citations</c>: the cited chunk ids). Unknown fields are ignored, so files
 /// from other tools load; blank lines are skipped.
 /// </summary>
 /// <remarks>
@@ -82,6 +82,7 @@ public static class FeedbackFile
                 Sequence = Integer(root, "sequence", path, number),
                 At = Time(root, "at", path, number),
                 RetrievedChunkIds = TextList(root, "retrieved_chunk_ids", path, number),
+                Citations = TextList(root, "citations", path, number),
                 Line = number,
             };
         }
@@ -117,6 +118,7 @@ public static class FeedbackFile
         if (vote.Sequence is { } sequence) json.WriteNumber("sequence", sequence);
         if (vote.At is { } at) json.WriteString("at", at.ToString("O", CultureInfo.InvariantCulture));
         WriteList(json, "retrieved_chunk_ids", vote.RetrievedChunkIds);
+        WriteList(json, "citations", vote.Citations);
         json.WriteEndObject();
     }
 

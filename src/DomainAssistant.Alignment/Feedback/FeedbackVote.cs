@@ -44,6 +44,12 @@ public sealed record FeedbackVote
     /// <summary>Retrieval chunk ids placed in the prompt, in rank order (a citation [n] names the n-th).</summary>
     public IReadOnlyList<string> RetrievedChunkIds { get; init; } = [];
 
+    /// <summary>
+    /// Chunk ids of the citations shown with the answer, in marker order; empty when it cited nothing or the source
+    /// does not say. Kept apart from <see cref="RetrievedChunkIds"/>: a rating judges what was shown, not all retrieved.
+    /// </summary>
+    public IReadOnlyList<string> Citations { get; init; } = [];
+
     /// <summary>1-based line of the file it was read from (0 when not read from a file).</summary>
     public int Line { get; init; }
 

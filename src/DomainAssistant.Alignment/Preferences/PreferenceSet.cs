@@ -15,7 +15,7 @@ public sealed record PreferenceSet(IReadOnlyList<FeedbackVote> Votes, IReadOnlyL
     /// <remarks>
     /// A vote is identified by its feedback id when it has one, else by all it says. "The same message" is the
     /// message id when given, else the same prompt and answer text. Votes without a user count as one unknown user
-    /// for replacement (the host files one conversation's votes without a user id) but are never capped.
+    /// for replacement (anonymous callers, files from before the host recorded users) but are never capped.
     /// </remarks>
     public static PreferenceSet Build(IReadOnlyList<FeedbackVote> votes, PreferenceOptions options)
     {

@@ -45,7 +45,13 @@ public static class FeedbackApi
 
         var feedback = new FeedbackSubmitted(request.FeedbackId ?? Guid.NewGuid(), messageId, request.Rating!, NullIfBlank(request.Reason),
             request.Tags ?? [], message.Prompt, message.RetrievedChunkIds, message.Content, message.Model, message.Adapter,
-            message.AdapterChecksum, message.Variant, message.Domain, clock.GetUtcNow());
+            message.AdapterChecksum, message.Variant, message.Domain, clock.GetUtcNow())
+        {
+            // The id experiments are assigned by, so preference data can cap and split votes per user.
+            User = CallerIdentity.UserId(context),
+            // What the user saw cited with the answer (marker order), not just what was retrieved into the prompt.
+            CitedChunkIds = [.. message.Citations.OrderBy(c => c.N).Select(c => c.ChunkId).Distinct(StringComparer.Ordinal)],
+        };
         try
         {
             var recording = await recorder.SubmitAsync(feedback, cancellationToken);

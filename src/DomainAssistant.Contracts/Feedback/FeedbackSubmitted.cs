@@ -19,4 +19,29 @@ namespace DomainAssistant.Contracts;
 /// <param name="Variant">The feature-flag variant that chose the adapter; null outside experiments.</param>
 /// <param name="Domain">The domain (corpus) the conversation belongs to.</param>
 /// <param name="At">When the user gave the feedback.</param>
-public sealed record FeedbackSubmitted(Guid FeedbackId, Guid MessageId, string Rating, string? Reason, IReadOnlyList<string> Tags, string Prompt, IReadOnlyList<string> RetrievedChunkIds, string Response, string Model, string? Adapter, string? AdapterChecksum, string? Variant, string Domain, DateTimeOffset At);
+/// <remarks>
+/// <see cref="User"/> and <see cref="CitedChunkIds"/> came later than the positional fields. They are init
+/// properties with defaults, not constructor parameters, so a message stored in an outbox or in flight on the bus
+/// before they existed still deserializes (as a vote of an unknown user, citing nothing).
+/// </remarks>
+public sealed record FeedbackSubmitted(Guid FeedbackId, Guid MessageId, string Rating, string? Reason, IReadOnlyList<string> Tags, string Prompt, IReadOnlyList<string> RetrievedChunkIds, string Response, string Model, string? Adapter, string? AdapterChecksum, string? Variant, string Domain, DateTimeOffset At)
+{
+    readonly IReadOnlyList<string> _citedChunkIds = [];
+
+    /// <summary>
+    /// Who rated: the id the host assigns experiment variants by (the API key's user, else the caller's
+    /// <c>X-User-Id</c>); null when the caller sent none, or the feedback predates the field.
+    /// </summary>
+    public string? User { get; init; }
+
+    /// <summary>
+    /// The chunk ids of the citations shown with the answer, in marker order ([1] first); empty when the answer cited
+    /// nothing or the feedback predates the field. A subset of <see cref="RetrievedChunkIds"/> in a well-formed answer.
+    /// </summary>
+    public IReadOnlyList<string> CitedChunkIds
+    {
+        get => _citedChunkIds;
+        // An explicit JSON null from an older or foreign producer reads as "none", like an absent field.
+        init => _citedChunkIds = value ?? [];
+    }
+}

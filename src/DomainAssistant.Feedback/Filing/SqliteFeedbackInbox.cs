@@ -27,7 +27,7 @@ public sealed class SqliteFeedbackInbox : IFeedbackInbox
     /// <param name="clock">Stamps filed_at; the system clock when null.</param>
     public SqliteFeedbackInbox(string databasePath, TimeProvider? clock = null)
     {
-        _file = new SqliteFile(databasePath, Schema);
+        _file = new SqliteFile(databasePath, Schema, connection => LineageColumns.AddMissing(connection, "training_examples"));
         _clock = clock ?? TimeProvider.System;
     }
 

@@ -35,7 +35,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
     /// <param name="clock">Stamps recorded_at; the system clock when null.</param>
     public SqliteFeedbackStore(string databasePath, TimeProvider? clock = null)
     {
-        _file = new SqliteFile(databasePath, Schema);
+        _file = new SqliteFile(databasePath, Schema, connection => LineageColumns.AddMissing(connection, "feedback"));
         _clock = clock ?? TimeProvider.System;
     }
 

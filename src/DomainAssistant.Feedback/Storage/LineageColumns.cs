@@ -26,21 +26,33 @@ internal static class LineageColumns
         adapter_checksum TEXT,
         variant TEXT,
         domain TEXT NOT NULL,
-        at TEXT NOT NULL
+        at TEXT NOT NULL,
+        user_id TEXT,
+        cited_chunk_ids TEXT NOT NULL DEFAULT '[]'
         """;
+
+    /// <summary>
+    /// Columns added after the first release, with the definitions ALTER TABLE gives them on an older file. Each is
+    /// nullable or has a default, so the rows already there stay valid (an unknown user, no citations).
+    /// </summary>
+    static readonly (string Name, string Definition)[] Added =
+    [
+        ("user_id", "user_id TEXT"),
+        ("cited_chunk_ids", "cited_chunk_ids TEXT NOT NULL DEFAULT '[]'"),
+    ];
 
     /// <summary>The column names in read/write order, feedback_id first.</summary>
     public const string Names =
         "feedback_id, message_id, rating, reason, tags, prompt, retrieved_chunk_ids, response, model, adapter, " +
-        "adapter_checksum, variant, domain, at";
+        "adapter_checksum, variant, domain, at, user_id, cited_chunk_ids";
 
     /// <summary>The matching parameter names for INSERT ... VALUES.</summary>
     public const string Parameters =
         "$feedback_id, $message_id, $rating, $reason, $tags, $prompt, $retrieved_chunk_ids, $response, $model, " +
-        "$adapter, $adapter_checksum, $variant, $domain, $at";
+        "$adapter, $adapter_checksum, $variant, $domain, $at, $user_id, $cited_chunk_ids";
 
     /// <summary>How many columns <see cref="Names"/> lists.</summary>
-    public const int Count = 14;
+    public const int Count = 16;
 
     public static void Bind(SqliteCommand command, FeedbackSubmitted feedback)
     {
@@ -59,6 +71,8 @@ internal static class LineageColumns
         p.AddWithValue("$variant", (object?)feedback.Variant ?? DBNull.Value);
         p.AddWithValue("$domain", feedback.Domain);
         p.AddWithValue("$at", Text(feedback.At));
+        p.AddWithValue("$user_id", (object?)feedback.User ?? DBNull.Value);
+        p.AddWithValue("$cited_chunk_ids", JsonSerializer.Serialize(feedback.CitedChunkIds));
     }
 
     /// <summary>Reads the <see cref="Count"/> columns that start at <paramref name="first"/>.</summary>
@@ -76,7 +90,38 @@ internal static class LineageColumns
         AdapterChecksum: NullableText(row, first + 10),
         Variant: NullableText(row, first + 11),
         Domain: row.GetString(first + 12),
-        At: Time(row.GetString(first + 13)));
+        At: Time(row.GetString(first + 13)))
+    {
+        User = NullableText(row, first + 14),
+        CitedChunkIds = List(row.GetString(first + 15)),
+    };
+
+    /// <summary>
+    /// Adds the <see cref="Added"/> columns that <paramref name="table"/> lacks, so a file written by an older
+    /// release opens with its rows intact. One immediate transaction: two processes opening the same old file cannot
+    /// both add a column (the second sees it and does nothing).
+    /// </summary>
+    public static void AddMissing(SqliteConnection connection, string table)
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var columns = connection.CreateCommand())
+        {
+            columns.Transaction = transaction;
+            columns.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
+            using var reader = columns.ExecuteReader();
+            while (reader.Read()) present.Add(reader.GetString(0));
+        }
+        foreach (var (name, definition) in Added)
+        {
+            if (present.Contains(name)) continue;
+            using var alter = connection.CreateCommand();
+            alter.Transaction = transaction;
+            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {definition}";
+            alter.ExecuteNonQuery();
+        }
+        transaction.Commit();
+    }
 
     public static string Text(Guid id) => id.ToString("D");
 

@@ -17,6 +17,12 @@ public static class FeedbackRules
     /// <summary>Longest tag: tags are labels ("wrong-citation"), not a second reason.</summary>
     public const int MaxTagLength = 64;
 
+    /// <summary>
+    /// Longest user id: the host's ids are an API key's name ("key:" and the name) or an <c>X-User-Id</c> header of at
+    /// most 128 characters; anything much longer is not an id the host assigned.
+    /// </summary>
+    public const int MaxUserLength = 256;
+
     /// <summary>Throws <see cref="InvalidFeedbackException"/> naming every broken rule; returns quietly otherwise.</summary>
     public static void Validate(FeedbackSubmitted feedback)
     {
@@ -40,6 +46,12 @@ public static class FeedbackRules
         if (feedback.Tags?.FirstOrDefault(t => t is { Length: > MaxTagLength }) is { } longTag)
             problems.Add($"each tag must be at most {MaxTagLength} characters (got one of {longTag.Length})");
         CheckList(problems, "retrieved chunk ids", feedback.RetrievedChunkIds, int.MaxValue);
+        // Optional (older feedback has none), but when present it must be usable: blank ids cannot be traced.
+        CheckList(problems, "cited chunk ids", feedback.CitedChunkIds, int.MaxValue);
+        // An absent user is allowed (anonymous callers, older feedback); a present one must be a real id, since the
+        // per-user cap of preference data groups by it.
+        if (feedback.User is { } user && (string.IsNullOrWhiteSpace(user) || user.Length > MaxUserLength))
+            problems.Add($"user must be null or a non-blank id of at most {MaxUserLength} characters (got {Quote(user.Length > 40 ? user[..40] + "..." : user)})");
         CheckText(problems, "prompt", feedback.Prompt);
         CheckText(problems, "response", feedback.Response);
         CheckText(problems, "model", feedback.Model);

@@ -32,6 +32,35 @@ public sealed class FeedbackExportTests
     }
 
     [Fact]
+    public async Task The_rating_user_and_the_cited_chunk_ids_round_trip_through_the_export_and_the_reader()
+    {
+        using var data = new TempFolder();
+        var inbox = new SqliteFeedbackInbox(new StorageOptions { DataDirectory = data.Path }.TrainingExamplesDatabase);
+        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        await inbox.FileAsync(Feedback("Q1", "A1 [2]", FeedbackRating.Up, at, null) with { User = "key:web", CitedChunkIds = ["chunk-b"] });
+        // Anonymous, citing nothing: as votes filed before the host recorded either.
+        await inbox.FileAsync(Feedback("Q2", "A2", FeedbackRating.Down, at.AddMinutes(1), null));
+        var output = Path.Combine(data.Path, "votes.jsonl");
+
+        await FeedbackExport.ExportAsync(data.Path, output);
+        var lines = File.ReadAllLines(output);
+        var votes = FeedbackFile.Read(output);
+
+        Assert.Contains("\"user\":\"key:web\"", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"citations\":[\"chunk-b\"]", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("\"user\"", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"citations\":[]", lines[1], StringComparison.Ordinal);
+        Assert.Equal(["key:web", null], votes.Select(v => v.User));
+        Assert.Equal(["chunk-b"], votes[0].Citations);
+        Assert.Empty(votes[1].Citations);
+
+        // Written again from what was read, the file is the same byte for byte.
+        var again = Path.Combine(data.Path, "again.jsonl");
+        FeedbackFile.Write(again, votes);
+        Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(again));
+    }
+
+    [Fact]
     public async Task A_folder_without_filed_feedback_is_an_error_not_an_empty_file()
     {
         using var data = new TempFolder();

@@ -11,7 +11,7 @@ public sealed class FeedbackFileTests
     {
         using var folder = new TempFolder();
         var path = folder.File("votes.jsonl", """
-            {"prompt": "Where is my parcel?", "response": "It left today [1].", "rating": "up", "reason": "clear", "tags": ["fast"], "user": "u1", "adapter_checksum": "abc", "extra": {"nested": true}}
+            {"prompt": "Where is my parcel?", "response": "It left today [1].", "rating": "up", "reason": "clear", "tags": ["fast"], "user": "u1", "adapter_checksum": "abc", "citations": ["k2"], "extra": {"nested": true}}
 
             {"prompt": "Refund?", "response": "No.", "rating": "down"}
             """);
@@ -22,6 +22,10 @@ public sealed class FeedbackFileTests
         Assert.True(votes[0].IsUp);
         Assert.Equal(("clear", "u1", "abc", 1), (votes[0].Reason, votes[0].User, votes[0].AdapterChecksum, votes[0].Line));
         Assert.Equal(["fast"], votes[0].Tags);
+        Assert.Equal(["k2"], votes[0].Citations);
+        // Optional: a file from another tool, or exported before the host kept them, has no citations.
+        Assert.Empty(votes[1].Citations);
+        Assert.Null(votes[1].User);
         Assert.False(votes[1].IsUp);
         Assert.Equal(3, votes[1].Line);
     }
@@ -32,6 +36,7 @@ public sealed class FeedbackFileTests
     [InlineData("{\"prompt\": \"\", \"response\": \"r\", \"rating\": \"up\"}", "missing or empty \"prompt\"")]
     [InlineData("[1, 2]", "not a JSON object")]
     [InlineData("{\"prompt\": \"p\", \"response\": \"r\", \"rating\": \"up\", \"tags\": \"x\"}", "\"tags\" must be an array")]
+    [InlineData("{\"prompt\": \"p\", \"response\": \"r\", \"rating\": \"up\", \"citations\": [1]}", "\"citations\" must be an array")]
     [InlineData("{\"prompt\": \"p\", \"response\": \"r\"", "not JSON")]
     public void A_bad_line_fails_the_file_naming_file_and_line(string badLine, string problem)
     {
@@ -54,14 +59,16 @@ public sealed class FeedbackFileTests
             Prompt = "<|im_start|>user\nQ \"quoted\" é<|im_end|>\n", Response = "A [2]", IsUp = false, Reason = "wrong", Tags = ["wrong", "no-citation"],
             User = "u", AdapterChecksum = "c", Adapter = "sft", Variant = "b", MessageId = "m", FeedbackId = "f", Sequence = 42,
             At = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), RetrievedChunkIds = ["k1", "k2"],
+            Citations = ["k2"],
         };
         var path = Path.Combine(folder.Path, "out", "votes.jsonl");
 
         FeedbackFile.Write(path, [vote]);
         var back = Assert.Single(FeedbackFile.Read(path));
 
-        Assert.Equal(vote with { Tags = back.Tags, RetrievedChunkIds = back.RetrievedChunkIds, Line = 1 }, back);
+        Assert.Equal(vote with { Tags = back.Tags, RetrievedChunkIds = back.RetrievedChunkIds, Citations = back.Citations, Line = 1 }, back);
         Assert.Equal(vote.Tags, back.Tags);
         Assert.Equal(vote.RetrievedChunkIds, back.RetrievedChunkIds);
+        Assert.Equal(vote.Citations, back.Citations);
     }
 }

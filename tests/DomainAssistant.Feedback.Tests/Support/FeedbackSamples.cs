@@ -22,7 +22,11 @@ public static class FeedbackSamples
         AdapterChecksum: n % 2 == 0 ? null : $"sha256:{n:x8}",
         Variant: n % 5 == 0 ? null : $"variant-{n % 3}",
         Domain: "astronomy",
-        At: Start.AddMilliseconds(n * 1_001));
+        At: Start.AddMilliseconds(n * 1_001))
+    {
+        User = n % 3 == 0 ? null : $"user-{n % 4}",
+        CitedChunkIds = n % 4 == 0 || n % 3 == 1 ? [] : [$"doc-{n}#0"],
+    };
 
     /// <summary>Compares two feedbacks field by field, lists by content (records compare lists by reference).</summary>
     public static void AssertSame(FeedbackSubmitted expected, FeedbackSubmitted actual) =>

@@ -72,4 +72,24 @@ public class FeedbackRulesTests
 
         Assert.Equal([$"each tag must be at most {FeedbackRules.MaxTagLength} characters (got one of {FeedbackRules.MaxTagLength + 1})"], problems);
     }
+
+    [Fact]
+    public void Accepts_feedback_without_a_user_or_citations_as_older_feedback_has()
+    {
+        FeedbackRules.Validate(FeedbackSamples.Valid(4) with { User = null, CitedChunkIds = [] });
+    }
+
+    [Theory]
+    [InlineData(" ")]
+    [InlineData("")]
+    [InlineData(null)]
+    public void Refuses_a_blank_or_overlong_user_and_blank_cited_chunk_ids(string? blank)
+    {
+        var feedback = FeedbackSamples.Valid(2) with { User = blank ?? new string('u', FeedbackRules.MaxUserLength + 1), CitedChunkIds = ["doc-1#0", " "] };
+
+        var problems = FeedbackRules.Check(feedback);
+
+        Assert.Contains(problems, p => p.StartsWith("user must be null or a non-blank id", StringComparison.Ordinal));
+        Assert.Contains("cited chunk ids must not contain blank entries", problems);
+    }
 }
