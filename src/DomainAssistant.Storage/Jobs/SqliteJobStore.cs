@@ -21,15 +21,14 @@ public sealed class SqliteJobStore(string path)
 
     const string Columns = "id, kind, domain, version, state, progress, message, documents_done, documents_total, chunks_done, created_at, started_at, finished_at, error, requested_by, stage";
 
-    readonly SqliteFile _database = new(path, Schema);
-    readonly Lock _upgrade = new();
-    volatile bool _upgraded;
+    // A jobs.db written before jobs had stages gains the column (null for its rows) the first time it is opened.
+    readonly SqliteFile _database = new(path, Schema, AddStageColumn);
 
     /// <summary>Stores a new job or replaces the stored one with the same id.</summary>
     public async Task SaveAsync(JobRecord job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"INSERT OR REPLACE INTO jobs ({Columns}) VALUES ($id, $kind, $domain, $version, $state, $progress, $message, $done, $total, $chunks, $created, $started, $finished, $error, $by, $stage)";
         command.Parameters.AddWithValue("$id", job.Id.ToString("D"));
@@ -65,7 +64,7 @@ public sealed class SqliteJobStore(string path)
     /// <summary>How many jobs are stored.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM jobs";
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -73,7 +72,7 @@ public sealed class SqliteJobStore(string path)
 
     async Task<IReadOnlyList<JobRecord>> QueryAsync(string where, (string Name, string Value)? parameter, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await _database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM jobs {where}";
         if (parameter is { } p) command.Parameters.AddWithValue(p.Name, p.Value);
@@ -83,28 +82,14 @@ public sealed class SqliteJobStore(string path)
         return jobs;
     }
 
-    /// <summary>
-    /// A connection, the file brought up to this schema first: a jobs.db written before jobs had stages gains the
-    /// column (null for its rows) the first time this process opens it.
-    /// </summary>
-    async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    static void AddStageColumn(SqliteConnection connection)
     {
-        var connection = await _database.OpenAsync(cancellationToken);
-        if (_upgraded) return connection;
-        lock (_upgrade)
-        {
-            if (_upgraded) return connection;
-            using var columns = connection.CreateCommand();
-            columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'stage'";
-            if ((long)columns.ExecuteScalar()! == 0)
-            {
-                using var add = connection.CreateCommand();
-                add.CommandText = "ALTER TABLE jobs ADD COLUMN stage TEXT";
-                add.ExecuteNonQuery();
-            }
-            _upgraded = true;
-        }
-        return connection;
+        using var columns = connection.CreateCommand();
+        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'stage'";
+        if ((long)columns.ExecuteScalar()! > 0) return;
+        using var add = connection.CreateCommand();
+        add.CommandText = "ALTER TABLE jobs ADD COLUMN stage TEXT";
+        add.ExecuteNonQuery();
     }
 
     static JobRecord Read(SqliteDataReader row) => new(
