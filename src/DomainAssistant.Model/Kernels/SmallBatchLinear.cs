@@ -34,12 +34,14 @@ public static class SmallBatchLinear
     /// <param name="input">[..., in].</param>
     /// <param name="weight">[out, in].</param>
     /// <param name="bias">[out], or null.</param>
-    public static bool Applies(Tensor input, Tensor weight, Tensor? bias) =>
+    public static bool Applies(Tensor input, Tensor weight, Tensor? bias) => AppliesFrom(MinWeights, input, weight, bias);
+
+    static bool AppliesFrom(long minWeights, Tensor input, Tensor weight, Tensor? bias) =>
         Vector512.IsHardwareAccelerated
         && !is_grad_enabled()
         && input.dtype == ScalarType.Float32 && weight.dtype == ScalarType.Float32
         && input.device_type == DeviceType.CPU && weight.device_type == DeviceType.CPU
-        && weight.dim() == 2 && input.size(-1) == weight.size(1) && weight.numel() >= MinWeights
+        && weight.dim() == 2 && input.size(-1) == weight.size(1) && weight.numel() >= minWeights
         && input.numel() / weight.size(1) is > 0 and <= MaxRows
         && weight.size(1) % Lanes == 0
         && input.is_contiguous() && weight.is_contiguous()
@@ -57,6 +59,21 @@ public static class SmallBatchLinear
         if (Applies(input, weight, bias)) return Compute(input, weight, bias, panels);
         return IsSmallBFloat16(input, weight) ? InFloat32(input, weight, bias) : nn.functional.linear(input, weight, bias);
     }
+
+    /// <summary>
+    /// Fewest weights of a LoRA factor that take this kernel. A factor's product runs right after its layer's base
+    /// product, whose workers are still awake, so the kernel's call costs little there; libtorch's product of a few
+    /// rows on OpenMP threads costs more than the arithmetic (figures: docs/modeling.md, 'Batches that mix adapters').
+    /// </summary>
+    const long MinLowRankWeights = 16_384;
+
+    /// <summary>y = x F^T for a LoRA factor F ([r, in] or [out, r]): this kernel from <see cref="MinLowRankWeights"/>
+    /// weights, libtorch's linear below.</summary>
+    /// <param name="input">[..., in].</param>
+    /// <param name="factor">[out, in].</param>
+    /// <returns>[..., out].</returns>
+    public static Tensor LowRank(Tensor input, Tensor factor) =>
+        AppliesFrom(MinLowRankWeights, input, factor, null) ? Compute(input, factor, null, null) : nn.functional.linear(input, factor);
 
     /// <summary>
     /// Fewest rows that go to <see cref="PanelLinear"/> when the weight has panels: at 8 rows of the 110M shape it

@@ -1,3 +1,4 @@
+using DomainAssistant.Model.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -66,7 +67,7 @@ public sealed class LoraFactors : IDisposable
     {
         using var scope = NewDisposeScope();
         var input = training && Dropout > 0 ? nn.functional.dropout(x, Dropout, training: true) : x;
-        return nn.functional.linear(nn.functional.linear(input, A), B).MoveToOuterDisposeScope();
+        return SmallBatchLinear.LowRank(SmallBatchLinear.LowRank(input, A), B).MoveToOuterDisposeScope();
     }
 
     /// <summary>Moves or casts both factors, keeping whether they train.</summary>

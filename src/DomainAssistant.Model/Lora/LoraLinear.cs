@@ -120,9 +120,9 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     Tensor Mixed(Tensor input, AdapterRouting routing, StackedFactors stacked)
     {
         var output = SmallBatchLinear.Linear(input, weight, bias, Panels);
-        using var low = nn.functional.linear(input, stacked.A);                      // [batch, ..., Σr]
+        using var low = SmallBatchLinear.LowRank(input, stacked.A);                   // [batch, ..., Σr]
         low.mul_(routing.Mask(stacked.Layout, input.dim(), input.shape[0], input.device));
-        using var delta = nn.functional.linear(low, stacked.B);                      // [batch, ..., out]
+        using var delta = SmallBatchLinear.LowRank(low, stacked.B);                    // [batch, ..., out]
         return output.add_(delta, TorchScalars.One);
     }
 
