@@ -44,6 +44,9 @@ public static class ServiceBenchmark
         {
             ["Logging:LogLevel:Default"] = "Warning",
             ["Domains:Default"] = domain.Name, // requests name the domain too; this makes the host's own default match
+            // The load generator's clients are one caller: the per-user limits would measure the limiter, not the service.
+            ["RateLimits:ChatStreamsPerUser"] = "1000", ["RateLimits:UserBurst"] = "1000000", ["RateLimits:UserPerMinute"] = "1000000",
+            ["RateLimits:ClientBurst"] = "1000000", ["RateLimits:ClientPerMinute"] = "1000000",
         };
         foreach (var (key, value) in options.Settings) settings[key] = value;
         await using var host = await HostProcess.StartAsync(settings, readyTimeout: TimeSpan.FromMinutes(5));
