@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DomainAssistant.Contracts;
+using DomainAssistant.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Feedback.Storage;
@@ -96,32 +97,8 @@ internal static class LineageColumns
         CitedChunkIds = List(row.GetString(first + 15)),
     };
 
-    /// <summary>
-    /// Adds the <see cref="Added"/> columns that <paramref name="table"/> lacks, so a file written by an older
-    /// release opens with its rows intact. One immediate transaction: two processes opening the same old file cannot
-    /// both add a column (the second sees it and does nothing).
-    /// </summary>
-    public static void AddMissing(SqliteConnection connection, string table)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var columns = connection.CreateCommand())
-        {
-            columns.Transaction = transaction;
-            columns.CommandText = $"SELECT name FROM pragma_table_info('{table}')";
-            using var reader = columns.ExecuteReader();
-            while (reader.Read()) present.Add(reader.GetString(0));
-        }
-        foreach (var (name, definition) in Added)
-        {
-            if (present.Contains(name)) continue;
-            using var alter = connection.CreateCommand();
-            alter.Transaction = transaction;
-            alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {definition}";
-            alter.ExecuteNonQuery();
-        }
-        transaction.Commit();
-    }
+    /// <summary>Adds the <see cref="Added"/> columns that <paramref name="table"/> lacks, so a file written by an older release opens with its rows intact.</summary>
+    public static void AddMissing(SqliteConnection connection, string table) => SqliteColumns.AddMissing(connection, table, Added);
 
     public static string Text(Guid id) => id.ToString("D");
 

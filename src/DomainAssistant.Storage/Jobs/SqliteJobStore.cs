@@ -82,15 +82,7 @@ public sealed class SqliteJobStore(string path)
         return jobs;
     }
 
-    static void AddStageColumn(SqliteConnection connection)
-    {
-        using var columns = connection.CreateCommand();
-        columns.CommandText = "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'stage'";
-        if ((long)columns.ExecuteScalar()! > 0) return;
-        using var add = connection.CreateCommand();
-        add.CommandText = "ALTER TABLE jobs ADD COLUMN stage TEXT";
-        add.ExecuteNonQuery();
-    }
+    static void AddStageColumn(SqliteConnection connection) => SqliteColumns.AddMissing(connection, "jobs", [("stage", "stage TEXT")]);
 
     static JobRecord Read(SqliteDataReader row) => new(
         Guid.Parse(row.GetString(0)), row.GetString(1), row.GetString(2), row.IsDBNull(3) ? null : row.GetInt32(3), row.GetString(4),
