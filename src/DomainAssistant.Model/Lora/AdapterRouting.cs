@@ -15,7 +15,7 @@ public sealed record AdapterRows(string Adapter, Tensor? Rows);
 public sealed class AdapterRouting : IDisposable
 {
     readonly IReadOnlyList<string?> _adapterPerRow;
-    readonly Dictionary<string, Tensor> _masks = new(StringComparer.Ordinal);
+    readonly Dictionary<(string Layout, long Dimensions), Tensor> _masks = [];
 
     AdapterRouting(IReadOnlyList<AdapterRows> groups, IReadOnlyList<string?> adapterPerRow)
     {
@@ -65,7 +65,7 @@ public sealed class AdapterRouting : IDisposable
     public Tensor Mask(AdapterLayout layout, long dimensions, long batchSize, Device device)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        var key = $"{layout.Key}\n{dimensions}";
+        var key = (layout.Key, dimensions);
         if (_masks.TryGetValue(key, out var cached)) return cached;
         var width = layout.TotalRank;
         var values = new float[batchSize * width];

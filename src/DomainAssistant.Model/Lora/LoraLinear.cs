@@ -127,20 +127,19 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     }
 
     /// <summary>The stacked factors for the routing's adapters, when every one is attached here and frozen; null otherwise.</summary>
+    /// <remarks>Asked by every layer on every step: the kept copy is reused without building anything while the same
+    /// adapters are routed (unfreezing or changing an adapter drops it).</remarks>
     StackedFactors? Stacked(AdapterRouting routing)
     {
+        if (_stacked is { } kept && kept.Serves(routing.Groups)) return kept;
         var factors = new LoraFactors[routing.Groups.Count];
         for (var i = 0; i < factors.Length; i++)
         {
             if (!_adapters.TryGetValue(routing.Groups[i].Adapter, out var f) || !f.Frozen) return null;
             factors[i] = f;
         }
-        var layout = AdapterLayout.Of(routing.Groups.Select((g, i) => (g.Adapter, factors[i].Rank, factors[i].Scaling)));
-        if (_stacked?.Layout.Key != layout.Key)
-        {
-            DropStacked();
-            _stacked = StackedFactors.Of(layout, factors);
-        }
+        DropStacked();
+        _stacked = StackedFactors.Of(AdapterLayout.Of(routing.Groups.Select((g, i) => (g.Adapter, factors[i].Rank, factors[i].Scaling))), factors);
         return _stacked;
     }
 

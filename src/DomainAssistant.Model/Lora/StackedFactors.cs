@@ -24,6 +24,17 @@ public sealed class StackedFactors : IDisposable
     /// <summary>[out, Σr].</summary>
     public Tensor B { get; }
 
+    /// <summary>Whether these are the factors of exactly <paramref name="groups"/>' adapters, in their order.</summary>
+    public bool Serves(IReadOnlyList<AdapterRows> groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var blocks = Layout.Blocks;
+        if (blocks.Count != groups.Count) return false;
+        for (var i = 0; i < blocks.Count; i++)
+            if (!string.Equals(blocks[i].Adapter, groups[i].Adapter, StringComparison.Ordinal)) return false;
+        return true;
+    }
+
     public static StackedFactors Of(AdapterLayout layout, IReadOnlyList<LoraFactors> factors)
     {
         ArgumentNullException.ThrowIfNull(layout);

@@ -41,26 +41,11 @@ public class LoraForwardTests
     [Fact]
     public void Rows_mixing_two_adapters_and_the_base_in_one_batch_each_get_what_they_get_alone()
     {
-        using var model = RandomLlama.Create(RandomLlama.Config(bias: true));
-        model.AddAdapter("a", AllLinear, seed: 4);
-        model.AddAdapter("b", new LoraConfig { R = 2, LoraAlpha = 4, TargetModules = LoraTargets.Of("q_proj", "v_proj", "down_proj") }, seed: 5);
-        Perturb(model, "a", seed: 6);
-        Perturb(model, "b", seed: 7);
+        using var model = TwoTunedAdapters();
         using var ids = RandomLlama.Ids(3, 8, 40, seed: 22);
         string?[] choice = ["b", null, "a"];
 
-        using var mixed = model.Forward(ids, choice);
-        using var cache = model.NewKvCache(3, 8);
-        using var cachedMixed = model.Forward(ids, cache, [0, 1, 2], choice);
-        for (var row = 0; row < 3; row++)
-        {
-            using var rowIds = ids[row].unsqueeze(0);
-            using var alone = model.Forward(rowIds, [choice[row]]);
-            using var mixedRow = mixed[row].unsqueeze(0);
-            using var cachedRow = cachedMixed[row].unsqueeze(0);
-            Assert.True(RandomLlama.MaxDifference(alone, mixedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the mixed batch");
-            Assert.True(RandomLlama.MaxDifference(alone, cachedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the cached mixed batch");
-        }
+        AssertEachRowAsAlone(model, ids, choice);
         using var aOnly = model.Forward(ids, ["a", "a", "a"]);
         using var bOnly = model.Forward(ids, ["b", "b", "b"]);
         Assert.True(RandomLlama.MaxDifference(aOnly, bOnly) > 0.01);
@@ -69,11 +54,7 @@ public class LoraForwardTests
     [Fact]
     public void At_inference_loaded_adapters_mixed_in_one_batch_go_through_their_stacked_factors_and_match_each_row_alone()
     {
-        using var model = RandomLlama.Create(RandomLlama.Config(bias: true));
-        model.AddAdapter("a", AllLinear, seed: 4);
-        model.AddAdapter("b", new LoraConfig { R = 2, LoraAlpha = 4, TargetModules = LoraTargets.Of("q_proj", "v_proj", "down_proj") }, seed: 5);
-        Perturb(model, "a", seed: 6);
-        Perturb(model, "b", seed: 7);
+        using var model = TwoTunedAdapters();
         // Saved and loaded back: loaded factors are frozen, which is what lets a mixed batch stack them.
         var folder = Directory.CreateTempSubdirectory("da-lora-mixed-").FullName;
         try
@@ -93,21 +74,7 @@ public class LoraForwardTests
         using var ids = RandomLlama.Ids(4, 8, 40, seed: 23);
         string?[][] choices = [["b", null, "a", "a"], ["a", null, null, null]];
 
-        foreach (var choice in choices)
-        {
-            using var mixed = model.Forward(ids, choice);
-            using var cache = model.NewKvCache(4, 8);
-            using var cachedMixed = model.Forward(ids, cache, [0, 1, 2, 3], choice);
-            for (var row = 0; row < choice.Length; row++)
-            {
-                using var rowIds = ids[row].unsqueeze(0);
-                using var alone = model.Forward(rowIds, [choice[row]]);
-                using var mixedRow = mixed[row].unsqueeze(0);
-                using var cachedRow = cachedMixed[row].unsqueeze(0);
-                Assert.True(RandomLlama.MaxDifference(alone, mixedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the mixed batch");
-                Assert.True(RandomLlama.MaxDifference(alone, cachedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the cached mixed batch");
-            }
-        }
+        foreach (var choice in choices) AssertEachRowAsAlone(model, ids, choice);
 
         // Handing out an adapter's parameters unfreezes it: a change made in place reaches the next mixed batch.
         using var before = model.Forward(ids, choices[0]);
@@ -201,6 +168,36 @@ public class LoraForwardTests
     }
 
     /// <summary>Gives an adapter's B factors random values so the adapter actually changes the output.</summary>
+    /// <summary>A random model with adapter "a" (rank 4, every linear layer) and "b" (rank 2, three projections), both with non-zero B.</summary>
+    static LlamaForCausalLM TwoTunedAdapters()
+    {
+        var model = RandomLlama.Create(RandomLlama.Config(bias: true));
+        model.AddAdapter("a", AllLinear, seed: 4);
+        model.AddAdapter("b", new LoraConfig { R = 2, LoraAlpha = 4, TargetModules = LoraTargets.Of("q_proj", "v_proj", "down_proj") }, seed: 5);
+        Perturb(model, "a", seed: 6);
+        Perturb(model, "b", seed: 7);
+        return model;
+    }
+
+    /// <summary>Each row of the batch routed by <paramref name="choice"/>, with and without a KV cache, gets what it gets alone.</summary>
+    static void AssertEachRowAsAlone(LlamaForCausalLM model, Tensor ids, string?[] choice)
+    {
+        var rows = choice.Length;
+        var seqLength = (int)ids.shape[1];
+        using var mixed = model.Forward(ids, choice);
+        using var cache = model.NewKvCache(rows, seqLength);
+        using var cachedMixed = model.Forward(ids, cache, [.. Enumerable.Range(0, rows)], choice);
+        for (var row = 0; row < rows; row++)
+        {
+            using var rowIds = ids[row].unsqueeze(0);
+            using var alone = model.Forward(rowIds, [choice[row]]);
+            using var mixedRow = mixed[row].unsqueeze(0);
+            using var cachedRow = cachedMixed[row].unsqueeze(0);
+            Assert.True(RandomLlama.MaxDifference(alone, mixedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the mixed batch");
+            Assert.True(RandomLlama.MaxDifference(alone, cachedRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) differs in the cached mixed batch");
+        }
+    }
+
     internal static void Perturb(LlamaForCausalLM model, string adapter, ulong seed)
     {
         using var generator = new Generator(seed, CPU);
