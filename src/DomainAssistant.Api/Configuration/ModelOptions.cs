@@ -25,6 +25,13 @@ public sealed class ModelOptions : ISelfValidating
     /// </summary>
     public string? DefaultAdapter { get; set; }
 
+    /// <summary>
+    /// Whether an adapter named in <see cref="Adapters"/> must have a passing gate verdict for its exact checksum to be
+    /// served (the model then fails to load, naming the adapter). Off by default: an operator's own configuration is
+    /// trusted, and an ungated one is logged as a warning at start-up. Experiments and promotion always require one.
+    /// </summary>
+    public bool RequireGateVerdict { get; set; }
+
     /// <summary>The model's name in responses and feedback lineage; default the checkpoint's file or folder name.</summary>
     public string? Name { get; set; }
 

@@ -1,5 +1,6 @@
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Hosting;
+using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Embeddings;
 using DomainAssistant.Model.Generation;
@@ -12,7 +13,7 @@ namespace DomainAssistant.Api.Serving;
 /// Loads the served model in the background at startup (the host answers /health meanwhile), keeps it for the
 /// host's lifetime and hands it to requests. Requests arriving before it is ready get 503 from the endpoints.
 /// </summary>
-public sealed partial class ModelHost(IModelSource source, ModelOptions options, ILogger<ModelHost> logger) : BackgroundService
+public sealed partial class ModelHost(IModelSource source, ModelOptions options, GateVerdictStore verdicts, ILogger<ModelHost> logger) : BackgroundService
 {
     LoadedModel? _current;
 
@@ -42,7 +43,17 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             });
             var location = await source.ResolveAsync(progress, stoppingToken);
             Warmup.Report($"loading {location.Path}");
-            _current = await Task.Run(() => Load(location), stoppingToken);
+            var loaded = await Task.Run(() => Load(location), stoppingToken);
+            try
+            {
+                await CheckVerdictsAsync(loaded, stoppingToken);
+            }
+            catch
+            {
+                await loaded.DisposeAsync();
+                throw;
+            }
+            _current = loaded;
             Warmup.MarkReady();
             var adapters = string.Join(", ", _current.Adapters.Keys);
             LogReady(_current.Name, _current.ContextLength, adapters, _current.DefaultAdapter ?? "(base)");
@@ -88,6 +99,24 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
         }
     }
 
+    /// <summary>
+    /// The adapters an operator configured (<see cref="ModelOptions.Adapters"/>) reach users without an experiment, so
+    /// each one's gate verdict is looked up by its checksum: without a passing one it is logged, or with
+    /// <see cref="ModelOptions.RequireGateVerdict"/> refused. The domain's shipped or bootstrapped adapter is the
+    /// production baseline that gates compare against, so it is not looked up.
+    /// </summary>
+    async Task CheckVerdictsAsync(LoadedModel model, CancellationToken cancellationToken)
+    {
+        foreach (var name in options.Adapters.Keys)
+        {
+            if (!model.Adapters.TryGetValue(name, out var adapter)) continue;
+            if (await verdicts.WhyNotReleasableAsync(adapter.Checksum, cancellationToken) is not { } why) continue;
+            if (options.RequireGateVerdict)
+                throw new InvalidOperationException($"Model:Adapters:{name} ({adapter.Folder}) may not be served with Model:RequireGateVerdict on: {why}");
+            LogUngated(name, adapter.Folder, why);
+        }
+    }
+
     /// <summary>The embedding model id: pooled hidden states of these base weights (their checksum), whatever the model is called.</summary>
     internal static string EmbeddingModelId(string checkpointPath) => $"pooled-hidden-states:{Model.Embeddings.WeightsChecksum.Of(checkpointPath)[..16]}";
 
@@ -105,6 +134,9 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} is ready: context {Context} tokens, adapters [{Adapters}], default {Default}")]
     partial void LogReady(string name, int context, string adapters, string @default);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Adapter {Name} ({Folder}) is served from Model:Adapters without a passing gate verdict: {Why} Experiments and promotion refuse it; set Model:RequireGateVerdict to refuse it here too")]
+    partial void LogUngated(string name, string folder, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Decoding on {Threads} libtorch thread(s)")]
     partial void LogThreads(int threads);
