@@ -4,6 +4,7 @@ using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Contracts;
 using DomainAssistant.Jobs.Alignment;
+using DomainAssistant.Model.Lora;
 using MassTransit;
 using DomainAssistant.Storage.Jobs;
 
@@ -14,7 +15,8 @@ namespace DomainAssistant.Api.Operator;
 /// <c>POST /api/operator/alignment-runs</c> (operator): starts an alignment run of a domain on whichever host runs the
 /// job handlers, and answers 202 with the job id that <c>GET /api/jobs/{id}</c> follows (stage, step, time left, then
 /// the gate's verdict). A domain runs one alignment at a time: a second request while one is queued or running gets
-/// 409 naming that one.
+/// 409 naming that one. <c>GET /api/operator/alignment-runs?domain=NAME</c> (operator) lists a domain's runs, newest
+/// first, whoever started them (an operator or the feedback trigger), with their state, verdict and adapter.
 /// </summary>
 public static class AlignmentRunsApi
 {
@@ -24,6 +26,7 @@ public static class AlignmentRunsApi
     public static IEndpointRouteBuilder MapAlignmentRunsApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/operator/alignment-runs", StartAsync).WithName("AlignmentRuns").RequireAuthorization(Policies.Operator);
+        app.MapGet("/api/operator/alignment-runs", ListAsync).WithName("AlignmentRunList").RequireAuthorization(Policies.Operator);
         return app;
     }
 
@@ -32,6 +35,19 @@ public static class AlignmentRunsApi
 
     /// <summary>The answer: the job to follow.</summary>
     public sealed record AlignmentRunAccepted(Guid JobId, string Domain, string Method);
+
+    /// <summary>One run as the list shows it; <c>adapterSha256</c> once it wrote an adapter.</summary>
+    public sealed record AlignmentRunView(Guid JobId, string Domain, string Method, string State, string RequestedBy, DateTimeOffset CreatedAt,
+        string? Verdict, string? Adapter, string? AdapterSha256, string? Error);
+
+    static async Task<IResult> ListAsync(string? domain, DomainCatalog domains, AlignmentRunLedger ledger, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(domain)) return Problems.Invalid("domain", "domain must name a domain (?domain=NAME).");
+        if (domains.Find(domain) is not { } found) return Problems.NotFound($"No domain is named \"{domain}\".");
+        var runs = await ledger.ForDomainAsync(found.Name, cancellationToken);
+        return Results.Ok(runs.Select(r => new AlignmentRunView(r.Id, r.Domain, r.Method, r.State, r.RequestedBy, r.CreatedAt, r.Verdict, r.Adapter,
+            r.Adapter is { } folder && File.Exists(Path.Combine(folder, PeftAdapter.WeightsFileName)) ? PeftAdapter.WeightsSha256(folder) : null, r.Error)));
+    }
 
     static async Task<IResult> StartAsync(HttpContext context, DomainCatalog domains, AlignmentRunLedger ledger, SqliteJobStore jobs, IBus bus, TimeProvider clock,
         CancellationToken cancellationToken)

@@ -50,6 +50,14 @@ public static class AlignmentRunCalls
         }
     }
 
+    /// <summary>A request carrying the operator's key.</summary>
+    public static HttpRequestMessage Operator(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AssistantHost.OperatorKey);
+        return request;
+    }
+
     public static async Task<HttpResponseMessage> StartAsync(HttpClient client, object body, string? key = AssistantHost.OperatorKey)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/operator/alignment-runs") { Content = JsonContent.Create(body) };
