@@ -5,6 +5,7 @@ using DomainAssistant.Alignment.Encoding;
 using DomainAssistant.Alignment.Feedback;
 using DomainAssistant.Alignment.Kto;
 using DomainAssistant.Alignment.Policy;
+using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Alignment.Rloo;
 using DomainAssistant.Model;
@@ -70,12 +71,18 @@ public static class PreferenceBenchmark
         var rows = new List<(string Method, string Folder, double Seconds)>();
         watch.Restart();
         var rewardPath = Path.Combine(work, "reward-model");
-        var rm = new RewardModelTrainer(new RewardModelOptions { Epochs = 2, MaxLength = MaxLength }).Run(basePath, production, votesPath, heldVotesPath, rewardPath);
+        var rmOptions = new RewardModelOptions { Epochs = 2, MaxLength = MaxLength };
+        RewardModelSummary rm;
+        using (var inputs = FeedbackInputs.Load(basePath, production, votesPath, heldVotesPath, rmOptions.Preferences))
+            rm = new RewardModelTrainer(rmOptions).Run(inputs.Start, inputs.Feedback, inputs.HeldOut, rewardPath);
         var rmSeconds = watch.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"reward model: held-out accuracy {rm.HeldoutAccuracyBefore:P1} -> {rm.HeldoutAccuracy:P1} in {rmSeconds:F0} s");
 
         watch.Restart();
-        var kto = new KtoTrainer(new KtoOptions { Epochs = 1, MaxLength = MaxLength }).Run(basePath, production, votesPath, Path.Combine(work, "kto"));
+        var ktoOptions = new KtoOptions { Epochs = 1, MaxLength = MaxLength };
+        KtoSummary kto;
+        using (var inputs = FeedbackInputs.Load(basePath, production, votesPath, null, ktoOptions.Preferences))
+            kto = new KtoTrainer(ktoOptions).Run(inputs.Start, inputs.Feedback, Path.Combine(work, "kto"));
         rows.Add(("KTO (β 0.1, 1 epoch)", kto.Output, watch.Elapsed.TotalSeconds));
         Console.Error.WriteLine($"kto: {kto.Steps} steps in {watch.Elapsed.TotalSeconds:F0} s");
 
@@ -85,11 +92,12 @@ public static class PreferenceBenchmark
         foreach (var iterations in schedules)
         {
             watch.Restart();
+            using var inputs = RlooInputs.Load(basePath, production, rewardPath, promptsPath);
             var rl = new RlooTrainer(new RlooOptions
             {
                 KlCoefficient = beta, Iterations = iterations, SamplesPerPrompt = samples, MaxNewTokens = maxNew, MaxLength = MaxLength, CitationPenalty = 0,
                 HeldOutShare = 0.05,
-            }).Run(basePath, production, rewardPath, promptsPath, Path.Combine(work, FormattableString.Invariant($"rloo-{beta}-{iterations}")));
+            }).Run(inputs.Start, inputs.RewardModel, inputs.Prompts, Path.Combine(work, FormattableString.Invariant($"rloo-{beta}-{iterations}")));
             rows.Add((FormattableString.Invariant($"RLOO (β {beta}, {iterations} iterations)"), rl.Output, watch.Elapsed.TotalSeconds));
             Console.Error.WriteLine($"rloo β {beta}, {iterations} iterations: {rl.StopReason} in {watch.Elapsed.TotalSeconds:F0} s (generation {rl.GenerationSeconds:F0} s, optimisation {rl.OptimisationSeconds:F0} s)");
         }

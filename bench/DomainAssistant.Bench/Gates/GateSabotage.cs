@@ -72,7 +72,8 @@ public static class GateSabotage
                     EvalShare = 0.02, EvalsPerEpoch = 2, Patience = 3, Seed = recipe.Seed, MaxMinutes = minutes, SystemPrompt = systemPrompt, DataVersion = name,
                 };
                 Console.Error.WriteLine($"gates: training the {name} adapter ({minutes} min)");
-                new SftTrainer(sft).Run(basePath, data, folder);
+                using var inputs = SftInputs.Load(basePath, null, data, sft);
+                new SftTrainer(sft).Run(inputs.Model, inputs.Source, inputs.Data, folder);
             }
             training[name] = watch.Elapsed.TotalMinutes;
             adapters.Add((name, folder));

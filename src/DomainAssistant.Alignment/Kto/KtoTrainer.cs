@@ -1,5 +1,4 @@
 using DomainAssistant.Alignment.Encoding;
-using DomainAssistant.Alignment.Feedback;
 using DomainAssistant.Alignment.Lineage;
 using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
@@ -11,7 +10,6 @@ using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Runs;
-using DomainAssistant.Training.Sft;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Alignment.Kto;
@@ -31,24 +29,26 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
     readonly KtoOptions _options = options ?? throw new ArgumentNullException(nameof(options));
     readonly IProgress<TrainingEvent>? _progress = progress;
 
-    /// <param name="modelPath">Base model folder.</param>
-    /// <param name="adapterPath">Adapter to improve (and the reference); null: a fresh LoRA over the base.</param>
-    /// <param name="feedbackPath">Feedback file.</param>
+    /// <param name="start">The base, and the adapter to improve (also the reference; none: a fresh LoRA over the base), loaded
+    /// by <see cref="FeedbackInputs.Load"/>. The policy's adapters are attached to its model.</param>
+    /// <param name="feedback">The votes to learn from.</param>
     /// <param name="outputFolder">Adapter folder written (PEFT + lineage.json; checkpoint/ while running).</param>
     /// <param name="maxMinutes">Stop (checkpoint, write the adapter) after this long; resume continues.</param>
     /// <param name="cancellation">Stops after the current step, writing the adapter.</param>
-    public KtoSummary Run(string modelPath, string? adapterPath, string feedbackPath, string outputFolder, double? maxMinutes = null, CancellationToken cancellation = default)
+    public KtoSummary Run(StartingModel start, FeedbackPreferences feedback, string outputFolder, double? maxMinutes = null, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(feedback);
         _options.Validate();
         var started = DateTimeOffset.UtcNow;
         var clock = new TrainingClock(maxMinutes is { } m ? TimeSpan.FromMinutes(m) : null);
-        var set = PreferenceSet.Build(FeedbackFile.Read(feedbackPath), _options.Preferences);
+        var set = feedback.Preferences;
         set.EnsureEnough(_options.Preferences);
         var (upCount, downCount) = (set.Summary.Up, set.Summary.Down);
         var balanced = KtoLoss.BalancedWeights(upCount, downCount);
         var (lambdaD, lambdaU) = (_options.DesirableWeight ?? balanced.Desirable, _options.UndesirableWeight ?? balanced.Undesirable);
 
-        using var policy = new PolicyModel(modelPath, adapterPath, _options.Rank, _options.Seed, _options.MaxLength, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
+        using var policy = new PolicyModel(start, _options.Rank, _options.Seed, _options.MaxLength, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
         var examples = set.Votes.Select(v => (Sequence: policy.Tokens.Join(v.Prompt, v.Response), v.Prompt, v.IsUp)).ToList();
         var stepsPerEpoch = (examples.Count + _options.BatchRows - 1) / _options.BatchRows;
         var totalSteps = (long)stepsPerEpoch * _options.Epochs;
@@ -71,7 +71,7 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
             FinalLoss = run.Losses.Count > 0 ? run.Losses[^1] : double.NaN, TokensPerSecond = clock.TokensPerSecond, Seconds = clock.Elapsed.TotalSeconds + (resumed?.Seconds ?? 0),
             StopReason = reason, Resumed = resumed is not null, AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
         };
-        WriteLineage(outputFolder, modelPath, adapterPath, feedbackPath, set, summary, started, clock);
+        WriteLineage(outputFolder, start, feedback, summary, started, clock);
         _progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, run.Step, totalSteps, _options.Epochs, run.Tokens, clock.TokensPerSecond, summary.FinalLoss, null, 0,
             clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason.Name()}; KL {kl:F4} nats, reward margin {margin:F4}")));
         return summary;
@@ -218,13 +218,10 @@ public sealed class KtoTrainer(KtoOptions options, IProgress<TrainingEvent>? pro
         });
     }
 
-    void WriteLineage(string outputFolder, string modelPath, string? adapterPath, string feedbackPath, PreferenceSet set, KtoSummary summary, DateTimeOffset started, TrainingClock clock) =>
+    void WriteLineage(string outputFolder, StartingModel start, FeedbackPreferences feedback, KtoSummary summary, DateTimeOffset started, TrainingClock clock) =>
         new AlignmentLineage
         {
-            Method = "lora-kto",
-            BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
-            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
-            Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), set.Summary),
+            Method = "lora-kto", BaseModel = start.BaseModel, ReferenceAdapter = start.Adapter, Feedback = feedback.Lineage,
             Hyperparameters = _options, Metrics = summary, StopReason = summary.StopReason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
             DurationSeconds = clock.Elapsed.TotalSeconds,
         }.ToRecord(ArtifactKind.Adapter, summary.AdapterSha256, outputFolder, producedBy).Write(outputFolder);

@@ -22,30 +22,22 @@ public sealed class PolicyModel : IDisposable
     readonly PretrainedModel _pretrained;
     Dictionary<string, Tensor>? _lastGood;
 
-    /// <param name="modelPath">Base model folder.</param>
-    /// <param name="adapterPath">Adapter to improve (copied into the policy and kept frozen as the reference); null: fresh LoRA, base as reference.</param>
+    /// <param name="start">The base and the adapter to improve (copied into the policy and kept frozen as the reference; none: a
+    /// fresh LoRA, the base as reference). The policy's adapters are attached to its model; the caller still owns it.</param>
     /// <param name="rank">Rank of a fresh LoRA.</param>
     /// <param name="seed">Seed of a fresh LoRA's A.</param>
     /// <param name="maxLength">Longest prompt + answer scored.</param>
     /// <param name="optimizer">AdamW settings of the policy.</param>
-    public PolicyModel(string modelPath, string? adapterPath, int rank, ulong seed, int maxLength, AdamWOptions optimizer)
+    public PolicyModel(StartingModel start, int rank, ulong seed, int maxLength, AdamWOptions optimizer)
     {
-        _pretrained = PretrainedModel.Load(modelPath);
-        try
-        {
-            Config = AdapterSetup.Attach(Model, PolicyAdapter, adapterPath, rank, seed, modelPath);
-            if (adapterPath is not null) PeftAdapter.Load(adapterPath, Model, ReferenceAdapterName);
-            Reference = adapterPath is null ? null : ReferenceAdapterName;
-            // After every attach: attaching freezes all parameters, so only now can the policy's factors be made trainable.
-            Weights = TrainableWeights.Create(Model.AdapterParameters(PolicyAdapter), (_, _) => false);
-            Optimizer = new AdamW(Weights.Weights, optimizer);
-            Tokens = new AlignmentTokens(_pretrained.Tokenizer, Math.Min(maxLength, Model.Config.MaxPositionEmbeddings));
-        }
-        catch
-        {
-            _pretrained.Dispose();
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(start);
+        _pretrained = start.Pretrained;
+        Config = start.Attach(PolicyAdapter, rank, seed);
+        Reference = start.AttachStartingAdapter(ReferenceAdapterName) ? ReferenceAdapterName : null;
+        // After every attach: attaching freezes all parameters, so only now can the policy's factors be made trainable.
+        Weights = TrainableWeights.Create(Model.AdapterParameters(PolicyAdapter), (_, _) => false);
+        Optimizer = new AdamW(Weights.Weights, optimizer);
+        Tokens = new AlignmentTokens(_pretrained.Tokenizer, Math.Min(maxLength, Model.Config.MaxPositionEmbeddings));
     }
 
     public LlamaForCausalLM Model => _pretrained.Model;
@@ -119,6 +111,5 @@ public sealed class PolicyModel : IDisposable
         if (_lastGood is not null) foreach (var tensor in _lastGood.Values) tensor.Dispose();
         Optimizer.Dispose();
         Weights.Dispose();
-        _pretrained.Dispose();
     }
 }

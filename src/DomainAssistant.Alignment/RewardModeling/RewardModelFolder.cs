@@ -65,24 +65,8 @@ public static class RewardModelFolder
     /// <summary>Attaches the reward adapter to <paramref name="model"/> as <paramref name="adapterName"/> and loads the head.</summary>
     public static RewardModel Load(string folder, LlamaForCausalLM model, string adapterName)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        var config = ReadConfig(folder);
-        if (config.HiddenSize != model.Config.HiddenSize)
-            throw new InvalidDataException($"{folder}: the reward head reads hidden size {config.HiddenSize}; this model's is {model.Config.HiddenSize}.");
-        PeftAdapter.Load(folder, model, adapterName);
-        var head = new RewardHead(config.HiddenSize, seed: 0);
-        var headPath = Path.Combine(folder, HeadFileName);
-        var tensors = SafeTensors.Load(headPath);
-        try
-        {
-            head.Load(tensors, headPath);
-        }
-        finally
-        {
-            foreach (var tensor in tensors.Values) tensor.Dispose();
-        }
-        head.eval();
-        return new RewardModel(model, adapterName, head);
+        using var stored = StoredRewardModel.Read(folder);
+        return stored.AttachTo(model, adapterName);
     }
 
     /// <summary>SHA-256 over the names and bytes of adapter_config.json, adapter_model.safetensors and the head file.</summary>

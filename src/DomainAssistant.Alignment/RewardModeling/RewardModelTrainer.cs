@@ -1,17 +1,14 @@
 using DomainAssistant.Alignment.Encoding;
-using DomainAssistant.Alignment.Feedback;
 using DomainAssistant.Alignment.Lineage;
 using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
 using DomainAssistant.Alignment.Preferences;
-using DomainAssistant.Model;
 using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training;
 using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Runs;
-using DomainAssistant.Training.Sft;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Alignment.RewardModeling;
@@ -32,28 +29,27 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
 
     readonly RewardModelOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
-    /// <param name="modelPath">Base model folder.</param>
-    /// <param name="adapterPath">PEFT adapter whose weights the reward adapter starts from; null: a fresh LoRA.</param>
-    /// <param name="feedbackPath">Feedback file (<see cref="FeedbackFile"/>).</param>
-    /// <param name="heldOutPath">Feedback file to evaluate on instead of a prompt split of the training file.</param>
+    /// <param name="start">The base, and the adapter whose weights the reward adapter starts from (none: a fresh LoRA);
+    /// loaded by <see cref="FeedbackInputs.Load"/>. The reward adapter is attached to its model.</param>
+    /// <param name="feedback">The votes to learn from.</param>
+    /// <param name="heldOutFeedback">Votes to evaluate on instead of a prompt split of <paramref name="feedback"/>; null: split.</param>
     /// <param name="outputFolder">Reward model folder (created).</param>
     /// <param name="cancellation">Stops after the current step; the model so far is evaluated and written.</param>
-    public RewardModelSummary Run(string modelPath, string? adapterPath, string feedbackPath, string? heldOutPath, string outputFolder, CancellationToken cancellation = default)
+    public RewardModelSummary Run(StartingModel start, FeedbackPreferences feedback, FeedbackPreferences? heldOutFeedback, string outputFolder, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(feedback);
         _options.Validate();
         var started = DateTimeOffset.UtcNow;
         var clock = new TrainingClock(null);
-        var all = PreferenceSet.Build(FeedbackFile.Read(feedbackPath), _options.Preferences);
+        var all = feedback.Preferences;
         all.EnsureEnough(_options.Preferences);
-        var (train, heldOut) = heldOutPath is null
-            ? PromptSplit.Split(all, _options.HeldOutShare, _options.Seed)
-            : (all, PreferenceSet.Build(FeedbackFile.Read(heldOutPath), _options.Preferences));
-        if (heldOut.Votes.Count == 0) throw new InvalidDataException($"the held-out feedback {heldOutPath} has no usable vote.");
+        var (train, heldOut) = heldOutFeedback is null ? PromptSplit.Split(all, _options.HeldOutShare, _options.Seed) : (all, heldOutFeedback.Preferences);
+        if (heldOut.Votes.Count == 0) throw new InvalidDataException($"the held-out feedback {heldOutFeedback?.Path} has no usable vote.");
 
-        using var pretrained = PretrainedModel.Load(modelPath);
-        var model = pretrained.Model;
-        var tokens = new AlignmentTokens(pretrained.Tokenizer, Math.Min(_options.MaxLength, model.Config.MaxPositionEmbeddings));
-        AdapterSetup.Attach(model, AdapterName, adapterPath, _options.Rank, _options.Seed, modelPath);
+        var model = start.Pretrained.Model;
+        var tokens = new AlignmentTokens(start.Pretrained.Tokenizer, Math.Min(_options.MaxLength, model.Config.MaxPositionEmbeddings));
+        start.Attach(AdapterName, _options.Rank, _options.Seed);
         using var reward = new RewardModel(model, AdapterName, new RewardHead(model.Config.HiddenSize, unchecked((long)_options.Seed)));
         var votes = train.Votes.Select(v => (Sequence: tokens.Join(v.Prompt, v.Response), v.IsUp)).ToList();
         var pairs = train.Pairs.Select(p => (Chosen: tokens.Join(p.Prompt, p.Chosen), Rejected: tokens.Join(p.Prompt, p.Rejected))).ToList();
@@ -71,15 +67,14 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
         reward.Head.eval();
         var after = Evaluate(reward, tokens, heldOut);
         Directory.CreateDirectory(outputFolder);
-        var baseSha = Checksums.Model(modelPath);
-        var checksum = RewardModelFolder.Save(outputFolder, reward, baseSha, tokens.MaxLength);
+        var checksum = RewardModelFolder.Save(outputFolder, reward, start.BaseModel.Sha256, tokens.MaxLength);
         var summary = new RewardModelSummary
         {
             HeldoutAccuracy = after.Accuracy, HeldoutAuc = after.Auc, Ece = after.Ece, HeldoutPairAccuracy = after.PairAccuracy, HeldoutAccuracyBefore = before.Accuracy,
             TrainExamples = votes.Count, TrainPairs = pairs.Count, HeldoutExamples = after.Examples, Steps = step, FinalLoss = lastLoss,
             Seconds = clock.Elapsed.TotalSeconds, Checksum = checksum, StopReason = reason, Output = Path.GetFullPath(outputFolder),
         };
-        WriteLineage(outputFolder, modelPath, baseSha, adapterPath, feedbackPath, all, summary, started, clock);
+        WriteLineage(outputFolder, start, feedback, summary, started, clock);
         _progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, step, totalSteps, _options.Epochs, clock.Tokens, clock.TokensPerSecond, lastLoss, null, 0,
             clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"held-out accuracy {after.Accuracy:P1}, AUC {after.Auc:F3}, ECE {after.Ece:F3}")));
         return summary;
@@ -154,13 +149,10 @@ public sealed class RewardModelTrainer(RewardModelOptions options, IProgress<Tra
         public void Interrupted(StopReason reason, TrainingClock clock) { }
     }
 
-    void WriteLineage(string outputFolder, string modelPath, string baseSha, string? adapterPath, string feedbackPath, PreferenceSet all, RewardModelSummary summary,
-        DateTimeOffset started, TrainingClock clock) =>
+    void WriteLineage(string outputFolder, StartingModel start, FeedbackPreferences feedback, RewardModelSummary summary, DateTimeOffset started, TrainingClock clock) =>
         new AlignmentLineage
         {
-            Method = "reward-model", BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), baseSha),
-            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
-            Feedback = new FeedbackLineage(Path.GetFullPath(feedbackPath), DatasetFiles.FileSha256(feedbackPath), all.Summary),
+            Method = "reward-model", BaseModel = start.BaseModel, ReferenceAdapter = start.Adapter, Feedback = feedback.Lineage,
             Hyperparameters = _options, Metrics = summary, StopReason = summary.StopReason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
             DurationSeconds = clock.Elapsed.TotalSeconds,
         }.ToRecord(ArtifactKind.RewardModel, summary.Checksum, outputFolder, producedBy).Write(outputFolder);

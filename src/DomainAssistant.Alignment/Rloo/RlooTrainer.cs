@@ -12,7 +12,6 @@ using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Runs;
-using DomainAssistant.Training.Sft;
 using static TorchSharp.torch;
 
 namespace DomainAssistant.Alignment.Rloo;
@@ -42,27 +41,30 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
         public long GeneratedTokens;
     }
 
-    /// <param name="modelPath">Base model folder (the one the reward model was trained over).</param>
-    /// <param name="adapterPath">Adapter to improve, also the frozen reference; null: a fresh LoRA, the base the reference.</param>
-    /// <param name="rewardModelPath">Folder written by `da align rm`.</param>
-    /// <param name="promptsPath">Prompts file (<see cref="PromptFile"/>).</param>
+    /// <param name="start">The base (the one the reward model was trained over), and the adapter to improve, also the frozen
+    /// reference (none: a fresh LoRA, the base the reference); loaded by <see cref="RlooInputs.Load"/>. The policy's and the
+    /// reward model's adapters are attached to its model.</param>
+    /// <param name="rewardModel">The reward model that scores samples.</param>
+    /// <param name="prompts">The prompts to sample answers for.</param>
     /// <param name="outputFolder">Adapter folder (PEFT + lineage.json; checkpoint/ while running).</param>
     /// <param name="maxMinutes">Stop after the iteration that passes this; the adapter is written and a rerun resumes.</param>
     /// <param name="cancellation">Stops after the current iteration.</param>
-    public RlooSummary Run(string modelPath, string? adapterPath, string rewardModelPath, string promptsPath, string outputFolder,
+    public RlooSummary Run(StartingModel start, StoredRewardModel rewardModel, PromptSet prompts, string outputFolder,
         double? maxMinutes = null, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(rewardModel);
+        ArgumentNullException.ThrowIfNull(prompts);
         _options.Validate();
         var started = DateTimeOffset.UtcNow;
         var clock = new TrainingClock(maxMinutes is { } m ? TimeSpan.FromMinutes(m) : null);
-        var (train, heldOut) = Split(PromptFile.Read(promptsPath));
-        var baseSha = Checksums.Model(modelPath);
-        var rewardConfig = RewardModelFolder.ReadConfig(rewardModelPath);
-        if (rewardConfig.BaseModelSha256 != baseSha)
-            throw new InvalidDataException($"the reward model in '{rewardModelPath}' was trained over base {rewardConfig.BaseModelSha256[..12]}, not this model ({baseSha[..12]}).");
+        var (train, heldOut) = Split(prompts.Prompts);
+        var baseSha = start.BaseModel.Sha256;
+        if (rewardModel.Config.BaseModelSha256 != baseSha)
+            throw new InvalidDataException($"the reward model in '{rewardModel.Folder}' was trained over base {rewardModel.Config.BaseModelSha256[..12]}, not this model ({baseSha[..12]}).");
 
-        using var policy = new PolicyModel(modelPath, adapterPath, _options.Rank, _options.Seed, _options.MaxLength, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
-        using var reward = policy.AttachFrozen(model => RewardModelFolder.Load(rewardModelPath, model, RewardAdapter));
+        using var policy = new PolicyModel(start, _options.Rank, _options.Seed, _options.MaxLength, new AdamWOptions(Beta2: 0.999, WeightDecay: 0));
+        using var reward = policy.AttachFrozen(model => rewardModel.AttachTo(model, RewardAdapter));
         var trainIds = train.Select(p => PromptIds(policy.Tokens, p)).ToList();
         var heldIds = heldOut.Select(p => PromptIds(policy.Tokens, p)).ToList();
         var iterations = _options.Iterations > 0 ? _options.Iterations : (train.Count + _options.PromptsPerIteration - 1) / _options.PromptsPerIteration;
@@ -96,7 +98,7 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
             OptimizerSteps = policy.Optimizer.StepCount, LastTrainReward = lastReward, StopReason = reason, Resumed = resumed is not null,
             AdapterSha256 = AdapterSetup.Checksum(outputFolder), Output = Path.GetFullPath(outputFolder),
         };
-        WriteLineage(outputFolder, (modelPath, baseSha), adapterPath, (rewardModelPath, rewardConfig.Checksum), promptsPath, summary, history, started, clock);
+        WriteLineage(outputFolder, start, rewardModel, prompts, summary, history, started, clock);
         _progress?.Report(new TrainingEvent(Job, TrainingPhase.Finished, iteration, iterations, 1, clock.Tokens, summary.TokensPerSecond, losses.Count > 0 ? losses[^1] : null, null, 0,
             clock.Elapsed, TimeSpan.Zero, FormattableString.Invariant($"{reason.Name()}; held-out reward {rewardBefore:F4} -> {rewardAfter:F4}, KL {klAfter:F4} nats")));
         return summary;
@@ -172,14 +174,11 @@ public sealed class RlooTrainer(RlooOptions options, IProgress<TrainingEvent>? p
         return new ScoredAnswers(answers, scores, rules, kl, oldLogProbs, totals);
     }
 
-    void WriteLineage(string outputFolder, (string Path, string Sha256) baseModel, string? adapterPath, (string Path, string Checksum) rewardModel, string promptsPath,
-        RlooSummary summary, List<double[]> history, DateTimeOffset started, TrainingClock clock) =>
+    void WriteLineage(string outputFolder, StartingModel start, StoredRewardModel rewardModel, PromptSet prompts, RlooSummary summary, List<double[]> history,
+        DateTimeOffset started, TrainingClock clock) =>
         new AlignmentLineage
         {
-            Method = "lora-rloo", BaseModel = new BaseModelLineage(Path.GetFullPath(baseModel.Path), baseModel.Sha256),
-            ReferenceAdapter = adapterPath is null ? null : new ArtefactLineage(Path.GetFullPath(adapterPath), AdapterSetup.Checksum(adapterPath)),
-            RewardModel = new ArtefactLineage(Path.GetFullPath(rewardModel.Path), rewardModel.Checksum),
-            Prompts = new ArtefactLineage(Path.GetFullPath(promptsPath), DatasetFiles.FileSha256(promptsPath)),
+            Method = "lora-rloo", BaseModel = start.BaseModel, ReferenceAdapter = start.Adapter, RewardModel = rewardModel.Lineage, Prompts = prompts.Lineage,
             Hyperparameters = _options, Metrics = new { summary, per_iteration = history }, StopReason = summary.StopReason, StartedAt = started,
             FinishedAt = DateTimeOffset.UtcNow, DurationSeconds = clock.Elapsed.TotalSeconds,
         }.ToRecord(ArtifactKind.Adapter, summary.AdapterSha256, outputFolder, producedBy).Write(outputFolder);

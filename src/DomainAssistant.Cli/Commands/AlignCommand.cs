@@ -50,8 +50,11 @@ public static class AlignCommand
                 Epochs = parse.GetValue(epochs), Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), PairWeight = parse.GetValue(pairWeight),
                 BatchRows = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed), Preferences = common.Preferences(parse),
             };
-            return RunAsync(parse, common, progress => new RewardModelTrainer(options, progress, "da align rm").Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
-                parse.GetRequiredValue(feedback), parse.GetValue(heldOut), parse.GetRequiredValue(common.Output), cancellation),
+            return RunAsync(parse, common, progress =>
+            {
+                using var inputs = FeedbackInputs.Load(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter), parse.GetRequiredValue(feedback), parse.GetValue(heldOut), options.Preferences);
+                return new RewardModelTrainer(options, progress, "da align rm").Run(inputs.Start, inputs.Feedback, inputs.HeldOut, parse.GetRequiredValue(common.Output), cancellation);
+            },
                 s => FormattableString.Invariant($"reward model: held-out accuracy {s.HeldoutAccuracyBefore:P1} -> {s.HeldoutAccuracy:P1}, AUC {s.HeldoutAuc:F3}, ECE {s.Ece:F3}, pair accuracy {s.HeldoutPairAccuracy:P1} ({s.TrainExamples} training votes, {s.TrainPairs} pairs, {s.HeldoutExamples} held out) -> {s.Output}"));
         }));
         return command;
@@ -83,8 +86,11 @@ public static class AlignCommand
                 Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), MaxKl = parse.GetValue(maxKl), CheckpointEvery = parse.GetValue(checkpointEvery),
                 BatchRows = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed), Preferences = common.Preferences(parse),
             };
-            return RunAsync(parse, common, progress => new KtoTrainer(options, progress, "da align kto").Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
-                parse.GetRequiredValue(feedback), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
+            return RunAsync(parse, common, progress =>
+            {
+                using var inputs = FeedbackInputs.Load(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter), parse.GetRequiredValue(feedback), null, options.Preferences);
+                return new KtoTrainer(options, progress, "da align kto").Run(inputs.Start, inputs.Feedback, parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation);
+            },
                 s => FormattableString.Invariant($"kto: {s.Steps} steps, stopped: {s.StopReason.Name()}; KL {s.Kl:F4} nats, reward margin {s.RewardMargin:F4}, {s.Desirable} desirable / {s.Undesirable} undesirable (weights {s.DesirableWeight:F2} / {s.UndesirableWeight:F2}) -> {s.Output}"));
         }));
         return command;
@@ -120,8 +126,11 @@ public static class AlignCommand
                 MaxNewTokens = parse.GetValue(maxNewTokens), Rank = parse.GetValue(rank), LearningRate = parse.GetValue(learningRate), MaxKl = parse.GetValue(maxKl),
                 MiniBatch = parse.GetValue(common.Batch), MaxLength = parse.GetValue(common.MaxLength), Seed = parse.GetValue(common.Seed),
             };
-            return RunAsync(parse, common, progress => new RlooTrainer(options, progress, "da align rl").Run(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter),
-                parse.GetRequiredValue(rewardModel), parse.GetRequiredValue(prompts), parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation),
+            return RunAsync(parse, common, progress =>
+            {
+                using var inputs = RlooInputs.Load(parse.GetRequiredValue(common.Model), parse.GetValue(common.Adapter), parse.GetRequiredValue(rewardModel), parse.GetRequiredValue(prompts));
+                return new RlooTrainer(options, progress, "da align rl").Run(inputs.Start, inputs.RewardModel, inputs.Prompts, parse.GetRequiredValue(common.Output), parse.GetValue(maxMinutes), cancellation);
+            },
                 s => FormattableString.Invariant($"rloo: {s.Iterations} iterations ({s.OptimizerSteps} steps), stopped: {s.StopReason.Name()}; held-out reward {s.RewardBefore:F4} -> {s.RewardAfter:F4}, KL {s.Kl:F4} nats; generation {s.GenerationSeconds:F1} s at {s.TokensPerSecond:N0} tok/s, optimisation {s.OptimisationSeconds:F1} s -> {s.Output}"));
         }));
         return command;

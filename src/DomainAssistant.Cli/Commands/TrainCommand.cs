@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using DomainAssistant.Training;
+using DomainAssistant.Training.Corpus;
 using DomainAssistant.Training.Evaluation;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Pretraining;
@@ -58,7 +59,7 @@ public static class TrainCommand
                 EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery), MaxPositions = parse.GetValue(contextLength),
             };
             return await RunAsync(parse, common, progress => new BaseTrainer(options, progress)
-                .Run(parse.GetRequiredValue(corpus), parse.GetRequiredValue(output), parse.GetValue(resume), cancellation),
+                .Run(new TextCorpus(parse.GetRequiredValue(corpus)), parse.GetRequiredValue(output), parse.GetValue(resume), cancellation),
                 summary => common.Ledger.RecordAsync(parse, PretrainingLineage.Of(parse.GetRequiredValue(corpus), summary, "da train base")));
         }));
         return command;
@@ -98,7 +99,8 @@ public static class TrainCommand
             };
             return await RunAsync(parse, common, progress =>
             {
-                var summary = new SftTrainer(options, progress, "da train sft").Run(parse.GetRequiredValue(model), parse.GetValue(tokenizer), parse.GetRequiredValue(data), parse.GetRequiredValue(output), cancellation);
+                using var inputs = SftInputs.Load(parse.GetRequiredValue(model), parse.GetValue(tokenizer), parse.GetRequiredValue(data), options);
+                var summary = new SftTrainer(options, progress, "da train sft").Run(inputs.Model, inputs.Source, inputs.Data, parse.GetRequiredValue(output), cancellation);
                 foreach (var line in summary.SkippedLines) parse.InvocationConfiguration.Error.WriteLine($"skipped {line}");
                 return summary;
             }, summary => common.Ledger.RecordFolderAsync(parse, summary.Output));

@@ -55,7 +55,8 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         var exported = await FeedbackExport.ExportAsync(storage.DataDirectory, feedbackPath, job.Domain, 0, cancellationToken);
         await ledger.RecordWindowAsync(job.JobId, exported.LastSequence, cancellationToken);
         var preferences = new PreferenceOptions { MinVotes = job.MinVotes ?? options.MinVotes };
-        PreferenceSet.Build(FeedbackFile.Read(feedbackPath), preferences).EnsureEnough(preferences);
+        // Checked before any model loads: too little feedback ends the run in seconds, with a message that says so.
+        FeedbackPreferences.Read(feedbackPath, preferences).Preferences.EnsureEnough(preferences);
         LogExported(job.JobId, exported.Votes, job.Domain, exported.FirstSequence, exported.LastSequence);
 
         var seed = job.Seed ?? options.Seed;
@@ -66,21 +67,28 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         {
             progress.Enter("reward-model", 0.02, 0.3, $"training a reward model on {exported.Votes} votes");
             var rewardModel = Path.Combine(folder, "reward-model");
-            var rm = await Task.Run(() => new RewardModelTrainer(new RewardModelOptions
+            var rm = await Task.Run(() =>
             {
-                Epochs = options.RewardModelEpochs, MaxLength = options.MaxLength, Seed = seed, Preferences = preferences,
-            }, progress.Training()).Run(basePath, productionAdapter, feedbackPath, null, rewardModel, cancellationToken), cancellationToken);
+                using var inputs = FeedbackInputs.Load(basePath, productionAdapter, feedbackPath, null, preferences);
+                return new RewardModelTrainer(new RewardModelOptions
+                {
+                    Epochs = options.RewardModelEpochs, MaxLength = options.MaxLength, Seed = seed, Preferences = preferences,
+                }, progress.Training()).Run(inputs.Start, inputs.Feedback, inputs.HeldOut, rewardModel, cancellationToken);
+            }, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             LogRewardModel(job.JobId, rm.HeldoutAccuracy, rm.HeldoutAuc, rm.Ece);
 
             var prompts = WritePrompts(feedbackPath, Path.Combine(folder, "prompts.jsonl"));
             progress.Enter("policy", 0.3, 0.8, $"RLOO on {prompts} prompts, {options.SamplesPerPrompt} answers each");
-            var policy = await Task.Run(() => new RlooTrainer(new RlooOptions
+            var policy = await Task.Run(() =>
             {
-                SamplesPerPrompt = options.SamplesPerPrompt, PromptsPerIteration = options.PromptsPerIteration, Iterations = options.RlooIterations,
-                MaxNewTokens = options.MaxNewTokens, MaxLength = options.MaxLength, Seed = seed,
-            }, progress.Training()).Run(basePath, productionAdapter, rewardModel, Path.Combine(folder, "prompts.jsonl"), adapterFolder, maxMinutes, cancellationToken),
-                cancellationToken);
+                using var inputs = RlooInputs.Load(basePath, productionAdapter, rewardModel, Path.Combine(folder, "prompts.jsonl"));
+                return new RlooTrainer(new RlooOptions
+                {
+                    SamplesPerPrompt = options.SamplesPerPrompt, PromptsPerIteration = options.PromptsPerIteration, Iterations = options.RlooIterations,
+                    MaxNewTokens = options.MaxNewTokens, MaxLength = options.MaxLength, Seed = seed,
+                }, progress.Training()).Run(inputs.Start, inputs.RewardModel, inputs.Prompts, adapterFolder, maxMinutes, cancellationToken);
+            }, cancellationToken);
             EnsureNotCancelled(policy.StopReason, cancellationToken);
             adapterSha = policy.AdapterSha256;
             LogPolicy(job.JobId, "rloo", policy.StopReason, policy.Kl);
@@ -88,10 +96,14 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         else
         {
             progress.Enter("policy", 0.02, 0.75, $"KTO on {exported.Votes} votes");
-            var policy = await Task.Run(() => new KtoTrainer(new KtoOptions
+            var policy = await Task.Run(() =>
             {
-                Epochs = options.KtoEpochs, MaxLength = options.MaxLength, Seed = seed, Preferences = preferences,
-            }, progress.Training()).Run(basePath, productionAdapter, feedbackPath, adapterFolder, maxMinutes, cancellationToken), cancellationToken);
+                using var inputs = FeedbackInputs.Load(basePath, productionAdapter, feedbackPath, null, preferences);
+                return new KtoTrainer(new KtoOptions
+                {
+                    Epochs = options.KtoEpochs, MaxLength = options.MaxLength, Seed = seed, Preferences = preferences,
+                }, progress.Training()).Run(inputs.Start, inputs.Feedback, adapterFolder, maxMinutes, cancellationToken);
+            }, cancellationToken);
             EnsureNotCancelled(policy.StopReason, cancellationToken);
             adapterSha = policy.AdapterSha256;
             LogPolicy(job.JobId, "kto", policy.StopReason, policy.Kl);

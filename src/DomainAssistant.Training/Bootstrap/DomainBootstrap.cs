@@ -2,6 +2,7 @@ using DomainAssistant.Grounding;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Retrieval.Ranking;
+using DomainAssistant.Training.Corpus;
 using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Progress;
 using DomainAssistant.Training.Sft;
@@ -34,7 +35,7 @@ public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<Tr
             Steps = options.BaseSteps, MaxMinutes = options.BaseMinutes, Seed = options.Seed,
         };
         var resume = Checkpointing.TrainingCheckpoint.Find(baseFolder) is not null;
-        return new BaseTrainer(pretraining, progress).Run(domain.CorpusFolder, baseFolder, resume, cancellationToken);
+        return new BaseTrainer(pretraining, progress).Run(new TextCorpus(domain.CorpusFolder), baseFolder, resume, cancellationToken);
     }
 
     /// <summary>What <see cref="TuneAsync"/> did.</summary>
@@ -71,12 +72,19 @@ public sealed class DomainBootstrap(DomainBootstrapOptions options, IProgress<Tr
         if (options.ReaderMinutes > 0)
         {
             var full = stage with { FullParameters = true, LearningRate = options.ReaderLearningRate, MaxMinutes = options.ReaderMinutes };
-            reader = await Task.Run(() => new SftTrainer(full, progress, producedBy).Run(baseFolder, dataPath, readerFolder, cancellationToken), cancellationToken);
+            reader = await Task.Run(() => Tune(full, baseFolder, dataPath, readerFolder, cancellationToken), cancellationToken);
             if (reader.StopReason == StopReason.Cancelled) return new Tuned(report, reader, reader, readerFolder);
             served = readerFolder;
         }
         var sft = stage with { Rank = options.SftRank, LearningRate = options.SftLearningRate, MaxMinutes = options.SftMinutes };
-        var adapter = await Task.Run(() => new SftTrainer(sft, progress, producedBy).Run(served, dataPath, adapterFolder, cancellationToken), cancellationToken);
+        var adapter = await Task.Run(() => Tune(sft, served, dataPath, adapterFolder, cancellationToken), cancellationToken);
         return new Tuned(report, reader, adapter, served);
+    }
+
+    /// <summary>One SFT stage: loads the model it starts from and the grounded examples, then trains.</summary>
+    TrainingSummary Tune(SftOptions stage, string modelFolder, string dataPath, string outputFolder, CancellationToken cancellationToken)
+    {
+        using var inputs = SftInputs.Load(modelFolder, null, dataPath, stage);
+        return new SftTrainer(stage, progress, producedBy).Run(inputs.Model, inputs.Source, inputs.Data, outputFolder, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using DomainAssistant.Model;
 using DomainAssistant.Model.Tokenization;
 
 namespace DomainAssistant.Training.Data;
@@ -21,6 +22,13 @@ public sealed class ExampleEncoder(ModelTokenizer tokenizer, int? responseEndId 
 {
     readonly ModelTokenizer _tokenizer = tokenizer ?? throw new ArgumentNullException(nameof(tokenizer));
     readonly int? _eos = responseEndId ?? tokenizer?.EosId;
+
+    /// <summary>The encoder of a loaded model: its tokenizer, and the response end <see cref="ResponseEnd"/> picks for it.</summary>
+    public static ExampleEncoder For(PretrainedModel pretrained)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        return new ExampleEncoder(pretrained.Tokenizer, ResponseEnd.Choose(pretrained));
+    }
 
     /// <summary>Encodes a conversation; throws <see cref="InvalidDataException"/> when the template cannot split it into prompt and response.</summary>
     public TrainingExample Conversation(IReadOnlyList<ChatMessage> messages, string source)

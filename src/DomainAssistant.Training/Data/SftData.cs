@@ -17,12 +17,16 @@ public sealed class SftData
 {
     static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    SftData(DatasetFiles files, List<TrainingExample> examples, List<DataIssue> issues)
+    SftData(string source, DatasetFiles files, List<TrainingExample> examples, List<DataIssue> issues)
     {
+        Source = source;
         Files = files;
         Examples = examples;
         Issues = issues;
     }
+
+    /// <summary>The file or folder read, as a full path (what lineage names).</summary>
+    public string Source { get; }
 
     public DatasetFiles Files { get; }
     public IReadOnlyList<TrainingExample> Examples { get; }
@@ -48,7 +52,7 @@ public sealed class SftData
         }
         if (examples.Count == 0)
             throw new InvalidDataException($"no usable training example in '{path}'" + (issues.Count > 0 ? $"; first problem: {issues[0]}" : "."));
-        return new SftData(files, examples, issues);
+        return new SftData(Path.GetFullPath(path), files, examples, issues);
     }
 
     static void ReadJsonLines(string file, ExampleEncoder encoder, string? systemPrompt, List<TrainingExample> examples, List<DataIssue> issues, bool strict)

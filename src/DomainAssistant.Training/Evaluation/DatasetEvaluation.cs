@@ -24,7 +24,7 @@ public sealed record DatasetEvaluation(double Loss, long Tokens, int Examples, I
         using var pretrained = PretrainedModel.Load(modelPath, tokenizerPath);
         const string adapter = "eval";
         if (adapterPath is not null) PeftAdapter.Load(adapterPath, pretrained.Model, adapter);
-        var data = SftData.Load(dataPath, new ExampleEncoder(pretrained.Tokenizer, ResponseEnd.Choose(pretrained)), systemPrompt);
+        var data = SftData.Load(dataPath, ExampleEncoder.For(pretrained), systemPrompt);
         var length = Math.Min(sequenceLength, pretrained.Model.Config.MaxPositionEmbeddings - 1) + 1;
         var rows = SequencePacker.OnePerRow(data.Examples, length).OrderBy(r => r.Length).ToList();
         var pad = pretrained.Tokenizer.EosId ?? 0;

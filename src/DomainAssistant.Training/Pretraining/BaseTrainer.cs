@@ -10,7 +10,8 @@ using DomainAssistant.Training.Tokenizers;
 namespace DomainAssistant.Training.Pretraining;
 
 /// <summary>
-/// Bootstrap pretraining of a small Llama on a corpus folder, into a Hugging Face folder (config.json,
+/// Bootstrap pretraining of a freshly initialised small Llama (made here, from the options and the tokenizer) on a
+/// corpus its caller opened, into a Hugging Face folder (config.json,
 /// model.safetensors, tokenizer files) that <see cref="PretrainedModel.Load"/> and `da generate` read.
 /// </summary>
 /// <remarks>
@@ -26,12 +27,16 @@ public sealed class BaseTrainer(PretrainingOptions options, IProgress<TrainingEv
     readonly PretrainingOptions _options = options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>Trains (or resumes) and writes the model; returns what happened.</summary>
+    /// <param name="corpus">The training text, opened by the caller (<c>new TextCorpus(folder)</c> refuses a missing or empty folder).</param>
+    /// <param name="outputFolder">The model folder: its tokenizer and checkpoint are the run's own state, so the trainer reads them there.</param>
+    /// <param name="resume">Continue from the checkpoint in <paramref name="outputFolder"/>.</param>
+    /// <param name="cancellation">Stops after the current step; the model so far is checkpointed and written.</param>
     /// <exception cref="Optimization.TrainingDivergedException">NaN or infinite loss; the last checkpoint is kept.</exception>
-    public TrainingSummary Run(string corpusFolder, string outputFolder, bool resume, CancellationToken cancellation = default)
+    public TrainingSummary Run(TextCorpus corpus, string outputFolder, bool resume, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(corpus);
         _options.Validate();
         var clock = new TrainingClock(_options.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
-        var corpus = new TextCorpus(corpusFolder);
         var hasCheckpoint = TrainingCheckpoint.Find(outputFolder) is not null;
         if (hasCheckpoint && !resume)
             throw new ArgumentException($"'{outputFolder}' already holds a training checkpoint: pass --resume to continue it, or choose another output folder.");

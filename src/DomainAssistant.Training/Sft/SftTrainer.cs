@@ -8,7 +8,7 @@ using DomainAssistant.Training.Tokenizers;
 namespace DomainAssistant.Training.Sft;
 
 /// <summary>
-/// Supervised fine-tuning: a base model folder and a dataset in; out, a PEFT adapter folder (adapter_config.json,
+/// Supervised fine-tuning: a loaded base model and dataset in (<see cref="SftInputs"/> loads them from paths); out, a PEFT adapter folder (adapter_config.json,
 /// adapter_model.safetensors) with the base frozen and never written, or with <see cref="SftOptions.FullParameters"/>
 /// a whole Hugging Face model folder (config, weights, the base's tokenizer files); lineage.json beside either.
 /// </summary>
@@ -25,31 +25,29 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
     readonly SftOptions _options = options ?? throw new ArgumentNullException(nameof(options));
     readonly string _producedBy = producedBy;
 
-    /// <summary>Fine-tunes with the model's own tokenizer (the folder's, or tokenizer.bin beside a .bin).</summary>
-    public TrainingSummary Run(string modelPath, string dataPath, string outputFolder, CancellationToken cancellation = default) =>
-        Run(modelPath, null, dataPath, outputFolder, cancellation);
-
     /// <summary>Fine-tunes and writes the adapter and lineage into <paramref name="outputFolder"/>.</summary>
-    /// <param name="modelPath">Hugging Face folder (or llama2.c .bin) of the base model.</param>
-    /// <param name="tokenizerPath">Tokenizer file or folder, since a llama2.c .bin carries none; null: the model folder's own, or tokenizer.bin beside a .bin.</param>
-    /// <param name="dataPath">A .jsonl/.txt/.md file or a folder of them (see <see cref="SftData"/>).</param>
+    /// <param name="pretrained">The base model, loaded (see <see cref="SftInputs.Load"/>); it gets the adapter attached, or with
+    /// <see cref="SftOptions.FullParameters"/> its weights tuned. The caller owns it.</param>
+    /// <param name="source">Where the base came from: lineage.json and the adapter's config name it, and a whole-model output takes its tokenizer files.</param>
+    /// <param name="data">The examples, encoded with the base's tokenizer.</param>
     /// <param name="outputFolder">Where the adapter goes (created when missing).</param>
     /// <param name="cancellation">Stops after the current step; the best adapter so far is still written.</param>
-    public TrainingSummary Run(string modelPath, string? tokenizerPath, string dataPath, string outputFolder, CancellationToken cancellation = default)
+    public TrainingSummary Run(PretrainedModel pretrained, BaseModelLineage source, SftData data, string outputFolder, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(data);
         _options.Validate();
         var started = DateTimeOffset.UtcNow;
         var clock = new TrainingClock(_options.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
-        using var pretrained = PretrainedModel.Load(modelPath, tokenizerPath);
         var model = pretrained.Model;
         var sequenceLength = Math.Min(_options.SequenceLength, model.Config.MaxPositionEmbeddings - 1);
         var options = _options with { SequenceLength = sequenceLength };
-        var data = SftData.Load(dataPath, new ExampleEncoder(pretrained.Tokenizer, ResponseEnd.Choose(pretrained)), options.SystemPrompt, options.Strict);
         var (train, eval) = Split(data.Examples, options);
         var evalRows = SequencePacker.OnePerRow(eval, sequenceLength + 1).OrderBy(r => r.Length).ToList();
         if (evalRows.Count == 0) throw new InvalidDataException("the held-out examples are too short to evaluate (fewer than 2 tokens each).");
 
-        if (!options.FullParameters) model.AddAdapter(SftRun.AdapterName, LoraConfigFor(options, modelPath), unchecked((long)options.Seed));
+        if (!options.FullParameters) model.AddAdapter(SftRun.AdapterName, LoraConfigFor(options, source), unchecked((long)options.Seed));
         using var run = new SftRun(model, train, evalRows, options, PadId(pretrained.Tokenizer), progress);
         var before = run.HeldOut();
         progress?.Report(new TrainingEvent("sft", TrainingPhase.Started, 0, 0, 1, 0, 0, null, before, 0, clock.Elapsed, null,
@@ -58,16 +56,16 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         run.KeepBest();
         var after = run.HeldOut();
         Directory.CreateDirectory(outputFolder);
-        var weightsFile = options.FullParameters ? SaveModel(modelPath, outputFolder, model) : SaveAdapter(outputFolder, model);
+        var weightsFile = options.FullParameters ? SaveModel(source, outputFolder, model) : SaveAdapter(outputFolder, model);
 
         var skipped = data.Issues.Select(i => i.ToString()).ToList();
         var dataset = new DatasetLineage
         {
-            Path = Path.GetFullPath(dataPath), Sha256 = data.Files.Sha256, Version = options.DataVersion ?? data.Files.Sha256[..12],
+            Path = data.Source, Sha256 = data.Files.Sha256, Version = options.DataVersion ?? data.Files.Sha256[..12],
             Files = [.. data.Files.Files.Select(f => Path.GetRelativePath(data.Files.Root, f))],
             TrainExamples = train.Count, EvalExamples = eval.Count, Truncated = run.TruncatedExamples, SkippedLines = skipped,
         };
-        WriteLineage(outputFolder, weightsFile, modelPath, dataset, options, run, (before, after), reason, started, clock);
+        WriteLineage(outputFolder, weightsFile, source, dataset, options, run, (before, after), reason, started, clock);
         progress?.Report(new TrainingEvent("sft", TrainingPhase.Finished, run.Step, run.TotalSteps, (int)Math.Ceiling(run.BestEpoch), run.Tokens,
             clock.TokensPerSecond, null, after, 0, clock.Elapsed, TimeSpan.Zero, reason.Name()));
         return new TrainingSummary
@@ -87,14 +85,14 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
     }
 
     /// <summary>The tuned model as a Hugging Face folder beside its base's tokenizer files; returns the weights file.</summary>
-    static string SaveModel(string modelPath, string outputFolder, Model.Modeling.LlamaForCausalLM model)
+    static string SaveModel(BaseModelLineage source, string outputFolder, Model.Modeling.LlamaForCausalLM model)
     {
         var weights = model.named_parameters().ToDictionary(p => p.name, p => (TorchSharp.torch.Tensor)p.parameter.detach(), StringComparer.Ordinal);
         Model.Checkpoints.HuggingFaceFolder.Save(outputFolder, model.Config, weights);
         foreach (var file in TokenizerFiles)
         {
-            var source = Path.Combine(modelPath, file);
-            if (File.Exists(source)) File.Copy(source, Path.Combine(outputFolder, file), overwrite: true);
+            var from = Path.Combine(source.Path, file);
+            if (File.Exists(from)) File.Copy(from, Path.Combine(outputFolder, file), overwrite: true);
         }
         return Path.Combine(outputFolder, "model.safetensors");
     }
@@ -103,13 +101,13 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         [HuggingFaceTokenizerFolder.TokenizerFile, HuggingFaceTokenizerFolder.ConfigFile, HuggingFaceTokenizerFolder.SpecialTokensMapFile, "tokenizer.model"];
 
     /// <summary>Writes lineage.json, the folder's <see cref="Storage.Lineage.LineageRecord"/> with <see cref="SftLineage"/> details.</summary>
-    void WriteLineage(string outputFolder, string weightsFile, string modelPath, DatasetLineage dataset, SftOptions options, SftRun run,
+    void WriteLineage(string outputFolder, string weightsFile, BaseModelLineage source, DatasetLineage dataset, SftOptions options, SftRun run,
         (double Before, double After) loss, StopReason reason, DateTimeOffset started, TrainingClock clock)
     {
         var lineage = new SftLineage
         {
             Method = options.FullParameters ? "full-sft" : "lora-sft", AdapterSha256 = DatasetFiles.FileSha256(weightsFile),
-            BaseModel = new BaseModelLineage(Path.GetFullPath(modelPath), Checksums.Model(modelPath)),
+            BaseModel = source,
             Dataset = dataset, Hyperparameters = options, Metrics = run.Metrics, EvalLossBefore = loss.Before, EvalLossAfter = loss.After,
             BestEpoch = run.BestEpoch, StopReason = reason, StartedAt = started, FinishedAt = DateTimeOffset.UtcNow,
             DurationSeconds = clock.Elapsed.TotalSeconds,
@@ -128,7 +126,7 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         return ([.. examples.Where((_, i) => !held.Contains(i))], [.. examples.Where((_, i) => held.Contains(i))]);
     }
 
-    static LoraConfig LoraConfigFor(SftOptions options, string modelPath) => new()
+    static LoraConfig LoraConfigFor(SftOptions options, BaseModelLineage source) => new()
     {
         R = options.Rank,
         LoraAlpha = options.Alpha ?? 2.0 * options.Rank,
@@ -136,7 +134,7 @@ public sealed class SftTrainer(SftOptions options, IProgress<TrainingEvent>? pro
         TargetModules = options.Targets == "all-linear"
             ? LoraTargets.AllLinear
             : LoraTargets.Of(options.Targets.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)),
-        BaseModelNameOrPath = Path.GetFullPath(modelPath),
+        BaseModelNameOrPath = source.Path,
     };
 
     /// <summary>The id padding positions carry (never trained or attended to by real tokens): pad, else EOS, else 0.</summary>

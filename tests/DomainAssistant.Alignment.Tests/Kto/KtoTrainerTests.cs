@@ -3,6 +3,7 @@ using DomainAssistant.Alignment.Kto;
 using DomainAssistant.Alignment.Lineage;
 using DomainAssistant.Alignment.Optimization;
 using DomainAssistant.Alignment.Policy;
+using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.Tests.Support;
 using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training;
@@ -24,7 +25,8 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
     public void A_step_changes_only_lora_tensors_and_leaves_the_base_bit_identical()
     {
         using var model = new TinyModelFolder(tokenizer);
-        using var policy = new PolicyModel(model.Path, null, 4, 1, 64, new AdamWOptions(WeightDecay: 0));
+        using var start = StartingModel.Load(model.Path, null);
+        using var policy = new PolicyModel(start, 4, 1, 64, new AdamWOptions(WeightDecay: 0));
         var baseBefore = policy.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         var loraBefore = policy.Model.AdapterParameters(PolicyModel.PolicyAdapter).ToDictionary(p => p.Key, p => p.Parameter.detach().clone());
         var votes = SyntheticFeedback.Votes(4);
@@ -59,7 +61,7 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         using var work = new TempFolder();
         var output = Path.Combine(work.Path, "kto");
 
-        var summary = new KtoTrainer(Fast).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+        var summary = Train(new KtoTrainer(Fast), model.Path, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
 
         Assert.Equal(StopReason.Schedule, summary.StopReason);
         Assert.Equal((20, 20), (summary.Desirable, summary.Undesirable));
@@ -75,6 +77,30 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
     }
 
     [Fact]
+    public void A_run_from_a_loaded_adapter_keeps_it_as_the_frozen_reference_and_names_it_in_the_lineage()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var feedback = SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 12);
+        var first = Path.Combine(work.Path, "first");
+        Train(new KtoTrainer(Fast with { Epochs = 1 }), model.Path, feedback, first);
+        var second = Path.Combine(work.Path, "second");
+
+        using (var inputs = FeedbackInputs.Load(model.Path, first, feedback, null, new PreferenceOptions()))
+        {
+            Assert.Equal(new ArtefactLineage(Path.GetFullPath(first), AdapterSetup.Checksum(first)), inputs.Start.Adapter);
+            new KtoTrainer(Fast with { Epochs = 1 }).Run(inputs.Start, inputs.Feedback, second);
+        }
+
+        var record = LineageRecord.Read(second);
+        var lineage = record.DetailsAs<AlignmentLineage>();
+        Assert.Equal(Path.GetFullPath(first), lineage.ReferenceAdapter!.Path);
+        Assert.Equal([ArtifactKind.BaseModel, ArtifactKind.Adapter, ArtifactKind.Dataset], record.Parents.Select(p => p.Kind));
+        Assert.Equal(AdapterSetup.Checksum(first), record.Parents[1].Sha256);
+        Assert.NotEqual(AdapterSetup.Checksum(first), AdapterSetup.Checksum(second));
+    }
+
+    [Fact]
     public void A_run_stopped_midway_resumes_to_the_same_losses_and_adapter()
     {
         using var model = new TinyModelFolder(tokenizer);
@@ -82,14 +108,14 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         var feedback = SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 12);
         var whole = Path.Combine(work.Path, "whole");
         var split = Path.Combine(work.Path, "split");
-        new KtoTrainer(Fast).Run(model.Path, null, feedback, whole);
+        Train(new KtoTrainer(Fast), model.Path, feedback, whole);
 
         using (var stop = new CancellationTokenSource())
         {
             var stopAtThree = new Progress(e => { if (e.Phase == TrainingPhase.Step && e.Step == 3) stop.Cancel(); });
-            Assert.Equal(StopReason.Cancelled, new KtoTrainer(Fast, stopAtThree).Run(model.Path, null, feedback, split, cancellation: stop.Token).StopReason);
+            Assert.Equal(StopReason.Cancelled, Train(new KtoTrainer(Fast, stopAtThree), model.Path, feedback, split, stop.Token).StopReason);
         }
-        var resumed = new KtoTrainer(Fast).Run(model.Path, null, feedback, split);
+        var resumed = Train(new KtoTrainer(Fast), model.Path, feedback, split);
 
         Assert.True(resumed.Resumed);
         Assert.Equal(Losses(whole), Losses(split));
@@ -103,7 +129,7 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         using var work = new TempFolder();
         var output = Path.Combine(work.Path, "kto");
 
-        var summary = new KtoTrainer(Fast with { LearningRate = 0.5, MaxKl = 1e-4, Epochs = 4 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+        var summary = Train(new KtoTrainer(Fast with { LearningRate = 0.5, MaxKl = 1e-4, Epochs = 4 }), model.Path, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
 
         Assert.Equal(StopReason.KlBound, summary.StopReason);
         Assert.True(summary.Steps < 20, $"{summary.Steps} steps");
@@ -119,13 +145,20 @@ public sealed class KtoTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         var output = Path.Combine(work.Path, "kto");
 
         // A learning rate this large sends the adapter's weights past float32 after the first update, so a later loss is NaN.
-        var summary = new KtoTrainer(Fast with { LearningRate = 1e30, MaxKl = 1e300 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
+        var summary = Train(new KtoTrainer(Fast with { LearningRate = 1e30, MaxKl = 1e300 }), model.Path, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 20), output);
 
         Assert.Equal(StopReason.Diverged, summary.StopReason);
         Assert.True(summary.Steps < 15, $"{summary.Steps} steps");
         Assert.True(File.Exists(Path.Combine(output, "adapter_model.safetensors")));
         Assert.Equal(StopReason.Diverged, LineageRecord.Read(output).DetailsAs<AlignmentLineage>().StopReason);
         Assert.False(Directory.Exists(Path.Combine(output, TrainingCheckpoint.FolderName)), "a diverged run leaves no checkpoint to resume from");
+    }
+
+    /// <summary>Loads as `da align kto` does (fresh LoRA; the trainers' default preference filters) and trains.</summary>
+    static KtoSummary Train(KtoTrainer trainer, string modelPath, string feedbackPath, string output, CancellationToken cancellation = default)
+    {
+        using var inputs = FeedbackInputs.Load(modelPath, null, feedbackPath, null, new PreferenceOptions());
+        return trainer.Run(inputs.Start, inputs.Feedback, output, cancellation: cancellation);
     }
 
     static IReadOnlyList<double> Losses(string output) =>

@@ -22,7 +22,7 @@ public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClass
         var feedback = SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 40);
         var output = Path.Combine(work.Path, "rm");
 
-        var summary = new RewardModelTrainer(Fast).Run(model.Path, null, feedback, null, output);
+        var summary = Train(Fast, model.Path, feedback, output);
 
         Assert.True(summary.HeldoutAccuracy >= 0.75, $"held-out accuracy {summary.HeldoutAccuracy:P1} (before {summary.HeldoutAccuracyBefore:P1})");
         Assert.Equal(16, summary.HeldoutExamples); // 8 of 40 prompts held out, two votes each
@@ -44,7 +44,7 @@ public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClass
         using var model = new TinyModelFolder(tokenizer);
         using var work = new TempFolder();
         var output = Path.Combine(work.Path, "rm");
-        new RewardModelTrainer(Fast with { Epochs = 1 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 10), null, output);
+        Train(Fast with { Epochs = 1 }, model.Path, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 10), output);
         using var loaded = PretrainedModel.Load(model.Path);
 
         var wrongBase = Assert.Throws<InvalidDataException>(() => RewardModelAnswerReward.Load(output, loaded, new string('0', 64)));
@@ -71,7 +71,7 @@ public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClass
         using var model = new TinyModelFolder(tokenizer);
         using var work = new TempFolder();
         var output = Path.Combine(work.Path, "rm");
-        new RewardModelTrainer(Fast with { Epochs = 1 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 10), null, output);
+        Train(Fast with { Epochs = 1 }, model.Path, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 10), output);
         var head = Path.Combine(output, RewardModelFolder.HeadFileName);
         var bytes = File.ReadAllBytes(head);
         bytes[^1] ^= 0x40;
@@ -90,9 +90,16 @@ public sealed class RewardModelTrainerTests(TrainedTokenizer tokenizer) : IClass
         var output = Path.Combine(work.Path, "rm");
 
         var error = Assert.Throws<InvalidDataException>(() =>
-            new RewardModelTrainer(Fast with { Preferences = new PreferenceOptions { MinVotes = 20 } }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 5), null, output));
+            Train(Fast with { Preferences = new PreferenceOptions { MinVotes = 20 } }, model.Path, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 5), output));
 
         Assert.Contains("too few votes to train on: 10 usable", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(output));
+    }
+
+    /// <summary>Loads as `da align rm` does (fresh LoRA, a prompt split for held-out votes) and trains.</summary>
+    static RewardModelSummary Train(RewardModelOptions options, string modelPath, string feedbackPath, string output)
+    {
+        using var inputs = FeedbackInputs.Load(modelPath, null, feedbackPath, null, options.Preferences);
+        return new RewardModelTrainer(options).Run(inputs.Start, inputs.Feedback, inputs.HeldOut, output);
     }
 }

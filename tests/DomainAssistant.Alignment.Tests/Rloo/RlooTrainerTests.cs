@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DomainAssistant.Alignment.Lineage;
+using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Alignment.Rloo;
 using DomainAssistant.Alignment.Tests.Support;
@@ -30,7 +31,7 @@ public sealed class RlooTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
         var prompts = WritePrompts(work);
         var output = Path.Combine(work.Path, "rl");
 
-        var summary = new RlooTrainer(Fast).Run(model.Path, null, rewardModel, prompts, output);
+        var summary = Train(new RlooTrainer(Fast), model.Path, rewardModel, prompts, output);
 
         Assert.Equal((StopReason.Schedule, 2L, 8L), (summary.StopReason, summary.Iterations, summary.OptimizerSteps)); // 2 × 2 epochs × ⌈12/6⌉
         Assert.Equal((8, 2, 3), (summary.Prompts, summary.HeldoutPrompts, summary.SamplesPerPrompt));
@@ -81,8 +82,8 @@ public sealed class RlooTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
         using var stop = new CancellationTokenSource();
         var stopAfterOne = new StepReporter(e => { if (e.Phase == DomainAssistant.Training.Progress.TrainingPhase.Step && e.Step == 1) stop.Cancel(); });
 
-        var first = new RlooTrainer(Fast, stopAfterOne).Run(model.Path, null, rewardModel, prompts, output, cancellation: stop.Token);
-        var second = new RlooTrainer(Fast).Run(model.Path, null, rewardModel, prompts, output);
+        var first = Train(new RlooTrainer(Fast, stopAfterOne), model.Path, rewardModel, prompts, output, stop.Token);
+        var second = Train(new RlooTrainer(Fast), model.Path, rewardModel, prompts, output);
 
         Assert.Equal((StopReason.Cancelled, 1L, false), (first.StopReason, first.Iterations, first.Resumed));
         Assert.Equal((StopReason.Schedule, 2L, true), (second.StopReason, second.Iterations, second.Resumed));
@@ -98,8 +99,17 @@ public sealed class RlooTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
     static string TrainRewardModel(TinyModelFolder model, TempFolder work)
     {
         var output = Path.Combine(work.Path, "rm");
-        new RewardModelTrainer(new RewardModelOptions { Epochs = 1, MaxLength = 64, Rank = 4 }).Run(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 12), null, output);
+        var options = new RewardModelOptions { Epochs = 1, MaxLength = 64, Rank = 4 };
+        using var inputs = FeedbackInputs.Load(model.Path, null, SyntheticFeedback.Write(work.Path, "votes.jsonl", prompts: 12), null, options.Preferences);
+        new RewardModelTrainer(options).Run(inputs.Start, inputs.Feedback, inputs.HeldOut, output);
         return output;
+    }
+
+    /// <summary>Loads as `da align rl` does (fresh LoRA over the base) and trains.</summary>
+    static RlooSummary Train(RlooTrainer trainer, string modelPath, string rewardModel, string prompts, string output, CancellationToken cancellation = default)
+    {
+        using var inputs = RlooInputs.Load(modelPath, null, rewardModel, prompts);
+        return trainer.Run(inputs.Start, inputs.RewardModel, inputs.Prompts, output, cancellation: cancellation);
     }
 
     static string WritePrompts(TempFolder work) =>

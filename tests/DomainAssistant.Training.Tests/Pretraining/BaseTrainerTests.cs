@@ -1,5 +1,6 @@
 using DomainAssistant.Model;
 using DomainAssistant.Training.Checkpointing;
+using DomainAssistant.Training.Corpus;
 using DomainAssistant.Training.Optimization;
 using DomainAssistant.Training.Pretraining;
 using DomainAssistant.Training.Progress;
@@ -21,7 +22,7 @@ public sealed class BaseTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
     {
         using var work = Workspace(out var corpus, out var output);
 
-        var summary = new BaseTrainer(Tiny with { Steps = 30 }).Run(corpus, output, resume: false);
+        var summary = new BaseTrainer(Tiny with { Steps = 30 }).Run(new TextCorpus(corpus), output, resume: false);
 
         Assert.True(summary.EvalLossAfter < summary.EvalLossBefore - 0.5, $"held-out loss {summary.EvalLossBefore:F3} -> {summary.EvalLossAfter:F3}");
         Assert.Equal(30 * 4 * 2 * 32, summary.TrainTokens);
@@ -33,18 +34,18 @@ public sealed class BaseTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
     public void Resume_after_an_interrupted_run_continues_with_the_same_losses()
     {
         using var straight = Workspace(out var corpus, out var uninterrupted);
-        new BaseTrainer(Tiny).Run(corpus, uninterrupted, resume: false);
+        new BaseTrainer(Tiny).Run(new TextCorpus(corpus), uninterrupted, resume: false);
         var expected = State(uninterrupted).Losses;
 
         using var killed = Workspace(out var corpus2, out var interrupted);
         // The "kill" comes at step 5: the checkpoint of step 3 is on disk, steps 4 and 5 are lost with the process.
         var crash = new CrashAt(5);
-        Assert.Throws<SimulatedKill>(() => new BaseTrainer(Tiny, crash).Run(corpus2, interrupted, resume: false));
+        Assert.Throws<SimulatedKill>(() => new BaseTrainer(Tiny, crash).Run(new TextCorpus(corpus2), interrupted, resume: false));
         Assert.Equal(3, State(interrupted).Step);
-        var refused = Assert.Throws<ArgumentException>(() => new BaseTrainer(Tiny).Run(corpus2, interrupted, resume: false));
+        var refused = Assert.Throws<ArgumentException>(() => new BaseTrainer(Tiny).Run(new TextCorpus(corpus2), interrupted, resume: false));
         Assert.Contains("--resume", refused.Message);
 
-        new BaseTrainer(Tiny).Run(corpus2, interrupted, resume: true);
+        new BaseTrainer(Tiny).Run(new TextCorpus(corpus2), interrupted, resume: true);
 
         var resumed = State(interrupted).Losses;
         Assert.Equal(8, resumed.Count);
@@ -57,7 +58,7 @@ public sealed class BaseTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
         using var work = Workspace(out var corpus, out var output);
 
         var error = Assert.Throws<TrainingDivergedException>(() =>
-            new BaseTrainer(Tiny with { LearningRate = 1e30, CheckpointEvery = 1, AccumulationSteps = 1 }).Run(corpus, output, resume: false));
+            new BaseTrainer(Tiny with { LearningRate = 1e30, CheckpointEvery = 1, AccumulationSteps = 1 }).Run(new TextCorpus(corpus), output, resume: false));
 
         Assert.Contains("diverged at step", error.Message);
         var state = State(output);

@@ -3,6 +3,7 @@ using DomainAssistant.Model;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Storage.Lineage;
 using DomainAssistant.Training;
+using DomainAssistant.Training.Data;
 using DomainAssistant.Training.Sft;
 using DomainAssistant.Training.Tests.Support;
 using static TorchSharp.torch;
@@ -23,7 +24,8 @@ public sealed class SftTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         var baseChecksum = Checksums.Model(model.Path);
         var output = Path.Combine(work.Path, "adapter");
 
-        var summary = new SftTrainer(Fast).Run(model.Path, data, output);
+        using var inputs = SftInputs.Load(model.Path, null, data, Fast);
+        var summary = new SftTrainer(Fast).Run(inputs.Model, inputs.Source, inputs.Data, output);
 
         Assert.True(summary.EvalLossAfter < summary.EvalLossBefore - 0.3, $"held-out loss {summary.EvalLossBefore:F3} -> {summary.EvalLossAfter:F3}");
         Assert.Equal(baseChecksum, Checksums.Model(model.Path));
@@ -57,11 +59,44 @@ public sealed class SftTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
         lines.Insert(3, "{\"question\": \"no answer\"}");
         var data = work.File("qa.jsonl", string.Join('\n', lines) + "\n");
 
-        var summary = new SftTrainer(Fast with { Epochs = 1 }).Run(model.Path, data, Path.Combine(work.Path, "adapter"));
+        var options = Fast with { Epochs = 1 };
+        using var inputs = SftInputs.Load(model.Path, null, data, options);
+        var summary = new SftTrainer(options).Run(inputs.Model, inputs.Source, inputs.Data, Path.Combine(work.Path, "adapter"));
 
         var skipped = Assert.Single(summary.SkippedLines);
         Assert.StartsWith($"{data}:4: ", skipped);
         var lineage = JsonDocument.Parse(File.ReadAllText(Path.Combine(work.Path, "adapter", LineageRecord.FileName)));
         Assert.Equal(skipped, lineage.RootElement.GetProperty("dataset").GetProperty("skipped_lines")[0].GetString());
+    }
+
+    [Fact]
+    public void A_model_loaded_by_the_caller_is_tuned_in_place_and_the_lineage_names_the_source_it_was_given()
+    {
+        using var model = new TinyModelFolder(tokenizer);
+        using var work = new TempFolder();
+        var data = QuestionAnswers.Write(work, "qa.jsonl", 20);
+        using var pretrained = PretrainedModel.Load(model.Path);
+        var examples = SftData.Load(data, ExampleEncoder.For(pretrained));
+        var source = BaseModelLineage.Of(model.Path);
+        var output = Path.Combine(work.Path, "adapter");
+
+        new SftTrainer(Fast with { Epochs = 1 }).Run(pretrained, source, examples, output);
+
+        Assert.True(pretrained.Model.Adapters.Contains("sft"), "the adapter is trained on the model the caller passed");
+        var lineage = LineageRecord.Read(output).DetailsAs<SftLineage>();
+        Assert.Equal(source, lineage.BaseModel);
+        Assert.Equal(Path.GetFullPath(data), lineage.Dataset.Path);
+        using var reloaded = PretrainedModel.Load(model.Path);
+        Assert.Equal(source.Path, PeftAdapter.Load(output, reloaded.Model, "sft").BaseModelNameOrPath);
+    }
+
+    [Fact]
+    public void Loading_reports_a_missing_model_folder_before_reading_any_data()
+    {
+        using var work = new TempFolder();
+
+        var error = Assert.Throws<FileNotFoundException>(() => SftInputs.Load(Path.Combine(work.Path, "no-model"), null, Path.Combine(work.Path, "no-data.jsonl"), Fast));
+
+        Assert.StartsWith($"model not found: {Path.Combine(work.Path, "no-model")}", error.Message, StringComparison.Ordinal);
     }
 }
