@@ -2,6 +2,7 @@ using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
 using DomainAssistant.Jobs.Alignment;
 using DomainAssistant.Jobs.Bootstrap;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Jobs.Gates;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Storage.Lineage;
@@ -15,13 +16,15 @@ namespace DomainAssistant.Jobs;
 /// <summary>
 /// The worker's handlers, registered by one call wherever they run: the Worker host, or the API process itself in the
 /// embedded default (<c>Jobs:RunInProcess</c>). The host provides the retrieval services (an <c>IRetriever</c> and
-/// an <c>IChunkCatalog</c> over the index the API built): the bootstrap lays out grounded examples with them.
+/// an <c>IChunkCatalog</c> over the index the API built): the bootstrap lays out grounded examples with them; and the
+/// <c>IServedIndex</c> corpus ingestion writes through (the API's serving stack, or <see cref="RegisteredIndex"/>).
 /// </summary>
 public static class JobHandlers
 {
     /// <summary>
-    /// Feedback filing (<c>FeedbackSubmitted</c>) with the alignment trigger after it, the bootstrap of a domain's model
-    /// (<c>BootstrapDomainModel</c>), adapter gates (<c>GateAdapter</c>) and alignment runs (<c>StartAlignmentRun</c>).
+    /// Feedback filing (<c>FeedbackSubmitted</c>) with the alignment trigger after it, corpus ingestion (<c>IngestCorpus</c>),
+    /// the bootstrap of a domain's model (<c>BootstrapDomainModel</c>), adapter gates (<c>GateAdapter</c>) and alignment
+    /// runs (<c>StartAlignmentRun</c>).
     /// The <c>Alignment</c> section and the served model's keys are read from the host's configuration as the host starts.
     /// </summary>
     public static IBusRegistrationConfigurator AddJobHandlers(this IBusRegistrationConfigurator bus, HostSettings host, FeedbackBusOptions feedback,
@@ -31,11 +34,12 @@ public static class JobHandlers
         ArgumentNullException.ThrowIfNull(host);
         bus.AddFeedbackFiling(feedback, host.Storage.TrainingExamplesDatabase);
         bus.TryAddSingleton(bootstrap);
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>();
         bus.TryAddSingleton<ILineageLedger>(new SqliteLineageLedger(host.Storage.LineageDatabase));
         bus.TryAddSingleton<DomainModelBootstrap>();
         bus.AddConsumer<BootstrapDomainModelConsumer, BootstrapDomainModelConsumerDefinition>();
         bus.TryAddSingleton(host.Storage);
-        bus.TryAddSingleton(TimeProvider.System);
         bus.TryAddSingleton<AdapterGate>();
         bus.AddConsumer<GateAdapterConsumer, GateAdapterConsumerDefinition>();
 

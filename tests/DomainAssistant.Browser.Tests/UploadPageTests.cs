@@ -1,5 +1,6 @@
 using System.Text;
 using DomainAssistant.Api.Corpora;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Browser.Tests.Support;
 using DomainAssistant.Retrieval.Lexical;
@@ -52,7 +53,7 @@ public sealed class UploadPageTests(BrowserHost host) : IClassFixture<BrowserHos
         Assert.Equal(["depot-guide.md", "depot-pairs.jsonl"], version.Manifest.Files.Select(f => f.Name));
         await Expect(page.Locator("#sft")).ToContainTextAsync(version.SftDataFolder!);
         var documents = await host.Services.GetRequiredService<IChunkCatalog>().ListDocumentsAsync(AssistantHost.Domain);
-        Assert.Contains(DomainCorpus.UploadedPrefix + Guide.Name, documents);
+        Assert.Contains(DomainDocuments.UploadedPrefix + Guide.Name, documents);
         Assert.DoesNotContain(errors, e => !e.Contains("403", StringComparison.Ordinal)); // only the refused upload's 403 is logged
     }
 }

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using DomainAssistant.Contracts;
 using DomainAssistant.Retrieval.Documents;
 using DomainAssistant.Retrieval.Ingestion;
-using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Worker.Tests;
@@ -46,7 +44,7 @@ public sealed class BootstrapOverRabbitMqTests : IDisposable
         using var worker = new WorkerHost(Settings());
         await IndexAsync(worker.Services, domainFolder);
 
-        var (result, notes) = await RunAsync(new BootstrapDomainModel(Guid.NewGuid(), Domain, domainFolder));
+        var (result, notes) = await Run(new BootstrapDomainModel(Guid.NewGuid(), Domain, domainFolder));
 
         var built = Assert.IsType<DomainModelBootstrapped>(result);
         Assert.Equal(("sft", Domain), (built.AdapterName, built.Domain));
@@ -63,52 +61,13 @@ public sealed class BootstrapOverRabbitMqTests : IDisposable
         using var worker = new WorkerHost(Settings());
         _ = worker.Services;
 
-        var (result, _) = await RunAsync(new BootstrapDomainModel(Guid.NewGuid(), "tidewell-support", domainFolder));
+        var (result, _) = await Run(new BootstrapDomainModel(Guid.NewGuid(), "tidewell-support", domainFolder));
 
         var failed = Assert.IsType<JobFailed>(result);
         Assert.Equal($"{domainFolder} holds domain \"{Domain}\", not \"tidewell-support\".", failed.Error);
     }
 
-    /// <summary>Publishes <paramref name="job"/> from a bus of the test's own (another process, as the API is) and collects its reports.</summary>
-    static async Task<(object Result, IReadOnlyCollection<string> Notes)> RunAsync(BootstrapDomainModel job)
-    {
-        var notes = new ConcurrentQueue<string>();
-        var outcome = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var settings = RabbitMq.Settings();
-        var sender = Bus.Factory.CreateUsingRabbitMq(rabbit =>
-        {
-            rabbit.Host(RabbitMq.Host, ushort.Parse(settings["Bus:RabbitMq:Port"]!, System.Globalization.CultureInfo.InvariantCulture),
-                RabbitMq.VirtualHost, host =>
-                {
-                    host.Username("guest");
-                    host.Password("guest");
-                });
-            rabbit.ReceiveEndpoint($"worker-test-reports-{job.JobId:N}", endpoint =>
-            {
-                endpoint.AutoDelete = true;
-                endpoint.Durable = false;
-                endpoint.Handler<JobProgressed>(context => Note(context.Message.JobId == job.JobId, () => notes.Enqueue(context.Message.Note)));
-                endpoint.Handler<DomainModelBootstrapped>(context => Note(context.Message.JobId == job.JobId, () => outcome.TrySetResult(context.Message)));
-                endpoint.Handler<JobFailed>(context => Note(context.Message.JobId == job.JobId, () => outcome.TrySetResult(context.Message)));
-            });
-        });
-        await sender.StartAsync();
-        try
-        {
-            await sender.Publish(job);
-            return (await outcome.Task.WaitAsync(TimeSpan.FromMinutes(5)), notes);
-        }
-        finally
-        {
-            await sender.StopAsync();
-        }
-    }
-
-    static Task Note(bool ours, Action record)
-    {
-        if (ours) record();
-        return Task.CompletedTask;
-    }
+    static Task<(object Result, IReadOnlyCollection<string> Notes)> Run(BootstrapDomainModel job) => JobOverRabbitMq.RunAsync(job, job.JobId);
 
     /// <summary>What the API does before it asks for a bootstrap: the domain's corpus in the shared index.</summary>
     static async Task IndexAsync(IServiceProvider services, string domainFolder)

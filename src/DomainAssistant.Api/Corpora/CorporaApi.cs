@@ -11,7 +11,8 @@ namespace DomainAssistant.Api.Corpora;
 /// Corpus upload for domain teams (domain-team key): <c>POST /api/domains/{domain}/corpora</c> stores the files as
 /// the domain's next version and queues its ingestion (202 with the job); <c>GET .../corpora</c> lists the versions;
 /// <c>GET .../corpora/{version}</c> shows one, with the folders training reads (<c>sftData</c>);
-/// <c>POST /api/domains/{domain}/reindex</c> re-ingests the domain's corpus folder and newest version.
+/// <c>POST /api/domains/{domain}/reindex</c> re-ingests the domain's corpus folder and newest version as a job, and
+/// answers with what it did once it has run (200 with the ingestion report).
 /// </summary>
 public static class CorporaApi
 {
@@ -27,11 +28,11 @@ public static class CorporaApi
         return app;
     }
 
-    static async Task<IResult> ReindexAsync(string domain, DomainCatalog catalog, CorpusIndex index, CancellationToken cancellationToken)
+    static async Task<IResult> ReindexAsync(string domain, HttpContext context, DomainCatalog catalog, CorpusJobs jobs, CancellationToken cancellationToken)
     {
         var profile = catalog.Find(domain);
         if (profile is null) return Problems.NotFound($"No domain is named \"{domain}\".");
-        var report = await index.IngestAsync(profile, cancellationToken);
+        var report = await jobs.ReindexAsync(profile, CallerIdentity.UserId(context), cancellationToken);
         return Results.Ok(report);
     }
 
@@ -49,9 +50,9 @@ public static class CorporaApi
     public sealed record UploadReceipt(CorpusVersionView Version, JobRecord Job);
 
     static async Task<IResult> UploadAsync(string domain, HttpContext context, DomainCatalog catalog, UploadOptions limits, CorpusVersions versions,
-        CorpusIngestionJobs jobs, CancellationToken cancellationToken)
+        CorpusJobs jobs, CancellationToken cancellationToken)
     {
-        if (catalog.Find(domain) is null) return Problems.NotFound($"No domain is named \"{domain}\".");
+        if (catalog.Find(domain) is not { } profile) return Problems.NotFound($"No domain is named \"{domain}\".");
         var uploader = CallerIdentity.UserId(context);
         CorpusVersion version;
         try
@@ -63,7 +64,7 @@ public static class CorporaApi
         {
             return refused.ToProblem();
         }
-        var job = await jobs.EnqueueAsync(domain, version.Manifest.Version, uploader, CancellationToken.None);
+        var job = await jobs.StartAsync(profile, version.Manifest.Version, uploader, CancellationToken.None);
         return Results.Accepted($"/api/jobs/{job.Id}", new UploadReceipt(CorpusVersionView.Of(version), job));
     }
 

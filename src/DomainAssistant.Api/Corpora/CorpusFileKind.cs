@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Retrieval.Ingestion;
 
 namespace DomainAssistant.Api.Corpora;
@@ -34,5 +35,5 @@ public static class CorpusFileTypes
     }
 
     /// <summary>The sub-folder of a corpus version that holds files of <paramref name="kind"/>.</summary>
-    public static string FolderOf(CorpusFileKind kind) => kind == CorpusFileKind.QaPairs ? "qa" : "documents";
+    public static string FolderOf(CorpusFileKind kind) => kind == CorpusFileKind.QaPairs ? "qa" : UploadedVersions.DocumentsFolderName;
 }

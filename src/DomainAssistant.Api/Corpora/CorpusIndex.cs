@@ -47,7 +47,7 @@ public sealed partial class CorpusIndex(DomainCatalog catalog, DomainCorpus corp
     }
 
     /// <summary>Re-ingests one domain's corpus folder and newest uploaded version (documents gone from both are removed from the index).</summary>
-    public Task<IngestionReport> IngestAsync(DomainProfile domain, CancellationToken cancellationToken)
+    Task<IngestionReport> IngestAsync(DomainProfile domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
         var lastLogged = DateTime.MinValue;

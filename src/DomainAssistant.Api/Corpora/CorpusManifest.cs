@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DomainAssistant.Jobs.Corpora;
 
 namespace DomainAssistant.Api.Corpora;
 
@@ -16,7 +17,7 @@ namespace DomainAssistant.Api.Corpora;
 public sealed record CorpusManifest(string Domain, int Version, DateTimeOffset CreatedAt, string? UploadedBy, string Mode, int? BasedOn,
     IReadOnlyList<CorpusManifestFile> Files)
 {
-    public const string FileName = "manifest.json";
+    public const string FileName = UploadedVersions.ManifestFileName;
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using DomainAssistant.Api.Configuration;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// The uploaded corpus versions of every domain, under <c>Storage:DataDirectory</c>/domains/{domain}/corpora/v{N}/ (a
-/// documents/ and a qa/ folder and manifest.json). The files themselves are stored once each by content
+/// documents/ and a qa/ folder and manifest.json; the layout ingestion jobs read is <see cref="UploadedVersions"/>). The files themselves are stored once each by content
 /// (<see cref="CorpusContentStore"/>); a version's folders link to them. A version is written in a staging folder and
 /// renamed into place only when complete, so a failed or refused upload leaves no version, and a stored version is
 /// never changed. Versions written before the content store (real files in their folders) read as they always did,
@@ -15,8 +15,6 @@ namespace DomainAssistant.Api.Corpora;
 /// </summary>
 public sealed class CorpusVersions(StorageOptions storage, TimeProvider clock, UploadOptions limits)
 {
-    const string VersionPrefix = "v";
-
     /// <summary>Name prefix of the folder a version is written in before it is renamed into place.</summary>
     public const string StagingPrefix = ".staging-";
 
@@ -26,17 +24,12 @@ public sealed class CorpusVersions(StorageOptions storage, TimeProvider clock, U
     public string Folder(string domain) => Path.GetFullPath(Path.Combine(storage.DataDirectory, "domains", domain, "corpora"));
 
     /// <summary>A domain's version numbers, oldest first.</summary>
-    public IReadOnlyList<int> Numbers(string domain)
-    {
-        var folder = Folder(domain);
-        if (!Directory.Exists(folder)) return [];
-        return [.. Directory.EnumerateDirectories(folder).Select(d => ParseNumber(Path.GetFileName(d))).OfType<int>().Order()];
-    }
+    public IReadOnlyList<int> Numbers(string domain) => UploadedVersions.Numbers(Folder(domain));
 
     /// <summary>One version, or null when it does not exist.</summary>
     public CorpusVersion? Find(string domain, int version)
     {
-        var folder = Path.Combine(Folder(domain), VersionPrefix + version.ToString(CultureInfo.InvariantCulture));
+        var folder = UploadedVersions.Folder(Folder(domain), version);
         var manifest = Path.Combine(folder, CorpusManifest.FileName);
         return File.Exists(manifest) ? new CorpusVersion(folder, CorpusManifest.Read(manifest)) : null;
     }
@@ -70,7 +63,7 @@ public sealed class CorpusVersions(StorageOptions storage, TimeProvider clock, U
             var manifest = new CorpusManifest(domain, number, clock.GetUtcNow(), uploadedBy, upload.Mode == CorpusUploadMode.Add ? "add" : "replace",
                 previous?.Manifest.Version, [.. files.Select(f => f.Entry).OrderBy(f => f.Path, StringComparer.Ordinal)]);
             await WriteAsync(Path.Combine(staging, CorpusManifest.FileName), manifest.ToJson(), cancellationToken);
-            var target = Path.Combine(root, VersionPrefix + number.ToString(CultureInfo.InvariantCulture));
+            var target = UploadedVersions.Folder(root, number);
             Directory.Move(staging, target); // one rename: the version appears complete or not at all
             return new CorpusVersion(target, manifest);
         }
@@ -117,9 +110,4 @@ public sealed class CorpusVersions(StorageOptions storage, TimeProvider clock, U
         await stream.WriteAsync(content, cancellationToken);
         stream.Flush(flushToDisk: true);
     }
-
-    static int? ParseNumber(string folderName) =>
-        folderName.StartsWith(VersionPrefix, StringComparison.Ordinal)
-        && int.TryParse(folderName.AsSpan(VersionPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n : null;
 }

@@ -1,46 +1,42 @@
 using System.Collections.Concurrent;
 using DomainAssistant.Api.Domains;
 using DomainAssistant.Grounding;
-using DomainAssistant.Retrieval.Documents;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Retrieval.Ingestion;
-using DomainAssistant.Retrieval.Lexical;
 
 namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
-/// What a domain's retrieval index holds: the documents of its corpus folder plus those of its newest uploaded
-/// corpus version (with ids under <see cref="UploadedPrefix"/>). Ingesting brings the index to exactly that set:
-/// new and changed documents are indexed, unchanged ones skipped, and anything else the domain had is removed.
-/// Runs for one domain never overlap (startup indexing, re-indexing and upload jobs all come through here), and none
-/// runs while the index moves to another embedding space (<see cref="ExclusiveAsync"/>). Each run writes with the
-/// ingestor of the retrieval stack serving when it starts.
+/// This host's writes to the retrieval index, and its <see cref="IServedIndex"/> for ingestion jobs run here: each
+/// write uses the ingestor of the retrieval stack serving when it starts. Writes for one domain never overlap (startup
+/// indexing and ingestion jobs all come through here), and none runs while the index moves to another embedding space
+/// (<see cref="ExclusiveAsync"/>). What a domain's index holds is <see cref="DomainDocuments"/>.
 /// </summary>
-public sealed class DomainCorpus(ActiveRetrieval retrieval, IChunkCatalog catalog, CorpusVersions versions, DomainCatalog domains)
+public sealed class DomainCorpus(ActiveRetrieval retrieval, CorpusVersions versions, DomainCatalog domains) : IServedIndex
 {
-    /// <summary>Document ids (and citation paths) of uploaded documents start with this.</summary>
-    public const string UploadedPrefix = "uploads/";
-
     readonly ConcurrentDictionary<string, SemaphoreSlim> _runs = new(StringComparer.Ordinal);
 
-    public async Task<IngestionReport> IngestAsync(DomainProfile domain, Action<IngestionProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>Brings the domain's index to its corpus folder and newest uploaded version (startup indexing; jobs do the same through <see cref="IServedIndex"/>).</summary>
+    public Task<IngestionReport> IngestAsync(DomainProfile domain, Action<IngestionProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
-        var run = _runs.GetOrAdd(domain.Name, _ => new SemaphoreSlim(1, 1));
+        return WriteAsync(domain.Name, async ingestor =>
+        {
+            var documents = await DomainDocuments.LoadAsync(domain.Name, domain.CorpusFolder, versions.Folder(domain.Name), cancellationToken);
+            return await ingestor.IngestDomainAsync(domain.Name, documents, progress, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<T> WriteAsync<T>(string domain, Func<CorpusIngestor, Task<T>> write, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(write);
+        var run = _runs.GetOrAdd(domain, _ => new SemaphoreSlim(1, 1));
         await run.WaitAsync(cancellationToken);
         try
         {
-            var ingestor = retrieval.Current.Ingestor;
-            var documents = await LoadAsync(domain, cancellationToken);
-            var report = await ingestor.IngestAsync(documents, progress, cancellationToken);
-            var present = documents.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
-            var removed = 0;
-            foreach (var id in await catalog.ListDocumentsAsync(domain.Name, cancellationToken))
-            {
-                if (present.Contains(id)) continue;
-                await ingestor.RemoveDocumentAsync(domain.Name, id, cancellationToken);
-                removed++;
-            }
-            return report with { DocumentsRemoved = removed };
+            return await write(retrieval.Current.Ingestor);
         }
         finally
         {
@@ -68,21 +64,5 @@ public sealed class DomainCorpus(ActiveRetrieval retrieval, IChunkCatalog catalo
         {
             foreach (var run in held) run.Release();
         }
-    }
-
-    async Task<List<SourceDocument>> LoadAsync(DomainProfile domain, CancellationToken cancellationToken)
-    {
-        var documents = new List<SourceDocument>();
-        foreach (var path in DocumentLoader.FindFiles(domain.CorpusFolder))
-            documents.Add(await DocumentLoader.LoadAsync(path, domain.Name, domain.CorpusFolder, cancellationToken));
-        if (versions.Latest(domain.Name) is { } latest && Directory.Exists(latest.DocumentsFolder))
-        {
-            foreach (var path in DocumentLoader.FindFiles(latest.DocumentsFolder))
-            {
-                var document = await DocumentLoader.LoadAsync(path, domain.Name, latest.DocumentsFolder, cancellationToken);
-                documents.Add(document with { Id = UploadedPrefix + document.Id, Path = UploadedPrefix + document.Path });
-            }
-        }
-        return documents;
     }
 }

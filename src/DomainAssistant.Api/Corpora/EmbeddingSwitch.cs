@@ -14,8 +14,9 @@ namespace DomainAssistant.Api.Corpora;
 /// space than the target's, every chunk is re-embedded into the target space's own store as a background job
 /// (kind "re-embedding", progress in the log, on /health and at GET /api/jobs/{id}) while the old stack keeps
 /// serving; then the new space is recorded, retrieval switches over and the old store is deleted. The lexical index
-/// is never touched. No ingestion runs meanwhile (<see cref="DomainCorpus.ExclusiveAsync"/>), so no document can be
-/// written to the old space after its chunks were re-embedded.
+/// is never touched. No ingestion in this process runs meanwhile (<see cref="DomainCorpus.ExclusiveAsync"/>), so no
+/// document can be written to the old space after its chunks were re-embedded. It is no job handler: it embeds with
+/// the model this host loaded and ends by switching this host's serving stack (docs/corpus-upload.md, "Jobs").
 /// </summary>
 public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, IChunkCatalog catalog, CorpusReembedder reembedder,
     VectorStoresBySpace stores, DomainCorpus corpus, SqliteJobStore jobs, TimeProvider clock, ILogger<EmbeddingSwitch> logger)

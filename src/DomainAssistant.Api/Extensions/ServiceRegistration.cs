@@ -99,7 +99,7 @@ public static class ServiceRegistration
     }
 
     // Feedback is recorded here and jobs are started here; with Jobs:RunInProcess (the default) the job handlers
-    // (feedback filing, the bootstrap) run here too, else in worker hosts.
+    // (feedback filing, corpus ingestion, the bootstrap, gates, alignment runs) run here too, else in worker hosts.
     static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults, BootstrapOptions bootstrap)
     {
         var feedback = FeedbackBusOptions.From(configuration);
@@ -107,6 +107,7 @@ public static class ServiceRegistration
         services.AddAssistantBus(configuration, !defaults.Jobs.RunInProcess, bus =>
         {
             bus.AddConsumer<JobReportsConsumer, JobReportsConsumerDefinition>();
+            bus.AddCorpusJobReports();
             bus.AddOperatorConsumers();
             bus.AddAlignmentRunReports(defaults.Storage);
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);

@@ -18,8 +18,21 @@ public sealed class JobReports(IBus bus)
     public async Task<DomainModelBootstrapped> BootstrapAsync(BootstrapDomainModel job, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
+        return (DomainModelBootstrapped)await RunAsync(job, job.JobId, progress, cancellationToken);
+    }
+
+    /// <summary>Ingests a domain's corpus and says what it did (its record in the job store keeps the notes: <see cref="Corpora.CorpusJobs"/>).</summary>
+    /// <exception cref="InvalidOperationException">The job failed; the message says why.</exception>
+    public async Task<CorpusIngested> IngestAsync(IngestCorpus job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return (CorpusIngested)await RunAsync(job, job.JobId, null, cancellationToken);
+    }
+
+    async Task<object> RunAsync(object job, Guid jobId, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
         var waiter = new Waiter(progress);
-        _waiting[job.JobId] = waiter;
+        _waiting[jobId] = waiter;
         try
         {
             await bus.Publish(job, cancellationToken);
@@ -27,18 +40,19 @@ public sealed class JobReports(IBus bus)
         }
         finally
         {
-            _waiting.TryRemove(job.JobId, out _);
+            _waiting.TryRemove(jobId, out _);
         }
     }
 
     internal void Progressed(JobProgressed report)
     {
-        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Progress.Report(report.Note);
+        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Progress?.Report(report.Note);
     }
 
-    internal void Bootstrapped(DomainModelBootstrapped report)
+    /// <summary>A job this process waits for finished with <paramref name="result"/>, the message its handler ends with.</summary>
+    internal void Finished(Guid jobId, object result)
     {
-        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Done.TrySetResult(report);
+        if (_waiting.TryGetValue(jobId, out var waiter)) waiter.Done.TrySetResult(result);
     }
 
     internal void Failed(JobFailed report)
@@ -46,8 +60,8 @@ public sealed class JobReports(IBus bus)
         if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Done.TrySetException(new InvalidOperationException(report.Error));
     }
 
-    sealed record Waiter(IProgress<string> Progress)
+    sealed record Waiter(IProgress<string>? Progress)
     {
-        public TaskCompletionSource<DomainModelBootstrapped> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<object> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

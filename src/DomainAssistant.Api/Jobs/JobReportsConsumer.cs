@@ -1,10 +1,16 @@
 using DomainAssistant.Contracts;
+using DomainAssistant.Retrieval.Configuration;
 using MassTransit;
 
 namespace DomainAssistant.Api.Jobs;
 
-/// <summary>Hands the reports of jobs this process started to <see cref="JobReports"/>; reports of other processes' jobs are ignored there.</summary>
-public sealed class JobReportsConsumer(JobReports reports) : IConsumer<JobProgressed>, IConsumer<DomainModelBootstrapped>, IConsumer<JobFailed>
+/// <summary>
+/// Hands the reports of jobs this process started to <see cref="JobReports"/>; reports of other processes' jobs are
+/// ignored there. Every API process gets every report (<see cref="JobReportsConsumerDefinition"/>), so this is also
+/// where each one learns that an ingestion changed a domain's index, whoever ran it.
+/// </summary>
+public sealed class JobReportsConsumer(JobReports reports, VectorStoresBySpace vectors)
+    : IConsumer<JobProgressed>, IConsumer<DomainModelBootstrapped>, IConsumer<CorpusIngested>, IConsumer<JobFailed>
 {
     public Task Consume(ConsumeContext<JobProgressed> context)
     {
@@ -16,7 +22,20 @@ public sealed class JobReportsConsumer(JobReports reports) : IConsumer<JobProgre
     public Task Consume(ConsumeContext<DomainModelBootstrapped> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        reports.Bootstrapped(context.Message);
+        reports.Finished(context.Message.JobId, context.Message);
+        return Task.CompletedTask;
+    }
+
+    /// <remarks>
+    /// A worker wrote the domain's vector file behind the copy this process holds in memory: the serving stores read
+    /// it again (the lexical index is SQLite, read fresh by every query). After this process's own ingestion the file
+    /// holds what the memory did, so reading it again changes nothing.
+    /// </remarks>
+    public Task Consume(ConsumeContext<CorpusIngested> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        vectors.Reread(context.Message.Domain);
+        reports.Finished(context.Message.JobId, context.Message);
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,4 @@
-using MassTransit;
+using DomainAssistant.ServiceDefaults.Bus;
 
 namespace DomainAssistant.Api.Operator;
 
@@ -7,11 +7,4 @@ namespace DomainAssistant.Api.Operator;
 /// written once, and reports sent while no API runs wait for the next. One at a time, in order, so a run's record
 /// never goes back from a later report to an earlier one.
 /// </summary>
-public sealed class AlignmentRunReportsConsumerDefinition : ConsumerDefinition<AlignmentRunReportsConsumer>
-{
-    public AlignmentRunReportsConsumerDefinition()
-    {
-        EndpointName = "api-alignment-run-reports";
-        ConcurrentMessageLimit = 1;
-    }
-}
+public sealed class AlignmentRunReportsConsumerDefinition() : OneAtATimeDefinition<AlignmentRunReportsConsumer>("api-alignment-run-reports");

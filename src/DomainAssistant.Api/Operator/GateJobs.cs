@@ -11,7 +11,7 @@ namespace DomainAssistant.Api.Operator;
 /// published as <see cref="GateAdapter"/> to whichever host runs the job handlers. <see cref="GateJobReportsConsumer"/>
 /// writes their reports back.
 /// </summary>
-public sealed class GateJobs(SqliteJobStore jobs, IBus bus, TimeProvider clock)
+public sealed class GateJobs(SqliteJobStore jobs, IBus bus, TimeProvider clock) : IJobRecordReports
 {
     public const string Kind = "adapter-gate";
 
@@ -26,8 +26,8 @@ public sealed class GateJobs(SqliteJobStore jobs, IBus bus, TimeProvider clock)
         return job;
     }
 
-    internal Task ProgressedAsync(JobProgressed report, CancellationToken cancellationToken) =>
-        UpdateAsync(report.JobId, job => job with { State = JobStates.Running, Message = report.Note, StartedAt = job.StartedAt ?? clock.GetUtcNow() }, cancellationToken);
+    public Task ProgressedAsync(JobProgressed note, CancellationToken cancellationToken) =>
+        UpdateAsync(note.JobId, job => job with { State = JobStates.Running, Message = note.Note, StartedAt = job.StartedAt ?? clock.GetUtcNow() }, cancellationToken);
 
     internal Task GatedAsync(AdapterGated report, CancellationToken cancellationToken) =>
         UpdateAsync(report.JobId, job => job with
@@ -35,10 +35,10 @@ public sealed class GateJobs(SqliteJobStore jobs, IBus bus, TimeProvider clock)
             State = JobStates.Succeeded, Progress = 1, Message = report.Summary, StartedAt = job.StartedAt ?? clock.GetUtcNow(), FinishedAt = clock.GetUtcNow(),
         }, cancellationToken);
 
-    internal Task FailedAsync(JobFailed report, CancellationToken cancellationToken) =>
-        UpdateAsync(report.JobId, job => job with
+    public Task FailedAsync(JobFailed failure, CancellationToken cancellationToken) =>
+        UpdateAsync(failure.JobId, job => job with
         {
-            State = JobStates.Failed, Message = "the gate could not run", Error = report.Error, FinishedAt = clock.GetUtcNow(),
+            State = JobStates.Failed, Message = "the gate could not run", Error = failure.Error, FinishedAt = clock.GetUtcNow(),
         }, cancellationToken);
 
     // Reports of other jobs (the bootstrap's) come through the same messages; a finished job takes no late note.

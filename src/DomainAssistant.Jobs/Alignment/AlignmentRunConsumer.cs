@@ -27,7 +27,7 @@ public sealed partial class AlignmentRunConsumer(DomainAlignment alignment, Alig
             LogAlreadyFinished(job.JobId);
             return;
         }
-        var notes = new PublishedNotes(context);
+        var notes = new PublishedProgress(context, job.JobId);
         try
         {
             var finished = await alignment.RunAsync(job, new AlignmentProgress(job.JobId, notes.Publish, clock), context.CancellationToken);
@@ -43,33 +43,7 @@ public sealed partial class AlignmentRunConsumer(DomainAlignment alignment, Alig
         {
             LogFailed(error, job.JobId, job.Domain);
             await ledger.FailAsync(job.JobId, error.Message, clock.GetUtcNow(), CancellationToken.None);
-            // The notes before the failure go out first; a lost note is only logged.
-            try
-            {
-                await notes.DrainAsync();
-            }
-            catch (Exception lost)
-            {
-                LogNotesLost(lost, job.JobId);
-            }
-            await context.Publish(new JobFailed(job.JobId, error.Message), CancellationToken.None);
-        }
-    }
-
-    /// <summary>Publishes each note in order; the trainers report synchronously, so the publishes are chained, not awaited there.</summary>
-    sealed class PublishedNotes(ConsumeContext context)
-    {
-        readonly Lock _gate = new();
-        Task _last = Task.CompletedTask;
-
-        public void Publish(JobProgressed note)
-        {
-            lock (_gate) _last = _last.ContinueWith(_ => context.Publish(note), TaskScheduler.Default).Unwrap();
-        }
-
-        public Task DrainAsync()
-        {
-            lock (_gate) return _last;
+            await notes.FailAsync(error, logger);
         }
     }
 
@@ -78,7 +52,4 @@ public sealed partial class AlignmentRunConsumer(DomainAlignment alignment, Alig
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Alignment run {JobId} of {Domain} failed")]
     partial void LogFailed(Exception error, Guid jobId, string domain);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alignment run {JobId}: progress notes could not be published")]
-    partial void LogNotesLost(Exception error, Guid jobId);
 }

@@ -1,4 +1,4 @@
-using MassTransit;
+using DomainAssistant.ServiceDefaults.Bus;
 
 namespace DomainAssistant.Jobs.Alignment;
 
@@ -6,11 +6,4 @@ namespace DomainAssistant.Jobs.Alignment;
 /// One alignment run at a time per host: a run holds a model, its reference and a reward model in memory and uses
 /// every core; the ledger keeps a domain to one run across hosts.
 /// </summary>
-public sealed class AlignmentRunConsumerDefinition : ConsumerDefinition<AlignmentRunConsumer>
-{
-    public AlignmentRunConsumerDefinition()
-    {
-        EndpointName = "alignment-runs";
-        ConcurrentMessageLimit = 1;
-    }
-}
+public sealed class AlignmentRunConsumerDefinition() : OneAtATimeDefinition<AlignmentRunConsumer>("alignment-runs");

@@ -37,22 +37,10 @@ public sealed partial class BootstrapDomainModelConsumer(DomainModelBootstrap bo
         catch (Exception error)
         {
             LogFailed(error, job.JobId, job.Domain);
-            // The notes before the failure go out first (and finish before this delivery ends); a lost note is only logged.
-            try
-            {
-                await progress.DrainAsync();
-            }
-            catch (Exception lost)
-            {
-                LogNotesLost(lost, job.JobId);
-            }
-            await context.Publish(new JobFailed(job.JobId, error.Message), CancellationToken.None);
+            await progress.FailAsync(error, logger);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: bootstrapping the model of {Domain} failed")]
     partial void LogFailed(Exception error, Guid jobId, string domain);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: progress notes could not be published")]
-    partial void LogNotesLost(Exception error, Guid jobId);
 }

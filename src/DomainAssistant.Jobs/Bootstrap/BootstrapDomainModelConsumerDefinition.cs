@@ -1,4 +1,4 @@
-using MassTransit;
+using DomainAssistant.ServiceDefaults.Bus;
 
 namespace DomainAssistant.Jobs.Bootstrap;
 
@@ -6,11 +6,4 @@ namespace DomainAssistant.Jobs.Bootstrap;
 /// One bootstrap at a time per host: two runs for one domain would write the same folders, and a second command for
 /// a domain already built finds every stage done and answers at once.
 /// </summary>
-public sealed class BootstrapDomainModelConsumerDefinition : ConsumerDefinition<BootstrapDomainModelConsumer>
-{
-    public BootstrapDomainModelConsumerDefinition()
-    {
-        EndpointName = "bootstrap-domain-model";
-        ConcurrentMessageLimit = 1;
-    }
-}
+public sealed class BootstrapDomainModelConsumerDefinition() : OneAtATimeDefinition<BootstrapDomainModelConsumer>("bootstrap-domain-model");

@@ -38,22 +38,10 @@ public sealed partial class GateAdapterConsumer(AdapterGate gate, ILogger<GateAd
         catch (Exception error)
         {
             LogFailed(error, job.JobId, job.AdapterId);
-            // The notes before the failure go out first; a lost note is only logged.
-            try
-            {
-                await progress.DrainAsync();
-            }
-            catch (Exception lost)
-            {
-                LogNotesLost(lost, job.JobId);
-            }
-            await context.Publish(new JobFailed(job.JobId, error.Message), CancellationToken.None);
+            await progress.FailAsync(error, logger);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId}: gating adapter {AdapterId} failed")]
     partial void LogFailed(Exception error, Guid jobId, string adapterId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: progress notes could not be published")]
-    partial void LogNotesLost(Exception error, Guid jobId);
 }

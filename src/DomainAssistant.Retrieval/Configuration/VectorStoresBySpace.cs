@@ -54,6 +54,17 @@ public sealed class VectorStoresBySpace
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
     }
 
+    /// <summary>
+    /// Makes every open embedded store read <paramref name="domain"/>'s vectors from disk again, after another process
+    /// wrote them; a Qdrant store holds nothing in this process.
+    /// </summary>
+    public void Reread(string domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        foreach (var store in _open.Values)
+            if (store.IsValueCreated && store.Value is EmbeddedVectorIndex embedded) embedded.Reread(domain);
+    }
+
     IVectorStore Create(EmbeddingSpace space)
     {
         if (_options.VectorStore == VectorStoreKind.Embedded) return new EmbeddedVectorIndex(FolderOf(space));

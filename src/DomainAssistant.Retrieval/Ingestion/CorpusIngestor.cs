@@ -85,8 +85,23 @@ public sealed class CorpusIngestor
         var documents = new List<SourceDocument>();
         foreach (var path in DocumentLoader.FindFiles(folder))
             documents.Add(await DocumentLoader.LoadAsync(path, domain, folder, cancellationToken));
+        return removeMissing
+            ? await IngestDomainAsync(domain, documents, progress, cancellationToken)
+            : await IngestAsync(documents, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Brings <paramref name="domain"/>'s part of the index to exactly <paramref name="documents"/>: they are ingested
+    /// (unchanged ones skipped), and every other document the domain had is removed.
+    /// </summary>
+    public async Task<IngestionReport> IngestDomainAsync(
+        string domain, IReadOnlyList<SourceDocument> documents, Action<IngestionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(domain);
+        ArgumentNullException.ThrowIfNull(documents);
+        if (documents.FirstOrDefault(d => d.Domain != domain) is { } stranger)
+            throw new ArgumentException($"Document '{stranger.Id}' belongs to domain '{stranger.Domain}', not '{domain}'.", nameof(documents));
         var report = await IngestAsync(documents, progress, cancellationToken);
-        if (!removeMissing) return report;
         var present = documents.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
         var removed = 0;
         foreach (var id in await _catalog.ListDocumentsAsync(domain, cancellationToken))

@@ -101,6 +101,16 @@ public sealed class EmbeddedVectorIndex : IVectorStore
         }
     }
 
+    /// <summary>
+    /// Drops what this object holds of <paramref name="domain"/>, so its next use reads the domain's file again: for a
+    /// host whose index another process wrote (a worker's ingestion job); every change here is already on disk.
+    /// </summary>
+    public void Reread(string domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        lock (_gate) _domains.Remove(domain);
+    }
+
     /// <summary>Refuses the batch before any change when one vector's length differs from its domain's.</summary>
     void CheckDimensions(IReadOnlyList<ChunkVector> points, float[][] units)
     {

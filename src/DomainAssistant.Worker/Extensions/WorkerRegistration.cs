@@ -1,6 +1,8 @@
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
+using DomainAssistant.Jobs.Corpora;
+using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.ServiceDefaults.Bus;
@@ -9,7 +11,8 @@ namespace DomainAssistant.Worker.Extensions;
 
 /// <summary>
 /// The worker's composition root: the service defaults, the retrieval index the API builds (read here: the bootstrap
-/// lays out grounded examples with it), and the job handlers on a RabbitMQ bus. Program.cs calls
+/// lays out grounded examples with it; written here by corpus ingestion jobs, with the registered embedder), and the
+/// job handlers on a RabbitMQ bus. Program.cs calls
 /// <see cref="AddWorkerServices"/> and <see cref="MapWorkerHealth"/>.
 /// </summary>
 public static class WorkerRegistration
@@ -27,6 +30,7 @@ public static class WorkerRegistration
         var feedback = FeedbackBusOptions.From(configuration);
 
         builder.Services.AddRetrieval(configuration);
+        builder.Services.AddSingleton<IServedIndex, RegisteredIndex>();
         builder.Services.AddAssistantBus(configuration, reachesOtherProcesses: true,
             bus => bus.AddJobHandlers(host, feedback, bootstrap), FeedbackBusOptions.Keys);
         return builder;

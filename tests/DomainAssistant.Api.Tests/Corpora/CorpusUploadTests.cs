@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Corpora;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Model.Tokenization;
@@ -95,10 +96,13 @@ public sealed class CorpusUploadTests(UploadHost host) : IClassFixture<UploadHos
     }
 
     async Task<List<string>> UploadedDocumentsAsync() =>
-        [.. (await host.Services.GetRequiredService<IChunkCatalog>().ListDocumentsAsync(UploadHost.Domain)).Where(d => d.StartsWith(DomainCorpus.UploadedPrefix, StringComparison.Ordinal))];
+        [.. (await host.Services.GetRequiredService<IChunkCatalog>().ListDocumentsAsync(UploadHost.Domain)).Where(d => d.StartsWith(DomainDocuments.UploadedPrefix, StringComparison.Ordinal))];
 }
 
-/// <summary>A job that was running when the process stopped runs again at the next start.</summary>
+/// <summary>
+/// A job that was running when the process stopped runs again at the next start: the in-memory bus lost its message,
+/// so the host sends it again (<see cref="CorpusJobsRequeue"/>).
+/// </summary>
 public sealed class CorpusIngestionRestartTests : IDisposable
 {
     readonly UploadHost _host = new();
@@ -111,13 +115,25 @@ public sealed class CorpusIngestionRestartTests : IDisposable
         var version = await new CorpusVersions(storage, TimeProvider.System, new UploadOptions()).AddAsync(UploadHost.Domain,
             new CorpusUpload([CorpusFileCheck.Check("left.md", CorpusFileKind.Document, Uploads.Text("# Left\nLeft behind."))], CorpusUploadMode.Add), UploadHost.Uploader, default);
         var jobs = new SqliteJobStore(storage.JobsDatabase);
-        var interrupted = new JobRecord(Guid.NewGuid(), CorpusIngestionJobs.Kind, UploadHost.Domain, version.Manifest.Version, JobStates.Running, 0.5,
+        var interrupted = new JobRecord(Guid.NewGuid(), CorpusJobs.Kind, UploadHost.Domain, version.Manifest.Version, JobStates.Running, 0.5,
             "indexing", 1, 2, 3, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, UploadHost.Uploader);
         await jobs.SaveAsync(interrupted, default);
 
         var job = await _host.FinishedJobAsync(interrupted.Id);
         Assert.Equal(JobStates.Succeeded, job.State);
         Assert.Contains("uploads/left.md", await _host.Services.GetRequiredService<IChunkCatalog>().ListDocumentsAsync(UploadHost.Domain));
+    }
+
+    [Fact]
+    public async Task A_job_left_queued_for_a_domain_that_is_gone_ends_failed_saying_so()
+    {
+        var jobs = new SqliteJobStore(new StorageOptions { DataDirectory = _host.DataDirectory }.JobsDatabase);
+        var orphan = new JobRecord(Guid.NewGuid(), CorpusJobs.Kind, "retired-domain", 1, JobStates.Queued, 0, "waiting to index version 1",
+            0, 0, 0, DateTimeOffset.UtcNow, null, null, null, UploadHost.Uploader);
+        await jobs.SaveAsync(orphan, default);
+
+        var job = await _host.FinishedJobAsync(orphan.Id);
+        Assert.Equal((JobStates.Failed, "the domain \"retired-domain\" no longer exists."), (job.State, job.Error));
     }
 
     public void Dispose() => _host.Dispose();

@@ -110,4 +110,19 @@ public sealed class CorpusIngestorTests : IDisposable
         Assert.Equal(("TLS", "web/tls.html"), (tls[0].Chunk.Title, tls[0].Chunk.SourcePath));
         Assert.DoesNotContain("x()", tls[0].Chunk.Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Ingesting_a_domain_brings_it_to_exactly_the_documents_given_and_refuses_another_domain_s()
+    {
+        await _stack.Ingestor.IngestAsync(Corpus.All);
+
+        var report = await _stack.Ingestor.IngestDomainAsync(Corpus.Domain, [Corpus.Backups, Corpus.Scaling]);
+        var stranger = Corpus.Doc("billing.md", "Billing", "Invoices go out monthly.", domain: "billing");
+        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _stack.Ingestor.IngestDomainAsync(Corpus.Domain, [Corpus.Backups, stranger]));
+
+        Assert.Equal((0, 2, 2), (report.DocumentsIngested, report.DocumentsUnchanged, report.DocumentsRemoved));
+        Assert.Equal(["backups.md", "scaling.md"], await _stack.Lexical.ListDocumentsAsync(Corpus.Domain));
+        Assert.Contains("belongs to domain 'billing'", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await _stack.Lexical.ListDocumentsAsync("billing"));
+    }
 }

@@ -53,6 +53,24 @@ public sealed class EmbeddedVectorIndexTests : IDisposable
     }
 
     [Fact]
+    public async Task Sees_what_another_process_wrote_once_told_to_read_the_domain_again()
+    {
+        var serving = new EmbeddedVectorIndex(_folder.Path);
+        await SeedAsync(serving);
+        var worker = new EmbeddedVectorIndex(_folder.Path); // another process's object over the same folder
+        await worker.DeleteDocumentAsync("ops", "c.md");
+        await worker.UpsertAsync([Point("ops", "d.md", 0, 0, 0, 1)]);
+
+        Assert.Equal(4, await serving.CountAsync("ops")); // its copy in memory
+        serving.Reread("ops");
+
+        Assert.Equal(4, await serving.CountAsync("ops"));
+        var hits = await serving.SearchAsync(new float[] { 0, 0, 1 }, "ops", k: 1);
+        Assert.Equal(Chunk("ops", "d.md", 0).Id, Assert.Single(hits).ChunkId);
+        Assert.Equal(1, await serving.CountAsync("billing"));
+    }
+
+    [Fact]
     public async Task Survives_a_restart_with_the_same_results()
     {
         var index = new EmbeddedVectorIndex(_folder.Path);
