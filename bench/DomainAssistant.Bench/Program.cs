@@ -22,6 +22,8 @@ if (args is ["alignment", .. var alignmentArgs]) return await DomainAssistant.Be
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- adapters [MODEL...]   batch-8 decode with two adapters mixed against the base (MultiAdapterBenchmark.cs)
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- loop --profile NAME [--rounds R] [--json] ...   the closed loop with simulated users (ClosedLoop/ClosedLoopBenchmark.cs)
+if (args is ["loop", .. var loopArgs]) return await DomainAssistant.Bench.ClosedLoop.ClosedLoopBenchmark.RunAsync(loopArgs);
 if (args is ["adapters", .. var adapterModels]) return await MultiAdapterBenchmark.RunAsync(adapterModels);
 if (args is ["case", var modelName, var dtypeName, ..])
 {

@@ -50,6 +50,17 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         var folder = RunFolder(job.Domain, job.JobId);
         Directory.CreateDirectory(folder);
 
+        // Seconds per stage, written with the run so a reader (the closed-loop benchmark, an operator) sees where time went.
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        var stageClock = System.Diagnostics.Stopwatch.StartNew();
+        void EndStage(string stage)
+        {
+            seconds[stage] = Math.Round(stageClock.Elapsed.TotalSeconds, 1);
+            stageClock.Restart();
+        }
+        object? rewardModelFigures = null;
+        double kl;
+
         progress.Enter("export", 0, 0.02, $"exporting the filed feedback of {job.Domain}");
         var feedbackPath = Path.Combine(folder, "feedback.jsonl");
         var exported = await FeedbackExport.ExportAsync(storage.DataDirectory, feedbackPath, job.Domain, 0, cancellationToken);
@@ -58,6 +69,7 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         // Checked before any model loads: too little feedback ends the run in seconds, with a message that says so.
         FeedbackPreferences.Read(feedbackPath, preferences).Preferences.EnsureEnough(preferences);
         LogExported(job.JobId, exported.Votes, job.Domain, exported.FirstSequence, exported.LastSequence);
+        EndStage("export");
 
         var seed = job.Seed ?? options.Seed;
         var maxMinutes = job.MaxMinutes ?? options.MaxMinutes;
@@ -77,6 +89,8 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
             }, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             LogRewardModel(job.JobId, rm.HeldoutAccuracy, rm.HeldoutAuc, rm.Ece);
+            rewardModelFigures = new { rm.HeldoutAccuracy, rm.HeldoutAuc, rm.Ece };
+            EndStage("reward_model");
 
             var prompts = WritePrompts(feedbackPath, Path.Combine(folder, "prompts.jsonl"));
             progress.Enter("policy", 0.3, 0.8, $"RLOO on {prompts} prompts, {options.SamplesPerPrompt} answers each");
@@ -92,6 +106,7 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
             EnsureNotCancelled(policy.StopReason, cancellationToken);
             adapterSha = policy.AdapterSha256;
             LogPolicy(job.JobId, "rloo", policy.StopReason, policy.Kl);
+            kl = policy.Kl;
         }
         else
         {
@@ -107,18 +122,21 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
             EnsureNotCancelled(policy.StopReason, cancellationToken);
             adapterSha = policy.AdapterSha256;
             LogPolicy(job.JobId, "kto", policy.StopReason, policy.Kl);
+            kl = policy.Kl;
         }
 
+        EndStage("policy");
         progress.Enter("gate", rloo ? 0.8 : 0.75, 1, $"judging the adapter against {(productionAdapter is null ? "the base model" : "the production adapter")} on {suite.Cases.Count} cases");
         var verdict = await GateAsync(suite, domain, basePath, adapterFolder, productionAdapter, progress, cancellationToken);
         var failed = verdict.Metrics.Where(m => !m.Passed).Select(m => $"{m.Metric.Name()}: {m.Reason}").ToList();
         var finished = new AlignmentRunFinished(job.JobId, job.Domain, job.Method, adapterFolder, adapterSha, verdict.Verdict, failed, verdict.ReportPath!,
             exported.Votes, exported.FirstSequence, exported.LastSequence);
+        EndStage("gate");
         await File.WriteAllTextAsync(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(new
         {
             finished.JobId, finished.Domain, finished.Method, job.RequestedBy, BaseModel = basePath, ProductionAdapter = productionAdapter,
             finished.AdapterFolder, finished.AdapterSha256, finished.Verdict, finished.FailedMetrics, finished.ReportPath, Suite = suitePath,
-            finished.Votes, finished.FirstSequence, finished.LastSequence,
+            finished.Votes, finished.FirstSequence, finished.LastSequence, RewardModel = rewardModelFigures, Kl = kl, Seconds = seconds,
         }, Indented), cancellationToken);
         LogGated(job.JobId, verdict.Verdict, adapterSha[..12]);
         return finished;

@@ -51,7 +51,7 @@ public static class AlignmentRunCalls
     }
 
     /// <summary>A request carrying the operator's key.</summary>
-    public static HttpRequestMessage Operator(HttpMethod method, string path)
+    public static HttpRequestMessage AsOperator(HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AssistantHost.OperatorKey);

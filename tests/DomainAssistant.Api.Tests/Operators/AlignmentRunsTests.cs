@@ -54,10 +54,17 @@ public sealed class AlignmentRunsTests
         Assert.Contains("learned from 12 votes", job.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(PeftAdapter.WeightsSha256(ScriptedModel.Instance.Adapters["sft"]), stored.BaselineSha256);
         Assert.True(File.Exists(Path.Combine(adapter, "lineage.json")), "the adapter is written with its lineage");
-        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(adapter)!, "run.json")), "the run is recorded beside it");
+        var runFile = Path.Combine(Path.GetDirectoryName(adapter)!, "run.json");
+        Assert.True(File.Exists(runFile), "the run is recorded beside it");
+        // ... with where its time went and what it learned.
+        var record = JsonDocument.Parse(File.ReadAllText(runFile)).RootElement;
+        Assert.Equal(["export", "reward_model", "policy", "gate"], record.GetProperty("seconds").EnumerateObject().Select(p => p.Name));
+        Assert.All(record.GetProperty("seconds").EnumerateObject(), p => Assert.True(p.Value.GetDouble() >= 0));
+        Assert.True(record.GetProperty("kl").GetDouble() >= 0);
+        Assert.InRange(record.GetProperty("reward_model").GetProperty("heldout_auc").GetDouble(), 0, 1);
         Assert.True(File.Exists(stored.ReportPath), "the gate's report is written");
         // The operator's list shows the run with the same outcome.
-        using var listed = await client.SendAsync(Operator(HttpMethod.Get, $"/api/operator/alignment-runs?domain={AssistantHost.Domain}"));
+        using var listed = await client.SendAsync(AsOperator(HttpMethod.Get, $"/api/operator/alignment-runs?domain={AssistantHost.Domain}"));
         var shown = Assert.Single(JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
         Assert.Equal((jobId, "succeeded", stored.Verdict, stored.CandidateSha256),
             (shown.GetProperty("jobId").GetGuid(), shown.GetProperty("state").GetString(), shown.GetProperty("verdict").GetString(), shown.GetProperty("adapterSha256").GetString()));
