@@ -24,9 +24,9 @@ public interface IExperimentStore
     /// <exception cref="ExperimentConflictException">The experiment is over.</exception>
     Task<Experiment> SetTreatmentPercentAsync(string id, double percent, string actor, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves the treatment's share to the next ramp step.</summary>
+    /// <summary>Moves the treatment's share to the next ramp step; <paramref name="reason"/> goes into the audit entry.</summary>
     /// <exception cref="ExperimentConflictException">The experiment is over or at the top of its ramp.</exception>
-    Task<Experiment> RampAsync(string id, string actor, CancellationToken cancellationToken = default);
+    Task<Experiment> RampAsync(string id, string actor, string? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>Pauses, resumes, promotes or rolls back.</summary>
     /// <exception cref="ExperimentConflictException">The move is not allowed from the current status.</exception>

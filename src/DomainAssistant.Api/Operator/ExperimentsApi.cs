@@ -139,8 +139,8 @@ public static class ExperimentsApi
         return await MoveAsync(id, ExperimentStatus.Promoted, reason, context, store, cancellationToken);
     }
 
-    static Task<IResult> RampAsync(string id, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
-        ChangeAsync(() => store.RampAsync(id, Actor(context), cancellationToken));
+    static Task<IResult> RampAsync(string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
+        ChangeAsync(() => store.RampAsync(id, Actor(context), reason, cancellationToken));
 
     static async Task<IResult> ChangeAsync(Func<Task<Experiment>> change)
     {

@@ -69,8 +69,8 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
         }, cancellationToken);
     }
 
-    public Task<Experiment> RampAsync(string id, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, "ramp", null, (experiment, now) =>
+    public Task<Experiment> RampAsync(string id, string actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, actor, "ramp", reason, (experiment, now) =>
         {
             RequireLive(experiment, "ramp");
             double next = experiment.NextRampStep
