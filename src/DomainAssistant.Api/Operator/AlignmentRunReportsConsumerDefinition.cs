@@ -9,9 +9,12 @@ namespace DomainAssistant.Api.Operator;
 /// </summary>
 public sealed class AlignmentRunReportsConsumerDefinition : ConsumerDefinition<AlignmentRunReportsConsumer>
 {
+    /// <summary>The queue of every alignment run report, the verdict included (<see cref="AlignmentRunFinishedConsumerDefinition"/>).</summary>
+    public const string QueueName = "api-alignment-run-reports";
+
     public AlignmentRunReportsConsumerDefinition()
     {
-        EndpointName = "api-alignment-run-reports";
+        EndpointName = QueueName;
         ConcurrentMessageLimit = 1;
     }
 }

@@ -1,0 +1,13 @@
+using MassTransit;
+
+namespace DomainAssistant.Api.Operator;
+
+/// <summary>The reports' queue (<see cref="AlignmentRunReportsConsumerDefinition"/>), one message at a time: a run's verdict follows its earlier reports.</summary>
+public sealed class AlignmentRunFinishedConsumerDefinition : ConsumerDefinition<AlignmentRunFinishedConsumer>
+{
+    public AlignmentRunFinishedConsumerDefinition()
+    {
+        EndpointName = AlignmentRunReportsConsumerDefinition.QueueName;
+        ConcurrentMessageLimit = 1;
+    }
+}
