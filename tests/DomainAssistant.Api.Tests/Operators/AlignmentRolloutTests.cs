@@ -46,17 +46,17 @@ public sealed class AlignmentRolloutTests : IDisposable
     }
 
     /// <summary>What the worker does at the end of a run: the verdict stored, then <see cref="AlignmentRunFinished"/> published; returns the job's record at its end.</summary>
-    async Task<JsonElement> FinishRunAsync(HttpClient client, string folder, bool passed)
+    static async Task<JsonElement> FinishRunAsync(AssistantHost host, HttpClient client, string folder, bool passed)
     {
         var jobId = Guid.NewGuid();
-        await _host.Services.GetRequiredService<SqliteJobStore>().SaveAsync(
+        await host.Services.GetRequiredService<SqliteJobStore>().SaveAsync(
             AlignmentRunReportsConsumer.Queued(new StartAlignmentRun(jobId, AssistantHost.Domain, StartAlignmentRun.Rloo, "alignment-trigger"), DateTimeOffset.UtcNow),
             CancellationToken.None);
         var sha = PeftAdapter.WeightsSha256(folder);
         var verdict = GateVerdicts.Passing(sha);
         if (!passed) verdict = verdict with { Metrics = [verdict.Metrics[0] with { Passed = false, Reason = "declines up" }] };
-        await new GateVerdictStore(_host.DataDirectory).AddAsync(verdict);
-        await _host.Services.GetRequiredService<IBus>().Publish(new AlignmentRunFinished(jobId, AssistantHost.Domain, StartAlignmentRun.Rloo, folder, sha,
+        await new GateVerdictStore(host.DataDirectory).AddAsync(verdict);
+        await host.Services.GetRequiredService<IBus>().Publish(new AlignmentRunFinished(jobId, AssistantHost.Domain, StartAlignmentRun.Rloo, folder, sha,
             verdict.Verdict, passed ? [] : ["decline_rate: declines up"], Path.Combine(folder, "report.md"), 128, 1, 128));
         return (await AlignmentRunCalls.FollowAsync(client, jobId, TimeSpan.FromSeconds(30)))[^1];
     }
@@ -99,7 +99,7 @@ public sealed class AlignmentRolloutTests : IDisposable
         var client = await _host.ReadyClientAsync();
         var store = _host.Services.GetRequiredService<IExperimentStore>();
 
-        var job = await FinishRunAsync(client, RunAdapter("candidate"), passed: true);
+        var job = await FinishRunAsync(_host, client, RunAdapter("candidate"), passed: true);
 
         var experiment = Assert.Single(await store.ListAsync());
         var treatment = experiment.TreatmentAdapter;
@@ -113,7 +113,7 @@ public sealed class AlignmentRolloutTests : IDisposable
         Assert.Equal(("create", RolloutWatch.Actor), (created.Action, created.Actor));
 
         // A second passing run while this one is live starts nothing, and says why.
-        var second = await FinishRunAsync(client, RunAdapter("sft"), passed: true);
+        var second = await FinishRunAsync(_host, client, RunAdapter("sft"), passed: true);
         Assert.Contains("already has a live experiment", second.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Single(await store.ListAsync());
 
@@ -142,11 +142,43 @@ public sealed class AlignmentRolloutTests : IDisposable
     }
 
     [Fact]
+    public async Task After_a_promotion_the_next_run_starts_from_and_is_gated_against_the_promoted_adapter_and_the_next_experiment_tests_against_it()
+    {
+        using var host = new AssistantHost(new Dictionary<string, string?>(AlignmentRunCalls.FastRuns(runAfterFeedbacks: 0, minVotes: 8))
+        {
+            ["Experiments:FlagRefresh"] = "00:00:00", ["Experiments:GuardrailInterval"] = "01:00:00",
+        });
+        var client = await host.ReadyClientAsync();
+        var store = host.Services.GetRequiredService<IExperimentStore>();
+        await FinishRunAsync(host, client, RunAdapter("candidate"), passed: true);
+        var promoted = await store.ChangeStatusAsync(Assert.Single(await store.ListAsync()).Id, ExperimentStatus.Promoted, "ops", "better");
+        var production = (await host.Services.GetRequiredService<IAdapterRegistry>().FindAsync(promoted.TreatmentAdapter, CancellationToken.None))!;
+
+        // The next passing adapter is tested against the promoted one, not the host's configured default.
+        await FinishRunAsync(host, client, RunAdapter("sft"), passed: true);
+        var next = (await store.ListAsync())[^1];
+        Assert.Equal((ExperimentStatus.Running, promoted.TreatmentAdapter), (next.Status, next.ControlAdapter));
+
+        // A run now trains from the production adapter (that experiment's control) and is gated against it.
+        await AlignmentRunCalls.FileVotesAsync(host, prompts: 6);
+        using var started = await AlignmentRunCalls.StartAsync(client, new { domain = AssistantHost.Domain, method = "kto" });
+        var jobId = JsonDocument.Parse(await started.Content.ReadAsStringAsync()).RootElement.GetProperty("jobId").GetGuid();
+        var job = (await AlignmentRunCalls.FollowAsync(client, jobId, TimeSpan.FromMinutes(8)))[^1];
+
+        Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
+        var run = (await host.Services.GetRequiredService<AlignmentRunLedger>().FindAsync(jobId, CancellationToken.None))!;
+        using var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(run.Adapter)!, "run.json")));
+        Assert.Equal(production.Folder, record.RootElement.GetProperty("production_adapter").GetString());
+        var verdict = (await new GateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(run.Adapter!)))[0]; // newest: the run's
+        Assert.Equal(production.Sha256, verdict.BaselineSha256);
+    }
+
+    [Fact]
     public async Task A_failing_run_starts_no_experiment_and_its_record_says_so()
     {
         var client = await _host.ReadyClientAsync();
 
-        var job = await FinishRunAsync(client, RunAdapter("candidate"), passed: false);
+        var job = await FinishRunAsync(_host, client, RunAdapter("candidate"), passed: false);
 
         Assert.Contains("no experiment started: the adapter failed its gate", job.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Empty(await _host.Services.GetRequiredService<IExperimentStore>().ListAsync());
