@@ -128,7 +128,7 @@ public static class ExperimentsApi
     }
 
     static Task<IResult> RampAsync(string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
-        ChangeAsync(() => store.RampAsync(id, Actor(context), reason, cancellationToken));
+        ChangeAsync(() => store.RampAsync(id, Actor(context), reason, cancellationToken: cancellationToken));
 
     static async Task<IResult> ChangeAsync(Func<Task<Experiment>> change)
     {

@@ -22,7 +22,8 @@ public sealed partial class RolloutWatch(IExperimentStore store, ExperimentAnaly
         foreach (var experiment in await store.ListAsync(cancellationToken))
         {
             if (experiment.Status != ExperimentStatus.Running) continue;
-            var step = RolloutRule.Decide(await analysis.AnalyseAsync(experiment.Id, cancellationToken), policy);
+            var report = await analysis.AnalyseAsync(experiment.Id, cancellationToken);
+            var step = RolloutRule.Decide(report, policy);
             if (step.Action == RolloutAction.Hold)
             {
                 LogHeld(experiment.Id, step.Reason);
@@ -32,7 +33,7 @@ public sealed partial class RolloutWatch(IExperimentStore store, ExperimentAnaly
                 step = new RolloutStep(RolloutAction.RollBack, $"{step.Reason}; but the treatment may not be promoted: {why}");
             try
             {
-                changed.Add((await ApplyAsync(experiment.Id, step, cancellationToken), step));
+                changed.Add((await ApplyAsync(report.Experiment, step, cancellationToken), step));
                 LogApplied(experiment.Id, experiment.Domain, step.Action, experiment.TreatmentAdapter, step.Reason);
             }
             catch (ExperimentConflictException)
@@ -43,11 +44,13 @@ public sealed partial class RolloutWatch(IExperimentStore store, ExperimentAnaly
         return changed;
     }
 
-    Task<Experiment> ApplyAsync(string id, RolloutStep step, CancellationToken cancellationToken) => step.Action switch
+    // Every API process runs this watch: a ramp goes only from the step the look saw, and a second promotion or
+    // rollback finds the experiment over; either way the store refuses with a conflict.
+    Task<Experiment> ApplyAsync(Experiment looked, RolloutStep step, CancellationToken cancellationToken) => step.Action switch
     {
-        RolloutAction.Ramp => store.RampAsync(id, Actor, step.Reason, cancellationToken),
-        RolloutAction.Promote => store.ChangeStatusAsync(id, ExperimentStatus.Promoted, Actor, step.Reason, cancellationToken),
-        RolloutAction.RollBack => store.ChangeStatusAsync(id, ExperimentStatus.RolledBack, Actor, step.Reason, cancellationToken),
+        RolloutAction.Ramp => store.RampAsync(looked.Id, Actor, step.Reason, looked.TreatmentPercent, cancellationToken),
+        RolloutAction.Promote => store.ChangeStatusAsync(looked.Id, ExperimentStatus.Promoted, Actor, step.Reason, cancellationToken),
+        RolloutAction.RollBack => store.ChangeStatusAsync(looked.Id, ExperimentStatus.RolledBack, Actor, step.Reason, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(step), step.Action, "only ramp, promote and rollback change an experiment"),
     };
 
