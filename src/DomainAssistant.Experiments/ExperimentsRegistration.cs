@@ -1,5 +1,6 @@
 using DomainAssistant.Experiments.Analysis;
 using DomainAssistant.Experiments.Flags;
+using DomainAssistant.Experiments.Rollout;
 using DomainAssistant.Experiments.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,8 +11,9 @@ namespace DomainAssistant.Experiments;
 
 /// <summary>
 /// What a host adds to run experiments: the store and records on one SQLite file, the analysis, the flags (before the
-/// host's configured flags, <see cref="FeatureDefinitionChain"/>) and the guardrail watch on a timer. The host still
-/// calls <c>AddFeatureManagement()</c> itself, and records exposures and ratings where it serves and rates.
+/// host's configured flags, <see cref="FeatureDefinitionChain"/>) and the guardrail watch on a timer, with the
+/// unattended rollout after it when a policy is given. The host still calls <c>AddFeatureManagement()</c> itself,
+/// records exposures and ratings where it serves and rates, and, with a rollout, provides its <see cref="IPromotionCheck"/>.
 /// </summary>
 public static class ExperimentsRegistration
 {
@@ -22,8 +24,10 @@ public static class ExperimentsRegistration
     /// <param name="databasePath">The experiments SQLite file (e.g. <c>{Storage:DataDirectory}/experiments.db</c>).</param>
     /// <param name="guardrailInterval">Between guardrail evaluations; <see cref="DefaultGuardrailInterval"/> when null.</param>
     /// <param name="flagRefresh">Longest a flag may be stale; <see cref="ExperimentFeatureDefinitions.DefaultRefreshInterval"/> when null.</param>
+    /// <param name="rollout">Ramp, promote and roll back running experiments by their own rule (<see cref="RolloutRule"/>) at every
+    /// guardrail evaluation; null: only operators and the guardrails change them.</param>
     public static IServiceCollection AddExperiments(this IServiceCollection services, string databasePath,
-        TimeSpan? guardrailInterval = null, TimeSpan? flagRefresh = null)
+        TimeSpan? guardrailInterval = null, TimeSpan? flagRefresh = null, RolloutPolicy? rollout = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
@@ -32,8 +36,14 @@ public static class ExperimentsRegistration
         services.AddSingleton<IExperimentRecords>(sp => new SqliteExperimentRecords(sp.GetRequiredService<ExperimentDatabase>()));
         services.AddSingleton(sp => new ExperimentAnalysis(sp.GetRequiredService<IExperimentStore>(), sp.GetRequiredService<IExperimentRecords>()));
         services.AddSingleton<GuardrailWatch>();
+        if (rollout is not null)
+        {
+            rollout.Validate();
+            services.AddSingleton(rollout);
+            services.AddSingleton<RolloutWatch>();
+        }
         services.AddHostedService(sp => new GuardrailWatchService(sp.GetRequiredService<GuardrailWatch>(), guardrailInterval ?? DefaultGuardrailInterval,
-            sp.GetRequiredService<ILogger<GuardrailWatchService>>(), sp.GetService<TimeProvider>()));
+            sp.GetRequiredService<ILogger<GuardrailWatchService>>(), sp.GetService<TimeProvider>(), sp.GetService<RolloutWatch>()));
         services.AddSingleton(sp => new ExperimentFeatureDefinitions(sp.GetRequiredService<IExperimentStore>(), flagRefresh, sp.GetService<TimeProvider>(),
             sp.GetService<ILogger<ExperimentFeatureDefinitions>>()));
         // Registered as the feature manager's one provider; AddFeatureManagement only adds the configuration's when none is.

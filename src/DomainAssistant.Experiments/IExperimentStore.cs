@@ -24,9 +24,13 @@ public interface IExperimentStore
     /// <exception cref="ExperimentConflictException">The experiment is over.</exception>
     Task<Experiment> SetTreatmentPercentAsync(string id, double percent, string actor, CancellationToken cancellationToken = default);
 
-    /// <summary>Moves the treatment's share to the next ramp step.</summary>
-    /// <exception cref="ExperimentConflictException">The experiment is over or at the top of its ramp.</exception>
-    Task<Experiment> RampAsync(string id, string actor, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Moves the treatment's share to the next ramp step; <paramref name="reason"/> goes into the audit entry. With
+    /// <paramref name="from"/>, only from that share: a decision taken on a look at one step must not take the step
+    /// after it when another process ramped in between.
+    /// </summary>
+    /// <exception cref="ExperimentConflictException">The experiment is over, at the top of its ramp, or no longer at <paramref name="from"/>.</exception>
+    Task<Experiment> RampAsync(string id, string actor, string? reason = null, double? from = null, CancellationToken cancellationToken = default);
 
     /// <summary>Pauses, resumes, promotes or rolls back.</summary>
     /// <exception cref="ExperimentConflictException">The move is not allowed from the current status.</exception>

@@ -1,3 +1,6 @@
+using DomainAssistant.Evaluation.Registry;
+using DomainAssistant.Experiments;
+using DomainAssistant.Experiments.Storage;
 using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
 using DomainAssistant.Jobs.Alignment;
@@ -46,6 +49,12 @@ public static class JobHandlers
         bus.TryAddSingleton(sp => SettingsSection.Bind<AlignmentOptions>(sp.GetRequiredService<IConfiguration>(), AlignmentOptions.Section, o => o.Problems()));
         bus.TryAddSingleton(sp => ServedModelFiles.From(sp.GetRequiredService<IConfiguration>()));
         bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
+        // The production adapter is read from the experiments and the registry in the shared data folder; a host that
+        // runs them itself (the API) registers its own, which take precedence.
+        bus.TryAddSingleton<IExperimentStore>(sp => new SqliteExperimentStore(
+            new ExperimentDatabase(Path.Combine(host.Storage.DataDirectory, ExperimentDatabase.FileName)), sp.GetRequiredService<TimeProvider>()));
+        bus.TryAddSingleton<IAdapterRegistry>(sp => new SqliteAdapterRegistry(host.Storage.DataDirectory, new AdapterLimits(), sp.GetRequiredService<TimeProvider>()));
+        bus.TryAddSingleton<PromotedAdapters>();
         bus.TryAddSingleton<DomainAlignment>();
         bus.AddHostedService<AlignmentSettingsCheck>();
         bus.TryAddEnumerable(ServiceDescriptor.Singleton<IFeedbackFiledListener, AlignmentTrigger>());

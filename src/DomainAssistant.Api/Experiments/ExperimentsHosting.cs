@@ -1,5 +1,7 @@
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Experiments;
+using DomainAssistant.Experiments.Rollout;
+using DomainAssistant.Experiments.Storage;
 using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Experiments;
@@ -11,7 +13,7 @@ public static class ExperimentsHosting
     public static string DatabasePath(StorageOptions storage)
     {
         ArgumentNullException.ThrowIfNull(storage);
-        return Path.Combine(storage.DataDirectory, "experiments.db");
+        return Path.Combine(storage.DataDirectory, ExperimentDatabase.FileName);
     }
 
     /// <remarks>Before <c>AddFeatureManagement</c>: the experiments' flags must be the feature manager's provider.</remarks>
@@ -20,7 +22,8 @@ public static class ExperimentsHosting
     {
         var options = OptionsSection.Bind<ExperimentsOptions>(configuration, ExperimentsOptions.Section);
         services.AddSingleton(options);
-        services.AddExperiments(DatabasePath(storage), options.GuardrailInterval, options.FlagRefresh);
+        services.AddExperiments(DatabasePath(storage), options.GuardrailInterval, options.FlagRefresh, options.Rollout.Policy());
+        services.AddSingleton<IPromotionCheck, RegisteredAdapterPromotion>();
         services.AddSingleton<ExperimentAdapters>();
         services.AddSingleton<ExperimentRecorder>();
         return services;

@@ -13,9 +13,13 @@ public sealed class ExperimentsOptions : ISelfValidating
     /// <summary>Longest a process serves a flag after a change to its experiment. Default 2 seconds.</summary>
     public TimeSpan FlagRefresh { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The unattended rollout after alignment runs and by each experiment's own rule (section <c>Experiments:Rollout</c>).</summary>
+    public RolloutOptions Rollout { get; set; } = new();
+
     public IEnumerable<string> Problems()
     {
         if (GuardrailInterval < TimeSpan.FromMilliseconds(100)) yield return $"Experiments:GuardrailInterval must be at least 00:00:00.1 (got {GuardrailInterval})";
         if (FlagRefresh < TimeSpan.Zero) yield return $"Experiments:FlagRefresh must not be negative (got {FlagRefresh})";
+        foreach (var problem in Rollout.Problems()) yield return problem;
     }
 }

@@ -4,6 +4,7 @@ using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Serving;
 using DomainAssistant.Evaluation.Registry;
+using DomainAssistant.Jobs.Alignment;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
@@ -76,14 +77,16 @@ public static class AdaptersApi
     }
 
     static async Task<IResult> GateAsync(string id, HttpContext context, IAdapterRegistry registry, ModelHost models, GateSuites suites, GateJobs jobs,
-        CancellationToken cancellationToken)
+        PromotedAdapters promoted, CancellationToken cancellationToken)
     {
         if (await registry.FindAsync(id, cancellationToken) is not { } adapter) return Problems.NotFound($"No adapter has id \"{id}\".");
         if (models.Current is not { } model) return Problems.NotReady(context, "The model is not loaded yet: the gate runs against the adapter it serves.");
         var (suite, missing) = suites.For(adapter.Domain);
         if (suite is null) return Problems.Create(StatusCodes.Status422UnprocessableEntity, "No gate suite", missing!);
         if (AdapterRelease.WhyChanged(adapter) is { } changed) return Problems.Create(StatusCodes.Status422UnprocessableEntity, "Adapter changed", changed);
-        var baseline = model.DefaultAdapter is { } production ? model.Adapters[production].Folder : null;
+        // Judged against the domain's production adapter: an experiment's promoted treatment, else the one the host serves.
+        var baseline = await promoted.FolderAsync(adapter.Domain, cancellationToken)
+            ?? (model.DefaultAdapter is { } production ? model.Adapters[production].Folder : null);
         var job = await jobs.StartAsync(adapter, suite, model.BasePath, baseline, context.User.FindFirstValue(ClaimTypes.Name), cancellationToken);
         return Results.Accepted($"/api/jobs/{job.Id}", new GateStarted(job.Id));
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Contracts;
 using MassTransit;
@@ -8,11 +7,12 @@ namespace DomainAssistant.Api.Operator;
 
 /// <summary>
 /// Keeps an alignment run's job record (what <c>GET /api/jobs/{id}</c> shows) up to date from its reports: the start
-/// (a run the feedback trigger started has no record yet), progress notes, then the verdict or the failure. Reports
-/// about other jobs are not ours and are left alone; a late progress note never reopens a finished record.
+/// (a run the feedback trigger started has no record yet), progress notes, then the failure; the verdict is
+/// <see cref="AlignmentRunFinishedConsumer"/>'s, on the same queue. Reports about other jobs are not ours and are left
+/// alone; a late progress note never reopens a finished record.
 /// </summary>
 public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvider clock)
-    : IConsumer<StartAlignmentRun>, IConsumer<JobProgressed>, IConsumer<AlignmentRunFinished>, IConsumer<JobFailed>
+    : IConsumer<StartAlignmentRun>, IConsumer<JobProgressed>, IConsumer<JobFailed>
 {
     /// <summary>The record of a run just queued.</summary>
     public static JobRecord Queued(StartAlignmentRun start, DateTimeOffset now)
@@ -42,20 +42,6 @@ public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvide
         }, context.CancellationToken);
     }
 
-    public async Task Consume(ConsumeContext<AlignmentRunFinished> context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        var done = context.Message;
-        if (await OursAsync(done.JobId, context.CancellationToken) is not { } job) return;
-        var failed = done.FailedMetrics.Count == 0 ? "" : $"; failed: {string.Join("; ", done.FailedMetrics)}";
-        await jobs.SaveAsync(job with
-        {
-            State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), StartedAt = job.StartedAt ?? clock.GetUtcNow(), Stage = null,
-            Message = string.Create(CultureInfo.InvariantCulture,
-                $"gate verdict: {done.Verdict}; {done.Method} adapter {done.AdapterSha256[..12]} at {done.AdapterFolder}, learned from {done.Votes} votes (filed {done.FirstSequence} to {done.LastSequence}); report {done.ReportPath}{failed}"),
-        }, context.CancellationToken);
-    }
-
     public async Task Consume(ConsumeContext<JobFailed> context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -64,6 +50,12 @@ public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvide
         await jobs.SaveAsync(job with { State = JobStates.Failed, FinishedAt = clock.GetUtcNow(), Error = failure.Error, Message = "failed" }, context.CancellationToken);
     }
 
-    async Task<JobRecord?> OursAsync(Guid jobId, CancellationToken cancellationToken) =>
-        await jobs.FindAsync(jobId, cancellationToken) is { Kind: AlignmentRunsApi.Kind } job ? job : null;
+    /// <summary>The job record of an alignment run, or null for any other job's.</summary>
+    public static async Task<JobRecord?> OursAsync(SqliteJobStore jobs, Guid jobId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        return await jobs.FindAsync(jobId, cancellationToken) is { Kind: AlignmentRunsApi.Kind } job ? job : null;
+    }
+
+    Task<JobRecord?> OursAsync(Guid jobId, CancellationToken cancellationToken) => OursAsync(jobs, jobId, cancellationToken);
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DomainAssistant.Api.Operator;
 
-/// <summary>What the API needs of alignment runs, wherever their handlers run: the ledger the endpoint queues runs in, and the consumer of their reports.</summary>
+/// <summary>What the API needs of alignment runs, wherever their handlers run: the ledger the endpoint queues runs in, and the consumers of their reports and verdicts (which start the rollout).</summary>
 public static class AlignmentRunsRegistration
 {
     public static IBusRegistrationConfigurator AddAlignmentRunReports(this IBusRegistrationConfigurator bus, StorageOptions storage)
@@ -14,6 +14,7 @@ public static class AlignmentRunsRegistration
         ArgumentNullException.ThrowIfNull(storage);
         bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(storage.DataDirectory, AlignmentRunLedger.FileName)));
         bus.AddConsumer<AlignmentRunReportsConsumer, AlignmentRunReportsConsumerDefinition>();
+        bus.AddConsumer<AlignmentRunFinishedConsumer, AlignmentRunFinishedConsumerDefinition>();
         return bus;
     }
 }

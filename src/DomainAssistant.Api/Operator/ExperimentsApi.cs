@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using DomainAssistant.Api.Auth;
-using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Serving;
 using DomainAssistant.Evaluation.Registry;
 using DomainAssistant.Experiments;
 using DomainAssistant.Experiments.Analysis;
+using DomainAssistant.Experiments.Rollout;
 
 namespace DomainAssistant.Api.Operator;
 
@@ -50,37 +50,26 @@ public static class ExperimentsApi
 
     static IResult Unprocessable(string title, string detail) => Problems.Create(StatusCodes.Status422UnprocessableEntity, title, detail);
 
-    static async Task<IResult> CreateAsync(HttpContext context, DomainCatalog catalog, IAdapterRegistry registry, AdapterRelease release, IExperimentStore store,
-        CancellationToken cancellationToken)
+    static async Task<IResult> CreateAsync(HttpContext context, ExperimentLaunch launch, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<ExperimentRequest>(context.Request, cancellationToken);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Name)) return Problems.Invalid("name", "name is required.");
         if (string.IsNullOrWhiteSpace(request.Domain)) return Problems.Invalid("domain", "domain is required.");
-        if (catalog.Find(request.Domain) is null) return Problems.Invalid("domain", $"No domain is named \"{request.Domain}\".");
         if (string.IsNullOrWhiteSpace(request.Treatment)) return Problems.Invalid("treatment", "treatment must name a registered adapter.");
         if (request.TreatmentPercent is not { } percent) return Problems.Invalid("treatmentPercent", "treatmentPercent is required (0-100).");
         var (guardrails, guardrailProblem) = request.ReadGuardrails();
         if (guardrailProblem is not null) return Problems.Invalid("guardrails", guardrailProblem);
 
-        foreach (var (role, id) in new[] { ("treatment", request.Treatment), ("control", request.Control) })
-        {
-            if (id is null) continue;
-            if (await registry.FindAsync(id, cancellationToken) is not { } adapter)
-                return Unprocessable("Unknown adapter", $"{role} \"{id}\" is not a registered adapter.");
-            if (adapter.Domain != request.Domain)
-                return Unprocessable("Adapter of another domain", $"{role} \"{id}\" belongs to domain \"{adapter.Domain}\", not \"{request.Domain}\".");
-            // No adapter reaches users without a passing verdict on its file as it is now (issue 17).
-            if (await release.WhyNotReleasableAsync(adapter, cancellationToken) is { } why)
-                return Unprocessable("Adapter not releasable", $"{role} {why}");
-        }
-
         var draft = new ExperimentDraft(request.Name.Trim(), request.Domain, request.Control, request.Treatment, percent, request.Ramp, guardrails);
         try
         {
-            draft.Validate();
-            var experiment = await store.CreateAsync(draft, Actor(context), cancellationToken);
+            var experiment = await launch.CreateAsync(draft, Actor(context), cancellationToken);
             return Results.Created($"/api/operator/experiments/{experiment.Id}", new Created(experiment.Id));
+        }
+        catch (ExperimentRefusedException refused)
+        {
+            return refused.Field is { } field ? Problems.Invalid(field, refused.Message) : Unprocessable(refused.Title, refused.Message);
         }
         catch (ArgumentException invalid)
         {
@@ -128,19 +117,18 @@ public static class ExperimentsApi
     static Task<IResult> MoveAsync(string id, ExperimentStatus status, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
         ChangeAsync(() => store.ChangeStatusAsync(id, status, Actor(context), reason, cancellationToken));
 
-    static async Task<IResult> PromoteAsync(string id, string? reason, HttpContext context, IExperimentStore store, IAdapterRegistry registry,
-        AdapterRelease release, CancellationToken cancellationToken)
+    static async Task<IResult> PromoteAsync(string id, string? reason, HttpContext context, IExperimentStore store, IPromotionCheck promotion,
+        CancellationToken cancellationToken)
     {
         if (await store.FindAsync(id, cancellationToken) is not { } experiment) return Problems.NotFound($"No experiment has id \"{id}\".");
         // Promoting serves the treatment to everyone: its file must still be the one that passed.
-        if (await registry.FindAsync(experiment.TreatmentAdapter, cancellationToken) is not { } treatment)
-            return Unprocessable("Unknown adapter", $"treatment \"{experiment.TreatmentAdapter}\" is not a registered adapter.");
-        if (await release.WhyNotReleasableAsync(treatment, cancellationToken) is { } why) return Unprocessable("Adapter not releasable", $"treatment {why}");
+        if (await promotion.WhyNotPromotableAsync(experiment.TreatmentAdapter, cancellationToken) is { } why)
+            return Unprocessable("Adapter not releasable", $"treatment {why}");
         return await MoveAsync(id, ExperimentStatus.Promoted, reason, context, store, cancellationToken);
     }
 
-    static Task<IResult> RampAsync(string id, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
-        ChangeAsync(() => store.RampAsync(id, Actor(context), cancellationToken));
+    static Task<IResult> RampAsync(string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
+        ChangeAsync(() => store.RampAsync(id, Actor(context), reason, cancellationToken: cancellationToken));
 
     static async Task<IResult> ChangeAsync(Func<Task<Experiment>> change)
     {

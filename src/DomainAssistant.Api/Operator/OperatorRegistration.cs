@@ -1,8 +1,10 @@
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Evaluation.Registry;
+using DomainAssistant.Jobs.Alignment;
 using DomainAssistant.ServiceDefaults;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DomainAssistant.Api.Operator;
 
@@ -20,6 +22,10 @@ public static class OperatorRegistration
         services.AddSingleton<IAdapterRegistry>(sp => new SqliteAdapterRegistry(sp.GetRequiredService<StorageOptions>().DataDirectory,
             new AdapterLimits { MaxExtractedBytes = options.MaxAdapterExtractedBytes }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<GateJobs>();
+        services.AddSingleton<ExperimentLaunch>();
+        // Also registered by the job handlers when they run in this process; the gate endpoint needs it either way.
+        services.TryAddSingleton<PromotedAdapters>();
+        services.AddSingleton<AlignmentRollout>();
         return services;
     }
 

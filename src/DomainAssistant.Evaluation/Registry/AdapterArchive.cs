@@ -62,6 +62,24 @@ public static class AdapterArchive
         }
     }
 
+    /// <summary>
+    /// The inverse of <see cref="Extract"/> for an adapter this host trained: the PEFT folder's files that a package
+    /// may hold (anything else a trainer leaves beside them, checkpoints say, stays out) zipped at the archive's root.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The folder lacks the PEFT config or weights.</exception>
+    public static void Pack(string folder, Stream zip)
+    {
+        ArgumentNullException.ThrowIfNull(zip);
+        using var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var name in Allowed)
+        {
+            var file = Path.Combine(folder, name);
+            if (File.Exists(file)) archive.CreateEntryFromFile(file, name);
+            else if (name is PeftAdapter.ConfigFileName or PeftAdapter.WeightsFileName)
+                throw new FileNotFoundException($"{folder} is not a PEFT adapter folder: it has no {name}.", file);
+        }
+    }
+
     static bool IsFolder(ZipArchiveEntry entry) => entry.FullName.EndsWith('/') && entry.Length == 0;
 
     /// <summary>Refuses any name that could land outside the target folder, and links, before anything is written.</summary>

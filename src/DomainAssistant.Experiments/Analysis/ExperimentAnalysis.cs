@@ -64,7 +64,8 @@ public sealed class ExperimentAnalysis
     {
         var up = new Proportion(tally.RatingsUp, tally.Ratings);
         return new VariantReport(tally.Variant, experiment.AdapterOf(tally.Variant), experiment.PercentOf(tally.Variant),
-            tally.Exposures, tally.Users, tally.RatingsUp, tally.RatingsDown, up.Rate, WilsonInterval.Of(up, _options.Alpha), tally.LatencyP95);
+            tally.Exposures, tally.Users, tally.RatingsUp, tally.RatingsDown, up.Rate, WilsonInterval.Of(up, _options.Alpha), tally.LatencyP95,
+            tally.RatersSinceAllocation);
     }
 
     async Task<GuardrailObservation> ObserveAsync(Experiment experiment, Guardrail guardrail, VariantTally control, VariantTally treatment, CancellationToken cancellationToken)

@@ -24,7 +24,10 @@ public sealed record ExperimentReport(
     public IEnumerable<GuardrailVerdict> Breached => Guardrails.Where(verdict => verdict.Breached);
 }
 
-/// <summary>One arm: its adapter (null = the host's default), share, counts and up-rate among ratings.</summary>
+/// <summary>
+/// One arm: its adapter (null = the host's default), share, counts and up-rate among ratings, and the users who rated
+/// since the current allocation began (how much the current ramp step has been seen).
+/// </summary>
 public sealed record VariantReport(
     string Name,
     string? Adapter,
@@ -35,7 +38,8 @@ public sealed record VariantReport(
     long RatingsDown,
     double UpRate,
     ConfidenceInterval UpRateInterval,
-    double? LatencyP95);
+    double? LatencyP95,
+    long RatersSinceAllocation);
 
 /// <summary>
 /// Treatment up-rate minus control up-rate: the estimate with Newcombe's fixed-sample interval (for reading), and the

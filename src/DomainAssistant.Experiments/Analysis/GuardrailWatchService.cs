@@ -1,10 +1,16 @@
+using DomainAssistant.Experiments.Rollout;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace DomainAssistant.Experiments.Analysis;
 
-/// <summary>Runs <see cref="GuardrailWatch"/> every <c>interval</c> for as long as the host runs.</summary>
-public sealed partial class GuardrailWatchService(GuardrailWatch watch, TimeSpan interval, ILogger<GuardrailWatchService> logger, TimeProvider? clock = null)
+/// <summary>
+/// Runs <see cref="GuardrailWatch"/> every <c>interval</c> for as long as the host runs, then, when the host runs the
+/// unattended rollout, <see cref="RolloutWatch"/>: guardrails first, so a breach is rolled back for its breach before
+/// the rollout could ramp or promote on the same look.
+/// </summary>
+public sealed partial class GuardrailWatchService(GuardrailWatch watch, TimeSpan interval, ILogger<GuardrailWatchService> logger, TimeProvider? clock = null,
+    RolloutWatch? rollout = null)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -15,6 +21,7 @@ public sealed partial class GuardrailWatchService(GuardrailWatch watch, TimeSpan
             try
             {
                 await watch.CheckAsync(stoppingToken);
+                if (rollout is not null) await rollout.CheckAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -24,6 +31,6 @@ public sealed partial class GuardrailWatchService(GuardrailWatch watch, TimeSpan
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Guardrail check failed; retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Guardrail or rollout check failed; retrying at the next interval")]
     partial void LogCheckFailed(Exception exception);
 }

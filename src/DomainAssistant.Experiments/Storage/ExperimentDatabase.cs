@@ -11,6 +11,9 @@ namespace DomainAssistant.Experiments.Storage;
 /// </summary>
 public sealed class ExperimentDatabase
 {
+    /// <summary>The file's name in a host's data folder, where the Api and the worker both find it.</summary>
+    public const string FileName = "experiments.db";
+
     readonly SqliteFile _file;
     readonly Lock _migrationGate = new();
     volatile bool _migrated;

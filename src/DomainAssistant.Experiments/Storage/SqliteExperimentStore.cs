@@ -69,10 +69,12 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
         }, cancellationToken);
     }
 
-    public Task<Experiment> RampAsync(string id, string actor, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, "ramp", null, (experiment, now) =>
+    public Task<Experiment> RampAsync(string id, string actor, string? reason = null, double? from = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, actor, "ramp", reason, (experiment, now) =>
         {
             RequireLive(experiment, "ramp");
+            if (from is { } expected && experiment.TreatmentPercent != expected)
+                throw new ExperimentConflictException($"Experiment {experiment.Id} is at {experiment.TreatmentPercent}% now, not {expected}%; it was changed since.");
             double next = experiment.NextRampStep
                 ?? throw new ExperimentConflictException($"Experiment {experiment.Id} is at the top of its ramp ({experiment.TreatmentPercent}%).");
             return experiment with { TreatmentPercent = next, AllocationSince = now };

@@ -20,12 +20,13 @@ namespace DomainAssistant.Jobs.Alignment;
 /// <summary>
 /// One alignment run of a domain, in <c>Storage:DataDirectory</c>/models/alignment/{domain}/{job id}: the domain's filed
 /// feedback exported (feedback.jsonl), a reward model (RLOO; reward-model/) and a policy adapter (adapter/, with the
-/// trainers' lineage.json) trained over the served model and adapter, then the adapter gated against the served adapter
+/// trainers' lineage.json) trained over the served model and the production adapter (an experiment's promoted
+/// treatment, <see cref="PromotedAdapters"/>, else the served one), then the adapter gated against that adapter
 /// on <c>{EvalSuites}/{domain}/gate.json</c>, the verdict stored in gate-verdicts.db and written with the run (run.json).
 /// A rerun of the same job resumes the policy from its checkpoint; the reward model is retrained (minutes).
 /// </summary>
-public sealed partial class DomainAlignment(AlignmentOptions options, ServedModelFiles served, StorageOptions storage, BootstrapOptions bootstrap,
-    AlignmentRunLedger ledger, ILogger<DomainAlignment> logger)
+public sealed partial class DomainAlignment(AlignmentOptions options, ServedModelFiles served, PromotedAdapters promoted, StorageOptions storage,
+    BootstrapOptions bootstrap, AlignmentRunLedger ledger, ILogger<DomainAlignment> logger)
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -47,6 +48,8 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         var domain = DomainFile.Read(suite.DomainFolder);
         if (domain.Name != job.Domain) throw new InvalidOperationException($"{suitePath} gates domain \"{domain.Name}\", not \"{job.Domain}\".");
         var (basePath, productionAdapter) = served.For(domain, storage, bootstrap);
+        // Each round starts from, and is gated against, the adapter the last promoted experiment put in production.
+        productionAdapter = await promoted.FolderAsync(job.Domain, cancellationToken) ?? productionAdapter;
         var folder = RunFolder(job.Domain, job.JobId);
         Directory.CreateDirectory(folder);
 

@@ -31,15 +31,8 @@ public sealed class ServedAdapterVerdictTests
         await using var host = new AssistantHost(settings);
         var verdicts = new GateVerdictStore(host.DataDirectory);
         foreach (var adapter in ScriptedModel.Instance.Adapters.Values)
-            await verdicts.AddAsync(Passing(PeftAdapter.WeightsSha256(adapter)));
+            await verdicts.AddAsync(GateVerdicts.Passing(PeftAdapter.WeightsSha256(adapter)));
         using var client = await host.ReadyClientAsync();
         Assert.DoesNotContain(host.Log.Lines, l => l.Contains("without a passing gate verdict", StringComparison.Ordinal));
-    }
-
-    static GateVerdict Passing(string sha256)
-    {
-        var threshold = new MetricThreshold(GateMetric.DeclineRate, Min: 0.5);
-        var metric = new MetricResult(GateMetric.DeclineRate, 10, 0.9, new Interval(0.8, 1), null, null, null, threshold, true, "ok");
-        return new GateVerdict("fernbrook", "suite-sha", sha256, null, "base-sha", [metric], DateTimeOffset.UtcNow);
     }
 }

@@ -50,8 +50,11 @@ public sealed class SqliteExperimentStoreTests : IDisposable
         var experiment = await _files.Store.CreateAsync(ExperimentFiles.Draft(percent: 10, ramp: [25, 50]), "key:ops");
 
         Assert.Equal(25, (await _files.Store.RampAsync(experiment.Id, "key:ops")).TreatmentPercent);
-        Assert.Equal(50, (await _files.Store.RampAsync(experiment.Id, "key:ops")).TreatmentPercent);
+        // A decision taken at 10% (by another process's look) does not take the step after 25%.
+        await Assert.ThrowsAsync<ExperimentConflictException>(() => _files.Store.RampAsync(experiment.Id, "rollout", "looked at 10%", from: 10));
+        Assert.Equal(50, (await _files.Store.RampAsync(experiment.Id, "rollout", "looked at 25%", from: 25)).TreatmentPercent);
         await Assert.ThrowsAsync<ExperimentConflictException>(() => _files.Store.RampAsync(experiment.Id, "key:ops"));
+        Assert.Equal("looked at 25%", (await _files.Store.ReadAuditAsync(experiment.Id))[^1].Reason);
     }
 
     [Fact]

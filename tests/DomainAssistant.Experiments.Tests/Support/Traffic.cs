@@ -16,14 +16,15 @@ public static class Traffic
     /// <param name="upRate">Chance a rating is up, per variant.</param>
     /// <param name="errorRate">Chance a message fails, per variant.</param>
     /// <param name="variantOf">Who gets which variant; by default the sticky assignment.</param>
+    /// <param name="firstUser">Number of the first user: later calls serve new users from where earlier ones stopped.</param>
     public static async Task ServeAsync(ExperimentFiles files, Experiment experiment, int users, int seed,
-        Func<string, double> upRate, Func<string, double>? errorRate = null, Func<int, string, string>? variantOf = null)
+        Func<string, double> upRate, Func<string, double>? errorRate = null, Func<int, string, string>? variantOf = null, int firstUser = 0)
     {
         var random = new Random(seed);
         var exposures = new List<Exposure>();
         var ratings = new List<Rating>();
         var now = files.Clock.GetUtcNow();
-        for (int i = 0; i < users; i++)
+        for (int i = firstUser; i < firstUser + users; i++)
         {
             string user = $"{experiment.Id}-user-{i}";
             string variant = variantOf?.Invoke(i, user) ?? StickyAssignment.VariantFor(experiment, user);
