@@ -105,7 +105,8 @@ public static class ClosedLoopBenchmark
         var record = RunRecord(finished);
         double Seconds(string stage) => record?.TryGetProperty("seconds", out var s) == true && s.TryGetProperty(stage, out var value) ? value.GetDouble() : 0;
         double? Figure(string name) => record?.TryGetProperty(name, out var x) == true && x.ValueKind == JsonValueKind.Number ? x.GetDouble() : null;
-        var auc = record?.TryGetProperty("reward_model", out var rm) == true && rm.ValueKind == JsonValueKind.Object ? rm.GetProperty("heldout_auc").GetDouble() : (double?)null;
+        var auc = record?.TryGetProperty("reward_model", out var rm) == true && rm.ValueKind == JsonValueKind.Object
+            && rm.GetProperty("heldout_auc") is { ValueKind: JsonValueKind.Number } aucValue ? aucValue.GetDouble() : (double?)null;
         var sha = finished.TryGetProperty("adapterSha256", out var shaValue) && shaValue.ValueKind == JsonValueKind.String ? shaValue.GetString() : null;
         var accuracy = sha is null ? null : await HeldOutAccuracyAsync(operators, sha);
 

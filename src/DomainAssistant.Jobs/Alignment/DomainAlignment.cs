@@ -92,7 +92,8 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
             }, cancellationToken);
             cancellationToken.ThrowIfCancellationRequested();
             LogRewardModel(job.JobId, rm.HeldoutAccuracy, rm.HeldoutAuc, rm.Ece);
-            rewardModelFigures = new { rm.HeldoutAccuracy, rm.HeldoutAuc, rm.Ece };
+            // JSON has no NaN: an AUC over a held-out set of one class is written as null.
+            rewardModelFigures = new { HeldoutAccuracy = Finite(rm.HeldoutAccuracy), HeldoutAuc = Finite(rm.HeldoutAuc), Ece = Finite(rm.Ece) };
             EndStage("reward_model");
 
             var prompts = WritePrompts(feedbackPath, Path.Combine(folder, "prompts.jsonl"));
@@ -129,6 +130,10 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         }
 
         EndStage("policy");
+        // A policy that did not move leaves the production adapter's own bytes: gating it would store a verdict under
+        // production's checksum and could withdraw production's release, so the run ends here, saying why.
+        if (productionAdapter is not null && adapterSha == PeftAdapter.WeightsSha256(productionAdapter))
+            throw new InvalidOperationException($"the {job.Method} policy came out identical to the production adapter ({adapterSha[..12]}): there is nothing new to gate or roll out.");
         progress.Enter("gate", rloo ? 0.8 : 0.75, 1, $"judging the adapter against {(productionAdapter is null ? "the base model" : "the production adapter")} on {suite.Cases.Count} cases");
         var verdict = await GateAsync(suite, domain, basePath, adapterFolder, productionAdapter, progress, cancellationToken);
         var failed = verdict.Metrics.Where(m => !m.Passed).Select(m => $"{m.Metric.Name()}: {m.Reason}").ToList();
@@ -139,11 +144,13 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         {
             finished.JobId, finished.Domain, finished.Method, job.RequestedBy, BaseModel = basePath, ProductionAdapter = productionAdapter,
             finished.AdapterFolder, finished.AdapterSha256, finished.Verdict, finished.FailedMetrics, finished.ReportPath, Suite = suitePath,
-            finished.Votes, finished.FirstSequence, finished.LastSequence, RewardModel = rewardModelFigures, Kl = kl, Seconds = seconds,
+            finished.Votes, finished.FirstSequence, finished.LastSequence, RewardModel = rewardModelFigures, Kl = Finite(kl), Seconds = seconds,
         }, Indented), cancellationToken);
         LogGated(job.JobId, verdict.Verdict, adapterSha[..12]);
         return finished;
     }
+
+    static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>Judges the adapter as `da eval gate` does, stores the verdict and writes the report.</summary>
     async Task<GateVerdict> GateAsync(GateSuite suite, DomainProfile domain, string basePath, string candidate, string? baseline, AlignmentProgress progress,
