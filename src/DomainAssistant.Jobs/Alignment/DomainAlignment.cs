@@ -130,10 +130,6 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         }
 
         EndStage("policy");
-        // A policy that did not move leaves the production adapter's own bytes: gating it would store a verdict under
-        // production's checksum and could withdraw production's release, so the run ends here, saying why.
-        if (productionAdapter is not null && adapterSha == PeftAdapter.WeightsSha256(productionAdapter))
-            throw new InvalidOperationException($"the {job.Method} policy came out identical to the production adapter ({adapterSha[..12]}): there is nothing new to gate or roll out.");
         progress.Enter("gate", rloo ? 0.8 : 0.75, 1, $"judging the adapter against {(productionAdapter is null ? "the base model" : "the production adapter")} on {suite.Cases.Count} cases");
         var verdict = await GateAsync(suite, domain, basePath, adapterFolder, productionAdapter, progress, cancellationToken);
         var failed = verdict.Metrics.Where(m => !m.Passed).Select(m => $"{m.Metric.Name()}: {m.Reason}").ToList();

@@ -83,7 +83,8 @@ public sealed class AlignmentRolloutTests : IDisposable
     async Task<Experiment> ChangedAsync(Experiment before)
     {
         var store = _host.Services.GetRequiredService<IExperimentStore>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        // Generous: the watch runs on a timer, and CI's two cores may be busy with other tests.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         while (true)
         {
             var now = (await store.FindAsync(before.Id))!;
