@@ -57,7 +57,7 @@ public sealed class AlignmentRunsTests
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(adapter)!, "run.json")), "the run is recorded beside it");
         Assert.True(File.Exists(stored.ReportPath), "the gate's report is written");
         // The operator's list shows the run with the same outcome.
-        using var listed = await client.SendAsync(Operator(HttpMethod.Get, $"/api/operator/alignment-runs?domain={AssistantHost.Domain}"));
+        using var listed = await client.SendAsync(AlignmentRunCalls.Operator(HttpMethod.Get, $"/api/operator/alignment-runs?domain={AssistantHost.Domain}"));
         var shown = Assert.Single(JsonDocument.Parse(await listed.Content.ReadAsStringAsync()).RootElement.EnumerateArray());
         Assert.Equal((jobId, "succeeded", stored.Verdict, stored.CandidateSha256),
             (shown.GetProperty("jobId").GetGuid(), shown.GetProperty("state").GetString(), shown.GetProperty("verdict").GetString(), shown.GetProperty("adapterSha256").GetString()));
