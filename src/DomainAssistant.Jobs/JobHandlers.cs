@@ -52,4 +52,17 @@ public static class JobHandlers
         bus.AddConsumer<AlignmentRunConsumer, AlignmentRunConsumerDefinition>();
         return bus;
     }
+
+    /// <summary>
+    /// The re-embedding of the index (<c>ReembedIndex</c>). Not among <see cref="AddJobHandlers"/>: it embeds with the
+    /// host's <see cref="IServedEmbedders"/>, which only the API implements (with the model it serves), so the API
+    /// hosts it whether or not it runs the other handlers.
+    /// </summary>
+    public static IBusRegistrationConfigurator AddReembedding(this IBusRegistrationConfigurator bus)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.TryAddSingleton(TimeProvider.System);
+        bus.AddConsumer<ReembedIndexConsumer, ReembedIndexConsumerDefinition>();
+        return bus;
+    }
 }

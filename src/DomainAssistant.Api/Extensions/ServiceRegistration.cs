@@ -12,6 +12,7 @@ using DomainAssistant.Api.Serving;
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.ServiceDefaults;
@@ -57,6 +58,7 @@ public static class ServiceRegistration
         services.AddSingleton<ActiveRetrieval>();
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<ActiveRetrieval>());
         services.AddSingleton<EmbeddingSwitch>();
+        services.AddSingleton<IServedEmbedders, ServedEmbedders>();
         AddBackground<CorpusIndex>(services);
         services.AddSingleton<IRetrievalWarmup>(sp => sp.GetRequiredService<CorpusIndex>());
         services.AddCorpusUploads(configuration);
@@ -99,7 +101,8 @@ public static class ServiceRegistration
     }
 
     // Feedback is recorded here and jobs are started here; with Jobs:RunInProcess (the default) the job handlers
-    // (feedback filing, corpus ingestion, the bootstrap, gates, alignment runs) run here too, else in worker hosts.
+    // (feedback filing, corpus ingestion, the bootstrap, gates, alignment runs) run here too, else in worker hosts;
+    // re-embedding runs here in either case (JobHandlers.AddReembedding).
     static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults, BootstrapOptions bootstrap)
     {
         var feedback = FeedbackBusOptions.From(configuration);
@@ -111,6 +114,7 @@ public static class ServiceRegistration
             bus.AddOperatorConsumers();
             bus.AddAlignmentRunReports(defaults.Storage);
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
+            bus.AddReembedding(); // here in either case: it embeds with the model this process serves
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
     }
