@@ -12,15 +12,17 @@ namespace DomainAssistant.Api.Corpora;
 /// <summary>
 /// Moves the index to another embedding space and the host's retrieval with it. When the catalog records another
 /// space than the target's, every chunk is re-embedded into the target space's own store by a job handler
-/// (<see cref="ReembedIndex"/> to <c>ReembedIndexConsumer</c>, which embeds with this host's embedder of the target
-/// space through <c>IServedEmbedders</c>): a job of kind "re-embedding", progress in the log, on /health and at
+/// (<see cref="ReembedIndex"/> to <c>ReembedIndexConsumer</c>, in this process with <c>Jobs:RunInProcess</c>, which
+/// lends it the embedder this process serves with, else in a worker, which builds the same one from the served
+/// model's files, <see cref="ServedEmbedders.FilesOf"/>): a job of kind "re-embedding", progress in the log, on /health and at
 /// GET /api/jobs/{id}, while the old stack keeps serving. When its outcome (<see cref="IndexReembedded"/>) comes, the
 /// new vectors are read from disk, retrieval switches over and the old store is deleted. The lexical index is never
 /// touched. No ingestion in this process runs meanwhile (<see cref="DomainCorpus.ExclusiveAsync"/>), so no document
 /// can be written to the old space after its chunks were re-embedded.
 /// </summary>
-public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, IChunkCatalog catalog, JobReports reports, VectorStoresBySpace stores,
-    DomainCorpus corpus, SqliteJobStore jobs, IHostApplicationLifetime lifetime, TimeProvider clock, ILogger<EmbeddingSwitch> logger)
+public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmbedders embedders, IChunkCatalog catalog, JobReports reports,
+    VectorStoresBySpace stores, DomainCorpus corpus, SqliteJobStore jobs, IHostApplicationLifetime lifetime, TimeProvider clock,
+    ILogger<EmbeddingSwitch> logger)
 {
     public const string JobKind = "re-embedding";
 
@@ -61,7 +63,7 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, IChunkCat
         try
         {
             await lifetime.WhenStartedAsync(cancellationToken);
-            var done = await reports.ReembedAsync(new ReembedIndex(job.Id, to.ModelId, to.Dimensions), Reporter(job, warmup, cancellationToken), cancellationToken);
+            var done = await reports.ReembedAsync(new ReembedIndex(job.Id, to.ModelId, to.Dimensions, embedders.FilesOf(to)), Reporter(job, warmup, cancellationToken), cancellationToken);
             job = job with
             {
                 State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), ChunksDone = done.Chunks,

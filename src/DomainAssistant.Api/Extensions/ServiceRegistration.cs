@@ -58,7 +58,8 @@ public static class ServiceRegistration
         services.AddSingleton<ActiveRetrieval>();
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<ActiveRetrieval>());
         services.AddSingleton<EmbeddingSwitch>();
-        services.AddSingleton<IServedEmbedders, ServedEmbedders>();
+        services.AddSingleton<ServedEmbedders>();
+        services.AddSingleton<IServedEmbedders>(sp => sp.GetRequiredService<ServedEmbedders>());
         AddBackground<CorpusIndex>(services);
         services.AddSingleton<IRetrievalWarmup>(sp => sp.GetRequiredService<CorpusIndex>());
         services.AddCorpusUploads(configuration);
@@ -101,8 +102,8 @@ public static class ServiceRegistration
     }
 
     // Feedback is recorded here and jobs are started here; with Jobs:RunInProcess (the default) the job handlers
-    // (feedback filing, corpus ingestion, the bootstrap, gates, alignment runs) run here too, else in worker hosts;
-    // re-embedding runs here in either case (JobHandlers.AddReembedding).
+    // (feedback filing, corpus ingestion, re-embedding, the bootstrap, gates, alignment runs) run here too, else in
+    // worker hosts.
     static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults, BootstrapOptions bootstrap)
     {
         var feedback = FeedbackBusOptions.From(configuration);
@@ -114,7 +115,6 @@ public static class ServiceRegistration
             bus.AddOperatorConsumers();
             bus.AddAlignmentRunReports(defaults.Storage);
             if (defaults.Jobs.RunInProcess) bus.AddJobHandlers(defaults, feedback, bootstrap);
-            bus.AddReembedding(); // here in either case: it embeds with the model this process serves
         }, FeedbackBusOptions.Keys);
         services.AddFeedbackRecording(feedback, defaults.Storage.FeedbackDatabase);
     }

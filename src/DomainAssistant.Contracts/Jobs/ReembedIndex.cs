@@ -11,4 +11,5 @@ namespace DomainAssistant.Contracts;
 /// <param name="JobId">Names this run; every report about it carries the same id.</param>
 /// <param name="ModelId">The target embedding model's id (for the served model: pooled hidden states of its base weights' checksum).</param>
 /// <param name="Dimensions">The target model's vector length.</param>
-public sealed record ReembedIndex(Guid JobId, string ModelId, int Dimensions);
+/// <param name="Model">The served model's files when the target is its embeddings, for a host that has not loaded it; null for the model-free embedder every host registers.</param>
+public sealed record ReembedIndex(Guid JobId, string ModelId, int Dimensions, EmbeddingModelFiles? Model);

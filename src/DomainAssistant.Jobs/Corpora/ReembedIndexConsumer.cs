@@ -10,7 +10,7 @@ namespace DomainAssistant.Jobs.Corpora;
 
 /// <summary>
 /// Runs a <see cref="ReembedIndex"/> job: embeds every chunk of the index with the host's embedder of the target space
-/// (<see cref="IServedEmbedders"/>) into that space's own store, publishing "re-embedding: n of m chunks" as
+/// (<see cref="IServedEmbedders"/>: the served model's, or the model-free one) into that space's own store, publishing "re-embedding: n of m chunks" as
 /// <see cref="JobProgressed"/> (steps are chunks), then <see cref="IndexReembedded"/>, or <see cref="JobFailed"/> with
 /// the reason (the full exception goes to this host's log). The target store is emptied first, so a run cut short by a
 /// stopping host, or delivered twice, is simply redone; the old space's store keeps serving until the API switches.
@@ -32,10 +32,12 @@ public sealed partial class ReembedIndexConsumer(IServedEmbedders embedders, Cor
         var cancellationToken = context.CancellationToken;
         try
         {
-            var embedder = await embedders.ForAsync(target, cancellationToken);
-            LogStarted(job.JobId, target);
-            stores.Delete(target); // leftovers of an interrupted run: start the space from empty
-            var report = await reembedder.ReembedAsync(embedder, stores.Open(target), Throttled(progress, job.JobId), cancellationToken);
+            var report = await embedders.EmbedAsync(target, job.Model, embedder =>
+            {
+                LogStarted(job.JobId, target);
+                stores.Delete(target); // leftovers of an interrupted run: start the space from empty
+                return reembedder.ReembedAsync(embedder, stores.Open(target), Throttled(progress, job.JobId), cancellationToken);
+            }, cancellationToken);
             if (report.Space != target)
                 throw new InvalidOperationException($"the embedder handed out for {target} embedded with {report.Space}; the index was recorded with {report.Space}.");
             await progress.DrainAsync();

@@ -1,6 +1,5 @@
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Contracts;
-using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Documents;
@@ -16,9 +15,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DomainAssistant.Api.Tests.Corpora;
 
 /// <summary>
-/// The re-embedding handler as a host registers it (<see cref="JobHandlers.AddReembedding"/>), on MassTransit's test
-/// harness over an index built with the retrieval library's registered (hashing) stack: what it publishes and what it
-/// leaves in the target space's store and the catalog.
+/// The re-embedding handler on MassTransit's test harness, over an index built with the retrieval library's registered
+/// (hashing) stack and a host whose one other embedder is a narrower hashing: what it publishes and what it leaves in
+/// the target space's store and the catalog.
 /// </summary>
 public sealed class ReembedIndexConsumerTests : IAsyncDisposable
 {
@@ -37,12 +36,13 @@ public sealed class ReembedIndexConsumerTests : IAsyncDisposable
             .Build();
         _provider = new ServiceCollection()
             .AddLogging()
+            .AddSingleton(TimeProvider.System)
             .AddRetrieval(configuration)
             .AddSingleton<IServedEmbedders, OneEmbedder>()
             .AddSingleton<JobReportLog>()
             .AddMassTransitTestHarness(bus =>
             {
-                bus.AddReembedding();
+                bus.AddConsumer<ReembedIndexConsumer, ReembedIndexConsumerDefinition>();
                 bus.AddConsumer<JobReportLog.ReportConsumer>();
             })
             .BuildServiceProvider(validateScopes: true);
@@ -84,7 +84,7 @@ public sealed class ReembedIndexConsumerTests : IAsyncDisposable
         var before = await catalog.GetEmbeddingSpaceAsync();
 
         var jobId = Guid.NewGuid();
-        await harness.Bus.Publish(new ReembedIndex(jobId, "pooled-hidden-states:0123456789abcdef", 64));
+        await harness.Bus.Publish(new ReembedIndex(jobId, "pooled-hidden-states:0123456789abcdef", 64, null));
 
         var failure = Assert.IsType<JobFailed>(await _provider.GetRequiredService<JobReportLog>().EndOfAsync(jobId));
         Assert.Contains("pooled-hidden-states:0123456789abcdef", failure.Error, StringComparison.Ordinal);
@@ -104,7 +104,7 @@ public sealed class ReembedIndexConsumerTests : IAsyncDisposable
     async Task<IndexReembedded> RunAsync(EmbeddingSpace space)
     {
         var jobId = Guid.NewGuid();
-        await _provider.GetRequiredService<ITestHarness>().Bus.Publish(new ReembedIndex(jobId, space.ModelId, space.Dimensions));
+        await _provider.GetRequiredService<ITestHarness>().Bus.Publish(new ReembedIndex(jobId, space.ModelId, space.Dimensions, null));
         var end = await _provider.GetRequiredService<JobReportLog>().EndOfAsync(jobId);
         return end as IndexReembedded ?? throw new Xunit.Sdk.XunitException($"the job ended with {end}");
     }
@@ -112,10 +112,9 @@ public sealed class ReembedIndexConsumerTests : IAsyncDisposable
     /// <summary>A host with one embedder, <see cref="Narrow"/>, refusing any other space as the API's <c>ServedEmbedders</c> does.</summary>
     sealed class OneEmbedder : IServedEmbedders
     {
-        public Task<IEmbeddingGenerator<string, Embedding<float>>> ForAsync(EmbeddingSpace space, CancellationToken cancellationToken) =>
-            space == NarrowSpace
-                ? Task.FromResult<IEmbeddingGenerator<string, Embedding<float>>>(Narrow)
-                : throw new InvalidOperationException($"this host has no embedder of {space}: it embeds with {NarrowSpace}.");
+        public Task<T> EmbedAsync<T>(EmbeddingSpace space, EmbeddingModelFiles? model, Func<IEmbeddingGenerator<string, Embedding<float>>, Task<T>> embed,
+            CancellationToken cancellationToken) =>
+            space == NarrowSpace ? embed(Narrow) : throw new InvalidOperationException($"this host has no embedder of {space}: it embeds with {NarrowSpace}.");
     }
 
     public async ValueTask DisposeAsync()
