@@ -31,13 +31,20 @@ public sealed class ReembeddingOverRabbitMqTests : IDisposable
         return new EmbeddingSpace(HiddenStateEmbeddingGenerator.ModelIdOf(ServedBase), config.RootElement.GetProperty("hidden_size").GetInt32());
     }
 
-    [RabbitMqFact]
-    public async Task The_worker_re_embeds_the_shared_index_with_the_served_model_loaded_from_its_files()
+    /// <summary>A worker on the test's data folder, whose index holds the domain's corpus with the registered embedder.</summary>
+    async Task<WorkerHost> IndexedWorkerAsync()
     {
         var settings = RabbitMq.Settings();
         settings["Storage:DataDirectory"] = _data;
-        using var worker = new WorkerHost(settings);
+        var worker = new WorkerHost(settings);
         await SharedIndex.IndexAsync(worker.Services, Domain, Path.Combine(RepositoryRoot.Path, "domains", Domain));
+        return worker;
+    }
+
+    [RabbitMqFact]
+    public async Task The_worker_re_embeds_the_shared_index_with_the_served_model_loaded_from_its_files()
+    {
+        using var worker = await IndexedWorkerAsync();
         var catalog = worker.Services.GetRequiredService<IChunkCatalog>();
         var chunks = await catalog.CountChunksAsync(null);
         var space = ServedSpace();
@@ -58,10 +65,7 @@ public sealed class ReembeddingOverRabbitMqTests : IDisposable
     [RabbitMqFact]
     public async Task Files_that_embed_into_another_space_than_the_job_names_fail_it_saying_so()
     {
-        var settings = RabbitMq.Settings();
-        settings["Storage:DataDirectory"] = _data;
-        using var worker = new WorkerHost(settings);
-        await SharedIndex.IndexAsync(worker.Services, Domain, Path.Combine(RepositoryRoot.Path, "domains", Domain));
+        using var worker = await IndexedWorkerAsync();
         var space = ServedSpace();
 
         var job = new ReembedIndex(Guid.NewGuid(), "pooled-hidden-states:0123456789abcdef", space.Dimensions,

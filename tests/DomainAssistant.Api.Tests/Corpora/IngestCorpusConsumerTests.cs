@@ -1,12 +1,10 @@
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Contracts;
 using DomainAssistant.Jobs.Corpora;
-using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Api.Tests.Corpora;
@@ -22,24 +20,9 @@ public sealed class IngestCorpusConsumerTests : IAsyncDisposable
     readonly TempFolder _folder = new();
     readonly ServiceProvider _provider;
 
-    public IngestCorpusConsumerTests()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = _folder.Combine("data") })
-            .Build();
-        _provider = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddRetrieval(configuration)
-            .AddSingleton<IServedIndex, RegisteredIndex>()
-            .AddSingleton<JobReportLog>()
-            .AddMassTransitTestHarness(bus =>
-            {
-                bus.AddConsumer<IngestCorpusConsumer>();
-                bus.AddConsumer<JobReportLog.ReportConsumer>();
-            })
-            .BuildServiceProvider(validateScopes: true);
-    }
+    public IngestCorpusConsumerTests() =>
+        _provider = HandlerHarness.Build(_folder.Combine("data"), port => port.AddSingleton<IServedIndex, RegisteredIndex>(),
+            handler => handler.AddConsumer<IngestCorpusConsumer>());
 
     string CorpusFolder => _folder.Combine("corpus");
 

@@ -9,7 +9,6 @@ using DomainAssistant.Retrieval.Lexical;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Api.Tests.Corpora;
@@ -29,24 +28,9 @@ public sealed class ReembedIndexConsumerTests : IAsyncDisposable
     readonly TempFolder _folder = new();
     readonly ServiceProvider _provider;
 
-    public ReembedIndexConsumerTests()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = _folder.Combine("data") })
-            .Build();
-        _provider = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddRetrieval(configuration)
-            .AddSingleton<IServedEmbedders, OneEmbedder>()
-            .AddSingleton<JobReportLog>()
-            .AddMassTransitTestHarness(bus =>
-            {
-                bus.AddConsumer<ReembedIndexConsumer, ReembedIndexConsumerDefinition>();
-                bus.AddConsumer<JobReportLog.ReportConsumer>();
-            })
-            .BuildServiceProvider(validateScopes: true);
-    }
+    public ReembedIndexConsumerTests() =>
+        _provider = HandlerHarness.Build(_folder.Combine("data"), port => port.AddSingleton<IServedEmbedders, OneEmbedder>(),
+            handler => handler.AddConsumer<ReembedIndexConsumer, ReembedIndexConsumerDefinition>());
 
     static EmbeddingSpace NarrowSpace => new(HashingEmbeddingGenerator.ModelId, 128);
 
