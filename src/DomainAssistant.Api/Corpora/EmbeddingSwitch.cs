@@ -60,10 +60,12 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmb
         var job = new JobRecord(Guid.NewGuid(), JobKind, "*", null, JobStates.Running, 0, what, 0, 0, 0, clock.GetUtcNow(), clock.GetUtcNow(), null, null, "host");
         await jobs.SaveAsync(job, cancellationToken);
         LogStarted(job.Id, from, to);
+        var progress = new RecordedProgress(this, jobs, job, warmup, cancellationToken);
         try
         {
             await lifetime.WhenStartedAsync(cancellationToken);
-            var done = await reports.ReembedAsync(new ReembedIndex(job.Id, to.ModelId, to.Dimensions, embedders.FilesOf(to)), Reporter(job, warmup, cancellationToken), cancellationToken);
+            var done = await reports.ReembedAsync(new ReembedIndex(job.Id, to.ModelId, to.Dimensions, embedders.FilesOf(to)), progress.Note, cancellationToken);
+            progress.Close();
             job = job with
             {
                 State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), ChunksDone = done.Chunks,
@@ -75,6 +77,7 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmb
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            progress.Close();
             await jobs.SaveAsync(job with { State = JobStates.Failed, FinishedAt = clock.GetUtcNow(), Error = error.Message, Message = "failed" }, CancellationToken.None);
             throw;
         }
@@ -88,15 +91,38 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmb
                 cancellationToken);
     }
 
-    /// <summary>Each note of the handler: on /health, in the log and in the job's record (chunks done of all).</summary>
-    Action<JobProgressed> Reporter(JobRecord job, Warmup warmup, CancellationToken cancellationToken) => note =>
+    /// <summary>
+    /// Each note of the handler: on /health, in the log and in the job's record (chunks done of all). The reports reach
+    /// this process's report queue, which may hand over two at once: a note older than the one recorded, or one that
+    /// comes after the outcome, is left out, so the record never goes back nor overwrites the job's end.
+    /// </summary>
+    sealed class RecordedProgress(EmbeddingSwitch owner, SqliteJobStore store, JobRecord job, Warmup warmup, CancellationToken cancellationToken)
     {
-        warmup.Report(note.Note);
-        LogProgress(job.Id, note.Step ?? 0, note.Total ?? 0);
-        var update = job with { Progress = note.Fraction ?? job.Progress, ChunksDone = (int?)note.Step ?? job.ChunksDone, Message = note.Note };
-        // Notes come one at a time from this process's report queue, in order; one small SQLite write keeps it.
-        jobs.SaveAsync(update, cancellationToken).GetAwaiter().GetResult();
-    };
+        readonly Lock _gate = new();
+        long _recorded = -1;
+        bool _closed;
+
+        public void Note(JobProgressed note)
+        {
+            lock (_gate)
+            {
+                var step = note.Step ?? 0;
+                if (_closed || step < _recorded) return;
+                _recorded = step;
+                warmup.Report(note.Note);
+                owner.LogProgress(job.Id, step, note.Total ?? 0);
+                // One small SQLite write, under the gate so that the job's outcome is written after it.
+                store.SaveAsync(job with { Progress = note.Fraction ?? job.Progress, ChunksDone = (int)step, Message = note.Note }, cancellationToken)
+                    .GetAwaiter().GetResult();
+            }
+        }
+
+        /// <summary>The outcome came: later notes are left out.</summary>
+        public void Close()
+        {
+            lock (_gate) _closed = true;
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: the index holds vectors of {From}; re-embedding every chunk with {To}")]
     partial void LogStarted(Guid jobId, EmbeddingSpace from, EmbeddingSpace to);
