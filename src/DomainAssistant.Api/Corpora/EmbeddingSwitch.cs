@@ -12,9 +12,9 @@ namespace DomainAssistant.Api.Corpora;
 /// <summary>
 /// Moves the index to another embedding space and the host's retrieval with it. When the catalog records another
 /// space than the target's, every chunk is re-embedded into the target space's own store by a job handler
-/// (<see cref="ReembedIndex"/> to <c>ReembedIndexConsumer</c>, in this process with <c>Jobs:RunInProcess</c>, which
-/// lends it the embedder this process serves with, else in a worker, which builds the same one from the served
-/// model's files, <see cref="ServedEmbedders.FilesOf"/>): a job of kind "re-embedding", progress in the log, on /health and at
+/// (<see cref="ReembedIndex"/> to <c>ReembedIndexConsumer</c>: in this process with <c>Jobs:RunInProcess</c>, lent the
+/// embedder this process serves with; else in a worker, which builds the same one from the served model's files,
+/// <see cref="ServedEmbedders.FilesOf"/>): a job of kind "re-embedding", progress in the log, on /health and at
 /// GET /api/jobs/{id}, while the old stack keeps serving. When its outcome (<see cref="IndexReembedded"/>) comes, the
 /// new vectors are read from disk, retrieval switches over and the old store is deleted. The lexical index is never
 /// touched. No ingestion in this process runs meanwhile (<see cref="DomainCorpus.ExclusiveAsync"/>), so no document
