@@ -20,12 +20,15 @@ namespace DomainAssistant.Jobs;
 /// The worker's handlers, registered by one call wherever they run: the Worker host, or the API process itself in the
 /// embedded default (<c>Jobs:RunInProcess</c>). The host provides the retrieval services (an <c>IRetriever</c> and
 /// an <c>IChunkCatalog</c> over the index the API built): the bootstrap lays out grounded examples with them; and the
-/// <c>IServedIndex</c> corpus ingestion writes through (the API's serving stack, or <see cref="RegisteredIndex"/>).
+/// <c>IServedIndex</c> corpus ingestion writes through (the API's serving stack, or <see cref="RegisteredIndex"/>); and
+/// the <see cref="IServedEmbedders"/> re-embedding embeds with (the API's served model, or the worker's copy loaded from
+/// the same files).
 /// </summary>
 public static class JobHandlers
 {
     /// <summary>
     /// Feedback filing (<c>FeedbackSubmitted</c>) with the alignment trigger after it, corpus ingestion (<c>IngestCorpus</c>),
+    /// re-embedding of the index (<c>ReembedIndex</c>),
     /// the bootstrap of a domain's model (<c>BootstrapDomainModel</c>), adapter gates (<c>GateAdapter</c>) and alignment
     /// runs (<c>StartAlignmentRun</c>).
     /// The <c>Alignment</c> section and the served model's keys are read from the host's configuration as the host starts.
@@ -39,6 +42,7 @@ public static class JobHandlers
         bus.TryAddSingleton(bootstrap);
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>();
+        bus.AddConsumer<ReembedIndexConsumer, ReembedIndexConsumerDefinition>();
         bus.TryAddSingleton<ILineageLedger>(new SqliteLineageLedger(host.Storage.LineageDatabase));
         bus.TryAddSingleton<DomainModelBootstrap>();
         bus.AddConsumer<BootstrapDomainModelConsumer, BootstrapDomainModelConsumerDefinition>();
@@ -61,4 +65,5 @@ public static class JobHandlers
         bus.AddConsumer<AlignmentRunConsumer, AlignmentRunConsumerDefinition>();
         return bus;
     }
+
 }

@@ -1,7 +1,4 @@
 using DomainAssistant.Contracts;
-using DomainAssistant.Retrieval.Documents;
-using DomainAssistant.Retrieval.Ingestion;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Worker.Tests;
 
@@ -42,7 +39,7 @@ public sealed class BootstrapOverRabbitMqTests : IDisposable
     {
         var domainFolder = Path.Combine(RepositoryRoot.Path, "domains", Domain);
         using var worker = new WorkerHost(Settings());
-        await IndexAsync(worker.Services, domainFolder);
+        await SharedIndex.IndexAsync(worker.Services, Domain, domainFolder);
 
         var (result, notes) = await Run(new BootstrapDomainModel(Guid.NewGuid(), Domain, domainFolder));
 
@@ -68,13 +65,4 @@ public sealed class BootstrapOverRabbitMqTests : IDisposable
     }
 
     static Task<(object Result, IReadOnlyCollection<string> Notes)> Run(BootstrapDomainModel job) => JobOverRabbitMq.RunAsync(job, job.JobId);
-
-    /// <summary>What the API does before it asks for a bootstrap: the domain's corpus in the shared index.</summary>
-    static async Task IndexAsync(IServiceProvider services, string domainFolder)
-    {
-        var corpus = Path.Combine(domainFolder, "corpus");
-        var documents = new List<SourceDocument>();
-        foreach (var path in DocumentLoader.FindFiles(corpus)) documents.Add(await DocumentLoader.LoadAsync(path, Domain, corpus));
-        await services.GetRequiredService<CorpusIngestor>().IngestAsync(documents);
-    }
 }

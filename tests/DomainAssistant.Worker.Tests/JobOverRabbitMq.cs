@@ -6,7 +6,8 @@ namespace DomainAssistant.Worker.Tests;
 
 /// <summary>
 /// Sends a job as the API does, from a bus of the test's own (another process), and collects its reports: the notes,
-/// then the outcome (<see cref="DomainModelBootstrapped"/>, <see cref="CorpusIngested"/> or <see cref="JobFailed"/>).
+/// then the outcome (<see cref="DomainModelBootstrapped"/>, <see cref="CorpusIngested"/>, <see cref="IndexReembedded"/> or
+/// <see cref="JobFailed"/>).
 /// </summary>
 public static class JobOverRabbitMq
 {
@@ -31,6 +32,7 @@ public static class JobOverRabbitMq
                 endpoint.Handler<JobProgressed>(context => Note(context.Message.JobId == jobId, () => notes.Enqueue(context.Message.Note)));
                 endpoint.Handler<DomainModelBootstrapped>(context => Note(context.Message.JobId == jobId, () => outcome.TrySetResult(context.Message)));
                 endpoint.Handler<CorpusIngested>(context => Note(context.Message.JobId == jobId, () => outcome.TrySetResult(context.Message)));
+                endpoint.Handler<IndexReembedded>(context => Note(context.Message.JobId == jobId, () => outcome.TrySetResult(context.Message)));
                 endpoint.Handler<JobFailed>(context => Note(context.Message.JobId == jobId, () => outcome.TrySetResult(context.Message)));
             });
         });

@@ -1,3 +1,4 @@
+using DomainAssistant.Api.Hosting;
 using DomainAssistant.ServiceDefaults.Bus;
 
 namespace DomainAssistant.Api.Corpora;
@@ -15,9 +16,8 @@ public sealed class CorpusJobsRequeue(CorpusJobs jobs, BusOptions bus, IHostAppl
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (bus.TransportKind != BusTransport.InMemory) return;
-        // Published before the bus runs, a message would reach no consumer; jobs queued from now on are sent as they come.
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => running.TrySetResult())) await running.Task.WaitAsync(stoppingToken);
+        // Jobs queued from now on are sent as they come.
+        await lifetime.WhenStartedAsync(stoppingToken);
         await jobs.RequeueAsync(_started, stoppingToken);
     }
 }

@@ -1,9 +1,9 @@
 using DomainAssistant.Api.Corpora;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Api.Jobs;
+using DomainAssistant.Contracts;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Embeddings;
-using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
 using DomainAssistant.Storage.Jobs;
 
@@ -11,20 +11,20 @@ namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
 /// Moves the index to another embedding space and the host's retrieval with it. When the catalog records another
-/// space than the target's, every chunk is re-embedded into the target space's own store as a background job
-/// (kind "re-embedding", progress in the log, on /health and at GET /api/jobs/{id}) while the old stack keeps
-/// serving; then the new space is recorded, retrieval switches over and the old store is deleted. The lexical index
-/// is never touched. No ingestion in this process runs meanwhile (<see cref="DomainCorpus.ExclusiveAsync"/>), so no
-/// document can be written to the old space after its chunks were re-embedded. It is no job handler: it embeds with
-/// the model this host loaded and ends by switching this host's serving stack (docs/corpus-upload.md, "Jobs").
+/// space than the target's, every chunk is re-embedded into the target space's own store by a job handler
+/// (<see cref="ReembedIndex"/> to <c>ReembedIndexConsumer</c>: in this process with <c>Jobs:RunInProcess</c>, lent the
+/// embedder this process serves with; else in a worker, which builds the same one from the served model's files,
+/// <see cref="ServedEmbedders.FilesOf"/>): a job of kind "re-embedding", progress in the log, on /health and at
+/// GET /api/jobs/{id}, while the old stack keeps serving. When its outcome (<see cref="IndexReembedded"/>) comes, the
+/// new vectors are read from disk, retrieval switches over and the old store is deleted. The lexical index is never
+/// touched. No ingestion in this process runs meanwhile (<see cref="DomainCorpus.ExclusiveAsync"/>), so no document
+/// can be written to the old space after its chunks were re-embedded.
 /// </summary>
-public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, IChunkCatalog catalog, CorpusReembedder reembedder,
-    VectorStoresBySpace stores, DomainCorpus corpus, SqliteJobStore jobs, TimeProvider clock, ILogger<EmbeddingSwitch> logger)
+public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmbedders embedders, IChunkCatalog catalog, JobReports reports,
+    VectorStoresBySpace stores, DomainCorpus corpus, SqliteJobStore jobs, IHostApplicationLifetime lifetime, TimeProvider clock,
+    ILogger<EmbeddingSwitch> logger)
 {
     public const string JobKind = "re-embedding";
-
-    /// <summary>Least time between two progress writes.</summary>
-    static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Makes <paramref name="target"/> the serving stack, re-embedding the index first when its vectors are of another space.</summary>
     /// <param name="target">The stack to serve from.</param>
@@ -39,36 +39,45 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, IChunkCat
             var recorded = await catalog.GetEmbeddingSpaceAsync(cancellationToken);
             if (recorded is not null && recorded != target.Space && await catalog.CountChunksAsync(null, cancellationToken) > 0)
             {
-                await ReembedAsync(recorded, target, warmup, cancellationToken);
+                await ReembedAsync(recorded, target.Space, warmup, cancellationToken);
+                // The handler emptied the target store and wrote it anew: a stack over the store as it is now.
+                target = retrieval.Build(target.Embedder, target.Space);
+                retrieval.SwitchTo(target);
                 stores.Delete(recorded);
             }
-            retrieval.SwitchTo(target);
+            else
+            {
+                retrieval.SwitchTo(target);
+            }
         }, cancellationToken);
         LogServing(target.Space);
     }
 
-    async Task ReembedAsync(EmbeddingSpace from, SpaceRetrieval target, Warmup warmup, CancellationToken cancellationToken)
+    async Task ReembedAsync(EmbeddingSpace from, EmbeddingSpace to, Warmup warmup, CancellationToken cancellationToken)
     {
         await FailLeftoversAsync(cancellationToken);
-        var what = $"re-embedding every chunk with {target.Space} (the index holds {from})";
+        var what = $"re-embedding every chunk with {to} (the index holds {from})";
         var job = new JobRecord(Guid.NewGuid(), JobKind, "*", null, JobStates.Running, 0, what, 0, 0, 0, clock.GetUtcNow(), clock.GetUtcNow(), null, null, "host");
         await jobs.SaveAsync(job, cancellationToken);
-        LogStarted(job.Id, from, target.Space);
-        stores.Delete(target.Space); // leftovers of an interrupted run: start the space from empty
+        LogStarted(job.Id, from, to);
+        var progress = new RecordedProgress(this, jobs, job, warmup, cancellationToken);
         try
         {
-            var report = await reembedder.ReembedAsync(target.Embedder, stores.Open(target.Space), Reporter(job, warmup, cancellationToken), cancellationToken);
+            await lifetime.WhenStartedAsync(cancellationToken);
+            var done = await reports.ReembedAsync(new ReembedIndex(job.Id, to.ModelId, to.Dimensions, embedders.FilesOf(to)), progress.Note, cancellationToken);
+            progress.Close();
             job = job with
             {
-                State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), ChunksDone = report.Chunks,
-                DocumentsDone = report.Documents, DocumentsTotal = report.Documents,
-                Message = $"re-embedded {report.Chunks} chunks of {report.Documents} documents with {report.Space}",
+                State = JobStates.Succeeded, Progress = 1, FinishedAt = clock.GetUtcNow(), ChunksDone = done.Chunks,
+                DocumentsDone = done.Documents, DocumentsTotal = done.Documents,
+                Message = $"re-embedded {done.Chunks} chunks of {done.Documents} documents with {to}",
             };
             await jobs.SaveAsync(job, cancellationToken);
-            LogFinished(job.Id, report.Chunks, report.Documents, report.Space);
+            LogFinished(job.Id, done.Chunks, done.Documents, to);
         }
         catch (Exception error) when (error is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            progress.Close();
             await jobs.SaveAsync(job with { State = JobStates.Failed, FinishedAt = clock.GetUtcNow(), Error = error.Message, Message = "failed" }, CancellationToken.None);
             throw;
         }
@@ -82,31 +91,44 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, IChunkCat
                 cancellationToken);
     }
 
-    Action<ReembeddingProgress> Reporter(JobRecord job, Warmup warmup, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each note of the handler: on /health, in the log and in the job's record (chunks done of all). The reports reach
+    /// this process's report queue, which may hand over two at once: a note older than the one recorded, or one that
+    /// comes after the outcome, is left out, so the record never goes back nor overwrites the job's end.
+    /// </summary>
+    sealed class RecordedProgress(EmbeddingSwitch owner, SqliteJobStore store, JobRecord job, Warmup warmup, CancellationToken cancellationToken)
     {
-        var last = DateTimeOffset.MinValue;
-        return progress =>
+        readonly Lock _gate = new();
+        long _recorded = -1;
+        bool _closed;
+
+        public void Note(JobProgressed note)
         {
-            var now = clock.GetUtcNow();
-            if (progress.ChunksDone < progress.ChunksTotal && now - last < ProgressInterval) return;
-            last = now;
-            var message = $"re-embedding: {progress.ChunksDone} of {progress.ChunksTotal} chunks (job {job.Id})";
-            warmup.Report(message);
-            LogProgress(job.Id, progress.ChunksDone, progress.ChunksTotal);
-            var update = job with
+            lock (_gate)
             {
-                Progress = progress.ChunksTotal == 0 ? 1 : (double)progress.ChunksDone / progress.ChunksTotal, ChunksDone = progress.ChunksDone, Message = message,
-            };
-            // Reported synchronously between documents; one small SQLite write keeps the order.
-            jobs.SaveAsync(update, cancellationToken).GetAwaiter().GetResult();
-        };
+                var step = note.Step ?? 0;
+                if (_closed || step < _recorded) return;
+                _recorded = step;
+                warmup.Report(note.Note);
+                owner.LogProgress(job.Id, step, note.Total ?? 0);
+                // One small SQLite write, under the gate so that the job's outcome is written after it.
+                store.SaveAsync(job with { Progress = note.Fraction ?? job.Progress, ChunksDone = (int)step, Message = note.Note }, cancellationToken)
+                    .GetAwaiter().GetResult();
+            }
+        }
+
+        /// <summary>The outcome came: later notes are left out.</summary>
+        public void Close()
+        {
+            lock (_gate) _closed = true;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: the index holds vectors of {From}; re-embedding every chunk with {To}")]
     partial void LogStarted(Guid jobId, EmbeddingSpace from, EmbeddingSpace to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: re-embedded {Done} of {Total} chunks")]
-    partial void LogProgress(Guid jobId, int done, long total);
+    partial void LogProgress(Guid jobId, long done, long total);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: re-embedded {Chunks} chunks of {Documents} documents with {Space}")]
     partial void LogFinished(Guid jobId, int chunks, int documents, EmbeddingSpace space);

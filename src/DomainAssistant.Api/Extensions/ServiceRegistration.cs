@@ -12,6 +12,7 @@ using DomainAssistant.Api.Serving;
 using DomainAssistant.Feedback;
 using DomainAssistant.Jobs;
 using DomainAssistant.Jobs.Bootstrap;
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.ServiceDefaults;
@@ -57,6 +58,8 @@ public static class ServiceRegistration
         services.AddSingleton<ActiveRetrieval>();
         services.AddSingleton<IRetriever>(sp => sp.GetRequiredService<ActiveRetrieval>());
         services.AddSingleton<EmbeddingSwitch>();
+        services.AddSingleton<ServedEmbedders>();
+        services.AddSingleton<IServedEmbedders>(sp => sp.GetRequiredService<ServedEmbedders>());
         AddBackground<CorpusIndex>(services);
         services.AddSingleton<IRetrievalWarmup>(sp => sp.GetRequiredService<CorpusIndex>());
         services.AddCorpusUploads(configuration);
@@ -99,7 +102,8 @@ public static class ServiceRegistration
     }
 
     // Feedback is recorded here and jobs are started here; with Jobs:RunInProcess (the default) the job handlers
-    // (feedback filing, corpus ingestion, the bootstrap, gates, alignment runs) run here too, else in worker hosts.
+    // (feedback filing, corpus ingestion, re-embedding, the bootstrap, gates, alignment runs) run here too, else in
+    // worker hosts.
     static void AddBus(IServiceCollection services, IConfiguration configuration, HostSettings defaults, BootstrapOptions bootstrap)
     {
         var feedback = FeedbackBusOptions.From(configuration);

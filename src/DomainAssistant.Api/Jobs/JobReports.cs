@@ -18,7 +18,8 @@ public sealed class JobReports(IBus bus)
     public async Task<DomainModelBootstrapped> BootstrapAsync(BootstrapDomainModel job, IProgress<string> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        return (DomainModelBootstrapped)await RunAsync(job, job.JobId, progress, cancellationToken);
+        ArgumentNullException.ThrowIfNull(progress);
+        return (DomainModelBootstrapped)await RunAsync(job, job.JobId, note => progress.Report(note.Note), cancellationToken);
     }
 
     /// <summary>Ingests a domain's corpus and says what it did (its record in the job store keeps the notes: <see cref="Corpora.CorpusJobs"/>).</summary>
@@ -29,7 +30,16 @@ public sealed class JobReports(IBus bus)
         return (CorpusIngested)await RunAsync(job, job.JobId, null, cancellationToken);
     }
 
-    async Task<object> RunAsync(object job, Guid jobId, IProgress<string>? progress, CancellationToken cancellationToken)
+    /// <summary>Re-embeds the index into another space and says what it did; <paramref name="progress"/> gets each note whole (chunks done of all).</summary>
+    /// <exception cref="InvalidOperationException">The job failed; the message says why.</exception>
+    public async Task<IndexReembedded> ReembedAsync(ReembedIndex job, Action<JobProgressed> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(progress);
+        return (IndexReembedded)await RunAsync(job, job.JobId, progress, cancellationToken);
+    }
+
+    async Task<object> RunAsync(object job, Guid jobId, Action<JobProgressed>? progress, CancellationToken cancellationToken)
     {
         var waiter = new Waiter(progress);
         _waiting[jobId] = waiter;
@@ -46,7 +56,7 @@ public sealed class JobReports(IBus bus)
 
     internal void Progressed(JobProgressed report)
     {
-        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Progress?.Report(report.Note);
+        if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Progress?.Invoke(report);
     }
 
     /// <summary>A job this process waits for finished with <paramref name="result"/>, the message its handler ends with.</summary>
@@ -60,7 +70,7 @@ public sealed class JobReports(IBus bus)
         if (_waiting.TryGetValue(report.JobId, out var waiter)) waiter.Done.TrySetException(new InvalidOperationException(report.Error));
     }
 
-    sealed record Waiter(IProgress<string>? Progress)
+    sealed record Waiter(Action<JobProgressed>? Progress)
     {
         public TaskCompletionSource<object> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,5 +1,6 @@
 using DomainAssistant.Contracts;
 using DomainAssistant.Retrieval.Configuration;
+using DomainAssistant.Retrieval.Lexical;
 using MassTransit;
 
 namespace DomainAssistant.Api.Jobs;
@@ -9,8 +10,8 @@ namespace DomainAssistant.Api.Jobs;
 /// ignored there. Every API process gets every report (<see cref="JobReportsConsumerDefinition"/>), so this is also
 /// where each one learns that an ingestion changed a domain's index, whoever ran it.
 /// </summary>
-public sealed class JobReportsConsumer(JobReports reports, VectorStoresBySpace vectors)
-    : IConsumer<JobProgressed>, IConsumer<DomainModelBootstrapped>, IConsumer<CorpusIngested>, IConsumer<JobFailed>
+public sealed class JobReportsConsumer(JobReports reports, VectorStoresBySpace vectors, IChunkCatalog chunks)
+    : IConsumer<JobProgressed>, IConsumer<DomainModelBootstrapped>, IConsumer<CorpusIngested>, IConsumer<IndexReembedded>, IConsumer<JobFailed>
 {
     public Task Consume(ConsumeContext<JobProgressed> context)
     {
@@ -37,6 +38,18 @@ public sealed class JobReportsConsumer(JobReports reports, VectorStoresBySpace v
         vectors.Reread(context.Message.Domain);
         reports.Finished(context.Message.JobId, context.Message);
         return Task.CompletedTask;
+    }
+
+    /// <remarks>
+    /// The handler wrote the new space's vector files, in this process or another: whatever this process holds of that
+    /// space is read again, so the process that asked switches to complete vectors and the others serve them once they
+    /// move to that space. The switch itself belongs to the process that asked (<see cref="Corpora.EmbeddingSwitch"/>).
+    /// </remarks>
+    public async Task Consume(ConsumeContext<IndexReembedded> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var domain in await chunks.ListDomainsAsync(context.CancellationToken)) vectors.Reread(domain);
+        reports.Finished(context.Message.JobId, context.Message);
     }
 
     public Task Consume(ConsumeContext<JobFailed> context)

@@ -1,3 +1,4 @@
+using DomainAssistant.Contracts;
 using System.Collections.Concurrent;
 using DomainAssistant.Model;
 using DomainAssistant.Model.Lora;
@@ -11,7 +12,8 @@ namespace DomainAssistant.Api.Serving;
 /// embedding generator over its base (which shares the engine's forward gate).
 /// </summary>
 public sealed class LoadedModel(string name, string basePath, PretrainedModel pretrained, GenerationEngine engine,
-    IReadOnlyDictionary<string, AdapterInfo> adapters, string? defaultAdapter, HiddenStateEmbeddingGenerator embedder) : IAsyncDisposable
+    IReadOnlyDictionary<string, AdapterInfo> adapters, string? defaultAdapter, HiddenStateEmbeddingGenerator embedder, EmbeddingModelFiles embeddingFiles)
+    : IAsyncDisposable
 {
     /// <summary>The model's name in responses and feedback lineage.</summary>
     public string Name { get; } = name;
@@ -55,6 +57,9 @@ public sealed class LoadedModel(string name, string basePath, PretrainedModel pr
 
     /// <summary>Pooled hidden states of the base weights; its model id carries their checksum.</summary>
     public HiddenStateEmbeddingGenerator Embedder { get; } = embedder;
+
+    /// <summary>The files and settings <see cref="Embedder"/> was built from, for a host that builds the same one.</summary>
+    public EmbeddingModelFiles EmbeddingFiles { get; } = embeddingFiles;
 
     /// <summary>Tokens per sequence, prompt and answer together.</summary>
     public int ContextLength => Engine.ContextLength;

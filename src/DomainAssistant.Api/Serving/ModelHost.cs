@@ -1,3 +1,4 @@
+using DomainAssistant.Contracts;
 using DomainAssistant.Api.Configuration;
 using DomainAssistant.Api.Hosting;
 using DomainAssistant.Evaluation.Gates;
@@ -88,9 +89,12 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength, options.WeightPanels);
             if (pretrained.Model.WeightPanelBytes > 0) LogWeightPanels(pretrained.Model.WeightPanelBytes / (1024 * 1024));
             // The engine owns the model's forward passes; the embedder takes its gate so the two never overlap.
-            var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, EmbeddingModelId(location.Path), engine.ForwardGate,
-                maxTokens: engine.ContextLength);
-            return new LoadedModel(location.Name, Path.GetFullPath(location.Path), pretrained, engine, adapters, location.DefaultAdapter, embedder);
+            var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, HiddenStateEmbeddingGenerator.ModelIdOf(location.Path),
+                engine.ForwardGate, maxTokens: engine.ContextLength);
+            // What another host needs to build this very embedder (a worker's re-embedding job).
+            var embeddingFiles = new EmbeddingModelFiles(Path.GetFullPath(location.Path), location.Tokenizer is { } tokenizer ? Path.GetFullPath(tokenizer) : null,
+                options.DType, embedder.MaxTokens);
+            return new LoadedModel(location.Name, Path.GetFullPath(location.Path), pretrained, engine, adapters, location.DefaultAdapter, embedder, embeddingFiles);
         }
         catch
         {
@@ -116,9 +120,6 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             LogUngated(name, adapter.Folder, why);
         }
     }
-
-    /// <summary>The embedding model id: pooled hidden states of these base weights (their checksum), whatever the model is called.</summary>
-    internal static string EmbeddingModelId(string checkpointPath) => $"pooled-hidden-states:{Model.Embeddings.WeightsChecksum.Of(checkpointPath)[..16]}";
 
     /// <summary>SHA-256 of the adapter's weights file: the checksum the training lineage and gates record.</summary>
     internal static string WeightsChecksum(string adapterFolder) => PeftAdapter.WeightsSha256(adapterFolder);

@@ -60,6 +60,13 @@ public sealed class HiddenStateEmbeddingGenerator : IEmbeddingGenerator<string, 
     /// <summary>The id stored with the vectors; changes when the weights do.</summary>
     public string ModelId => _metadata.DefaultModelId!;
 
+    /// <summary>
+    /// The model id of pooled hidden states of the base weights at <paramref name="checkpointPath"/>: their checksum,
+    /// whatever the model is called, so every host that loads the same files names the same embedding space.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">The path is neither a checkpoint file nor a folder holding safetensors.</exception>
+    public static string ModelIdOf(string checkpointPath) => $"pooled-hidden-states:{WeightsChecksum.Of(checkpointPath)[..16]}";
+
     /// <summary>Vector length: the model's hidden size.</summary>
     public int Dimensions => _model.Config.HiddenSize;
 

@@ -6,13 +6,14 @@ using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.ServiceDefaults.Bus;
+using DomainAssistant.Worker.Corpora;
 
 namespace DomainAssistant.Worker.Extensions;
 
 /// <summary>
 /// The worker's composition root: the service defaults, the retrieval index the API builds (read here: the bootstrap
-/// lays out grounded examples with it; written here by corpus ingestion jobs, with the registered embedder), and the
-/// job handlers on a RabbitMQ bus. Program.cs calls
+/// lays out grounded examples with it; written here by corpus ingestion jobs, with the registered embedder, and by
+/// re-embedding jobs, with the served model loaded from its files), and the job handlers on a RabbitMQ bus. Program.cs calls
 /// <see cref="AddWorkerServices"/> and <see cref="MapWorkerHealth"/>.
 /// </summary>
 public static class WorkerRegistration
@@ -31,6 +32,7 @@ public static class WorkerRegistration
 
         builder.Services.AddRetrieval(configuration);
         builder.Services.AddSingleton<IServedIndex, RegisteredIndex>();
+        builder.Services.AddSingleton<IServedEmbedders, ServedModelFromFiles>();
         builder.Services.AddAssistantBus(configuration, reachesOtherProcesses: true,
             bus => bus.AddJobHandlers(host, feedback, bootstrap), FeedbackBusOptions.Keys);
         return builder;

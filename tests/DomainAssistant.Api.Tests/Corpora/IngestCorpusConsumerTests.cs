@@ -1,13 +1,10 @@
-using System.Collections.Concurrent;
 using DomainAssistant.Api.Tests.Support;
 using DomainAssistant.Contracts;
 using DomainAssistant.Jobs.Corpora;
-using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.Retrieval.Lexical;
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DomainAssistant.Api.Tests.Corpora;
@@ -23,24 +20,9 @@ public sealed class IngestCorpusConsumerTests : IAsyncDisposable
     readonly TempFolder _folder = new();
     readonly ServiceProvider _provider;
 
-    public IngestCorpusConsumerTests()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:DataDirectory"] = _folder.Combine("data") })
-            .Build();
-        _provider = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddRetrieval(configuration)
-            .AddSingleton<IServedIndex, RegisteredIndex>()
-            .AddSingleton<JobReportLog>()
-            .AddMassTransitTestHarness(bus =>
-            {
-                bus.AddConsumer<IngestCorpusConsumer>();
-                bus.AddConsumer<JobReportLog.ReportConsumer>();
-            })
-            .BuildServiceProvider(validateScopes: true);
-    }
+    public IngestCorpusConsumerTests() =>
+        _provider = HandlerHarness.Build(_folder.Combine("data"), port => port.AddSingleton<IServedIndex, RegisteredIndex>(),
+            handler => handler.AddConsumer<IngestCorpusConsumer>());
 
     string CorpusFolder => _folder.Combine("corpus");
 
@@ -107,46 +89,6 @@ public sealed class IngestCorpusConsumerTests : IAsyncDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, text);
-    }
-
-    /// <summary>
-    /// The reports a job's handler published, in order, as the API's consumers receive them (the harness's own lists
-    /// stop waiting once the bus has been idle a moment, shorter than an ingestion may take).
-    /// </summary>
-    sealed class JobReportLog
-    {
-        readonly ConcurrentDictionary<Guid, List<JobProgressed>> _notes = new();
-        readonly ConcurrentDictionary<Guid, TaskCompletionSource<object>> _ends = new();
-
-        public IReadOnlyList<JobProgressed> Notes(Guid jobId)
-        {
-            var notes = _notes.GetOrAdd(jobId, _ => []);
-            lock (notes) return [.. notes];
-        }
-
-        public Task<object> EndOfAsync(Guid jobId) => End(jobId).Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        TaskCompletionSource<object> End(Guid jobId) => _ends.GetOrAdd(jobId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-
-        public sealed class ReportConsumer(JobReportLog log) : IConsumer<JobProgressed>, IConsumer<CorpusIngested>, IConsumer<JobFailed>
-        {
-            public Task Consume(ConsumeContext<JobProgressed> context)
-            {
-                var notes = log._notes.GetOrAdd(context.Message.JobId, _ => []);
-                lock (notes) notes.Add(context.Message);
-                return Task.CompletedTask;
-            }
-
-            public Task Consume(ConsumeContext<CorpusIngested> context) => Ended(context.Message.JobId, context.Message);
-
-            public Task Consume(ConsumeContext<JobFailed> context) => Ended(context.Message.JobId, context.Message);
-
-            Task Ended(Guid jobId, object report)
-            {
-                log.End(jobId).TrySetResult(report);
-                return Task.CompletedTask;
-            }
-        }
     }
 
     public async ValueTask DisposeAsync()
