@@ -102,6 +102,8 @@ public static class ClosedLoopBenchmark
         var finished = await WaitForRunAsync(operators, domain, jobId, TimeSpan.FromMinutes(options.RunTimeoutMinutes));
         var state = finished.GetProperty("state").GetString();
         var verdict = finished.TryGetProperty("verdict", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : $"none ({state})";
+        if (finished.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            Console.Error.WriteLine($"loop: round {round}: alignment run {jobId} {state}: {error.GetString()}");
         var record = RunRecord(finished);
         double Seconds(string stage) => record?.TryGetProperty("seconds", out var s) == true && s.TryGetProperty(stage, out var value) ? value.GetDouble() : 0;
         double? Figure(string name) => record?.TryGetProperty(name, out var x) == true && x.ValueKind == JsonValueKind.Number ? x.GetDouble() : null;
