@@ -110,11 +110,11 @@ public static class ClosedLoopBenchmark
         var auc = record?.TryGetProperty("reward_model", out var rm) == true && rm.ValueKind == JsonValueKind.Object
             && rm.GetProperty("heldout_auc") is { ValueKind: JsonValueKind.Number } aucValue ? aucValue.GetDouble() : (double?)null;
         var sha = finished.TryGetProperty("adapterSha256", out var shaValue) && shaValue.ValueKind == JsonValueKind.String ? shaValue.GetString() : null;
-        var accuracy = sha is null ? null : await HeldOutAccuracyAsync(operators, sha);
-
         var (decision, control, treatment, low, high, experimentMinutes) = verdict == "pass" && sha is not null
             ? await ExperimentAsync(options, operators, traffic, sha)
             : ($"none (gate {verdict})", null, null, null, null, 0.0);
+        // Read after the experiment: the product registers a passing adapter (with its verdicts) as it starts the experiment.
+        var accuracy = sha is null ? null : await HeldOutAccuracyAsync(operators, sha);
         return (new LoopRound(round, feedbacks, auc, finished.GetProperty("method").GetString(), Figure("kl"), verdict, decision, control, treatment, low, high, accuracy,
             new StageMinutes(trafficMinutes, Seconds("reward_model") / 60, (Seconds("export") + Seconds("policy")) / 60, Seconds("gate") / 60, experimentMinutes)), beforeRun);
     }
