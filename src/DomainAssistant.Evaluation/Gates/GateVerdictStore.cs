@@ -83,9 +83,7 @@ public sealed class GateVerdictStore(string dataDirectory)
     /// <returns>Null when it may; otherwise what is missing, in words.</returns>
     public async Task<string?> WhyNotReleasableAsync(string candidateSha256, CancellationToken cancellationToken = default)
     {
-        // A verdict of an adapter against itself (a policy that did not move gated against the production adapter it
-        // started from) says nothing about releasing it, so it neither grants nor withdraws a release.
-        var verdicts = (await ForCandidateAsync(candidateSha256, cancellationToken)).Where(v => v.BaselineSha256 != v.CandidateSha256).ToList();
+        var verdicts = await ForCandidateAsync(candidateSha256, cancellationToken);
         if (verdicts.Count == 0) return $"adapter {candidateSha256[..Math.Min(12, candidateSha256.Length)]} has no gate verdict: run `da eval gate` on it first.";
         var newest = verdicts[0];
         if (newest.Passed) return null;

@@ -35,19 +35,6 @@ public sealed class GateVerdictStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_verdict_of_an_adapter_against_itself_neither_grants_nor_withdraws_its_release()
-    {
-        var at = new DateTimeOffset(2026, 12, 6, 7, 0, 0, TimeSpan.Zero);
-        var store = new GateVerdictStore(_folder.FullName);
-        await store.AddAsync(Verdict("cccc", passed: true, at));
-        await store.AddAsync(Verdict("cccc", passed: false, at.AddHours(1)) with { BaselineSha256 = "cccc" });
-        Assert.Null(await store.WhyNotReleasableAsync("cccc"));
-
-        await store.AddAsync(Verdict("dddd", passed: true, at) with { BaselineSha256 = "dddd" });
-        Assert.Contains("has no gate verdict", await store.WhyNotReleasableAsync("dddd"), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task An_adapter_never_gated_is_refused_with_what_to_do()
     {
         var why = await new GateVerdictStore(_folder.FullName).WhyNotReleasableAsync("bbbbbbbbbbbbbbbbbbbb");
