@@ -22,6 +22,7 @@ public static class OperatorRegistration
         services.AddSingleton<IAdapterRegistry>(sp => new SqliteAdapterRegistry(sp.GetRequiredService<StorageOptions>().DataDirectory,
             new AdapterLimits { MaxExtractedBytes = options.MaxAdapterExtractedBytes }, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<GateJobs>();
+        services.AddHostedService<AlignmentRunsRequeue>();
         services.AddSingleton<ExperimentLaunch>();
         // Also registered by the job handlers when they run in this process; the gate endpoint needs it either way.
         services.TryAddSingleton<PromotedAdapters>();

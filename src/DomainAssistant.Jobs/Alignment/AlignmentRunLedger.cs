@@ -124,6 +124,13 @@ public sealed class AlignmentRunLedger(string path)
         return await QueryAsync(connection, null, "WHERE domain = $domain ORDER BY created_at, rowid", cancellationToken, ("$domain", domain));
     }
 
+    /// <summary>Every run queued or running, in any domain, oldest first.</summary>
+    public async Task<IReadOnlyList<AlignmentRunEntry>> UnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken);
+        return await QueryAsync(connection, null, $"WHERE state IN ('{Queued}', '{Running}') ORDER BY created_at, rowid", cancellationToken);
+    }
+
     static async Task<AlignmentRunEntry?> ActiveAsync(SqliteTransaction transaction, string domain, CancellationToken cancellationToken) =>
         First(await QueryAsync(transaction.Connection!, transaction, $"WHERE domain = $domain AND state IN ('{Queued}', '{Running}') ORDER BY created_at LIMIT 1",
             cancellationToken, ("$domain", domain)));

@@ -128,6 +128,34 @@ public sealed class AlignmentRunsTests
     }
 
     [Fact]
+    public async Task A_run_an_earlier_process_left_running_is_sent_again_at_start_so_it_does_not_hold_the_domain_for_good()
+    {
+        using var host = new AssistantHost(FastRuns(runAfterFeedbacks: 0, minVotes: 8));
+        // What a crashed embedded host leaves: the run recorded running, its in-memory message gone.
+        Directory.CreateDirectory(host.DataDirectory);
+        var ledger = new AlignmentRunLedger(Path.Combine(host.DataDirectory, AlignmentRunLedger.FileName));
+        var start = new StartAlignmentRun(Guid.NewGuid(), AssistantHost.Domain, "kto", "crashed-host");
+        await ledger.QueueAsync(start, CancellationToken.None);
+        await ledger.StartAsync(start, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var client = await host.ReadyClientAsync();
+        var deadline = DateTime.UtcNow + RunTimeout;
+        AlignmentRunEntry run;
+        while ((run = (await ledger.FindAsync(start.JobId, CancellationToken.None))!).State is AlignmentRunLedger.Queued or AlignmentRunLedger.Running)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run left running was never sent again");
+            await Task.Delay(100);
+        }
+
+        // It ran again (and, with no votes filed, ended naming why), and the domain takes new runs.
+        Assert.Equal(AlignmentRunLedger.Failed, run.State);
+        Assert.Contains("no filed feedback", run.Error, StringComparison.Ordinal);
+        Assert.Contains(host.Log.Lines, l => l.Contains($"Alignment run {start.JobId}", StringComparison.Ordinal) && l.Contains("sent again", StringComparison.Ordinal));
+        using var next = await StartAsync(client, new { domain = AssistantHost.Domain, method = "kto" });
+        Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
+    }
+
+    [Fact]
     public void A_bad_alignment_setting_stops_the_host_naming_its_key()
     {
         var settings = FastRuns(runAfterFeedbacks: 0, minVotes: 8);
