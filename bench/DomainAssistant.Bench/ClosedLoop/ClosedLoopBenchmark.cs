@@ -48,12 +48,14 @@ public static class ClosedLoopBenchmark
         var traffic = new SimulatedTraffic(new AssistantClient(http, domain.Name), population, pool, profile, options.Seed);
 
         var rounds = new List<LoopRound>();
+        var before = new List<RoundTraffic>();
         TrafficTally? first = null;
         for (var round = 1; round <= options.Rounds; round++)
         {
             var (record, roundZero) = await RoundAsync(round, options, domain.Name, operators, traffic);
             first ??= roundZero;
             rounds.Add(record);
+            before.Add(new RoundTraffic(round, roundZero.UpRate, roundZero.RuleRate));
             Console.Error.WriteLine($"loop: round {round}: {JsonSerializer.Serialize(record)}");
         }
 
@@ -66,7 +68,10 @@ public static class ClosedLoopBenchmark
             : (double.NaN, new ConfidenceInterval(double.NaN, double.NaN));
         var outcome = new LoopOutcome(rounds, Finite(lift), Finite(interval.Low), Finite(interval.High));
 
-        Print(outcome, first, final, traffic);
+        var tables = Print(outcome, first, final, traffic);
+        var (markdown, html) = ClosedLoopReport.Write(Path.Combine(SampleDomain.RepositoryRoot(), "bench", "results"),
+            $"Closed loop: {profile.Name}, {options.Rounds} round(s), {domain.Name}", outcome, before, tables);
+        Console.Error.WriteLine($"loop: report {markdown} and {html}");
         if (options.Json) Console.WriteLine(JsonSerializer.Serialize(outcome));
         return 0;
     }
@@ -192,7 +197,8 @@ public static class ClosedLoopBenchmark
 
     static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
-    static void Print(LoopOutcome outcome, TrafficTally? first, TrafficTally final, SimulatedTraffic traffic)
+    /// <returns>What it printed, for the report.</returns>
+    static string Print(LoopOutcome outcome, TrafficTally? first, TrafficTally final, SimulatedTraffic traffic)
     {
         static string F(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "-";
         var table = new Table("round", "feedbacks", "rm held-out AUC", "method", "KL", "gate", "held-out accuracy", "experiment", "up control", "up treatment",
@@ -201,12 +207,12 @@ public static class ClosedLoopBenchmark
             table.Add(r.Round, r.Feedbacks, F(r.RewardModelHeldOutAuc), r.Method ?? "-", F(r.Kl), r.Gate, F(r.HeldOutAccuracy), r.ExperimentDecision, F(r.UpRateControl),
                 F(r.UpRateTreatment), r.DifferenceLow is null ? "-" : $"[{F(r.DifferenceLow)}, {F(r.DifferenceHigh)}]", F(r.Minutes.Traffic), F(r.Minutes.RewardModel),
                 F(r.Minutes.Policy), F(r.Minutes.Gate), F(r.Minutes.Experiment));
-        Console.WriteLine(table);
         var summary = new Table("traffic", "answers", "ratings", "up rate", "hidden-rule rate", "key-fact accuracy", "median words");
         foreach (var (name, tally) in new[] { ("round 0 (before the first run)", first ?? TrafficTally.Empty), ("production at the end", final) })
             summary.Add(name, tally.Answers, Rated(tally), F(Finite(tally.UpRate)), F(Finite(tally.RuleRate)), F(Finite(tally.Accuracy)), F(Finite(tally.MedianWords)));
-        Console.WriteLine(summary);
-        Console.WriteLine($"Lift in thumbs-up rate, production at the end over round 0: {F(outcome.Lift)} (95% CI {F(outcome.LiftLow)} to {F(outcome.LiftHigh)}); " +
-                          $"{traffic.ErrorCount} failed requests{(traffic.Errors.Count > 0 ? $", first: {traffic.Errors[0]}" : "")}.");
+        var text = $"{table}\n{summary}\nLift in thumbs-up rate, production at the end over round 0: {F(outcome.Lift)} (95% CI {F(outcome.LiftLow)} to {F(outcome.LiftHigh)}); " +
+                   $"{traffic.ErrorCount} failed requests{(traffic.Errors.Count > 0 ? $", first: {traffic.Errors[0]}" : "")}.";
+        Console.WriteLine(text);
+        return text;
     }
 }
