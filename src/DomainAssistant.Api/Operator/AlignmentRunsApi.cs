@@ -4,7 +4,6 @@ using DomainAssistant.Api.Http;
 using DomainAssistant.Api.Jobs;
 using DomainAssistant.Contracts;
 using DomainAssistant.Jobs.Alignment;
-using DomainAssistant.Model.Lora;
 using MassTransit;
 using DomainAssistant.Storage.Jobs;
 
@@ -46,7 +45,7 @@ public static class AlignmentRunsApi
         if (domains.Find(domain) is not { } found) return Problems.NotFound($"No domain is named \"{domain}\".");
         var runs = await ledger.ForDomainAsync(found.Name, cancellationToken);
         return Results.Ok(runs.Select(r => new AlignmentRunView(r.Id, r.Domain, r.Method, r.State, r.RequestedBy, r.CreatedAt, r.Verdict, r.Adapter,
-            r.Adapter is { } folder && File.Exists(Path.Combine(folder, PeftAdapter.WeightsFileName)) ? PeftAdapter.WeightsSha256(folder) : null, r.Error)));
+            r.AdapterSha256, r.Error)));
     }
 
     static async Task<IResult> StartAsync(HttpContext context, DomainCatalog domains, AlignmentRunLedger ledger, SqliteJobStore jobs, IBus bus, TimeProvider clock,

@@ -31,7 +31,7 @@ public sealed partial class AlignmentRunConsumer(DomainAlignment alignment, Alig
         try
         {
             var finished = await alignment.RunAsync(job, new AlignmentProgress(job.JobId, notes.Publish, clock), context.CancellationToken);
-            await ledger.SucceedAsync(job.JobId, finished.Verdict, finished.AdapterFolder, clock.GetUtcNow(), context.CancellationToken);
+            await ledger.SucceedAsync(job.JobId, finished.Verdict, finished.AdapterFolder, finished.AdapterSha256, clock.GetUtcNow(), context.CancellationToken);
             await notes.DrainAsync();
             await context.Publish(finished, context.CancellationToken);
         }

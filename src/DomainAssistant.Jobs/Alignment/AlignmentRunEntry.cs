@@ -12,5 +12,6 @@ namespace DomainAssistant.Jobs.Alignment;
 /// <param name="Verdict">"pass" or "fail" once gated.</param>
 /// <param name="Adapter">The adapter it wrote.</param>
 /// <param name="Error">Why it failed.</param>
+/// <param name="AdapterSha256">The SHA-256 of the adapter's weights, recorded when it succeeded.</param>
 public sealed record AlignmentRunEntry(Guid Id, string Domain, string Method, string State, string RequestedBy, long? FeedbackThrough, bool Published,
-    DateTimeOffset CreatedAt, string? Verdict, string? Adapter, string? Error);
+    DateTimeOffset CreatedAt, string? Verdict, string? Adapter, string? Error, string? AdapterSha256);

@@ -23,16 +23,18 @@ public sealed class AlignmentRunLedger(string path)
         CREATE TABLE IF NOT EXISTS alignment_runs (
             id TEXT PRIMARY KEY, domain TEXT NOT NULL, method TEXT NOT NULL, state TEXT NOT NULL, requested_by TEXT NOT NULL,
             feedback_through INTEGER, published INTEGER NOT NULL, created_at TEXT NOT NULL, started_at TEXT, finished_at TEXT,
-            verdict TEXT, adapter TEXT, error TEXT);
+            verdict TEXT, adapter TEXT, error TEXT, adapter_sha256 TEXT);
         CREATE INDEX IF NOT EXISTS alignment_runs_by_domain ON alignment_runs (domain, state);
         """;
 
-    const string Columns = "id, domain, method, state, requested_by, feedback_through, published, created_at, verdict, adapter, error";
+    const string Columns = "id, domain, method, state, requested_by, feedback_through, published, created_at, verdict, adapter, error, adapter_sha256";
 
     /// <summary>A start message that has not been confirmed sent for this long is sent again by the next trigger check.</summary>
     static readonly TimeSpan UnpublishedGrace = TimeSpan.FromSeconds(30);
 
-    readonly SqliteFile _database = new(path, Schema);
+    // Ledgers written before runs recorded their adapter's checksum gain the column (empty for their old runs).
+    readonly SqliteFile _database = new(path, Schema,
+        connection => SqliteColumns.AddMissing(connection, "alignment_runs", [("adapter_sha256", "adapter_sha256 TEXT")]));
 
     /// <summary>Queues <paramref name="start"/> unless the domain already has a queued or running run.</summary>
     /// <returns>The queued run and true; or the domain's active run and false.</returns>
@@ -100,10 +102,10 @@ public sealed class AlignmentRunLedger(string path)
         ExecuteAsync("UPDATE alignment_runs SET feedback_through = MAX(COALESCE(feedback_through, 0), COALESCE($through, 0)) WHERE id = $id", cancellationToken,
             ("$through", (object?)lastSequence ?? DBNull.Value), ("$id", Id(id)));
 
-    /// <summary>The run trained and gated its adapter.</summary>
-    public Task SucceedAsync(Guid id, string verdict, string adapter, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE alignment_runs SET state = $state, verdict = $verdict, adapter = $adapter, finished_at = $at WHERE id = $id", cancellationToken,
-            ("$state", Succeeded), ("$verdict", verdict), ("$adapter", adapter), ("$at", Time(now)), ("$id", Id(id)));
+    /// <summary>The run trained and gated its adapter (its folder and the SHA-256 of its weights).</summary>
+    public Task SucceedAsync(Guid id, string verdict, string adapter, string adapterSha256, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE alignment_runs SET state = $state, verdict = $verdict, adapter = $adapter, adapter_sha256 = $sha, finished_at = $at WHERE id = $id",
+            cancellationToken, ("$state", Succeeded), ("$verdict", verdict), ("$adapter", adapter), ("$sha", adapterSha256), ("$at", Time(now)), ("$id", Id(id)));
 
     /// <summary>The run gave up.</summary>
     public Task FailAsync(Guid id, string error, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -143,7 +145,7 @@ public sealed class AlignmentRunLedger(string path)
     static async Task<AlignmentRunEntry> InsertAsync(SqliteTransaction transaction, StartAlignmentRun start, string state, long? through,
         CancellationToken cancellationToken)
     {
-        var run = new AlignmentRunEntry(start.JobId, start.Domain, start.Method, state, start.RequestedBy, through, false, DateTimeOffset.UtcNow, null, null, null);
+        var run = new AlignmentRunEntry(start.JobId, start.Domain, start.Method, state, start.RequestedBy, through, false, DateTimeOffset.UtcNow, null, null, null, null);
         await using var insert = Command(transaction.Connection!, transaction,
             "INSERT INTO alignment_runs (id, domain, method, state, requested_by, feedback_through, published, created_at) VALUES ($id, $domain, $method, $state, $by, $through, 0, $at)",
             ("$id", Id(run.Id)), ("$domain", run.Domain), ("$method", run.Method), ("$state", state), ("$by", run.RequestedBy),
@@ -161,7 +163,8 @@ public sealed class AlignmentRunLedger(string path)
         while (await reader.ReadAsync(cancellationToken))
             runs.Add(new AlignmentRunEntry(Guid.Parse(reader.GetString(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetInt64(5), reader.GetInt64(6) != 0, ParseTime(reader.GetString(7)),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10)));
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.IsDBNull(11) ? null : reader.GetString(11)));
         return runs;
     }
 
