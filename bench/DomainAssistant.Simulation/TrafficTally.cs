@@ -11,8 +11,11 @@ public sealed record TrafficTally(int Answers, int RatingsUp, int RatingsDown, i
 {
     public static TrafficTally Empty { get; } = new(0, 0, 0, 0, 0, []);
 
+    /// <summary>Ratings filed, up and down.</summary>
+    public int Ratings => RatingsUp + RatingsDown;
+
     /// <summary>Thumbs-up share of the ratings filed; NaN before any.</summary>
-    public double UpRate => RatingsUp + RatingsDown == 0 ? double.NaN : (double)RatingsUp / (RatingsUp + RatingsDown);
+    public double UpRate => Ratings == 0 ? double.NaN : (double)RatingsUp / Ratings;
 
     /// <summary>Share of answers the hidden rule likes; NaN before any.</summary>
     public double RuleRate => Answers == 0 ? double.NaN : (double)RuleLiked / Answers;
@@ -20,6 +23,14 @@ public sealed record TrafficTally(int Answers, int RatingsUp, int RatingsDown, i
     public double Accuracy => Answers == 0 ? double.NaN : (double)Correct / Answers;
 
     public double MedianWords => Words.Count == 0 ? double.NaN : Words.Order().ElementAt(Words.Count / 2);
+
+    /// <summary>Both tallies as one (e.g. every variant of a stretch of traffic).</summary>
+    public TrafficTally Plus(TrafficTally other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return new(Answers + other.Answers, RatingsUp + other.RatingsUp, RatingsDown + other.RatingsDown, RuleLiked + other.RuleLiked, Correct + other.Correct,
+            [.. Words, .. other.Words]);
+    }
 
     /// <summary>This tally with one more answer.</summary>
     public TrafficTally Add(ServedAnswer answer, bool? rating, bool ruleLikes, bool correct)

@@ -63,8 +63,8 @@ public static class ClosedLoopBenchmark
         Console.Error.WriteLine($"loop: {options.FinalAnswers} answers of fresh traffic on the production adapter");
         await traffic.RunAsync(options.FinalAnswers, options.Concurrency);
         var final = Merge(traffic.Tallies.Values);
-        var (lift, interval) = first is { } baseline && Rated(baseline) > 0 && Rated(final) > 0
-            ? ProportionDifference.Of(new Proportion(baseline.RatingsUp, Rated(baseline)), new Proportion(final.RatingsUp, Rated(final)))
+        var (lift, interval) = first is { } baseline && baseline.Ratings > 0 && final.Ratings > 0
+            ? ProportionDifference.Of(new Proportion(baseline.RatingsUp, baseline.Ratings), new Proportion(final.RatingsUp, final.Ratings))
             : (double.NaN, new ConfidenceInterval(double.NaN, double.NaN));
         var outcome = new LoopOutcome(rounds, Finite(lift), Finite(interval.Low), Finite(interval.High));
 
@@ -97,7 +97,7 @@ public static class ClosedLoopBenchmark
         }
         var beforeRun = Merge(traffic.Tallies.Values);
         var trafficMinutes = clock.Elapsed.TotalMinutes;
-        var feedbacks = Rated(beforeRun);
+        var feedbacks = beforeRun.Ratings;
         if (run is null)
             return (new LoopRound(round, feedbacks, null, null, null, "no run", $"no alignment run started after {cap} answers", null, null, null, null, null,
                 new StageMinutes(trafficMinutes, 0, 0, 0, 0)), beforeRun);
@@ -189,11 +189,7 @@ public static class ClosedLoopBenchmark
             clock.Elapsed.TotalMinutes);
     }
 
-    static int Rated(TrafficTally tally) => tally.RatingsUp + tally.RatingsDown;
-
-    static TrafficTally Merge(IEnumerable<TrafficTally> tallies) =>
-        tallies.Aggregate(TrafficTally.Empty, (a, b) => new TrafficTally(a.Answers + b.Answers, a.RatingsUp + b.RatingsUp, a.RatingsDown + b.RatingsDown,
-            a.RuleLiked + b.RuleLiked, a.Correct + b.Correct, [.. a.Words, .. b.Words]));
+    static TrafficTally Merge(IEnumerable<TrafficTally> tallies) => tallies.Aggregate(TrafficTally.Empty, (a, b) => a.Plus(b));
 
     static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
@@ -209,7 +205,7 @@ public static class ClosedLoopBenchmark
                 F(r.Minutes.Policy), F(r.Minutes.Gate), F(r.Minutes.Experiment));
         var summary = new Table("traffic", "answers", "ratings", "up rate", "hidden-rule rate", "key-fact accuracy", "median words");
         foreach (var (name, tally) in new[] { ("round 0 (before the first run)", first ?? TrafficTally.Empty), ("production at the end", final) })
-            summary.Add(name, tally.Answers, Rated(tally), F(Finite(tally.UpRate)), F(Finite(tally.RuleRate)), F(Finite(tally.Accuracy)), F(Finite(tally.MedianWords)));
+            summary.Add(name, tally.Answers, tally.Ratings, F(Finite(tally.UpRate)), F(Finite(tally.RuleRate)), F(Finite(tally.Accuracy)), F(Finite(tally.MedianWords)));
         var text = $"{table}\n{summary}\nLift in thumbs-up rate, production at the end over round 0: {F(outcome.Lift)} (95% CI {F(outcome.LiftLow)} to {F(outcome.LiftHigh)}); " +
                    $"{traffic.ErrorCount} failed requests{(traffic.Errors.Count > 0 ? $", first: {traffic.Errors[0]}" : "")}.";
         Console.WriteLine(text);
