@@ -25,6 +25,9 @@ public sealed class AlignmentRunReportsTests : IDisposable
             .AddMassTransitTestHarness(bus => bus.AddConsumer<AlignmentRunReportsConsumer>())
             .BuildServiceProvider(validateScopes: true);
         var harness = provider.GetRequiredService<ITestHarness>();
+        // Any() returns as soon as the message is consumed; the default 1.2 s of bus silence that ends its wait is too
+        // short on CI's two busy cores (this test failed there once), so the wait is bounded by 30 s instead.
+        harness.TestInactivityTimeout = TimeSpan.FromSeconds(30);
         await harness.Start();
         var jobId = Guid.NewGuid();
 
