@@ -1,3 +1,4 @@
+using DomainAssistant.Storage.PostgreSql;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -21,7 +22,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Adds the <see cref="LogLevels"/>, binds <see cref="StorageOptions"/> (section <c>Storage</c>) and
-    /// <see cref="JobsOptions"/> (section <c>Jobs</c>) once, registers them, and adds OpenTelemetry logging, metrics and
+    /// <see cref="JobsOptions"/> (section <c>Jobs</c>) once, registers them (with the shared
+    /// <see cref="PostgresDatabase"/> when <c>Storage:Database</c> is PostgreSql), and adds OpenTelemetry logging, metrics and
     /// traces and the liveness health check. The
     /// bus comes separately (<see cref="Bus.BusRegistration.AddAssistantBus"/>): each host names its consumers.
     /// </summary>
@@ -34,6 +36,9 @@ public static class ServiceDefaultsExtensions
         var storage = SettingsSection.Bind<StorageOptions>(builder.Configuration, StorageOptions.Section, s => s.Problems());
         var jobs = SettingsSection.Bind<JobsOptions>(builder.Configuration, JobsOptions.Section, _ => []);
         builder.Services.AddSingleton(storage).AddSingleton(jobs);
+        // One pool for every store in the process; migrations run as each store first opens it.
+        if (storage.Database == StorageEngine.PostgreSql)
+            builder.Services.AddSingleton(new PostgresDatabase(storage.PostgreSqlConnection!));
         builder.AddAssistantTelemetry();
         builder.Services.AddDefaultHealthChecks();
         return new HostSettings(storage, jobs);

@@ -11,6 +11,16 @@ public sealed class StorageOptions
     /// <summary>SQLite files, indexes, bootstrapped models and adapters live here. Default ".data" (relative to the working directory).</summary>
     public string DataDirectory { get; set; } = ".data";
 
+    /// <summary>
+    /// Where the records every process must share live: <see cref="StorageEngine.Sqlite"/> files under
+    /// <see cref="DataDirectory"/> (the embedded default, one process), or one PostgreSQL database
+    /// (<see cref="StorageEngine.PostgreSql"/>, the scale-out mode: several API processes and workers).
+    /// </summary>
+    public StorageEngine Database { get; set; } = StorageEngine.Sqlite;
+
+    /// <summary>The Npgsql connection string when <see cref="Database"/> is PostgreSql (e.g. Host=db;Username=da;Password=...;Database=da).</summary>
+    public string? PostgreSqlConnection { get; set; }
+
     /// <summary>The conversations and messages database.</summary>
     public string ConversationsDatabase => Path.Combine(DataDirectory, "conversations.db");
 
@@ -33,5 +43,8 @@ public sealed class StorageOptions
     public IEnumerable<string> Problems()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory)) yield return "Storage:DataDirectory must name a folder";
+        if (!Enum.IsDefined(Database)) yield return $"Storage:Database must be Sqlite or PostgreSql, not {Database}";
+        if (Database == StorageEngine.PostgreSql && string.IsNullOrWhiteSpace(PostgreSqlConnection))
+            yield return "Storage:PostgreSqlConnection must be set when Storage:Database is PostgreSql";
     }
 }

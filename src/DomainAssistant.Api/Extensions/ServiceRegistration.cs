@@ -17,13 +17,14 @@ using DomainAssistant.Retrieval.Configuration;
 using DomainAssistant.Retrieval.Ranking;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.ServiceDefaults.Bus;
+using DomainAssistant.Storage.Conversations;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.AI;
 using Microsoft.FeatureManagement;
 using Microsoft.SemanticKernel;
 using Microsoft.SemanticKernel.ChatCompletion;
-using DomainAssistant.Storage.Conversations;
 
 namespace DomainAssistant.Api.Extensions;
 
@@ -64,7 +65,10 @@ public static class ServiceRegistration
         services.AddSingleton<IRetrievalWarmup>(sp => sp.GetRequiredService<CorpusIndex>());
         services.AddCorpusUploads(configuration);
         AddBus(services, configuration, defaults, model.Bootstrap);
-        services.AddSingleton<IConversationStore>(new SqliteConversationStore(defaults.Storage.ConversationsDatabase));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql).
+        services.AddSingleton<IConversationStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresConversationStore(shared)
+            : new SqliteConversationStore(defaults.Storage.ConversationsDatabase));
 
         if (model.Path is null) services.AddSingleton<IModelSource, BootstrapModelSource>();
         else services.AddSingleton<IModelSource, ConfiguredModelSource>();
