@@ -9,12 +9,12 @@ namespace DomainAssistant.Infra.Tests;
 public class ComposeStackTests
 {
     static readonly ComposeFile Compose = ComposeFile.Load(RepositoryRoot.File("docker-compose.yml"));
-    static readonly string[] Hosts = ["api", "worker"];
+    static readonly string[] Hosts = ["api", "api-2", "worker"];
 
     [Fact]
     public void Describes_the_scale_out_stack()
     {
-        Assert.Equal(["api", "qdrant", "rabbitmq", "worker"], Compose.Services.Keys.Order());
+        Assert.Equal(["api", "api-2", "postgres", "qdrant", "rabbitmq", "worker"], Compose.Services.Keys.Order());
     }
 
     [Fact]
@@ -37,6 +37,7 @@ public class ComposeStackTests
 
     [Theory]
     [InlineData("api")]
+    [InlineData("api-2")]
     [InlineData("worker")]
     public void Hosts_listen_health_and_publish_on_the_same_port(string service)
     {
@@ -48,6 +49,7 @@ public class ComposeStackTests
 
     [Theory]
     [InlineData("api")]
+    [InlineData("api-2")]
     [InlineData("worker")]
     public void Hosts_reach_rabbitmq_and_qdrant_at_their_service_names_ports_and_credentials(string service)
     {
@@ -78,6 +80,25 @@ public class ComposeStackTests
                 $"docker-compose.yml sets {key}, which docs/configuration.md does not document");
     }
 
+    [Theory]
+    [InlineData("api")]
+    [InlineData("api-2")]
+    [InlineData("worker")]
+    public void Hosts_share_one_postgresql_database_at_its_service_name_port_and_credentials(string service)
+    {
+        var env = Compose.Environment(service);
+        Assert.Equal("PostgreSql", env["Storage__Database"]);
+        var connection = env["Storage__PostgreSqlConnection"].Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => part.Split('=', 2)).ToDictionary(kv => kv[0], kv => kv[1]);
+        var postgres = Compose.Environment(connection["Host"]);
+        Assert.Contains(Compose.Ports(connection["Host"]), p => p.Container == int.Parse(connection["Port"]));
+        Assert.Equal((postgres["POSTGRES_USER"], postgres["POSTGRES_PASSWORD"], postgres["POSTGRES_DB"]),
+            (connection["Username"], connection["Password"], connection["Database"]));
+        Assert.Contains(connection["Host"], Compose.DependsOn(service));
+        // Every host of the stack names the same database, so they share one set of records.
+        Assert.Single(Hosts.Select(h => Compose.Environment(h)["Storage__PostgreSqlConnection"]).Distinct());
+    }
+
     [Fact]
     public void Build_contexts_name_dockerfiles_that_exist()
     {
@@ -91,6 +112,7 @@ public class ComposeStackTests
 
     [Theory]
     [InlineData("api", "src/DomainAssistant.Api")]
+    [InlineData("api-2", "src/DomainAssistant.Api")]
     [InlineData("worker", "src/DomainAssistant.Worker")]
     public void Each_host_image_is_published_from_its_web_host_project(string service, string project)
     {
