@@ -2,6 +2,7 @@ using DomainAssistant.Experiments.Analysis;
 using DomainAssistant.Experiments.Flags;
 using DomainAssistant.Experiments.Rollout;
 using DomainAssistant.Experiments.Storage;
+using DomainAssistant.Storage.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,8 @@ using Microsoft.FeatureManagement;
 namespace DomainAssistant.Experiments;
 
 /// <summary>
-/// What a host adds to run experiments: the store and records on one SQLite file, the analysis, the flags (before the
+/// What a host adds to run experiments: the store and records on one SQLite file, or in the shared PostgreSQL database
+/// when the host registered a <see cref="PostgresDatabase"/> (the scale-out mode), the analysis, the flags (before the
 /// host's configured flags, <see cref="FeatureDefinitionChain"/>) and the guardrail watch on a timer, with the
 /// unattended rollout after it when a policy is given. The host still calls <c>AddFeatureManagement()</c> itself,
 /// records exposures and ratings where it serves and rates, and, with a rollout, provides its <see cref="IPromotionCheck"/>.
@@ -21,7 +23,7 @@ public static class ExperimentsRegistration
     public static TimeSpan DefaultGuardrailInterval { get; } = TimeSpan.FromSeconds(30);
 
     /// <param name="services">The host's services.</param>
-    /// <param name="databasePath">The experiments SQLite file (e.g. <c>{Storage:DataDirectory}/experiments.db</c>).</param>
+    /// <param name="databasePath">The experiments SQLite file (e.g. <c>{Storage:DataDirectory}/experiments.db</c>); unused in the scale-out mode.</param>
     /// <param name="guardrailInterval">Between guardrail evaluations; <see cref="DefaultGuardrailInterval"/> when null.</param>
     /// <param name="flagRefresh">Longest a flag may be stale; <see cref="ExperimentFeatureDefinitions.DefaultRefreshInterval"/> when null.</param>
     /// <param name="rollout">Ramp, promote and roll back running experiments by their own rule (<see cref="RolloutRule"/>) at every
@@ -32,8 +34,13 @@ public static class ExperimentsRegistration
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
         services.AddSingleton(new ExperimentDatabase(databasePath));
-        services.AddSingleton<IExperimentStore>(sp => new SqliteExperimentStore(sp.GetRequiredService<ExperimentDatabase>(), sp.GetService<TimeProvider>()));
-        services.AddSingleton<IExperimentRecords>(sp => new SqliteExperimentRecords(sp.GetRequiredService<ExperimentDatabase>()));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql); otherwise the file.
+        services.AddSingleton<IExperimentStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresExperimentStore(shared, sp.GetService<TimeProvider>())
+            : new SqliteExperimentStore(sp.GetRequiredService<ExperimentDatabase>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton<IExperimentRecords>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresExperimentRecords(shared)
+            : new SqliteExperimentRecords(sp.GetRequiredService<ExperimentDatabase>()));
         services.AddSingleton(sp => new ExperimentAnalysis(sp.GetRequiredService<IExperimentStore>(), sp.GetRequiredService<IExperimentRecords>()));
         services.AddSingleton<GuardrailWatch>();
         if (rollout is not null)

@@ -1,3 +1,4 @@
+using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Evaluation.Registry;
 using DomainAssistant.Experiments;
 using DomainAssistant.Experiments.Storage;
@@ -9,6 +10,7 @@ using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Jobs.Gates;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -55,9 +57,16 @@ public static class JobHandlers
         bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
         // The production adapter is read from the experiments and the registry in the shared data folder; a host that
         // runs them itself (the API) registers its own, which take precedence.
-        bus.TryAddSingleton<IExperimentStore>(sp => new SqliteExperimentStore(
-            new ExperimentDatabase(Path.Combine(host.Storage.DataDirectory, ExperimentDatabase.FileName)), sp.GetRequiredService<TimeProvider>()));
-        bus.TryAddSingleton<IAdapterRegistry>(sp => new SqliteAdapterRegistry(host.Storage.DataDirectory, new AdapterLimits(), sp.GetRequiredService<TimeProvider>()));
+        // In the scale-out mode (a PostgresDatabase registered) they, and the gate verdicts, are in the shared database.
+        bus.TryAddSingleton<IExperimentStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresExperimentStore(shared, sp.GetRequiredService<TimeProvider>())
+            : new SqliteExperimentStore(new ExperimentDatabase(Path.Combine(host.Storage.DataDirectory, ExperimentDatabase.FileName)), sp.GetRequiredService<TimeProvider>()));
+        bus.TryAddSingleton<IAdapterRegistry>(sp => new AdapterRegistry(host.Storage.DataDirectory,
+            sp.GetService<PostgresDatabase>() is { } shared ? new PostgresAdapterCatalog(shared) : new SqliteAdapterCatalog(host.Storage.DataDirectory),
+            new AdapterLimits(), sp.GetRequiredService<TimeProvider>()));
+        bus.TryAddSingleton<IGateVerdictStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresGateVerdictStore(shared)
+            : new SqliteGateVerdictStore(host.Storage.DataDirectory));
         bus.TryAddSingleton<PromotedAdapters>();
         bus.TryAddSingleton<DomainAlignment>();
         bus.AddHostedService<AlignmentSettingsCheck>();

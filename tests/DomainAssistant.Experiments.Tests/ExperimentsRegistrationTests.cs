@@ -1,6 +1,9 @@
 using DomainAssistant.Experiments.Analysis;
 using DomainAssistant.Experiments.Flags;
+using DomainAssistant.Experiments.Storage;
 using DomainAssistant.Experiments.Tests.Support;
+using DomainAssistant.Storage.PostgreSql;
+using DomainAssistant.Storage.Tests;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -9,16 +12,20 @@ using Microsoft.FeatureManagement.FeatureFilters;
 
 namespace DomainAssistant.Experiments.Tests;
 
-/// <summary>A host's services with experiments added: flags beside configured ones, and the guardrail watch running.</summary>
+/// <summary>
+/// A host's services with experiments added: flags beside configured ones, and the guardrail watch running, on the
+/// experiments file or, when the host registered the shared database, on PostgreSQL.
+/// </summary>
 public sealed class ExperimentsRegistrationTests : IDisposable
 {
     readonly TempDirectory _folder = new();
 
     public void Dispose() => _folder.Dispose();
 
-    ServiceProvider Services(TimeSpan guardrailInterval)
+    ServiceProvider Services(TimeSpan guardrailInterval, PostgresDatabase? shared = null)
     {
         var services = new ServiceCollection();
+        if (shared is not null) services.AddSingleton(shared);
         services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["feature_management:feature_flags:0:id"] = "AssistantAdapter",
@@ -36,6 +43,25 @@ public sealed class ExperimentsRegistrationTests : IDisposable
     public async Task Experiment_flags_join_the_configured_ones_and_the_watch_rolls_back_on_its_own()
     {
         await using var services = Services(TimeSpan.FromMilliseconds(100));
+        Assert.IsType<SqliteExperimentStore>(services.GetRequiredService<IExperimentStore>());
+        await FlagsJoinAndTheWatchRollsBack(services);
+    }
+
+    [SkippableFact]
+    public async Task In_the_scale_out_mode_the_same_host_keeps_its_experiments_in_the_shared_database()
+    {
+        await using var server = await ScratchPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(server.ConnectionString);
+        await using var services = Services(TimeSpan.FromMilliseconds(100), database);
+
+        Assert.IsType<PostgresExperimentStore>(services.GetRequiredService<IExperimentStore>());
+        Assert.IsType<PostgresExperimentRecords>(services.GetRequiredService<IExperimentRecords>());
+        await FlagsJoinAndTheWatchRollsBack(services);
+        Assert.False(File.Exists(_folder.File("data/experiments.db")));
+    }
+
+    static async Task FlagsJoinAndTheWatchRollsBack(ServiceProvider services)
+    {
         var store = services.GetRequiredService<IExperimentStore>();
         var records = services.GetRequiredService<IExperimentRecords>();
         var features = services.GetRequiredService<IVariantFeatureManager>();

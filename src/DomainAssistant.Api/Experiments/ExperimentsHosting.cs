@@ -6,7 +6,10 @@ using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Experiments;
 
-/// <summary>The host's experiments: the library's store, flags and guardrail watch on one file, and the serving pieces.</summary>
+/// <summary>
+/// The host's experiments: the library's store, flags and guardrail watch on one file (or in the shared PostgreSQL
+/// database in the scale-out mode), and the serving pieces.
+/// </summary>
 public static class ExperimentsHosting
 {
     /// <summary>The experiments file beside the host's other SQLite files.</summary>

@@ -3,6 +3,7 @@ using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Evaluation.Registry;
 using DomainAssistant.Jobs.Alignment;
 using DomainAssistant.ServiceDefaults;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -17,10 +18,18 @@ public static class OperatorRegistration
         var options = OptionsSection.Bind<OperatorOptions>(configuration, OperatorOptions.Section);
         services.AddSingleton(options);
         services.AddSingleton<GateSuites>();
-        services.AddSingleton(sp => new GateVerdictStore(sp.GetRequiredService<StorageOptions>().DataDirectory));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql); otherwise files
+        // in the data directory. Adapter files stay in the data directory either way.
+        services.AddSingleton<IGateVerdictStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresGateVerdictStore(shared)
+            : new SqliteGateVerdictStore(sp.GetRequiredService<StorageOptions>().DataDirectory));
         services.AddSingleton<AdapterRelease>();
-        services.AddSingleton<IAdapterRegistry>(sp => new SqliteAdapterRegistry(sp.GetRequiredService<StorageOptions>().DataDirectory,
-            new AdapterLimits { MaxExtractedBytes = options.MaxAdapterExtractedBytes }, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAdapterRegistry>(sp =>
+        {
+            var data = sp.GetRequiredService<StorageOptions>().DataDirectory;
+            IAdapterCatalog catalog = sp.GetService<PostgresDatabase>() is { } shared ? new PostgresAdapterCatalog(shared) : new SqliteAdapterCatalog(data);
+            return new AdapterRegistry(data, catalog, new AdapterLimits { MaxExtractedBytes = options.MaxAdapterExtractedBytes }, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<GateJobs>();
         services.AddHostedService<AlignmentRunsRequeue>();
         services.AddSingleton<ExperimentLaunch>();

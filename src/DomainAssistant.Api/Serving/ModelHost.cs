@@ -14,7 +14,7 @@ namespace DomainAssistant.Api.Serving;
 /// Loads the served model in the background at startup (the host answers /health meanwhile), keeps it for the
 /// host's lifetime and hands it to requests. Requests arriving before it is ready get 503 from the endpoints.
 /// </summary>
-public sealed partial class ModelHost(IModelSource source, ModelOptions options, GateVerdictStore verdicts, ILogger<ModelHost> logger) : BackgroundService
+public sealed partial class ModelHost(IModelSource source, ModelOptions options, IGateVerdictStore verdicts, ILogger<ModelHost> logger) : BackgroundService
 {
     LoadedModel? _current;
 

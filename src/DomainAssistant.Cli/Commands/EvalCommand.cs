@@ -76,7 +76,7 @@ public static class EvalCommand
                     $"{outcome.Verdict.CreatedAt:yyyyMMdd-HHmmss}-{subject.CandidateSha256[..12]}");
                 var reportPath = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
                 var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
-                await new GateVerdictStore(dataFolder).AddAsync(verdict, cancellation);
+                await new SqliteGateVerdictStore(dataFolder).AddAsync(verdict, cancellation);
                 var ledgerPath = parse.GetValue(ledger) ?? Path.Combine(dataFolder, SqliteLineageLedger.FileName);
                 var recorded = await new SqliteLineageLedger(ledgerPath).RecordAsync(GateLineage.Of(verdict, candidatePath, baselinePath, modelPath, Checksums.Model(modelPath)), cancellation);
                 await error.WriteLineAsync($"lineage: gate_verdict {recorded.Id} recorded in {Path.GetFullPath(ledgerPath)}");

@@ -7,7 +7,7 @@ namespace DomainAssistant.Evaluation.Registry;
 /// Whether a registered adapter may reach users: the file on disk is still the one registered (its SHA-256 read
 /// again now, not taken from the record), and the newest gate verdict on that checksum passed.
 /// </summary>
-public sealed class AdapterRelease(GateVerdictStore verdicts)
+public sealed class AdapterRelease(IGateVerdictStore verdicts)
 {
     /// <returns>Null when it may; otherwise what is missing, in words.</returns>
     public async Task<string?> WhyNotReleasableAsync(RegisteredAdapter adapter, CancellationToken cancellationToken)

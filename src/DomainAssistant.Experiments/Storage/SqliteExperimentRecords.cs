@@ -20,7 +20,7 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
     public async Task<int> RecordExposuresAsync(IReadOnlyCollection<Exposure> exposures, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(exposures);
-        foreach (var exposure in exposures) Check(exposure);
+        foreach (var exposure in exposures) ExposureCheck.Check(exposure);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         await using var insert = connection.CreateCommand();
@@ -43,14 +43,6 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
         }
         await transaction.CommitAsync(cancellationToken);
         return recorded;
-    }
-
-    static void Check(Exposure exposure)
-    {
-        ArgumentNullException.ThrowIfNull(exposure);
-        ArgumentException.ThrowIfNullOrWhiteSpace(exposure.MessageId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(exposure.UserId);
-        if (!ExperimentVariants.Both.Contains(exposure.Variant)) throw new ArgumentException($"Unknown variant '{exposure.Variant}'.");
     }
 
     public async Task<bool> RecordRatingAsync(Rating rating, CancellationToken cancellationToken = default) =>
@@ -150,32 +142,9 @@ public sealed class SqliteExperimentRecords(ExperimentDatabase database) : IExpe
         await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
-            {
-                long index = Math.Max(0, reader.GetInt64(0));
-                if (!perBucket.TryGetValue(index, out var variants)) perBucket[index] = variants = new(StringComparer.Ordinal);
-                variants[reader.GetString(1)] = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
-            }
+                ExperimentTimeline.Add(perBucket, reader.GetInt64(0), reader.GetString(1), (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4)));
         }
-        return Accumulate(experiment.CreatedAt, bucket, perBucket);
-    }
-
-    // Every bucket up to the last with data, each variant's counts summed from the start (empty buckets repeat the last).
-    static List<TimelinePoint> Accumulate(DateTimeOffset start, TimeSpan bucket, SortedDictionary<long, Dictionary<string, (long Exposures, long Up, long Ratings)>> perBucket)
-    {
-        var points = new List<TimelinePoint>();
-        if (perBucket.Count == 0) return points;
-        var running = ExperimentVariants.Both.ToDictionary(v => v, _ => (Exposures: 0L, Up: 0L, Ratings: 0L), StringComparer.Ordinal);
-        for (long index = 0; index <= perBucket.Keys.Last(); index++)
-        {
-            foreach (var variant in ExperimentVariants.Both)
-            {
-                if (perBucket.TryGetValue(index, out var variants) && variants.TryGetValue(variant, out var added))
-                    running[variant] = (running[variant].Exposures + added.Exposures, running[variant].Up + added.Up, running[variant].Ratings + added.Ratings);
-                var (exposures, up, ratings) = running[variant];
-                points.Add(new TimelinePoint(start + bucket * (index + 1), variant, exposures, up, ratings));
-            }
-        }
-        return points;
+        return ExperimentTimeline.Accumulate(experiment.CreatedAt, bucket, perBucket);
     }
 
     public async Task<IReadOnlyList<UserCounts>> GuardrailCountsAsync(string experimentId, Guardrail guardrail, CancellationToken cancellationToken = default)

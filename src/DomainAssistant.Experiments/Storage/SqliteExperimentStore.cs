@@ -17,13 +17,8 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        draft.Validate();
         var now = _clock.GetUtcNow();
-        var experiment = new Experiment(
-            Id: "exp_" + Guid.NewGuid().ToString("N")[..16],
-            draft.Name.Trim(), draft.Domain.Trim(), draft.ControlAdapter, draft.TreatmentAdapter, draft.TreatmentPercent,
-            draft.Ramp ?? [], draft.Guardrails ?? Guardrails.Guardrail.Defaults, ExperimentStatus.Running,
-            Seed: Guid.NewGuid().ToString("N"), now, now, SequentialEvidence.None);
+        var experiment = ExperimentChanges.Create(draft, now);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -31,7 +26,7 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
         {
             live.Parameters.AddWithValue("$domain", experiment.Domain);
             if (await live.ExecuteScalarAsync(cancellationToken) is string other)
-                throw new ExperimentConflictException($"Domain '{experiment.Domain}' already has a live experiment ({other}); promote, roll back or finish it first.");
+                throw ExperimentChanges.DomainTaken(experiment.Domain, other);
         }
         await using (var insert = Command(connection, transaction, $"INSERT INTO experiments ({Columns}) VALUES ($id, $name, $domain, $control, $treatment, $percent, $ramp, $guardrails, $status, $seed, $created, $since, 1, NULL, NULL)"))
         {
@@ -62,32 +57,14 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
     public Task<Experiment> SetTreatmentPercentAsync(string id, double percent, string actor, CancellationToken cancellationToken = default)
     {
         ExperimentAllocation.CheckPercent(percent);
-        return ChangeAsync(id, actor, "percent", null, (experiment, now) =>
-        {
-            RequireLive(experiment, "change its percentage");
-            return experiment with { TreatmentPercent = percent, AllocationSince = now };
-        }, cancellationToken);
+        return ChangeAsync(id, actor, "percent", null, ExperimentChanges.Percent(percent), cancellationToken);
     }
 
     public Task<Experiment> RampAsync(string id, string actor, string? reason = null, double? from = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, "ramp", reason, (experiment, now) =>
-        {
-            RequireLive(experiment, "ramp");
-            if (from is { } expected && experiment.TreatmentPercent != expected)
-                throw new ExperimentConflictException($"Experiment {experiment.Id} is at {experiment.TreatmentPercent}% now, not {expected}%; it was changed since.");
-            double next = experiment.NextRampStep
-                ?? throw new ExperimentConflictException($"Experiment {experiment.Id} is at the top of its ramp ({experiment.TreatmentPercent}%).");
-            return experiment with { TreatmentPercent = next, AllocationSince = now };
-        }, cancellationToken);
+        ChangeAsync(id, actor, "ramp", reason, ExperimentChanges.Ramp(from), cancellationToken);
 
     public Task<Experiment> ChangeStatusAsync(string id, ExperimentStatus status, string actor, string? reason = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, actor, ActionOf(status), reason, (experiment, now) =>
-        {
-            RequireLive(experiment, ActionOf(status));
-            if (experiment.Status == status) throw new ExperimentConflictException($"Experiment {experiment.Id} is already {status.Name()}.");
-            // Resuming starts a new allocation period: nobody was split while paused.
-            return experiment with { Status = status, AllocationSince = status == ExperimentStatus.Running ? now : experiment.AllocationSince };
-        }, cancellationToken);
+        ChangeAsync(id, actor, ExperimentChanges.ActionOf(status), reason, ExperimentChanges.Status(status), cancellationToken);
 
     public async Task<Experiment> AddEvidenceAsync(string id, SequentialLook look, CancellationToken cancellationToken = default)
     {
@@ -156,21 +133,6 @@ public sealed class SqliteExperimentStore(ExperimentDatabase database, TimeProvi
         insert.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
         await insert.ExecuteNonQueryAsync(cancellationToken);
     }
-
-    static void RequireLive(Experiment experiment, string what)
-    {
-        if (!experiment.Status.IsLive())
-            throw new ExperimentConflictException($"Experiment {experiment.Id} is {experiment.Status.Name()}; it cannot {what}.");
-    }
-
-    static string ActionOf(ExperimentStatus status) => status switch
-    {
-        ExperimentStatus.Running => "resume",
-        ExperimentStatus.Paused => "pause",
-        ExperimentStatus.RolledBack => "rollback",
-        ExperimentStatus.Promoted => "promote",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
-    };
 
     static async Task<Experiment?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string id, CancellationToken cancellationToken)
     {

@@ -22,11 +22,11 @@ namespace DomainAssistant.Jobs.Alignment;
 /// feedback exported (feedback.jsonl), a reward model (RLOO; reward-model/) and a policy adapter (adapter/, with the
 /// trainers' lineage.json) trained over the served model and the production adapter (an experiment's promoted
 /// treatment, <see cref="PromotedAdapters"/>, else the served one), then the adapter gated against that adapter
-/// on <c>{EvalSuites}/{domain}/gate.json</c>, the verdict stored in gate-verdicts.db and written with the run (run.json).
+/// on <c>{EvalSuites}/{domain}/gate.json</c>, the verdict stored (<see cref="IGateVerdictStore"/>) and written with the run (run.json).
 /// A rerun of the same job resumes the policy from its checkpoint; the reward model is retrained (minutes).
 /// </summary>
 public sealed partial class DomainAlignment(AlignmentOptions options, ServedModelFiles served, PromotedAdapters promoted, StorageOptions storage,
-    BootstrapOptions bootstrap, AlignmentRunLedger ledger, ILogger<DomainAlignment> logger)
+    BootstrapOptions bootstrap, AlignmentRunLedger ledger, IGateVerdictStore verdicts, ILogger<DomainAlignment> logger)
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -163,7 +163,7 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         var reportFolder = Path.Combine(storage.DataDirectory, "gates", $"{outcome.Verdict.CreatedAt:yyyyMMdd-HHmmss}-{subject.CandidateSha256[..12]}");
         var reportPath = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
         var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
-        await new GateVerdictStore(storage.DataDirectory).AddAsync(verdict, cancellationToken);
+        await verdicts.AddAsync(verdict, cancellationToken);
         return verdict;
     }
 

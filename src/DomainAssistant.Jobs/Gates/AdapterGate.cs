@@ -11,10 +11,10 @@ namespace DomainAssistant.Jobs.Gates;
 /// <summary>
 /// Runs one gate as <c>da eval gate</c> does: the suite read and checked first, the base loaded with the candidate
 /// and the production adapter resident, prompts composed over a scratch index of the domain, the verdict and its
-/// report written under the shared data folder. The model is loaded here, apart from the one the API serves, so a
-/// gate never competes with users for the serving engine's batches.
+/// report written under the shared data folder, the verdict into the host's <see cref="IGateVerdictStore"/>. The model
+/// is loaded here, apart from the one the API serves, so a gate never competes with users for the serving engine's batches.
 /// </summary>
-public sealed class AdapterGate(StorageOptions storage, TimeProvider clock)
+public sealed class AdapterGate(StorageOptions storage, IGateVerdictStore verdicts, TimeProvider clock)
 {
     /// <returns>The stored verdict.</returns>
     /// <exception cref="InvalidOperationException">The inputs do not fit together (domain, checksum).</exception>
@@ -47,7 +47,7 @@ public sealed class AdapterGate(StorageOptions storage, TimeProvider clock)
         var reportFolder = Path.Combine(storage.DataDirectory, "gates", $"{outcome.Verdict.CreatedAt:yyyyMMdd-HHmmss}-{candidateSha[..12]}");
         var report = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
         var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(report) };
-        await new GateVerdictStore(storage.DataDirectory).AddAsync(verdict, cancellationToken);
+        await verdicts.AddAsync(verdict, cancellationToken);
         return verdict;
     }
 }

@@ -29,7 +29,7 @@ public sealed class ServedAdapterVerdictTests
         }
 
         await using var host = new AssistantHost(settings);
-        var verdicts = new GateVerdictStore(host.DataDirectory);
+        var verdicts = new SqliteGateVerdictStore(host.DataDirectory);
         foreach (var adapter in ScriptedModel.Instance.Adapters.Values)
             await verdicts.AddAsync(GateVerdicts.Passing(PeftAdapter.WeightsSha256(adapter)));
         using var client = await host.ReadyClientAsync();

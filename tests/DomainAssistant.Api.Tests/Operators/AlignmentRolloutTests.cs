@@ -55,7 +55,7 @@ public sealed class AlignmentRolloutTests : IDisposable
         var sha = PeftAdapter.WeightsSha256(folder);
         var verdict = GateVerdicts.Passing(sha);
         if (!passed) verdict = verdict with { Metrics = [verdict.Metrics[0] with { Passed = false, Reason = "declines up" }] };
-        await new GateVerdictStore(host.DataDirectory).AddAsync(verdict);
+        await new SqliteGateVerdictStore(host.DataDirectory).AddAsync(verdict);
         await host.Services.GetRequiredService<IBus>().Publish(new AlignmentRunFinished(jobId, AssistantHost.Domain, StartAlignmentRun.Rloo, folder, sha,
             verdict.Verdict, passed ? [] : ["decline_rate: declines up"], Path.Combine(folder, "report.md"), 128, 1, 128));
         return (await AlignmentRunCalls.FollowAsync(client, jobId, TimeSpan.FromSeconds(30)))[^1];
@@ -170,7 +170,7 @@ public sealed class AlignmentRolloutTests : IDisposable
         var run = (await host.Services.GetRequiredService<AlignmentRunLedger>().FindAsync(jobId, CancellationToken.None))!;
         using var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(run.Adapter)!, "run.json")));
         Assert.Equal(production.Folder, record.RootElement.GetProperty("production_adapter").GetString());
-        var verdict = (await new GateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(run.Adapter!)))[0]; // newest: the run's
+        var verdict = (await new SqliteGateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(run.Adapter!)))[0]; // newest: the run's
         Assert.Equal(production.Sha256, verdict.BaselineSha256);
     }
 

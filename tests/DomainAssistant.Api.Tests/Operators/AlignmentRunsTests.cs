@@ -48,7 +48,7 @@ public sealed class AlignmentRunsTests
         Assert.Equal((AlignmentRunLedger.Succeeded, "key:ops", 12L), (run.State, run.RequestedBy, run.FeedbackThrough));
         // The verdict reported is the one stored for exactly the adapter written.
         var adapter = run.Adapter!;
-        var stored = Assert.Single(await new GateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(adapter)));
+        var stored = Assert.Single(await new SqliteGateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(adapter)));
         Assert.Equal(run.Verdict, stored.Verdict);
         Assert.StartsWith($"gate verdict: {stored.Verdict}; rloo adapter {PeftAdapter.WeightsSha256(adapter)[..12]}", job.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Contains("learned from 12 votes", job.GetProperty("message").GetString(), StringComparison.Ordinal);

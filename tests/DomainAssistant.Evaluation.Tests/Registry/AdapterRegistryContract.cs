@@ -1,18 +1,27 @@
-using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Evaluation.Registry;
 using DomainAssistant.Model.Lora;
+using DomainAssistant.Storage.Tests;
 
 namespace DomainAssistant.Evaluation.Tests.Registry;
 
-public sealed class AdapterRegistryTests : IDisposable
+/// <summary>
+/// What the registry does over every <see cref="IAdapterCatalog"/>, run against each implementation (SQLite for the
+/// embedded mode, PostgreSQL for scale-out) by the classes below; the adapter files are in a temp folder either way.
+/// The store under test is a factory: each call opens the same catalog anew, as a restart or another process would.
+/// </summary>
+public abstract class AdapterRegistryContract : StoreContract<Func<IAdapterCatalog>>, IDisposable
 {
     readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("da-registry-");
 
-    public void Dispose() => _folder.Delete(recursive: true);
+    public void Dispose()
+    {
+        _folder.Delete(recursive: true);
+        GC.SuppressFinalize(this);
+    }
 
     string Data => Path.Combine(_folder.FullName, "data");
 
-    SqliteAdapterRegistry Registry(AdapterLimits? limits = null) => new(Data, limits ?? new AdapterLimits(), TimeProvider.System);
+    AdapterRegistry Registry(AdapterLimits? limits = null) => new(Data, Store(), limits ?? new AdapterLimits(), TimeProvider.System);
 
     static AdapterRegistration For(params string[] parents) => new("tidewell-support", AdapterPackages.Base, parents, "ops");
 
@@ -26,7 +35,7 @@ public sealed class AdapterRegistryTests : IDisposable
         return error;
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_valid_package_is_kept_with_its_checksum_lineage_and_parents_and_found_again_after_a_reopen()
     {
         var parentFolder = Adapter("parent", seed: 7);
@@ -40,7 +49,7 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Equal(PeftAdapter.WeightsSha256(folder), adapter.Sha256);
         Assert.Equal(PeftAdapter.WeightsSha256(adapter.Folder), adapter.Sha256);
         Assert.StartsWith("tidewell-support-", adapter.Id, StringComparison.Ordinal);
-        var reread = await new SqliteAdapterRegistry(Data, new AdapterLimits(), TimeProvider.System).FindAsync(adapter.Id, CancellationToken.None);
+        var reread = await Registry().FindAsync(adapter.Id, CancellationToken.None);
         Assert.NotNull(reread);
         Assert.Equal([parent.Id], reread.Parents);
         Assert.Contains("kto", reread.Lineage, StringComparison.Ordinal);
@@ -51,7 +60,7 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Equal(adapter.Id, again.Id);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_parent_is_refused()
     {
         var error = await Assert.ThrowsAsync<AdapterRejectedException>(() =>
@@ -59,7 +68,7 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Contains("'nobody'", error.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("../adapter_config.json", "path traversal")]
     [InlineData("sub/../../evil.txt", "path traversal")]
     [InlineData("/etc/cron.d/evil", "absolute path")]
@@ -74,14 +83,14 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_folder.FullName, "evil.txt")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_symbolic_link_is_refused()
     {
         var error = await Refused(AdapterPackages.ZipWith(Adapter(), "README.md", "/etc/passwd"u8.ToArray(), unixMode: 0xA1FF));
         Assert.Contains("symbolic link", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_tensor_that_is_not_a_lora_factor_is_refused_by_name()
     {
         var folder = Adapter();
@@ -90,7 +99,7 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Contains("'base_model.model.model.embed_tokens.weight' is not a LoRA factor", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Factors_shaped_for_another_base_are_refused_naming_the_shapes()
     {
         var wider = AdapterPackages.Base with { HiddenSize = 48, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
@@ -101,7 +110,7 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Contains("needs [4, 32]", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_factor_for_a_module_the_config_does_not_target_is_refused()
     {
         var folder = Adapter();
@@ -110,7 +119,7 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Contains("does not name", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_package_that_expands_past_the_limit_is_refused_as_too_large()
     {
         var folder = Adapter();
@@ -119,14 +128,14 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Contains("100000 bytes", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_body_that_is_not_a_zip_is_refused_as_such()
     {
         var error = await Refused("this is not a zip archive, just text"u8.ToArray());
         Assert.Equal(AdapterRejection.NotAZip, error.Rejection);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_package_without_weights_is_refused()
     {
         var folder = Adapter();
@@ -135,22 +144,48 @@ public sealed class AdapterRegistryTests : IDisposable
         Assert.Contains("no adapter_model.safetensors", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Release_needs_a_passing_verdict_on_the_file_as_it_is_now()
+    [SkippableFact]
+    public async Task Adapters_are_listed_newest_first_and_their_times_read_back_as_returned()
     {
-        var (adapter, _) = await Registry().RegisterZipAsync(new MemoryStream(AdapterPackages.Zip(Adapter())), For(), CancellationToken.None);
-        var verdicts = new GateVerdictStore(Data);
-        var release = new AdapterRelease(verdicts);
-        Assert.Contains("has no gate verdict", await release.WhyNotReleasableAsync(adapter, CancellationToken.None), StringComparison.Ordinal);
+        var (older, _) = await Registry().RegisterZipAsync(new MemoryStream(AdapterPackages.Zip(Adapter("a", seed: 1))), For(), CancellationToken.None);
+        await Task.Delay(5);
+        var (newer, _) = await Registry().RegisterZipAsync(new MemoryStream(AdapterPackages.Zip(Adapter("b", seed: 2))), For(older.Id), CancellationToken.None);
 
-        var threshold = new MetricThreshold(GateMetric.DeclineRate, Min: 0.5, Max: null, MaxDrop: null);
-        var passed = new MetricResult(GateMetric.DeclineRate, 10, 0.9, new Interval(0.8, 1), null, null, null, threshold, true, "0.9 >= 0.5");
-        await verdicts.AddAsync(new GateVerdict("suite", "s", adapter.Sha256, null, "b", [passed], DateTimeOffset.UtcNow));
-        Assert.Null(await release.WhyNotReleasableAsync(adapter, CancellationToken.None));
+        var listed = await Registry().ListAsync(CancellationToken.None);
 
-        // The same file with other weights: the verdict was on the old bytes.
-        AdapterPackages.AddTensor(adapter.Folder, "base_model.model.extra", [1]);
-        var why = await release.WhyNotReleasableAsync(adapter, CancellationToken.None);
-        Assert.Contains("changed since it was registered", why, StringComparison.Ordinal);
+        Assert.Equal([newer.Id, older.Id], listed.Select(a => a.Id));
+        Assert.Equal(newer.CreatedAt, listed[0].CreatedAt);
+        Assert.Equal(("ops", "tidewell-support", newer.Folder, newer.Sha256), (listed[0].RegisteredBy, listed[0].Domain, listed[0].Folder, listed[0].Sha256));
+        Assert.Null(await Registry().FindAsync("tidewell-support-000000000000", CancellationToken.None));
     }
+
+    [SkippableFact]
+    public async Task Processes_recording_the_same_adapter_at_once_keep_one_record()
+    {
+        var adapter = new RegisteredAdapter("tidewell-support-abcdefabcdef", "tidewell-support", new string('a', 64), "/data/adapters/x", ["p"], null,
+            new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.Zero), "ops");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() =>
+            Store().AddAsync(adapter with { RegisteredBy = $"process-{i}" }, CancellationToken.None))));
+
+        var added = Assert.Single(outcomes, o => o.Added);
+        Assert.All(outcomes, o => Assert.Equal(added.Adapter.RegisteredBy, o.Adapter.RegisteredBy));
+        // The same weights in the same domain under another id are the same adapter, too.
+        var (again, addedAgain) = await Store().AddAsync(adapter with { Id = "tidewell-support-other" }, CancellationToken.None);
+        Assert.False(addedAgain);
+        Assert.Equal(adapter.Id, again.Id);
+        Assert.Single(await Store().ListAsync(CancellationToken.None));
+    }
+}
+
+public sealed class SqliteAdapterRegistryTests : AdapterRegistryContract
+{
+    protected override Task<StoreLease<Func<IAdapterCatalog>>> OpenAsync() =>
+        StoreBackends.Sqlite<Func<IAdapterCatalog>>(folder => () => new SqliteAdapterCatalog(folder));
+}
+
+public sealed class PostgresAdapterRegistryTests : AdapterRegistryContract
+{
+    protected override Task<StoreLease<Func<IAdapterCatalog>>> OpenAsync() =>
+        StoreBackends.Postgres<Func<IAdapterCatalog>>(database => () => new PostgresAdapterCatalog(database));
 }

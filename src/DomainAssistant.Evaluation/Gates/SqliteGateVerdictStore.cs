@@ -1,15 +1,10 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using DomainAssistant.Storage;
 
 namespace DomainAssistant.Evaluation.Gates;
 
-/// <summary>
-/// Every gate verdict, in <c>gate-verdicts.db</c> under the data folder, keyed by the candidate adapter's SHA-256 so
-/// the rollout path can ask whether the exact file it is given has passed. Verdicts are only ever added.
-/// </summary>
-public sealed class GateVerdictStore(string dataDirectory)
+/// <summary><see cref="IGateVerdictStore"/> in <c>gate-verdicts.db</c> under the data folder (the embedded mode).</summary>
+public sealed class SqliteGateVerdictStore(string dataDirectory) : IGateVerdictStore
 {
     public const string FileName = "gate-verdicts.db";
 
@@ -29,11 +24,8 @@ public sealed class GateVerdictStore(string dataDirectory)
         CREATE INDEX IF NOT EXISTS gate_verdicts_candidate ON gate_verdicts (candidate_sha256, id);
         """;
 
-    static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() }, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     readonly SqliteFile _file = new(Path.Combine(dataDirectory, FileName), Schema);
 
-    /// <returns>The verdict's id.</returns>
     public async Task<long> AddAsync(GateVerdict verdict, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(verdict);
@@ -50,13 +42,12 @@ public sealed class GateVerdictStore(string dataDirectory)
         command.Parameters.AddWithValue("$baseline", (object?)verdict.BaselineSha256 ?? DBNull.Value);
         command.Parameters.AddWithValue("$base", verdict.BaseModelSha256);
         command.Parameters.AddWithValue("$verdict", verdict.Verdict);
-        command.Parameters.AddWithValue("$metrics", JsonSerializer.Serialize(verdict.Metrics, Json));
+        command.Parameters.AddWithValue("$metrics", GateVerdictJson.Metrics(verdict.Metrics));
         command.Parameters.AddWithValue("$report", (object?)verdict.ReportPath ?? DBNull.Value);
         command.Parameters.AddWithValue("$created", verdict.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>The verdicts on the adapter with this SHA-256, newest first.</summary>
     public async Task<IReadOnlyList<GateVerdict>> ForCandidateAsync(string candidateSha256, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(candidateSha256);
@@ -71,23 +62,8 @@ public sealed class GateVerdictStore(string dataDirectory)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             verdicts.Add(new GateVerdict(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetString(4), JsonSerializer.Deserialize<List<MetricResult>>(reader.GetString(5), Json)!,
+                reader.GetString(4), GateVerdictJson.Metrics(reader.GetString(5)),
                 DateTimeOffset.Parse(reader.GetString(7), CultureInfo.InvariantCulture), reader.IsDBNull(6) ? null : reader.GetString(6)));
         return verdicts;
-    }
-
-    /// <summary>
-    /// Whether the adapter with this SHA-256 may reach users: its newest verdict passed. A newer failing verdict
-    /// (e.g. on a changed suite) withdraws an older pass.
-    /// </summary>
-    /// <returns>Null when it may; otherwise what is missing, in words.</returns>
-    public async Task<string?> WhyNotReleasableAsync(string candidateSha256, CancellationToken cancellationToken = default)
-    {
-        var verdicts = await ForCandidateAsync(candidateSha256, cancellationToken);
-        if (verdicts.Count == 0) return $"adapter {candidateSha256[..Math.Min(12, candidateSha256.Length)]} has no gate verdict: run `da eval gate` on it first.";
-        var newest = verdicts[0];
-        if (newest.Passed) return null;
-        var failed = string.Join("; ", newest.Metrics.Where(m => !m.Passed).Select(m => $"{m.Metric.Name()}: {m.Reason}"));
-        return $"adapter {candidateSha256[..Math.Min(12, candidateSha256.Length)]} failed its latest gate ({newest.Suite}, {newest.CreatedAt:u}): {failed}";
     }
 }
