@@ -9,6 +9,7 @@ using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.Jobs.Gates;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Storage.Lineage;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,10 @@ public static class JobHandlers
 
         bus.TryAddSingleton(sp => SettingsSection.Bind<AlignmentOptions>(sp.GetRequiredService<IConfiguration>(), AlignmentOptions.Section, o => o.Problems()));
         bus.TryAddSingleton(sp => ServedModelFiles.From(sp.GetRequiredService<IConfiguration>()));
-        bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql).
+        bus.TryAddSingleton<IAlignmentRunLedger>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresAlignmentRunLedger(shared)
+            : new SqliteAlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, SqliteAlignmentRunLedger.FileName)));
         // The production adapter is read from the experiments and the registry in the shared data folder; a host that
         // runs them itself (the API) registers its own, which take precedence.
         bus.TryAddSingleton<IExperimentStore>(sp => new SqliteExperimentStore(
