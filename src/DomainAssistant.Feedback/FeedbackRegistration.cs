@@ -1,6 +1,7 @@
 using DomainAssistant.Feedback.Filing;
 using DomainAssistant.Feedback.Publishing;
 using DomainAssistant.Feedback.Recording;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -16,7 +17,8 @@ namespace DomainAssistant.Feedback;
 public static class FeedbackRegistration
 {
     /// <summary>
-    /// Registers the local feedback store at <paramref name="feedbackDatabase"/>, the outbox that publishes it and
+    /// Registers the feedback store (the shared PostgreSQL database when the host registered one, the scale-out mode;
+    /// else the SQLite file <paramref name="feedbackDatabase"/>), the outbox that publishes it and
     /// <see cref="FeedbackRecorder"/>. Call it after the bus is registered.
     /// </summary>
     /// <exception cref="InvalidOperationException">No bus is registered yet.</exception>
@@ -27,7 +29,9 @@ public static class FeedbackRegistration
         if (!services.Any(s => s.ServiceType == typeof(IBusControl)))
             throw new InvalidOperationException("Register the bus (AddAssistantBus) before AddFeedbackRecording: the outbox publishes on it.");
         services.TryAddSingleton(options.Outbox);
-        services.TryAddSingleton<IFeedbackStore>(_ => new SqliteFeedbackStore(feedbackDatabase));
+        services.TryAddSingleton<IFeedbackStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresFeedbackStore(shared)
+            : new SqliteFeedbackStore(feedbackDatabase));
         services.TryAddSingleton(provider => new FeedbackOutbox(provider.GetRequiredService<IFeedbackStore>(),
             provider.GetRequiredService<IBus>(), options.Outbox, provider.GetRequiredService<ILogger<FeedbackOutbox>>()));
         services.TryAddSingleton<FeedbackRecorder>();
@@ -36,7 +40,8 @@ public static class FeedbackRegistration
     }
 
     /// <summary>
-    /// Adds the consumer that files each feedback once into <paramref name="trainingExamplesDatabase"/>, on queue
+    /// Adds the consumer that files each feedback once into the inbox (the shared PostgreSQL database when the host
+    /// registered one, else the SQLite file <paramref name="trainingExamplesDatabase"/>), on queue
     /// <c>Bus:FeedbackQueue</c> with <c>Bus:FeedbackConcurrency</c> at once.
     /// </summary>
     public static IBusRegistrationConfigurator AddFeedbackFiling(this IBusRegistrationConfigurator bus, FeedbackBusOptions options,
@@ -45,7 +50,9 @@ public static class FeedbackRegistration
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(options);
         bus.TryAddSingleton(options);
-        bus.TryAddSingleton<IFeedbackInbox>(_ => new SqliteFeedbackInbox(trainingExamplesDatabase));
+        bus.TryAddSingleton<IFeedbackInbox>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresFeedbackInbox(shared)
+            : new SqliteFeedbackInbox(trainingExamplesDatabase));
         bus.AddConsumer<FeedbackSubmittedConsumer, FeedbackSubmittedConsumerDefinition>();
         return bus;
     }

@@ -54,7 +54,10 @@ public static class JobHandlers
 
         bus.TryAddSingleton(sp => SettingsSection.Bind<AlignmentOptions>(sp.GetRequiredService<IConfiguration>(), AlignmentOptions.Section, o => o.Problems()));
         bus.TryAddSingleton(sp => ServedModelFiles.From(sp.GetRequiredService<IConfiguration>()));
-        bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, AlignmentRunLedger.FileName)));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql).
+        bus.TryAddSingleton<IAlignmentRunLedger>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresAlignmentRunLedger(shared)
+            : new SqliteAlignmentRunLedger(Path.Combine(host.Storage.DataDirectory, SqliteAlignmentRunLedger.FileName)));
         // The production adapter is read from the experiments and the registry in the shared data folder; a host that
         // runs them itself (the API) registers its own, which take precedence.
         // In the scale-out mode (a PostgresDatabase registered) they, and the gate verdicts, are in the shared database.

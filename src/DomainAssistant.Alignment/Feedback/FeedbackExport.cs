@@ -5,9 +5,11 @@ using DomainAssistant.ServiceDefaults;
 namespace DomainAssistant.Alignment.Feedback;
 
 /// <summary>
-/// Writes the filed feedback of a host's data directory (<c>Storage:DataDirectory</c>/training-examples.db, where the
-/// FeedbackSubmitted consumer files each vote once) as a <see cref="FeedbackFile"/>, in filing order, so the votes
-/// move to other tools and every <c>da align</c> command reads one format.
+/// Writes filed feedback (the inbox where the FeedbackSubmitted consumer files each vote once) as a
+/// <see cref="FeedbackFile"/>, in filing order, so the votes move to other tools and every <c>da align</c> command
+/// reads one format. Alignment runs export from their host's registered inbox (SQLite or the shared PostgreSQL
+/// database); the data-directory overloads, for <c>da feedback export</c>, read the embedded mode's
+/// <c>Storage:DataDirectory</c>/training-examples.db.
 /// </summary>
 public static class FeedbackExport
 {
@@ -15,7 +17,7 @@ public static class FeedbackExport
 
     /// <summary>What an export wrote.</summary>
     /// <param name="Votes">Lines written.</param>
-    /// <param name="Database">The inbox file read.</param>
+    /// <param name="Database">The inbox read (its file, or the shared database).</param>
     /// <param name="FirstSequence">Filing sequence of the first vote, null when there was none.</param>
     /// <param name="LastSequence">Filing sequence of the last vote.</param>
     public sealed record Result(int Votes, string Database, long? FirstSequence, long? LastSequence);
@@ -32,7 +34,7 @@ public static class FeedbackExport
     /// <param name="domain">Only votes on this domain's answers (null: every domain's), as an alignment run of one domain needs.</param>
     /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
     /// <param name="cancellationToken">Stops between pages.</param>
-    public static async Task<Result> ExportAsync(string dataDirectory, string outputFile, string? domain, long afterSequence = 0,
+    public static Task<Result> ExportAsync(string dataDirectory, string outputFile, string? domain, long afterSequence = 0,
         CancellationToken cancellationToken = default)
     {
         var database = new StorageOptions { DataDirectory = dataDirectory }.TrainingExamplesDatabase;
@@ -40,6 +42,20 @@ public static class FeedbackExport
         if (!File.Exists(database))
             throw new FileNotFoundException($"no filed feedback in '{dataDirectory}': {Path.GetFileName(database)} not found (Storage:DataDirectory of the host).", database);
         var inbox = new SqliteFeedbackInbox(database);
+        return ExportAsync(inbox, inbox.DatabasePath, outputFile, domain, afterSequence, cancellationToken);
+    }
+
+    /// <summary>Exports from <paramref name="inbox"/>, whichever engine keeps it (a host's registered inbox).</summary>
+    /// <param name="inbox">The filed feedback.</param>
+    /// <param name="inboxName">How <see cref="Result.Database"/> names the inbox (its file, or the shared database).</param>
+    /// <param name="outputFile">The JSON lines file to write (replaced).</param>
+    /// <param name="domain">Only votes on this domain's answers (null: every domain's).</param>
+    /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
+    /// <param name="cancellationToken">Stops between pages.</param>
+    public static async Task<Result> ExportAsync(IFeedbackInbox inbox, string inboxName, string outputFile, string? domain, long afterSequence = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inbox);
         var votes = new List<FeedbackVote>();
         for (var after = afterSequence; ;)
         {
@@ -49,7 +65,7 @@ public static class FeedbackExport
             after = page[^1].Sequence;
         }
         FeedbackFile.Write(outputFile, votes);
-        return new Result(votes.Count, inbox.DatabasePath, votes.FirstOrDefault()?.Sequence, votes.LastOrDefault()?.Sequence);
+        return new Result(votes.Count, inboxName, votes.FirstOrDefault()?.Sequence, votes.LastOrDefault()?.Sequence);
     }
 
     /// <summary>

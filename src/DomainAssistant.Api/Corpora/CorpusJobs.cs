@@ -14,7 +14,7 @@ namespace DomainAssistant.Api.Corpora;
 /// <c>Jobs:RunInProcess</c>, else a worker). <see cref="CorpusJobReportsConsumer"/> writes their reports into the row;
 /// <see cref="CorpusJobsRequeue"/> sends again, at start, the jobs an in-memory bus lost with the last process.
 /// </summary>
-public sealed class CorpusJobs(SqliteJobStore store, DomainCatalog catalog, CorpusVersions versions, JobReports reports, IBus bus, TimeProvider clock)
+public sealed class CorpusJobs(IJobStore store, DomainCatalog catalog, CorpusVersions versions, JobReports reports, IBus bus, TimeProvider clock)
     : IJobRecordReports
 {
     public const string Kind = "corpus-ingestion";

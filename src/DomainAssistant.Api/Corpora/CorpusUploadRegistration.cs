@@ -2,6 +2,7 @@ using DomainAssistant.Api.Configuration;
 using DomainAssistant.Retrieval.Ingestion;
 using DomainAssistant.ServiceDefaults;
 using DomainAssistant.Storage.Jobs;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
 
 namespace DomainAssistant.Api.Corpora;
@@ -20,7 +21,10 @@ public static class CorpusUploadRegistration
         services.AddHostedService<CorpusStagingCleanup>(); // before the jobs: nothing writes a version while it runs
         services.AddSingleton<DomainCorpus>();
         services.AddSingleton<IServedIndex>(sp => sp.GetRequiredService<DomainCorpus>());
-        services.AddSingleton(sp => new SqliteJobStore(sp.GetRequiredService<StorageOptions>().JobsDatabase));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql).
+        services.AddSingleton<IJobStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresJobStore(shared)
+            : new SqliteJobStore(sp.GetRequiredService<StorageOptions>().JobsDatabase));
         services.AddSingleton<CorpusJobs>();
         services.AddHostedService<CorpusJobsRequeue>();
         return services;

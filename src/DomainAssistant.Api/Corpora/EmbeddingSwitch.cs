@@ -21,7 +21,7 @@ namespace DomainAssistant.Api.Corpora;
 /// can be written to the old space after its chunks were re-embedded.
 /// </summary>
 public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmbedders embedders, IChunkCatalog catalog, JobReports reports,
-    VectorStoresBySpace stores, DomainCorpus corpus, SqliteJobStore jobs, IHostApplicationLifetime lifetime, TimeProvider clock,
+    VectorStoresBySpace stores, DomainCorpus corpus, IJobStore jobs, IHostApplicationLifetime lifetime, TimeProvider clock,
     ILogger<EmbeddingSwitch> logger)
 {
     public const string JobKind = "re-embedding";
@@ -96,7 +96,7 @@ public sealed partial class EmbeddingSwitch(ActiveRetrieval retrieval, ServedEmb
     /// this process's report queue, which may hand over two at once: a note older than the one recorded, or one that
     /// comes after the outcome, is left out, so the record never goes back nor overwrites the job's end.
     /// </summary>
-    sealed class RecordedProgress(EmbeddingSwitch owner, SqliteJobStore store, JobRecord job, Warmup warmup, CancellationToken cancellationToken)
+    sealed class RecordedProgress(EmbeddingSwitch owner, IJobStore store, JobRecord job, Warmup warmup, CancellationToken cancellationToken)
     {
         readonly Lock _gate = new();
         long _recorded = -1;

@@ -13,6 +13,6 @@ public static class JobsApi
         return app;
     }
 
-    static async Task<IResult> FindAsync(Guid id, SqliteJobStore jobs, CancellationToken cancellationToken) =>
+    static async Task<IResult> FindAsync(Guid id, IJobStore jobs, CancellationToken cancellationToken) =>
         await jobs.FindAsync(id, cancellationToken) is { } job ? Results.Ok(job) : Problems.NotFound($"No job has id {id}.");
 }

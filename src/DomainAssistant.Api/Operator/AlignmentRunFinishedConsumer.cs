@@ -11,7 +11,7 @@ namespace DomainAssistant.Api.Operator;
 /// (<see cref="AlignmentRunReportsConsumerDefinition"/>), so it follows the run's earlier reports. A second delivery
 /// starts nothing new: the rollout finds its own experiment and says so.
 /// </summary>
-public sealed partial class AlignmentRunFinishedConsumer(SqliteJobStore jobs, AlignmentRollout rollout, TimeProvider clock,
+public sealed partial class AlignmentRunFinishedConsumer(IJobStore jobs, AlignmentRollout rollout, TimeProvider clock,
     ILogger<AlignmentRunFinishedConsumer> logger) : IConsumer<AlignmentRunFinished>
 {
     public async Task Consume(ConsumeContext<AlignmentRunFinished> context)

@@ -11,7 +11,7 @@ namespace DomainAssistant.Api.Operator;
 /// <see cref="AlignmentRunFinishedConsumer"/>'s, on the same queue. Reports about other jobs are not ours and are left
 /// alone; a late progress note never reopens a finished record.
 /// </summary>
-public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvider clock)
+public sealed class AlignmentRunReportsConsumer(IJobStore jobs, TimeProvider clock)
     : IConsumer<StartAlignmentRun>, IConsumer<JobProgressed>, IConsumer<JobFailed>
 {
     /// <summary>The record of a run just queued.</summary>
@@ -51,7 +51,7 @@ public sealed class AlignmentRunReportsConsumer(SqliteJobStore jobs, TimeProvide
     }
 
     /// <summary>The job record of an alignment run, or null for any other job's.</summary>
-    public static async Task<JobRecord?> OursAsync(SqliteJobStore jobs, Guid jobId, CancellationToken cancellationToken)
+    public static async Task<JobRecord?> OursAsync(IJobStore jobs, Guid jobId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(jobs);
         return await jobs.FindAsync(jobId, cancellationToken) is { Kind: AlignmentRunsApi.Kind } job ? job : null;

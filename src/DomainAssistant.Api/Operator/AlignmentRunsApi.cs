@@ -39,7 +39,7 @@ public static class AlignmentRunsApi
     public sealed record AlignmentRunView(Guid JobId, string Domain, string Method, string State, string RequestedBy, DateTimeOffset CreatedAt,
         string? Verdict, string? Adapter, string? AdapterSha256, string? Error);
 
-    static async Task<IResult> ListAsync(string? domain, DomainCatalog domains, AlignmentRunLedger ledger, CancellationToken cancellationToken)
+    static async Task<IResult> ListAsync(string? domain, DomainCatalog domains, IAlignmentRunLedger ledger, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(domain)) return Problems.Invalid("domain", "domain must name a domain (?domain=NAME).");
         if (domains.Find(domain) is not { } found) return Problems.NotFound($"No domain is named \"{domain}\".");
@@ -48,7 +48,7 @@ public static class AlignmentRunsApi
             r.AdapterSha256, r.Error)));
     }
 
-    static async Task<IResult> StartAsync(HttpContext context, DomainCatalog domains, AlignmentRunLedger ledger, SqliteJobStore jobs, IBus bus, TimeProvider clock,
+    static async Task<IResult> StartAsync(HttpContext context, DomainCatalog domains, IAlignmentRunLedger ledger, IJobStore jobs, IBus bus, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync<AlignmentRunRequest>(context.Request, cancellationToken);

@@ -1,6 +1,8 @@
 using DomainAssistant.Jobs.Alignment;
 using DomainAssistant.ServiceDefaults;
+using DomainAssistant.Storage.PostgreSql;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DomainAssistant.Api.Operator;
@@ -12,7 +14,10 @@ public static class AlignmentRunsRegistration
     {
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(storage);
-        bus.TryAddSingleton(_ => new AlignmentRunLedger(Path.Combine(storage.DataDirectory, AlignmentRunLedger.FileName)));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql).
+        bus.TryAddSingleton<IAlignmentRunLedger>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresAlignmentRunLedger(shared)
+            : new SqliteAlignmentRunLedger(Path.Combine(storage.DataDirectory, SqliteAlignmentRunLedger.FileName)));
         bus.AddConsumer<AlignmentRunReportsConsumer, AlignmentRunReportsConsumerDefinition>();
         bus.AddConsumer<AlignmentRunFinishedConsumer, AlignmentRunFinishedConsumerDefinition>();
         return bus;

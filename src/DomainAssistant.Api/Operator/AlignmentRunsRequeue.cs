@@ -14,7 +14,7 @@ namespace DomainAssistant.Api.Operator;
 /// handler resumes a running run from its policy checkpoint. Budget, fewest votes and seed are not kept in the
 /// ledger, so a run sent again takes the handler's settings.
 /// </summary>
-public sealed partial class AlignmentRunsRequeue(AlignmentRunLedger ledger, IBus bus, BusOptions busOptions, IHostApplicationLifetime lifetime,
+public sealed partial class AlignmentRunsRequeue(IAlignmentRunLedger ledger, IBus bus, BusOptions busOptions, IHostApplicationLifetime lifetime,
     TimeProvider clock, ILogger<AlignmentRunsRequeue> logger) : BackgroundService
 {
     readonly DateTimeOffset _started = clock.GetUtcNow();

@@ -11,7 +11,7 @@ namespace DomainAssistant.Api.Operator;
 /// published as <see cref="GateAdapter"/> to whichever host runs the job handlers. <see cref="GateJobReportsConsumer"/>
 /// writes their reports back.
 /// </summary>
-public sealed class GateJobs(SqliteJobStore jobs, IBus bus, TimeProvider clock) : IJobRecordReports
+public sealed class GateJobs(IJobStore jobs, IBus bus, TimeProvider clock) : IJobRecordReports
 {
     public const string Kind = "adapter-gate";
 

@@ -12,7 +12,7 @@ namespace DomainAssistant.Jobs.Alignment;
 /// run that finished already changes nothing. A host that stops mid-run leaves the run running in the ledger and the
 /// message unacknowledged: the next delivery resumes the policy from its checkpoint.
 /// </summary>
-public sealed partial class AlignmentRunConsumer(DomainAlignment alignment, AlignmentRunLedger ledger, TimeProvider clock, ILogger<AlignmentRunConsumer> logger)
+public sealed partial class AlignmentRunConsumer(DomainAlignment alignment, IAlignmentRunLedger ledger, TimeProvider clock, ILogger<AlignmentRunConsumer> logger)
     : IConsumer<StartAlignmentRun>
 {
     public async Task Consume(ConsumeContext<StartAlignmentRun> context)

@@ -4,7 +4,7 @@ namespace DomainAssistant.Jobs.Alignment;
 /// <param name="Id">The job id.</param>
 /// <param name="Domain">The domain.</param>
 /// <param name="Method">"rloo" or "kto".</param>
-/// <param name="State">queued, running, succeeded or failed (<see cref="AlignmentRunLedger"/>).</param>
+/// <param name="State">queued, running, succeeded or failed (<see cref="AlignmentRunStates"/>).</param>
 /// <param name="RequestedBy">An operator key's name, or <see cref="AlignmentTrigger.RequestedBy"/>.</param>
 /// <param name="FeedbackThrough">The last filed sequence of the domain the run covers: counted when the trigger queued it, exported once it ran.</param>
 /// <param name="Published">Whether its start message is known to have gone out.</param>

@@ -11,7 +11,7 @@ namespace DomainAssistant.Jobs.Alignment;
 /// kept in memory, so a restart loses nothing and a redelivered feedback counts once; the ledger's transaction makes
 /// the decision once when several feedbacks are filed together.
 /// </summary>
-public sealed partial class AlignmentTrigger(AlignmentOptions options, AlignmentRunLedger ledger, IFeedbackInbox inbox, TimeProvider clock,
+public sealed partial class AlignmentTrigger(AlignmentOptions options, IAlignmentRunLedger ledger, IFeedbackInbox inbox, TimeProvider clock,
     ILogger<AlignmentTrigger> logger) : IFeedbackFiledListener
 {
     /// <summary>Who a run the trigger started was requested by.</summary>

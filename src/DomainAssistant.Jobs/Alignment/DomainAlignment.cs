@@ -6,6 +6,7 @@ using DomainAssistant.Alignment.Preferences;
 using DomainAssistant.Alignment.RewardModeling;
 using DomainAssistant.Alignment.Rloo;
 using DomainAssistant.Contracts;
+using DomainAssistant.Feedback.Filing;
 using DomainAssistant.Evaluation.Gates;
 using DomainAssistant.Grounding;
 using DomainAssistant.Jobs.Bootstrap;
@@ -26,7 +27,7 @@ namespace DomainAssistant.Jobs.Alignment;
 /// A rerun of the same job resumes the policy from its checkpoint; the reward model is retrained (minutes).
 /// </summary>
 public sealed partial class DomainAlignment(AlignmentOptions options, ServedModelFiles served, PromotedAdapters promoted, StorageOptions storage,
-    BootstrapOptions bootstrap, AlignmentRunLedger ledger, IGateVerdictStore verdicts, ILogger<DomainAlignment> logger)
+    BootstrapOptions bootstrap, IAlignmentRunLedger ledger, IFeedbackInbox inbox, IGateVerdictStore verdicts, ILogger<DomainAlignment> logger)
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
@@ -66,9 +67,12 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
 
         progress.Enter("export", 0, 0.02, $"exporting the filed feedback of {job.Domain}");
         var feedbackPath = Path.Combine(folder, "feedback.jsonl");
-        var exported = await FeedbackExport.ExportAsync(storage.DataDirectory, feedbackPath, job.Domain, 0, cancellationToken);
+        var exported = await FeedbackExport.ExportAsync(inbox, "the feedback inbox", feedbackPath, job.Domain, 0, cancellationToken);
         await ledger.RecordWindowAsync(job.JobId, exported.LastSequence, cancellationToken);
         var preferences = new PreferenceOptions { MinVotes = job.MinVotes ?? options.MinVotes };
+        // Said apart from "too few votes": nothing filed at all usually means feedback goes elsewhere (another host's data).
+        if (exported.Votes == 0)
+            throw new InvalidDataException($"no filed feedback of \"{job.Domain}\" in the feedback inbox; at least {preferences.MinVotes} votes are needed. No model was written.");
         // Checked before any model loads: too little feedback ends the run in seconds, with a message that says so.
         FeedbackPreferences.Read(feedbackPath, preferences).Preferences.EnsureEnough(preferences);
         LogExported(job.JobId, exported.Votes, job.Domain, exported.FirstSequence, exported.LastSequence);

@@ -5,11 +5,8 @@ using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Storage.Jobs;
 
-/// <summary>
-/// Background jobs in SQLite (<c>Storage:DataDirectory</c>/jobs.db), so their outcome outlives the process and a job
-/// cut short by a restart can be run again.
-/// </summary>
-public sealed class SqliteJobStore(string path)
+/// <summary><see cref="IJobStore"/> in SQLite (<c>Storage:DataDirectory</c>/jobs.db), the embedded mode's.</summary>
+public sealed class SqliteJobStore(string path) : IJobStore
 {
     const string Schema = """
         CREATE TABLE IF NOT EXISTS jobs (
@@ -24,7 +21,6 @@ public sealed class SqliteJobStore(string path)
     // A jobs.db written before jobs had stages gains the column (null for its rows) the first time it is opened.
     readonly SqliteFile _database = new(path, Schema, AddStageColumn);
 
-    /// <summary>Stores a new job or replaces the stored one with the same id.</summary>
     public async Task SaveAsync(JobRecord job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -50,18 +46,15 @@ public sealed class SqliteJobStore(string path)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The job, or null when the id is unknown.</summary>
     public async Task<JobRecord?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         var jobs = await QueryAsync("WHERE id = $id", ("$id", id.ToString("D")), cancellationToken);
         return jobs.Count == 0 ? null : jobs[0];
     }
 
-    /// <summary>Jobs queued or running (cut short when the process stopped), oldest first.</summary>
     public Task<IReadOnlyList<JobRecord>> ListUnfinishedAsync(CancellationToken cancellationToken) =>
         QueryAsync($"WHERE state IN ('{JobStates.Queued}', '{JobStates.Running}') ORDER BY created_at", null, cancellationToken);
 
-    /// <summary>How many jobs are stored.</summary>
     public async Task<long> CountAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

@@ -20,7 +20,7 @@ public sealed record StoredState(SortedDictionary<string, string> Files, long Jo
             foreach (var file in Directory.EnumerateFiles(corpora, "*", SearchOption.AllDirectories))
                 files[Path.GetRelativePath(corpora, file)] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file)));
         var catalog = host.Services.GetRequiredService<IChunkCatalog>();
-        return new StoredState(files, await host.Services.GetRequiredService<SqliteJobStore>().CountAsync(default),
+        return new StoredState(files, await host.Services.GetRequiredService<IJobStore>().CountAsync(default),
             await catalog.ListDocumentsAsync(UploadHost.Domain), await catalog.CountChunksAsync(UploadHost.Domain));
     }
 

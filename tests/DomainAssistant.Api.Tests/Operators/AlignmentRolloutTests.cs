@@ -49,7 +49,7 @@ public sealed class AlignmentRolloutTests : IDisposable
     static async Task<JsonElement> FinishRunAsync(AssistantHost host, HttpClient client, string folder, bool passed)
     {
         var jobId = Guid.NewGuid();
-        await host.Services.GetRequiredService<SqliteJobStore>().SaveAsync(
+        await host.Services.GetRequiredService<IJobStore>().SaveAsync(
             AlignmentRunReportsConsumer.Queued(new StartAlignmentRun(jobId, AssistantHost.Domain, StartAlignmentRun.Rloo, "alignment-trigger"), DateTimeOffset.UtcNow),
             CancellationToken.None);
         var sha = PeftAdapter.WeightsSha256(folder);
@@ -167,7 +167,7 @@ public sealed class AlignmentRolloutTests : IDisposable
         var job = (await AlignmentRunCalls.FollowAsync(client, jobId, TimeSpan.FromMinutes(8)))[^1];
 
         Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
-        var run = (await host.Services.GetRequiredService<AlignmentRunLedger>().FindAsync(jobId, CancellationToken.None))!;
+        var run = (await host.Services.GetRequiredService<IAlignmentRunLedger>().FindAsync(jobId, CancellationToken.None))!;
         using var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(run.Adapter)!, "run.json")));
         Assert.Equal(production.Folder, record.RootElement.GetProperty("production_adapter").GetString());
         var verdict = (await new SqliteGateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(run.Adapter!)))[0]; // newest: the run's

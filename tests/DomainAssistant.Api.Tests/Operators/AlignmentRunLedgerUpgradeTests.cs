@@ -14,7 +14,7 @@ public sealed class AlignmentRunLedgerUpgradeTests : IDisposable
     [Fact]
     public async Task An_old_ledger_gains_the_checksum_column_and_keeps_its_runs()
     {
-        var path = Path.Combine(_folder.FullName, AlignmentRunLedger.FileName);
+        var path = Path.Combine(_folder.FullName, SqliteAlignmentRunLedger.FileName);
         var old = Guid.NewGuid();
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
@@ -31,7 +31,7 @@ public sealed class AlignmentRunLedgerUpgradeTests : IDisposable
             command.ExecuteNonQuery();
         }
 
-        var ledger = new AlignmentRunLedger(path);
+        var ledger = new SqliteAlignmentRunLedger(path);
         var kept = await ledger.FindAsync(old, CancellationToken.None);
         Assert.Equal(("succeeded", "pass", "/runs/old/adapter", (string?)null), (kept!.State, kept.Verdict, kept.Adapter, kept.AdapterSha256));
 

@@ -20,7 +20,7 @@ public sealed class AlignmentRunReportsTests : IDisposable
     {
         var store = new SqliteJobStore(_folder.Combine("jobs.db"));
         await using var provider = new ServiceCollection()
-            .AddSingleton(store)
+            .AddSingleton<IJobStore>(store)
             .AddSingleton(TimeProvider.System)
             .AddMassTransitTestHarness(bus => bus.AddConsumer<AlignmentRunReportsConsumer>())
             .BuildServiceProvider(validateScopes: true);

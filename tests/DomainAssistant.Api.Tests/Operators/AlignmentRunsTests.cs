@@ -42,10 +42,10 @@ public sealed class AlignmentRunsTests
         var job = seen[^1];
         Assert.True(job.GetProperty("state").GetString() == "succeeded", job.ToString());
         Assert.Equal(("alignment-run", AssistantHost.Domain, 1.0), (job.GetProperty("kind").GetString(), job.GetProperty("domain").GetString(), job.GetProperty("progress").GetDouble()));
-        var ledger = host.Services.GetRequiredService<AlignmentRunLedger>();
+        var ledger = host.Services.GetRequiredService<IAlignmentRunLedger>();
         var run = await ledger.FindAsync(jobId, CancellationToken.None);
         Assert.NotNull(run);
-        Assert.Equal((AlignmentRunLedger.Succeeded, "key:ops", 12L), (run.State, run.RequestedBy, run.FeedbackThrough));
+        Assert.Equal((AlignmentRunStates.Succeeded, "key:ops", 12L), (run.State, run.RequestedBy, run.FeedbackThrough));
         // The verdict reported is the one stored for exactly the adapter written.
         var adapter = run.Adapter!;
         var stored = Assert.Single(await new SqliteGateVerdictStore(host.DataDirectory).ForCandidateAsync(PeftAdapter.WeightsSha256(adapter)));
@@ -117,10 +117,10 @@ public sealed class AlignmentRunsTests
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, team.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        Assert.Equal(0L, await host.Services.GetRequiredService<SqliteJobStore>().CountAsync(CancellationToken.None));
+        Assert.Equal(0L, await host.Services.GetRequiredService<IJobStore>().CountAsync(CancellationToken.None));
 
         // A run queued for the domain (as another API process would) holds it: a request gets 409 naming that run.
-        var ledger = host.Services.GetRequiredService<AlignmentRunLedger>();
+        var ledger = host.Services.GetRequiredService<IAlignmentRunLedger>();
         var (held, _) = await ledger.QueueAsync(new StartAlignmentRun(Guid.NewGuid(), AssistantHost.Domain, "kto", "elsewhere"), CancellationToken.None);
         using var conflict = await StartAsync(client, new { domain = AssistantHost.Domain, method = "rloo" });
         Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
@@ -133,7 +133,7 @@ public sealed class AlignmentRunsTests
         using var host = new AssistantHost(FastRuns(runAfterFeedbacks: 0, minVotes: 8));
         // What a crashed embedded host leaves: the run recorded running, its in-memory message gone.
         Directory.CreateDirectory(host.DataDirectory);
-        var ledger = new AlignmentRunLedger(Path.Combine(host.DataDirectory, AlignmentRunLedger.FileName));
+        var ledger = new SqliteAlignmentRunLedger(Path.Combine(host.DataDirectory, SqliteAlignmentRunLedger.FileName));
         var start = new StartAlignmentRun(Guid.NewGuid(), AssistantHost.Domain, "kto", "crashed-host");
         await ledger.QueueAsync(start, CancellationToken.None);
         await ledger.StartAsync(start, DateTimeOffset.UtcNow, CancellationToken.None);
@@ -141,14 +141,14 @@ public sealed class AlignmentRunsTests
         var client = await host.ReadyClientAsync();
         var deadline = DateTime.UtcNow + RunTimeout;
         AlignmentRunEntry run;
-        while ((run = (await ledger.FindAsync(start.JobId, CancellationToken.None))!).State is AlignmentRunLedger.Queued or AlignmentRunLedger.Running)
+        while ((run = (await ledger.FindAsync(start.JobId, CancellationToken.None))!).State is AlignmentRunStates.Queued or AlignmentRunStates.Running)
         {
             Assert.True(DateTime.UtcNow < deadline, "the run left running was never sent again");
             await Task.Delay(100);
         }
 
         // It ran again (and, with no votes filed, ended naming why), and the domain takes new runs.
-        Assert.Equal(AlignmentRunLedger.Failed, run.State);
+        Assert.Equal(AlignmentRunStates.Failed, run.State);
         Assert.Contains("no filed feedback", run.Error, StringComparison.Ordinal);
         Assert.Contains(host.Log.Lines, l => l.Contains($"Alignment run {start.JobId}", StringComparison.Ordinal) && l.Contains("sent again", StringComparison.Ordinal));
         using var next = await StartAsync(client, new { domain = AssistantHost.Domain, method = "kto" });

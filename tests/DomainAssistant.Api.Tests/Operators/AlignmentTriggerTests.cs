@@ -54,7 +54,7 @@ public sealed class AlignmentTriggerTests : IDisposable
     }
 
     static async Task<IReadOnlyList<AlignmentRunEntry>> Runs(AssistantHost host) =>
-        await host.Services.GetRequiredService<AlignmentRunLedger>().ForDomainAsync(AssistantHost.Domain, CancellationToken.None);
+        await host.Services.GetRequiredService<IAlignmentRunLedger>().ForDomainAsync(AssistantHost.Domain, CancellationToken.None);
 
     static async Task<IReadOnlyList<AlignmentRunEntry>> WaitForRunsAsync(AssistantHost host, int count)
     {

@@ -3,7 +3,8 @@ using Microsoft.Data.Sqlite;
 
 namespace DomainAssistant.Storage.Tests.Jobs;
 
-public sealed class SqliteJobStoreTests : IDisposable
+/// <summary>A jobs.db written by an older release, opened by this one (SQLite only: PostgreSQL tables come from versioned migrations).</summary>
+public sealed class SqliteJobStoreUpgradeTests : IDisposable
 {
     readonly TempFolder _folder = new();
 
@@ -11,20 +12,6 @@ public sealed class SqliteJobStoreTests : IDisposable
 
     static JobRecord Job(Guid id, string state = JobStates.Running) =>
         new(id, "alignment-run", "tidewell-support", null, state, 0.4, "policy: step 3 of 8", 0, 0, 0, DateTimeOffset.UnixEpoch, null, null, null, "key:ops");
-
-    [Fact]
-    public async Task A_jobs_stage_is_stored_and_read_back_and_a_job_without_one_reads_null()
-    {
-        var store = new SqliteJobStore(Path.Combine(_folder.Path, "jobs.db"));
-        var staged = Job(Guid.NewGuid()) with { Stage = new JobStage("policy", 3, 8, 42.5) };
-        var plain = Job(Guid.NewGuid());
-
-        await store.SaveAsync(staged, CancellationToken.None);
-        await store.SaveAsync(plain, CancellationToken.None);
-
-        Assert.Equal(new JobStage("policy", 3, 8, 42.5), (await store.FindAsync(staged.Id, CancellationToken.None))!.Stage);
-        Assert.Null((await store.FindAsync(plain.Id, CancellationToken.None))!.Stage);
-    }
 
     [Fact]
     public async Task A_jobs_file_from_before_stages_gains_the_column_and_keeps_its_rows()

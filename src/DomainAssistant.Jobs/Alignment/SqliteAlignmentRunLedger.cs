@@ -6,18 +6,17 @@ using Microsoft.Data.Sqlite;
 namespace DomainAssistant.Jobs.Alignment;
 
 /// <summary>
-/// Alignment runs in SQLite (<c>Storage:DataDirectory</c>/alignment-runs.db, shared by the API and the workers): at
-/// most one queued or running run per domain, and the filed sequence each run covers, from which the trigger counts
-/// the feedback since a domain's last run. Each decision is one IMMEDIATE transaction, so two processes (or two
-/// feedbacks filed at once) cannot both queue a run.
+/// <see cref="IAlignmentRunLedger"/> in SQLite (<c>Storage:DataDirectory</c>/alignment-runs.db, shared by the API and
+/// the workers of one machine). Each decision is one IMMEDIATE transaction: it takes the file's write lock first, so
+/// two processes (or two feedbacks filed at once) cannot both queue a run.
 /// </summary>
-public sealed class AlignmentRunLedger(string path)
+public sealed class SqliteAlignmentRunLedger(string path) : IAlignmentRunLedger
 {
     public const string FileName = "alignment-runs.db";
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
+    const string Queued = AlignmentRunStates.Queued;
+    const string Running = AlignmentRunStates.Running;
+    const string Succeeded = AlignmentRunStates.Succeeded;
+    const string Failed = AlignmentRunStates.Failed;
 
     const string Schema = """
         CREATE TABLE IF NOT EXISTS alignment_runs (
@@ -29,15 +28,10 @@ public sealed class AlignmentRunLedger(string path)
 
     const string Columns = "id, domain, method, state, requested_by, feedback_through, published, created_at, verdict, adapter, error, adapter_sha256";
 
-    /// <summary>A start message that has not been confirmed sent for this long is sent again by the next trigger check.</summary>
-    static readonly TimeSpan UnpublishedGrace = TimeSpan.FromSeconds(30);
-
     // Ledgers written before runs recorded their adapter's checksum gain the column (empty for their old runs).
     readonly SqliteFile _database = new(path, Schema,
         connection => SqliteColumns.AddMissing(connection, "alignment_runs", [("adapter_sha256", "adapter_sha256 TEXT")]));
 
-    /// <summary>Queues <paramref name="start"/> unless the domain already has a queued or running run.</summary>
-    /// <returns>The queued run and true; or the domain's active run and false.</returns>
     public async Task<(AlignmentRunEntry Run, bool Queued)> QueueAsync(StartAlignmentRun start, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -49,13 +43,6 @@ public sealed class AlignmentRunLedger(string path)
         return (run, true);
     }
 
-    /// <summary>
-    /// The trigger's decision: when the domain has no active run and <paramref name="filedSince"/> (the domain's filed
-    /// feedback after the last run's sequence) reaches <paramref name="threshold"/>, queues <paramref name="start"/>
-    /// covering them. An active run whose start was never confirmed sent (and is older than a grace period) is
-    /// returned to be sent again.
-    /// </summary>
-    /// <returns>The run to send, or null.</returns>
     public async Task<AlignmentRunEntry?> QueueWhenDueAsync(StartAlignmentRun start, int threshold,
         Func<long, Task<(long Count, long? LastSequence)>> filedSince, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -64,7 +51,7 @@ public sealed class AlignmentRunLedger(string path)
         await using var connection = await _database.OpenAsync(cancellationToken);
         await using var transaction = connection.BeginTransaction(deferred: false);
         if (await ActiveAsync(transaction, start.Domain, cancellationToken) is { } active)
-            return active is { Published: false, State: Queued } && now - active.CreatedAt > UnpublishedGrace ? active : null;
+            return active is { Published: false, State: Queued } && now - active.CreatedAt > IAlignmentRunLedger.UnpublishedGrace ? active : null;
         await using var last = Command(connection, transaction, "SELECT COALESCE(MAX(feedback_through), 0) FROM alignment_runs WHERE domain = $domain", ("$domain", start.Domain));
         var through = (long)(await last.ExecuteScalarAsync(cancellationToken))!;
         var (count, lastSequence) = await filedSince(through);
@@ -74,15 +61,9 @@ public sealed class AlignmentRunLedger(string path)
         return run;
     }
 
-    /// <summary>Records that the run's start message went out.</summary>
     public Task MarkPublishedAsync(Guid id, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE alignment_runs SET published = 1 WHERE id = $id", cancellationToken, ("$id", Id(id)));
 
-    /// <summary>
-    /// Takes a delivered start message: a queued run becomes running; a running one is resumed (its last holder
-    /// stopped: a broker hands a message to one consumer at a time); a message never queued here is recorded running.
-    /// </summary>
-    /// <returns>The run to do, or null when it finished already (a repeated message).</returns>
     public async Task<AlignmentRunEntry?> StartAsync(StartAlignmentRun start, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -97,36 +78,30 @@ public sealed class AlignmentRunLedger(string path)
         return run with { State = Running, Published = true };
     }
 
-    /// <summary>Records the last filed sequence a run exported: the trigger counts from there.</summary>
     public Task RecordWindowAsync(Guid id, long? lastSequence, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE alignment_runs SET feedback_through = MAX(COALESCE(feedback_through, 0), COALESCE($through, 0)) WHERE id = $id", cancellationToken,
             ("$through", (object?)lastSequence ?? DBNull.Value), ("$id", Id(id)));
 
-    /// <summary>The run trained and gated its adapter (its folder and the SHA-256 of its weights).</summary>
     public Task SucceedAsync(Guid id, string verdict, string adapter, string adapterSha256, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE alignment_runs SET state = $state, verdict = $verdict, adapter = $adapter, adapter_sha256 = $sha, finished_at = $at WHERE id = $id",
             cancellationToken, ("$state", Succeeded), ("$verdict", verdict), ("$adapter", adapter), ("$sha", adapterSha256), ("$at", Time(now)), ("$id", Id(id)));
 
-    /// <summary>The run gave up.</summary>
-    public Task FailAsync(Guid id, string error, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task FailAsync(Guid id, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE alignment_runs SET state = $state, error = $error, finished_at = $at WHERE id = $id", cancellationToken,
-            ("$state", Failed), ("$error", error), ("$at", Time(now)), ("$id", Id(id)));
+            ("$state", Failed), ("$error", reason), ("$at", Time(now)), ("$id", Id(id)));
 
-    /// <summary>The run, or null.</summary>
     public async Task<AlignmentRunEntry?> FindAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         return await FindAsync(connection, null, id, cancellationToken);
     }
 
-    /// <summary>Every run of <paramref name="domain"/>, oldest first.</summary>
     public async Task<IReadOnlyList<AlignmentRunEntry>> ForDomainAsync(string domain, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);
         return await QueryAsync(connection, null, "WHERE domain = $domain ORDER BY created_at, rowid", cancellationToken, ("$domain", domain));
     }
 
-    /// <summary>Every run queued or running, in any domain, oldest first.</summary>
     public async Task<IReadOnlyList<AlignmentRunEntry>> UnfinishedAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken);

@@ -1,0 +1,96 @@
+using DomainAssistant.Contracts;
+using DomainAssistant.Feedback.Storage;
+using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage.PostgreSql;
+using Npgsql;
+
+namespace DomainAssistant.Feedback.Filing;
+
+/// <summary>
+/// <see cref="IFeedbackInbox"/> in the scale-out mode's shared PostgreSQL database (table <c>training_examples</c>),
+/// unique by feedback id: INSERT ... ON CONFLICT DO NOTHING makes a second delivery a no-op, even when two consumers in
+/// two processes race (the loser waits for the winner's commit, then does nothing).
+/// </summary>
+/// <remarks>
+/// Readers resume after the last sequence they saw (the trainer's export, the alignment trigger's count), so a
+/// sequence must never become visible after a higher one: each filing holds a transaction-scoped advisory lock from
+/// before its sequence is drawn until it commits, which makes filings commit in sequence order, as SQLite's single
+/// writer does.
+/// </remarks>
+public sealed class PostgresFeedbackInbox(PostgresDatabase database, TimeProvider? clock = null) : IFeedbackInbox
+{
+    /// <summary>The table, as <see cref="SqliteFeedbackInbox"/> keeps it, with native ids, times and JSON lists.</summary>
+    public static ComponentSchema Schema { get; } = new("training_examples", new SchemaMigration(1, "training examples filed from feedback", $"""
+        CREATE TABLE training_examples (
+            sequence BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            feedback_id UUID NOT NULL UNIQUE,
+            {PostgresLineageColumns.Definitions},
+            filed_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX training_examples_by_domain ON training_examples (domain, sequence);
+        """));
+
+    // Any constant every process agrees on, other than the migrations' ("DA_FIL").
+    const long FilingLock = 0x44_41_5F_46_49_4C;
+
+    readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    {
+        FeedbackRules.Validate(feedback);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        {
+            serialize.Parameters.AddWithValue("key", FilingLock);
+            await serialize.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var insert = new NpgsqlCommand($"""
+            INSERT INTO training_examples ({PostgresLineageColumns.Names}, filed_at)
+            VALUES ({PostgresLineageColumns.Parameters}, @filed_at)
+            ON CONFLICT (feedback_id) DO NOTHING
+            """, connection, transaction);
+        PostgresLineageColumns.Bind(insert, feedback);
+        insert.Parameters.AddWithValue("filed_at", _clock.GetUtcNow().ToUniversalTime());
+        var filed = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return filed;
+    }
+
+    public async Task<IReadOnlyList<FiledFeedback>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var select = new NpgsqlCommand($"""
+            SELECT sequence, filed_at, {PostgresLineageColumns.Selected} FROM training_examples
+            WHERE sequence > @after ORDER BY sequence LIMIT @max
+            """, connection);
+        select.Parameters.AddWithValue("after", afterSequence);
+        select.Parameters.AddWithValue("max", max);
+        var rows = new List<FiledFeedback>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new FiledFeedback(PostgresLineageColumns.Read(reader, 2), reader.GetInt64(0), PostgresTime.Read(reader, 1)));
+        return rows;
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM training_examples", connection);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<(long Count, long? LastSequence)> CountForDomainAsync(string domain, long afterSequence, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var count = new NpgsqlCommand(
+            "SELECT COUNT(*), MAX(sequence) FROM training_examples WHERE domain = @domain AND sequence > @after", connection);
+        count.Parameters.AddWithValue("domain", domain);
+        count.Parameters.AddWithValue("after", afterSequence);
+        await using var reader = await count.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return (reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetInt64(1));
+    }
+}

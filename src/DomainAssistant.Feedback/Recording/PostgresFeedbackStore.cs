@@ -1,0 +1,131 @@
+using DomainAssistant.Contracts;
+using DomainAssistant.Feedback.Storage;
+using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage.PostgreSql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace DomainAssistant.Feedback.Recording;
+
+/// <summary>
+/// <see cref="IFeedbackStore"/> in the scale-out mode's shared PostgreSQL database: the table
+/// <see cref="SqliteFeedbackStore"/> keeps, so every API process records into one outbox and any of them publishes it.
+/// </summary>
+/// <remarks>
+/// Sequences may commit out of order here (two processes insert at once), so a pending row can appear behind one
+/// already read; the outbox reads the pending list from the start on every pass, which picks such a row up.
+/// </remarks>
+public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvider? clock = null) : IFeedbackStore
+{
+    /// <summary>The table, with native ids, times and JSON lists.</summary>
+    public static ComponentSchema Schema { get; } = new("feedback", new SchemaMigration(1, "feedback with its lineage and publish state", $"""
+        CREATE TABLE feedback (
+            sequence BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            feedback_id UUID NOT NULL UNIQUE,
+            {PostgresLineageColumns.Definitions},
+            fingerprint TEXT NOT NULL,
+            recorded_at TIMESTAMPTZ NOT NULL,
+            published_at TIMESTAMPTZ,
+            publish_attempts INTEGER NOT NULL DEFAULT 0,
+            last_publish_error TEXT
+        );
+        CREATE INDEX feedback_pending ON feedback (sequence) WHERE published_at IS NULL;
+        """));
+
+    const string StateColumns = "sequence, recorded_at, published_at, publish_attempts, last_publish_error";
+
+    readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    {
+        FeedbackRules.Validate(feedback);
+        var fingerprint = FeedbackFingerprint.Of(feedback);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var insert = new NpgsqlCommand($"""
+            INSERT INTO feedback ({PostgresLineageColumns.Names}, fingerprint, recorded_at)
+            VALUES ({PostgresLineageColumns.Parameters}, @fingerprint, @recorded_at)
+            ON CONFLICT (feedback_id) DO NOTHING
+            """, connection);
+        PostgresLineageColumns.Bind(insert, feedback);
+        insert.Parameters.AddWithValue("fingerprint", fingerprint);
+        insert.Parameters.AddWithValue("recorded_at", _clock.GetUtcNow().ToUniversalTime());
+        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1) return FeedbackRecording.Recorded;
+
+        // The row that won is committed: ON CONFLICT waited for it.
+        await using var existing = new NpgsqlCommand("SELECT fingerprint FROM feedback WHERE feedback_id = @feedback_id", connection);
+        existing.Parameters.AddWithValue("feedback_id", feedback.FeedbackId);
+        var stored = (string?)await existing.ExecuteScalarAsync(cancellationToken);
+        return stored == fingerprint ? FeedbackRecording.AlreadyRecorded : throw new FeedbackConflictException(feedback.FeedbackId);
+    }
+
+    public async Task<IReadOnlyList<StoredFeedback>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var select = new NpgsqlCommand($"""
+            SELECT {StateColumns}, {PostgresLineageColumns.Selected} FROM feedback
+            WHERE published_at IS NULL AND sequence > @after ORDER BY sequence LIMIT @max
+            """, connection);
+        select.Parameters.AddWithValue("after", afterSequence);
+        select.Parameters.AddWithValue("max", max);
+        return await ReadAllAsync(select, cancellationToken);
+    }
+
+    public Task MarkPublishedAsync(IReadOnlyCollection<Guid> feedbackIds, DateTimeOffset publishedAt, CancellationToken cancellationToken = default) =>
+        UpdateAllAsync(feedbackIds, """
+            UPDATE feedback SET published_at = @value, publish_attempts = publish_attempts + 1, last_publish_error = NULL
+            WHERE feedback_id = ANY(@ids) AND published_at IS NULL
+            """, new NpgsqlParameter("value", NpgsqlDbType.TimestampTz) { Value = PostgresTime.Stored(publishedAt) }, cancellationToken);
+
+    public Task MarkPublishFailedAsync(IReadOnlyCollection<Guid> feedbackIds, string reason, CancellationToken cancellationToken = default) =>
+        UpdateAllAsync(feedbackIds, """
+            UPDATE feedback SET publish_attempts = publish_attempts + 1, last_publish_error = @value
+            WHERE feedback_id = ANY(@ids) AND published_at IS NULL
+            """, new NpgsqlParameter("value", NpgsqlDbType.Text) { Value = reason }, cancellationToken);
+
+    public async Task<StoredFeedback?> FindAsync(Guid feedbackId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var select = new NpgsqlCommand(
+            $"SELECT {StateColumns}, {PostgresLineageColumns.Selected} FROM feedback WHERE feedback_id = @feedback_id", connection);
+        select.Parameters.AddWithValue("feedback_id", feedbackId);
+        var found = await ReadAllAsync(select, cancellationToken);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM feedback WHERE published_at IS NULL", connection);
+        return (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    // One statement for the whole batch: it applies to all the ids or to none.
+    async Task UpdateAllAsync(IReadOnlyCollection<Guid> feedbackIds, string sql, NpgsqlParameter value, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(feedbackIds);
+        if (feedbackIds.Count == 0) return;
+        await using var connection = await database.OpenAsync(Schema, cancellationToken);
+        await using var update = new NpgsqlCommand(sql, connection);
+        update.Parameters.Add(value);
+        update.Parameters.AddWithValue("ids", feedbackIds.ToArray());
+        await update.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    static async Task<IReadOnlyList<StoredFeedback>> ReadAllAsync(NpgsqlCommand select, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredFeedback>();
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StoredFeedback(
+                Feedback: PostgresLineageColumns.Read(reader, 5),
+                Sequence: reader.GetInt64(0),
+                RecordedAt: PostgresTime.Read(reader, 1),
+                PublishedAt: reader.IsDBNull(2) ? null : PostgresTime.Read(reader, 2),
+                PublishAttempts: reader.GetInt32(3),
+                LastPublishError: reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+        return rows;
+    }
+}
