@@ -22,13 +22,12 @@ public class JinjaChatTemplateReferenceTests
     public void Renders_every_conversation_as_Hugging_Face_does(string name)
     {
         var (template, tokenizer) = Load(name);
-        var conversations = Conversations();
         var mismatches = new List<string>();
         var compared = 0;
         foreach (var reference in HuggingFaceReferences.Root.GetProperty("templates").GetProperty(name).GetProperty("renderings").EnumerateArray())
         {
             compared++;
-            var messages = conversations[reference.GetProperty("conversation").GetString()!];
+            var messages = ReferenceConversations.Get(reference.GetProperty("conversation").GetString()!);
             var addGenerationPrompt = reference.GetProperty("add_generation_prompt").GetBoolean();
             var label = $"{reference.GetProperty("conversation").GetString()} (add_generation_prompt={addGenerationPrompt})";
             if (reference.TryGetProperty("error", out var error))
@@ -68,15 +67,5 @@ public class JinjaChatTemplateReferenceTests
             ["eos_token"] = root.GetProperty("eos_token").GetString()!,
         };
         return (ChatTemplateSelector.Select(root.GetProperty("chat_template").GetString(), new Dictionary<string, int>(), null, null, texts), null);
-    }
-
-    static Dictionary<string, ChatMessage[]> Conversations()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(HuggingFaceReferences.Folder, "conversations.json")));
-        return document.RootElement.EnumerateArray().ToDictionary(
-            c => c.GetProperty("name").GetString()!,
-            c => c.GetProperty("messages").EnumerateArray()
-                .Select(m => new ChatMessage(m.GetProperty("role").GetString()!, m.GetProperty("content").GetString()!))
-                .ToArray());
     }
 }
