@@ -55,7 +55,8 @@ sealed record ModelInspection(
             // else config.json's) and the template's turn ends (TextGenerator.PrepareChat).
             StopTokenIds: [.. new[] { tokenizer.EosId }.OfType<int>().Concat(GenerationConfig.EosTokenIds(folder))
                 .Concat(tokenizer.ChatTemplate.StopTokenIds).Distinct().Order()],
-            Ignored: [.. HuggingFaceConfig.IgnoredFields(configPath).Select(f => $"config.json {f}"), .. ignoredTensors]);
+            Ignored: [.. HuggingFaceConfig.IgnoredFields(configPath).Select(f => $"config.json {f}"),
+                .. TokenizerLoader.IgnoredConfigFields(folder).Select(f => $"tokenizer_config.json {f}"), .. ignoredTensors]);
     }
 
     static string TemplateOrigin(JinjaChatTemplate template) =>

@@ -22,6 +22,22 @@ internal sealed record TokenizerConfig
 
     static readonly string[] TokenRoles = ["bos_token", "eos_token", "unk_token", "pad_token"];
 
+    // Every field ReadFrom looks at; the others change nothing here, and `da inspect` lists them as ignored (among them
+    // clean_up_tokenization_spaces, which transformers' decode applies and ours does not).
+    static readonly HashSet<string> ReadFields =
+        [.. TokenRoles, "add_bos_token", "add_eos_token", "tokenizer_class", "chat_template", "added_tokens_decoder"];
+
+    /// <summary>The top-level fields of the folder's tokenizer_config.json that are not read (none without the file).</summary>
+    public static IReadOnlyList<string> IgnoredFields(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) return [];
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        return document.RootElement.ValueKind != JsonValueKind.Object
+            ? []
+            : [.. document.RootElement.EnumerateObject().Select(p => p.Name).Where(name => !ReadFields.Contains(name)).Order(StringComparer.Ordinal)];
+    }
+
     public string? BosToken { get; init; }
     public string? EosToken { get; init; }
     public bool? AddBosToken { get; init; }
