@@ -47,13 +47,20 @@ sealed record ModelInspection(
             Attention: DescribeAttention(config),
             Tokenizer: $"{Path.GetFileName(tokenizer.SourcePath)}: {tokenizer.Pipeline}",
             Template: (tokenizer.ChatTemplate is JinjaChatTemplate rendered
-                ? $"{rendered.Name}, rendered from tokenizer_config.json's chat_template"
-                : $"{tokenizer.ChatTemplate.Name}, hand-written (tokenizer_config.json has no chat_template)")
+                ? $"{rendered.Name}, rendered from {TemplateOrigin(rendered)}"
+                : $"{tokenizer.ChatTemplate.Name}, hand-written (no chat_template.jinja, and tokenizer_config.json has no chat_template)")
                 + (tokenizer.ChatTemplate.AcceptsSystemRole ? "" : "; it refuses system messages, so the system prompt heads the first user turn"),
             SpecialTokens: SpecialTokenNames(tokenizer),
-            StopTokenIds: tokenizer.ChatTemplate.StopTokenIds,
-            Ignored: [.. HuggingFaceConfig.IgnoredFields(configPath).Select(f => $"config.json {f}"), .. ignoredTensors]);
+            // What a chat answer stops on: the model's stops (PretrainedModel.Load: EOS and generation_config.json's,
+            // else config.json's) and the template's turn ends (TextGenerator.PrepareChat).
+            StopTokenIds: [.. new[] { tokenizer.EosId }.OfType<int>().Concat(GenerationConfig.EosTokenIds(folder))
+                .Concat(tokenizer.ChatTemplate.StopTokenIds).Distinct().Order()],
+            Ignored: [.. HuggingFaceConfig.IgnoredFields(configPath).Select(f => $"config.json {f}"),
+                .. TokenizerLoader.IgnoredConfigFields(folder).Select(f => $"tokenizer_config.json {f}"), .. ignoredTensors]);
     }
+
+    static string TemplateOrigin(JinjaChatTemplate template) =>
+        template.SourcePath is { } path && Path.GetFileName(path) == "chat_template.jinja" ? "chat_template.jinja" : "tokenizer_config.json's chat_template";
 
     static string DescribeAttention(LlamaConfig config)
     {

@@ -10,8 +10,9 @@ namespace DomainAssistant.Model.Checkpoints;
 /// <remarks>
 /// Decisions: anything that would change the maths silently is refused with an <see cref="InvalidDataException"/>
 /// naming config.json and the field: another architecture, rope_scaling other than Llama 3.1's "llama3" (YaRN,
-/// linear, dynamic), an activation other than silu, mlp_bias, and attention_bias on llama/mistral/qwen3 (that puts
-/// a bias on o_proj too; only Qwen2's q/k/v biases are modelled). head_dim may differ from hidden_size /
+/// linear, dynamic), an activation other than silu, mlp_bias, attention_bias on llama/mistral/qwen3 (that puts
+/// a bias on o_proj too; only Qwen2's q/k/v biases are modelled), and a quantization_config (FP8, AWQ, GPTQ,
+/// bitsandbytes...: transformers dequantizes those or runs quantized kernels; their tensors are not plain weights). head_dim may differ from hidden_size /
 /// num_attention_heads; qwen3 adds q_norm/k_norm.
 /// A sliding window (mistral's sliding_window, qwen2's when use_sliding_window is true) is honoured by capping
 /// max_position_embeddings at the window: full causal attention over at most that many tokens is exactly what
@@ -36,7 +37,7 @@ public static class HuggingFaceConfig
         "architectures", "model_type", "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
         "num_attention_heads", "num_key_value_heads", "head_dim", "max_position_embeddings", "rms_norm_eps", "rope_theta",
         "rope_scaling", "rope_parameters", "tie_word_embeddings", "attention_bias", "mlp_bias", "hidden_act",
-        "bos_token_id", "eos_token_id", "torch_dtype", "dtype", "sliding_window", "use_sliding_window",
+        "bos_token_id", "eos_token_id", "torch_dtype", "dtype", "sliding_window", "use_sliding_window", "quantization_config",
     ];
 
     /// <summary>The top-level fields of a config.json that this reader does not look at (initializer_range, use_cache, ...).</summary>
@@ -125,6 +126,8 @@ public static class HuggingFaceConfig
         string activation = fields.String("hidden_act") ?? "silu";
         if (activation != "silu") throw Unsupported(fields, $"hidden_act '{activation}' (only silu)");
         if (fields.Bool("mlp_bias") == true) throw Unsupported(fields, "mlp_bias true (the MLP has no biases)");
+        if (fields.Get("quantization_config") is { ValueKind: JsonValueKind.Object } quantization)
+            throw Unsupported(fields, $"quantization_config {quantization.GetRawText()} (quantized checkpoints are not read; use the unquantized one)");
         if (modelType != "qwen2" && fields.Bool("attention_bias") == true)
             throw Unsupported(fields, $"attention_bias true on model_type '{modelType}' (it adds an o_proj bias; only Qwen2-style q/k/v biases are supported)");
         return modelType;

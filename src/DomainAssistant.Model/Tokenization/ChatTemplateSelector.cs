@@ -7,14 +7,15 @@ namespace DomainAssistant.Model.Tokenization;
 /// </summary>
 public static class ChatTemplateSelector
 {
-    /// <param name="chatTemplate">tokenizer_config.json's chat_template text, if any.</param>
+    /// <param name="chatTemplate">The checkpoint's chat_template text (chat_template.jinja, or tokenizer_config.json's), if any.</param>
     /// <param name="specialTokens">The tokenizer's special and added tokens by text.</param>
     /// <param name="bosId">The tokenizer's BOS id, whose text the template gets as bos_token.</param>
     /// <param name="eosId">The tokenizer's EOS id; every template stops on it.</param>
     /// <param name="tokenTexts">Special token texts by role (bos_token, eos_token, unk_token, pad_token) from tokenizer_config.json; BOS and EOS default to the texts of their ids.</param>
+    /// <param name="sourcePath">The file <paramref name="chatTemplate"/> was read from, which the rendered template keeps.</param>
     /// <exception cref="Jinja.JinjaException">The chat_template uses a construct outside the supported subset.</exception>
     public static ChatTemplate Select(string? chatTemplate, IReadOnlyDictionary<string, int> specialTokens, int? bosId, int? eosId,
-        IReadOnlyDictionary<string, string>? tokenTexts = null)
+        IReadOnlyDictionary<string, string>? tokenTexts = null, string? sourcePath = null)
     {
         ArgumentNullException.ThrowIfNull(specialTokens);
         string? TextOf(int? id) => id is null ? null : specialTokens.FirstOrDefault(kv => kv.Value == id).Key;
@@ -23,7 +24,7 @@ public static class ChatTemplateSelector
             var texts = new Dictionary<string, string>(tokenTexts ?? new Dictionary<string, string>());
             if (!texts.ContainsKey("bos_token") && TextOf(bosId) is { } bos) texts["bos_token"] = bos;
             if (!texts.ContainsKey("eos_token") && TextOf(eosId) is { } eos) texts["eos_token"] = eos;
-            return new JinjaChatTemplate(chatTemplate, texts, specialTokens, eosId);
+            return new JinjaChatTemplate(chatTemplate, texts, specialTokens, eosId) { SourcePath = sourcePath };
         }
 
         IEnumerable<int> Stops(params string[] names) =>
@@ -39,17 +40,18 @@ public static class ChatTemplateSelector
 
     /// <summary>
     /// <see cref="Select"/> for a tokenizer folder's config; a chat_template outside the supported subset is refused
-    /// as an <see cref="InvalidDataException"/> naming <paramref name="configPath"/> and the construct.
+    /// as an <see cref="InvalidDataException"/> naming the file it came from (chat_template.jinja, or
+    /// <paramref name="configPath"/>) and the construct.
     /// </summary>
     internal static ChatTemplate FromConfig(TokenizerConfig config, string configPath, IReadOnlyDictionary<string, int> specialTokens, int? bosId, int? eosId)
     {
         try
         {
-            return Select(config.ChatTemplate, specialTokens, bosId, eosId, config.TokenTexts);
+            return Select(config.ChatTemplate, specialTokens, bosId, eosId, config.TokenTexts, config.ChatTemplatePath);
         }
         catch (Jinja.JinjaException ex)
         {
-            throw new InvalidDataException($"{configPath}: chat_template: {ex.Message}", ex);
+            throw new InvalidDataException($"{config.ChatTemplatePath ?? configPath}: chat_template: {ex.Message}", ex);
         }
     }
 

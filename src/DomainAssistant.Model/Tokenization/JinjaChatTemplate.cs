@@ -41,6 +41,9 @@ public sealed class JinjaChatTemplate : ChatTemplate
     /// <summary>The template text as the checkpoint gives it.</summary>
     public string Source { get; }
 
+    /// <summary>The file the template was read from (chat_template.jinja or tokenizer_config.json); null when it was given as text.</summary>
+    public string? SourcePath { get; init; }
+
     /// <summary>
     /// Always true: transformers encodes a rendered conversation without adding special tokens, since a template
     /// that wants BOS writes bos_token itself.

@@ -8,13 +8,35 @@ internal sealed record AddedToken(int Id, string Content, bool Special);
 
 /// <summary>
 /// The parts of Hugging Face's tokenizer_config.json that change behaviour: BOS/EOS by name, whether BOS is
-/// added, the chat template and added tokens.
+/// added, the chat template and added tokens; the chat template may instead sit beside it in chat_template.jinja.
 /// </summary>
 internal sealed record TokenizerConfig
 {
     public const string FileName = "tokenizer_config.json";
 
+    /// <summary>
+    /// Where transformers 4.50 and later save the chat template: on loading, this file clobbers any chat_template in
+    /// tokenizer_config.json, so a folder that has it is templated by it.
+    /// </summary>
+    public const string ChatTemplateFileName = "chat_template.jinja";
+
     static readonly string[] TokenRoles = ["bos_token", "eos_token", "unk_token", "pad_token"];
+
+    // Every field ReadFrom looks at; the others change nothing here, and `da inspect` lists them as ignored (among them
+    // clean_up_tokenization_spaces, which transformers' decode applies and ours does not).
+    static readonly HashSet<string> ReadFields =
+        [.. TokenRoles, "add_bos_token", "add_eos_token", "tokenizer_class", "chat_template", "added_tokens_decoder"];
+
+    /// <summary>The top-level fields of the folder's tokenizer_config.json that are not read (none without the file).</summary>
+    public static IReadOnlyList<string> IgnoredFields(string folder)
+    {
+        var path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) return [];
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        return document.RootElement.ValueKind != JsonValueKind.Object
+            ? []
+            : [.. document.RootElement.EnumerateObject().Select(p => p.Name).Where(name => !ReadFields.Contains(name)).Order(StringComparer.Ordinal)];
+    }
 
     public string? BosToken { get; init; }
     public string? EosToken { get; init; }
@@ -25,12 +47,27 @@ internal sealed record TokenizerConfig
     public string? TokenizerClass { get; init; }
     public string? ChatTemplate { get; init; }
 
+    /// <summary>The file <see cref="ChatTemplate"/> was read from (chat_template.jinja or tokenizer_config.json); null without a template.</summary>
+    public string? ChatTemplatePath { get; init; }
+
     /// <summary>The special tokens by role (bos_token, eos_token, unk_token, pad_token), as chat templates receive them.</summary>
     public IReadOnlyDictionary<string, string> TokenTexts { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<AddedToken> AddedTokens { get; init; } = [];
 
-    /// <summary>Reads the folder's tokenizer_config.json, or returns an empty config when there is none.</summary>
+    /// <summary>
+    /// Reads the folder's tokenizer_config.json (an empty config when there is none) and, as transformers does, takes
+    /// the chat template from chat_template.jinja when the folder has one.
+    /// </summary>
     public static TokenizerConfig ReadFrom(string folder)
+    {
+        var config = ReadConfigFile(folder);
+        var templatePath = Path.Combine(folder, ChatTemplateFileName);
+        return File.Exists(templatePath)
+            ? config with { ChatTemplate = File.ReadAllText(templatePath), ChatTemplatePath = templatePath }
+            : config;
+    }
+
+    static TokenizerConfig ReadConfigFile(string folder)
     {
         var path = Path.Combine(folder, FileName);
         if (!File.Exists(path)) return new TokenizerConfig();
@@ -39,6 +76,7 @@ internal sealed record TokenizerConfig
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException("the top level is not a JSON object.");
+            var chatTemplate = ChatTemplateText(root);
             return new TokenizerConfig
             {
                 BosToken = TokenText(root, "bos_token"),
@@ -46,7 +84,8 @@ internal sealed record TokenizerConfig
                 AddBosToken = OptionalBool(root, "add_bos_token"),
                 AddEosToken = OptionalBool(root, "add_eos_token"),
                 TokenizerClass = root.TryGetProperty("tokenizer_class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
-                ChatTemplate = ChatTemplateText(root),
+                ChatTemplate = chatTemplate,
+                ChatTemplatePath = chatTemplate is null ? null : path,
                 TokenTexts = TokenRoles
                     .Select(role => (Role: role, Text: TokenText(root, role)))
                     .Where(t => t.Text is not null)

@@ -10,6 +10,9 @@ public static class TokenizerLoader
     public const string TokenizerJsonFileName = "tokenizer.json";
     public const string Llama2cFileName = "tokenizer.bin";
 
+    /// <summary>The fields of <paramref name="folder"/>'s tokenizer_config.json that loading does not read, for reports of what is ignored.</summary>
+    public static IReadOnlyList<string> IgnoredConfigFields(string folder) => TokenizerConfig.IgnoredFields(folder);
+
     /// <summary>
     /// Loads <paramref name="path"/>: a file is read by its extension (.model, .json, .bin); a folder by the files
     /// it holds, with its tokenizer_config.json for BOS/EOS, added tokens and the chat template.

@@ -155,6 +155,15 @@ public class HuggingFaceConfigTests
     }
 
     [Fact]
+    public void A_quantized_checkpoint_is_refused_naming_its_quantization()
+    {
+        // transformers dequantizes or runs quantized kernels for these; reading their weights as plain ones would be wrong.
+        Refused(With(SmolLmStyle, "quantization_config", """{"quant_method":"fp8","fmt":"e4m3","weight_block_size":[128,128]}"""), "quantization_config", "fp8");
+        Refused(With(SmolLmStyle, "quantization_config", """{"quant_method":"awq","bits":4,"group_size":128}"""), "quantization_config", "awq");
+        Assert.Equal(49152, HuggingFaceConfig.Parse(With(SmolLmStyle, "quantization_config", "null"), "config.json").VocabSize);
+    }
+
+    [Fact]
     public void Reads_llama_3_1_rope_scaling()
     {
         var config = HuggingFaceConfig.Parse(With(SmolLmStyle, "rope_scaling",

@@ -9,26 +9,25 @@ namespace DomainAssistant.Model.Tests.Tokenization;
 /// Every conversation of Reference/conversations.json, with and without the generation prompt, renders to the text
 /// @huggingface/jinja renders from the same template: the chat_template of the Llama 3, Llama 3.1, Qwen 3 and Gemma 3 tokenizer
 /// folders (loaded the way a checkpoint is, so bos_token and eos_token come from their configs), and the published
-/// templates of SmolLM2, TinyLlama, Mistral Instruct and Llama 2 chat in Reference/templates. Where a template
+/// templates of Qwen2.5, SmolLM2, TinyLlama, Mistral Instruct and Llama 2 chat in Reference/templates. Where a template
 /// refuses a conversation (raise_exception), ours refuses it too; where a tokenizer is at hand, the rendered
 /// conversation encodes to the ids Hugging Face's tokenizers gives.
 /// </summary>
 public class JinjaChatTemplateReferenceTests
 {
-    public static TheoryData<string> Templates => ["llama3", "llama3.1", "qwen3", "gemma3", "smollm2", "tinyllama", "mistral", "llama2-chat"];
+    public static TheoryData<string> Templates => ["llama3", "llama3.1", "qwen3", "gemma3", "qwen2.5", "smollm2", "tinyllama", "mistral", "llama2-chat"];
 
     [Theory]
     [MemberData(nameof(Templates))]
     public void Renders_every_conversation_as_Hugging_Face_does(string name)
     {
         var (template, tokenizer) = Load(name);
-        var conversations = Conversations();
         var mismatches = new List<string>();
         var compared = 0;
         foreach (var reference in HuggingFaceReferences.Root.GetProperty("templates").GetProperty(name).GetProperty("renderings").EnumerateArray())
         {
             compared++;
-            var messages = conversations[reference.GetProperty("conversation").GetString()!];
+            var messages = ReferenceConversations.Get(reference.GetProperty("conversation").GetString()!);
             var addGenerationPrompt = reference.GetProperty("add_generation_prompt").GetBoolean();
             var label = $"{reference.GetProperty("conversation").GetString()} (add_generation_prompt={addGenerationPrompt})";
             if (reference.TryGetProperty("error", out var error))
@@ -68,15 +67,5 @@ public class JinjaChatTemplateReferenceTests
             ["eos_token"] = root.GetProperty("eos_token").GetString()!,
         };
         return (ChatTemplateSelector.Select(root.GetProperty("chat_template").GetString(), new Dictionary<string, int>(), null, null, texts), null);
-    }
-
-    static Dictionary<string, ChatMessage[]> Conversations()
-    {
-        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(HuggingFaceReferences.Folder, "conversations.json")));
-        return document.RootElement.EnumerateArray().ToDictionary(
-            c => c.GetProperty("name").GetString()!,
-            c => c.GetProperty("messages").EnumerateArray()
-                .Select(m => new ChatMessage(m.GetProperty("role").GetString()!, m.GetProperty("content").GetString()!))
-                .ToArray());
     }
 }
