@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Encodings.Web;
 using DomainAssistant.Api.Configuration;
+using DomainAssistant.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
@@ -14,23 +14,25 @@ namespace DomainAssistant.Api.Auth;
 /// every endpoint. Challenges and refusals answer with problem details.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    AuthOptions auth) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    AuthOptions auth, TimeProvider clock) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string KeyHeader = "X-Api-Key";
 
-    // SHA-256 of each key, so lookups compare fixed-length digests in constant time.
-    readonly (byte[] Digest, ApiKeyEntry Entry)[] _keys = [.. auth.Keys.Select(k => (Digest(k.Key), k))];
+    // SHA-256 of each key (configured as the key or as its digest), so lookups compare fixed-length digests in constant time.
+    readonly (byte[] Digest, ApiKeyEntry Entry)[] _keys = [.. auth.Keys.Select(k => (k.Digest(), k))];
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = PresentedKey(Request);
         if (presented is null) return Task.FromResult(AuthenticateResult.NoResult());
-        var digest = Digest(presented);
+        var digest = ApiKeyDigest.Bytes(presented);
         ApiKeyEntry? match = null;
         foreach (var (known, entry) in _keys)
             if (CryptographicOperations.FixedTimeEquals(known, digest)) match = entry;
         if (match is null) return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        if (match.ExpiresAt is { } end && clock.GetUtcNow() >= end)
+            return Task.FromResult(AuthenticateResult.Fail($"The API key expired at {end.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: use the key that replaced it."));
         var claims = new List<Claim> { new(ClaimTypes.Name, match.Name) };
         claims.AddRange(Roles.Granted(match.Role).Select(role => new Claim(ClaimTypes.Role, role)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
@@ -42,7 +44,7 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.Headers.WWWAuthenticate = "Bearer";
         var detail = result.Failure is not null
-            ? "The API key is not valid."
+            ? result.Failure.Message
             : $"This endpoint needs an API key: send it as 'Authorization: Bearer KEY' or '{KeyHeader}: KEY'.";
         await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail).ExecuteAsync(Context);
     }
@@ -58,6 +60,4 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSc
         var apiKey = request.Headers[KeyHeader].ToString().Trim();
         return apiKey.Length > 0 ? apiKey : null;
     }
-
-    static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -1,3 +1,5 @@
+using DomainAssistant.ServiceDefaults;
+
 namespace DomainAssistant.Api.Configuration;
 
 /// <summary>API keys and what each may do (section <c>Auth</c>).</summary>
@@ -20,13 +22,18 @@ public sealed class AuthOptions : ISelfValidating
         {
             var key = Keys[i];
             if (string.IsNullOrWhiteSpace(key.Name)) yield return $"Auth:Keys:{i}:Name must not be empty";
-            if (key.Key is null || key.Key.Length < 16) yield return $"Auth:Keys:{i}:Key must be at least 16 characters";
+            var (hasKey, hasHash) = (!string.IsNullOrEmpty(key.Key), !string.IsNullOrEmpty(key.KeyHash));
+            if (hasKey == hasHash) yield return $"Auth:Keys:{i} must set one of Key or KeyHash (the key's digest from `da keys new`)";
+            if (hasKey && key.Key!.Length < 16) yield return $"Auth:Keys:{i}:Key must be at least 16 characters";
+            if (hasHash && !ApiKeyDigest.TryParse(key.KeyHash, out _))
+                yield return $"Auth:Keys:{i}:KeyHash must be \"{ApiKeyDigest.Prefix}\" followed by 64 hex digits (as `da keys new` prints it)";
             if (!Roles.IsKnown(key.Role)) yield return $"Auth:Keys:{i}:Role must be one of {string.Join(", ", Roles.All)} (got \"{key.Role}\")";
         }
-        var duplicate = Keys.GroupBy(k => k.Key, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = Keys.Where(k => k.TryDigest(out _)).GroupBy(k => Convert.ToHexString(k.Digest())).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) yield return $"Auth:Keys holds the same key twice ({string.Join(", ", duplicate.Select(k => k.Name))})";
-        var sameName = Keys.GroupBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-        if (sameName is not null) yield return $"Auth:Keys names \"{sameName.Key}\" twice";
+        // A name may hold two keys while one replaces the other (rotation), never two roles.
+        var twoRoles = Keys.GroupBy(k => k.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Select(k => k.Role).Distinct().Count() > 1);
+        if (twoRoles is not null) yield return $"Auth:Keys gives \"{twoRoles.Key}\" two roles ({string.Join(", ", twoRoles.Select(k => k.Role).Distinct())})";
     }
 }
 
@@ -36,11 +43,33 @@ public sealed class ApiKeyEntry
     /// <summary>Who holds it (a team, a service); it becomes the caller's user id.</summary>
     public string Name { get; set; } = "";
 
-    /// <summary>The secret the caller sends as <c>Authorization: Bearer KEY</c> or <c>X-Api-Key: KEY</c>.</summary>
-    public string Key { get; set; } = "";
+    /// <summary>
+    /// The secret the caller sends as <c>Authorization: Bearer KEY</c> or <c>X-Api-Key: KEY</c>; or leave it out and set
+    /// <see cref="KeyHash"/>, so the configuration never holds the key.
+    /// </summary>
+    public string? Key { get; set; }
+
+    /// <summary>The key's digest (<c>sha256:</c> and 64 hex digits, as `da keys new` prints it) instead of <see cref="Key"/>.</summary>
+    public string? KeyHash { get; set; }
+
+    /// <summary>
+    /// When the key stops working (ISO 8601, e.g. 2027-01-31T00:00:00Z): while a key is rotated, the old one is given an
+    /// end and its replacement added under the same name. Unset: no end.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>user, domain-team or operator.</summary>
     public string Role { get; set; } = Roles.User;
+
+    /// <summary>The 32-byte digest the API compares presented keys against.</summary>
+    /// <exception cref="InvalidOperationException">Neither a key nor a valid digest is set (Problems() says which).</exception>
+    public byte[] Digest() => TryDigest(out var digest) ? digest : throw new InvalidOperationException($"API key \"{Name}\" has neither Key nor a valid KeyHash.");
+
+    internal bool TryDigest(out byte[] digest)
+    {
+        if (!string.IsNullOrEmpty(Key)) { digest = ApiKeyDigest.Bytes(Key); return true; }
+        return ApiKeyDigest.TryParse(KeyHash, out digest);
+    }
 }
 
 /// <summary>The roles a key can carry; each includes the ones before it.</summary>
