@@ -35,12 +35,22 @@ public static class JsonBody
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, json, cancellationToken);
             return value is null ? (null, BadRequest("The request body must be a JSON object, not null.")) : (value, null);
         }
+        catch (JsonException error) when (IsUndecodableText(error))
+        {
+            // Otherwise the client reads "could not be converted to ChatRequest", which names our type and not its mistake.
+            return (null, BadRequest($"The request body's {error.Path ?? "text"} {JsonText.Invalid}."));
+        }
         catch (JsonException error)
         {
             // The parser's message names the position (and, for a type mismatch, the property); the body is not echoed.
             return (null, BadRequest($"The request body is not valid JSON for this endpoint: {error.Message}"));
         }
     }
+
+    // The reader's failure to turn a JSON string into a .NET one: invalid UTF-8 (a DecoderFallbackException inside) or an
+    // escaped surrogate without its pair (the reader's own "invalid UTF-16" message; it carries no inner exception).
+    static bool IsUndecodableText(JsonException error) => error.InnerException is InvalidOperationException inner
+        && (inner.InnerException is System.Text.DecoderFallbackException || inner.Message.Contains("UTF-16", StringComparison.Ordinal));
 
     static BodyError BadRequest(string detail) => new(StatusCodes.Status400BadRequest, "Bad request", detail);
 }

@@ -64,6 +64,23 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         Problem(response, 400);
     }
 
+    [Theory]
+    [InlineData("/api/chat", "{\"message\":\"\\ud800\"}", "$.message")]
+    [InlineData("/api/chat", "{\"message\":\"bad \u00FF\"}", "$.message")]
+    [InlineData("/api/feedback", "{\"rating\":\"up\",\"reason\":\"\\udc00\"}", "$.reason")]
+    [InlineData("/api/feedback", "{\"rating\":\"up\",\"tags\":[\"\u00FF\"]}", "$.tags[0]")]
+    public async Task Undecodable_text_on_api_endpoints_is_a_400_that_names_the_field_and_the_encoding(string path, string json, string field)
+    {
+        // \u00FF stands for a lone 0xFF byte: invalid UTF-8 wherever it appears.
+        var body = json.Split('\u00FF').SelectMany((piece, i) => i == 0 ? Encoding.UTF8.GetBytes(piece) : [0xFF, .. Encoding.UTF8.GetBytes(piece)]).ToArray();
+
+        var detail = Problem(await host.Raw.PostAsync(path, body), 400).GetProperty("detail").GetString()!;
+
+        Assert.Contains(field, detail, StringComparison.Ordinal);
+        Assert.Contains("not valid Unicode", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("DomainAssistant", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_jsonl_line_with_a_lone_surrogate_is_a_400_naming_file_and_line()
     {
