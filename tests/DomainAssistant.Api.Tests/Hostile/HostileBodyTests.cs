@@ -186,6 +186,31 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         using var response = await client.GetAsync(new Uri("/v1/no-such-thing", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("error", out _));
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("GET /v1/no-such-thing", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_on_v1_is_a_405_in_OpenAIs_shape_that_says_so()
+    {
+        using var client = host.Client();
+        using var response = await client.GetAsync(new Uri(Completions, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Equal($"GET is not allowed on {Completions}.", message);
+    }
+
+    [Theory]
+    [InlineData("/api/chat", "[1,2]")]
+    [InlineData("/api/feedback", "\"up\"")]
+    [InlineData(Completions, "{\"messages\":[7]}")]
+    public async Task A_body_of_the_wrong_shape_is_a_400_that_names_no_class_of_ours(string path, string json)
+    {
+        var response = await host.Raw.PostAsync(path, Encoding.UTF8.GetBytes(json));
+
+        Assert.True(response.Status == 400, $"{response.Status}: {response.Body}");
+        Assert.Contains("the JSON object this endpoint expects", response.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("DomainAssistant", response.Body, StringComparison.Ordinal);
     }
 }
