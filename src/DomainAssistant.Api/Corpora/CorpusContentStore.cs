@@ -53,6 +53,24 @@ public sealed class CorpusContentStore(string corporaFolder)
         File.CreateSymbolicLink(linkPath, Path.GetRelativePath(Path.GetDirectoryName(linkPath)!, PathOf(sha256)));
     }
 
+    /// <summary>
+    /// Removes the stored files that no version lists (<paramref name="listed"/>: every version's SHA-256s) and returns
+    /// their paths: what an upload cut off after storing some of its files left behind, which would otherwise count
+    /// against <c>Uploads:MaxDomainBytes</c> for good.
+    /// </summary>
+    public IReadOnlyList<string> RemoveUnlisted(IEnumerable<string> listed)
+    {
+        if (!Directory.Exists(Folder)) return [];
+        var kept = listed.Where(s => s.Length >= NameLength).Select(s => s[..NameLength]).ToHashSet(StringComparer.Ordinal);
+        var removed = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Folder).Where(f => !kept.Contains(Path.GetFileName(f))).ToList())
+        {
+            File.Delete(file);
+            removed.Add(file);
+        }
+        return removed;
+    }
+
     const int NameLength = 40;
 
     string PathOf(string sha256) => Path.Combine(Folder, sha256[..NameLength]);

@@ -1,10 +1,13 @@
+using DomainAssistant.Jobs.Corpora;
 using DomainAssistant.ServiceDefaults;
 
 namespace DomainAssistant.Api.Corpora;
 
 /// <summary>
-/// At start, before any upload can begin, removes the staging folders (<c>.staging-*</c>) of uploads that a crash or a
-/// kill cut off: they never became a version, and nothing else would ever remove them. Each one is logged.
+/// At start, before any upload can begin, removes what uploads that a crash or a kill cut off left behind: their
+/// staging folders (<c>.staging-*</c>), which never became a version, and the files they had already moved into the
+/// content store, which no version lists (they would count against <c>Uploads:MaxDomainBytes</c> for good). Nothing
+/// else would ever remove either. Each removal is logged.
 /// </summary>
 public sealed partial class CorpusStagingCleanup(StorageOptions storage, ILogger<CorpusStagingCleanup> logger) : IHostedService
 {
@@ -19,12 +22,41 @@ public sealed partial class CorpusStagingCleanup(StorageOptions storage, ILogger
                 Directory.Delete(staging, recursive: true);
                 LogRemoved(logger, staging);
             }
+            RemoveUnlistedContent(corpora);
         }
         return Task.CompletedTask;
+    }
+
+    void RemoveUnlistedContent(string corpora)
+    {
+        var listed = new List<string>();
+        foreach (var number in UploadedVersions.Numbers(corpora))
+        {
+            var manifest = Path.Combine(UploadedVersions.Folder(corpora, number), CorpusManifest.FileName);
+            if (!File.Exists(manifest)) continue;
+            try
+            {
+                listed.AddRange(CorpusManifest.Read(manifest).Files.Select(f => f.Sha256));
+            }
+            catch (Exception error) when (error is InvalidDataException or IOException)
+            {
+                // A version that cannot be read might list any stored file: removing none is the only safe choice.
+                LogSweepSkipped(logger, corpora, error.Message);
+                return;
+            }
+        }
+        var removed = new CorpusContentStore(corpora).RemoveUnlisted(listed);
+        if (removed.Count > 0) LogUnlistedRemoved(logger, removed.Count, Path.Combine(corpora, CorpusContentStore.FolderName));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Folder}: the staging folder of an upload cut off before it became a version")]
     static partial void LogRemoved(ILogger logger, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removed {Count} files from {Folder} that no corpus version lists: stored by an upload cut off before it became a version")]
+    static partial void LogUnlistedRemoved(ILogger logger, int count, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kept every stored file of {Folder}: a version's manifest could not be read ({Reason})")]
+    static partial void LogSweepSkipped(ILogger logger, string folder, string reason);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,7 @@ namespace DomainAssistant.Api.Http;
 /// Reads a request's JSON body into a record, turning every way it can be wrong (not JSON, wrong
 /// types, empty) into a 400 problem that says what was wrong, instead of the framework's bare 400.
 /// </summary>
-public static class JsonBody
+public static partial class JsonBody
 {
     /// <summary>
     /// Largest JSON body the endpoints read (1 MiB): the <see cref="BodyLimit.Default"/> that
@@ -35,12 +36,29 @@ public static class JsonBody
             var value = await JsonSerializer.DeserializeAsync<T>(request.Body, json, cancellationToken);
             return value is null ? (null, BadRequest("The request body must be a JSON object, not null.")) : (value, null);
         }
+        catch (JsonException error) when (IsUndecodableText(error))
+        {
+            // Otherwise the client reads "could not be converted to ChatRequest", which names our type and not its mistake.
+            return (null, BadRequest($"The request body's {error.Path ?? "text"} {JsonText.Invalid}."));
+        }
         catch (JsonException error)
         {
             // The parser's message names the position (and, for a type mismatch, the property); the body is not echoed.
-            return (null, BadRequest($"The request body is not valid JSON for this endpoint: {error.Message}"));
+            return (null, BadRequest($"The request body is not valid JSON for this endpoint: {WithoutOurTypeNames(error.Message)}"));
         }
     }
+
+    // The reader's failure to turn a JSON string into a .NET one: invalid UTF-8 (a DecoderFallbackException inside) or an
+    // escaped surrogate without its pair (the reader's own "invalid UTF-16" message; it carries no inner exception).
+    static bool IsUndecodableText(JsonException error) => error.InnerException is InvalidOperationException inner
+        && (inner.InnerException is System.Text.DecoderFallbackException || inner.Message.Contains("UTF-16", StringComparison.Ordinal));
+
+    // A type mismatch names the .NET type it wanted ("could not be converted to DomainAssistant.Api.Chat.ChatApi+ChatRequest"):
+    // our class names mean nothing to a client, which needs to hear that an object of another shape was expected.
+    static string WithoutOurTypeNames(string message) => OurTypeName().Replace(message, "the JSON object this endpoint expects");
+
+    [GeneratedRegex(@"DomainAssistant(\.\w+)+(\+\w+)*")]
+    private static partial Regex OurTypeName();
 
     static BodyError BadRequest(string detail) => new(StatusCodes.Status400BadRequest, "Bad request", detail);
 }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.WebUtilities;
+
 namespace DomainAssistant.Api.OpenAi;
 
 /// <summary>
@@ -21,10 +23,19 @@ public sealed class OpenAiProblemWriter : IProblemDetailsWriter
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
         var status = problem.Status ?? http.Response.StatusCode;
-        var message = problem.Detail ?? problem.Title ?? "The request failed.";
+        var message = problem.Detail ?? Fallback(http, status, problem.Title);
         var body = new ErrorBody(new ErrorDetail(message, TypeOf(status), null, CodeOf(status)));
         return new ValueTask(http.Response.WriteAsJsonAsync(body, http.RequestAborted));
     }
+
+    // The framework's own refusals (no endpoint, wrong method) come without a detail: say what was asked and why not,
+    // rather than a bare "The request failed." that an OpenAI client shows its user.
+    static string Fallback(HttpContext http, int status, string? title) => status switch
+    {
+        StatusCodes.Status404NotFound => $"No endpoint answers {http.Request.Method} {http.Request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+        _ => title ?? (ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "The request failed."),
+    };
 
     /// <summary>OpenAI's error types by status (its documented error codes table).</summary>
     public static string TypeOf(int status) => status switch

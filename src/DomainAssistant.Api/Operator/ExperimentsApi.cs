@@ -16,6 +16,12 @@ namespace DomainAssistant.Api.Operator;
 /// </summary>
 public static class ExperimentsApi
 {
+    /// <summary>Longest experiment name, as every other name the API takes.</summary>
+    public const int MaxNameLength = 128;
+
+    /// <summary>Longest <c>reason</c> of a pause, resume, ramp, promotion or rollback, as a feedback's reason.</summary>
+    public const int MaxReasonLength = 4_000;
+
     public static IEndpointRouteBuilder MapExperimentsApi(this IEndpointRouteBuilder app)
     {
         var experiments = app.MapGroup("/api/operator/experiments").RequireAuthorization(Policies.Operator);
@@ -55,6 +61,7 @@ public static class ExperimentsApi
         var (request, problem) = await JsonBody.ReadAsync<ExperimentRequest>(context.Request, cancellationToken);
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Name)) return Problems.Invalid("name", "name is required.");
+        if (request.Name.Trim().Length > MaxNameLength) return Problems.Invalid("name", $"name may be at most {MaxNameLength} characters.");
         if (string.IsNullOrWhiteSpace(request.Domain)) return Problems.Invalid("domain", "domain is required.");
         if (string.IsNullOrWhiteSpace(request.Treatment)) return Problems.Invalid("treatment", "treatment must name a registered adapter.");
         if (request.TreatmentPercent is not { } percent) return Problems.Invalid("treatmentPercent", "treatmentPercent is required (0-100).");
@@ -115,11 +122,16 @@ public static class ExperimentsApi
     }
 
     static Task<IResult> MoveAsync(string id, ExperimentStatus status, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
-        ChangeAsync(() => store.ChangeStatusAsync(id, status, Actor(context), reason, cancellationToken));
+        ReasonProblem(reason) is { } problem ? Task.FromResult(problem) : ChangeAsync(() => store.ChangeStatusAsync(id, status, Actor(context), reason, cancellationToken));
+
+    // The reason goes into the audit log and onto the dashboard: bounded like a feedback's reason, before anything is looked up.
+    static IResult? ReasonProblem(string? reason) =>
+        reason is { Length: > MaxReasonLength } ? Problems.Invalid("reason", $"reason may be at most {MaxReasonLength} characters.") : null;
 
     static async Task<IResult> PromoteAsync(string id, string? reason, HttpContext context, IExperimentStore store, IPromotionCheck promotion,
         CancellationToken cancellationToken)
     {
+        if (ReasonProblem(reason) is { } problem) return problem;
         if (await store.FindAsync(id, cancellationToken) is not { } experiment) return Problems.NotFound($"No experiment has id \"{id}\".");
         // Promoting serves the treatment to everyone: its file must still be the one that passed.
         if (await promotion.WhyNotPromotableAsync(experiment.TreatmentAdapter, cancellationToken) is { } why)
@@ -128,7 +140,7 @@ public static class ExperimentsApi
     }
 
     static Task<IResult> RampAsync(string id, string? reason, HttpContext context, IExperimentStore store, CancellationToken cancellationToken) =>
-        ChangeAsync(() => store.RampAsync(id, Actor(context), reason, cancellationToken: cancellationToken));
+        ReasonProblem(reason) is { } problem ? Task.FromResult(problem) : ChangeAsync(() => store.RampAsync(id, Actor(context), reason, cancellationToken: cancellationToken));
 
     static async Task<IResult> ChangeAsync(Func<Task<Experiment>> change)
     {

@@ -98,6 +98,35 @@ public sealed class CorpusStorageTests
     }
 
     [Fact]
+    public async Task Stored_files_no_version_lists_are_removed_at_start_and_listed_ones_kept()
+    {
+        using var host = new AssistantHost();
+        var corpora = Corpora(host);
+        var content = new CorpusContentStore(corpora);
+        var scratch = Directory.CreateDirectory(Path.Combine(corpora, "scratch")).FullName;
+        var kept = Uploads.Text("# Kept\nThe Mill Lane depot takes batteries on Saturdays.");
+        var keptSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(kept));
+        await content.AddAsync(keptSha, kept, scratch, CancellationToken.None);
+        var v1 = Path.Combine(corpora, "v1");
+        content.Link(Path.Combine(v1, "documents", "kept.md"), keptSha);
+        var manifest = new CorpusManifest(UploadHost.Domain, 1, DateTimeOffset.UtcNow, UploadHost.Uploader, "add", null,
+            [new CorpusManifestFile("kept.md", CorpusFileKind.Document, "documents/kept.md", kept.Length, keptSha, 0, 1)]);
+        await File.WriteAllBytesAsync(Path.Combine(v1, CorpusManifest.FileName), manifest.ToJson());
+        // What an upload killed after storing one of its files leaves: the file in the store, no version listing it.
+        var orphan = Uploads.Text("# Orphan\nstored when the power went");
+        var orphanSha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(orphan));
+        await content.AddAsync(orphanSha, orphan, scratch, CancellationToken.None);
+        Directory.Delete(scratch);
+        Assert.Equal(kept.Length + orphan.Length, content.StoredBytes());
+
+        using var client = await host.ReadyClientAsync();
+
+        Assert.Equal(kept.Length, content.StoredBytes());
+        Assert.Equal(kept, await File.ReadAllBytesAsync(Path.Combine(v1, "documents", "kept.md")));
+        Assert.True(host.Log.Contains("1 files from " + content.Folder), string.Join("\n", host.Log.Lines));
+    }
+
+    [Fact]
     public async Task A_version_stored_in_the_old_layout_still_loads_and_its_files_carry_over()
     {
         using var host = new AssistantHost();

@@ -64,6 +64,23 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         Problem(response, 400);
     }
 
+    [Theory]
+    [InlineData("/api/chat", "{\"message\":\"\\ud800\"}", "$.message")]
+    [InlineData("/api/chat", "{\"message\":\"bad \u00FF\"}", "$.message")]
+    [InlineData("/api/feedback", "{\"rating\":\"up\",\"reason\":\"\\udc00\"}", "$.reason")]
+    [InlineData("/api/feedback", "{\"rating\":\"up\",\"tags\":[\"\u00FF\"]}", "$.tags[0]")]
+    public async Task Undecodable_text_on_api_endpoints_is_a_400_that_names_the_field_and_the_encoding(string path, string json, string field)
+    {
+        // \u00FF stands for a lone 0xFF byte: invalid UTF-8 wherever it appears.
+        var body = json.Split('\u00FF').SelectMany((piece, i) => i == 0 ? Encoding.UTF8.GetBytes(piece) : [0xFF, .. Encoding.UTF8.GetBytes(piece)]).ToArray();
+
+        var detail = Problem(await host.Raw.PostAsync(path, body), 400).GetProperty("detail").GetString()!;
+
+        Assert.Contains(field, detail, StringComparison.Ordinal);
+        Assert.Contains("not valid Unicode", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("DomainAssistant", detail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_jsonl_line_with_a_lone_surrogate_is_a_400_naming_file_and_line()
     {
@@ -169,6 +186,31 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         using var response = await client.GetAsync(new Uri("/v1/no-such-thing", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.True(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.TryGetProperty("error", out _));
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Contains("GET /v1/no-such-thing", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_method_on_v1_is_a_405_in_OpenAIs_shape_that_says_so()
+    {
+        using var client = host.Client();
+        using var response = await client.GetAsync(new Uri(Completions, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        var message = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.Equal($"GET is not allowed on {Completions}.", message);
+    }
+
+    [Theory]
+    [InlineData("/api/chat", "[1,2]")]
+    [InlineData("/api/feedback", "\"up\"")]
+    [InlineData(Completions, "{\"messages\":[7]}")]
+    public async Task A_body_of_the_wrong_shape_is_a_400_that_names_no_class_of_ours(string path, string json)
+    {
+        var response = await host.Raw.PostAsync(path, Encoding.UTF8.GetBytes(json));
+
+        Assert.True(response.Status == 400, $"{response.Status}: {response.Body}");
+        Assert.Contains("the JSON object this endpoint expects", response.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("DomainAssistant", response.Body, StringComparison.Ordinal);
     }
 }
