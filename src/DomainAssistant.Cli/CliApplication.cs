@@ -20,6 +20,7 @@ public static class CliApplication
         AlignCommand.Create(),
         EvalCommand.Create(),
         LineageCommand.Create(),
+        KeysCommand.Create(),
     };
 
     /// <summary>
