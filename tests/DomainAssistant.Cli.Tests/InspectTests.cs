@@ -33,8 +33,8 @@ public sealed class InspectTests
         Assert.Equal("chatml, rendered from tokenizer_config.json's chat_template", root.GetProperty("template").GetString());
         var ignored = root.GetProperty("ignored").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("config.json initializer_range", ignored);
-        // transformers' decode applies this one (Llama 3 sets it true); ours does not, so the report must say so.
-        Assert.Contains("tokenizer_config.json clean_up_tokenization_spaces", ignored);
+        // Read now (decoding applies it where true, as transformers' decode does), so no longer reported as ignored.
+        Assert.DoesNotContain("tokenizer_config.json clean_up_tokenization_spaces", ignored);
         Assert.DoesNotContain("tokenizer_config.json chat_template", ignored);
     }
 
@@ -74,6 +74,33 @@ public sealed class InspectTests
 
             Assert.Equal(0, run.ExitCode);
             Assert.Contains("template:       chatml, rendered from chat_template.jinja", run.Output);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Says_when_decoding_cleans_up_tokenization_spaces()
+    {
+        // Llama 3's configs set clean_up_tokenization_spaces true; transformers' decode then removes " ." and the like.
+        var folder = CopyOfShippedModel();
+        try
+        {
+            var configPath = Path.Combine(folder, "tokenizer_config.json");
+            var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+            config["clean_up_tokenization_spaces"] = true;
+            File.WriteAllText(configPath, config.ToJsonString());
+
+            var run = await CliRun.InvokeAsync("inspect", "--model", folder, "--json");
+
+            Assert.Equal(0, run.ExitCode);
+            using var report = JsonDocument.Parse(run.Output);
+            Assert.EndsWith("; decoding cleans up tokenization spaces (tokenizer_config.json's clean_up_tokenization_spaces)",
+                report.RootElement.GetProperty("tokenizer").GetString());
+            Assert.DoesNotContain("tokenizer_config.json clean_up_tokenization_spaces",
+                report.RootElement.GetProperty("ignored").EnumerateArray().Select(e => e.GetString()));
         }
         finally
         {

@@ -45,7 +45,8 @@ sealed record ModelInspection(
             WeightBytes: used.Sum(e => e.ByteLength),
             Context: config.MaxPositionEmbeddings,
             Attention: DescribeAttention(config),
-            Tokenizer: $"{Path.GetFileName(tokenizer.SourcePath)}: {tokenizer.Pipeline}",
+            Tokenizer: $"{Path.GetFileName(tokenizer.SourcePath)}: {tokenizer.Pipeline}"
+                + (tokenizer.CleansUpTokenizationSpaces ? "; decoding cleans up tokenization spaces (tokenizer_config.json's clean_up_tokenization_spaces)" : ""),
             Template: (tokenizer.ChatTemplate is JinjaChatTemplate rendered
                 ? $"{rendered.Name}, rendered from {TemplateOrigin(rendered)}"
                 : $"{tokenizer.ChatTemplate.Name}, hand-written (no chat_template.jinja, and tokenizer_config.json has no chat_template)")

@@ -22,6 +22,7 @@ public sealed class ModelTokenizer
         AddsBos = parts.AddsBos && parts.BosId is not null;
         SpecialTokens = parts.SpecialTokens;
         ChatTemplate = parts.ChatTemplate;
+        CleansUpTokenizationSpaces = parts.CleansUpTokenizationSpaces;
         _nonTextIds = parts.NonTextIds;
         _byteFallbackIds = parts.ByteFallbackIds;
         Bytes = parts.Bytes;
@@ -59,6 +60,12 @@ public sealed class ModelTokenizer
     /// <summary>Special and added tokens by their text (control pieces such as &lt;s&gt;, and e.g. &lt;|im_end|&gt;).</summary>
     public IReadOnlyDictionary<string, int> SpecialTokens { get; }
 
+    /// <summary>
+    /// Whether <see cref="Decode"/> removes the space before . ? ! , and English contractions, as transformers' decode
+    /// does for a tokenizer_config.json with clean_up_tokenization_spaces true (Llama 3's).
+    /// </summary>
+    public bool CleansUpTokenizationSpaces { get; }
+
     /// <summary>How conversations are laid out for this model, and where generation stops.</summary>
     public ChatTemplate ChatTemplate { get; }
 
@@ -92,9 +99,16 @@ public sealed class ModelTokenizer
     /// <summary>
     /// Decodes ids to text. Control and special tokens (BOS, EOS, &lt;|im_end|&gt;) are left out, added tokens that are
     /// not special are kept as text, ids outside the vocabulary are skipped, and SentencePiece's dummy-prefix space
-    /// is removed from the first word.
+    /// is removed from the first word; with <see cref="CleansUpTokenizationSpaces"/>, transformers' clean-up follows.
     /// </summary>
     public string Decode(IEnumerable<int> ids)
+    {
+        var text = DecodePieces(ids);
+        return CleansUpTokenizationSpaces ? TokenizationSpaceCleanup.Apply(text) : text;
+    }
+
+    /// <summary>Decode without the clean-up of tokenization spaces: what the pieces spell, for streaming to work on.</summary>
+    internal string DecodePieces(IEnumerable<int> ids)
     {
         ArgumentNullException.ThrowIfNull(ids);
         var known = ids.Where(id => id >= 0 && id < VocabSize);
@@ -184,4 +198,7 @@ internal sealed record TokenizerParts
     public TokenBytes Bytes { get; init; } = TokenBytes.None;
 
     public required ChatTemplate ChatTemplate { get; init; }
+
+    /// <summary>tokenizer_config.json's clean_up_tokenization_spaces, which decoding applies.</summary>
+    public bool CleansUpTokenizationSpaces { get; init; }
 }

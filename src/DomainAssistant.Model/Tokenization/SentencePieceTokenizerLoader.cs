@@ -49,6 +49,7 @@ internal static class SentencePieceTokenizerLoader
             NonTextIds = nonTextIds,
             ByteFallbackIds = Enumerable.Range(0, model.Pieces.Count).Where(id => model.Pieces[id].Type == SentencePieceType.Byte).ToHashSet(),
             Bytes = TokenBytes.ByteFallback(FirstByteId(model), vocabSize),
+            CleansUpTokenizationSpaces = config.CleanUpTokenizationSpaces,
             ChatTemplate = ChatTemplateSelector.FromConfig(config, TokenizerJsonLoader.ConfigPath(path), specialTokens, bosId, eosId),
         });
     }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace DomainAssistant.Model.Tokenization;
 
 /// <summary>
@@ -14,6 +16,11 @@ namespace DomainAssistant.Model.Tokenization;
 /// its already-emitted head. The head always holds a text piece (or is the start of the stream), so SentencePiece's
 /// rule of dropping the first word's leading space applies to the window exactly as it does to the whole stream.
 /// Text ending in U+FFFD is still held back until something follows (for vocabularies whose bytes cannot be told).
+/// For a tokenizer that cleans up tokenization spaces (<see cref="ModelTokenizer.CleansUpTokenizationSpaces"/>), the
+/// windows work on the pieces' own text and the clean-up runs on what they release, which is held back from its last
+/// space until three more characters follow (<see cref="TokenizationSpaceCleanup.SettledLength"/>): a space emitted at
+/// once could turn out to stand before "." or "'s" and be one Decode of the whole removes. So " world" may show as
+/// " world" only once "ld" has come, and the pieces still concatenate to Decode of all ids.
 /// </remarks>
 public sealed class StreamingDecoder
 {
@@ -28,6 +35,7 @@ public sealed class StreamingDecoder
     string _headText = "";  // Decode(ids[_windowStart.._emittedEnd])
     int _emittedLength;     // characters emitted so far
     bool _fromStart;        // the window lost context once: decode from the first id from now on
+    readonly StringBuilder _uncleaned = new(); // released text the space clean-up has not settled yet
 
     internal StreamingDecoder(ModelTokenizer tokenizer)
     {
@@ -41,7 +49,7 @@ public sealed class StreamingDecoder
         _filter.Add(id, EmptyReady());
         if (!TakeReleased()) return "";
         var windowText = DecodeWindow();
-        return windowText.Length > 0 && windowText[^1] == Replacement ? "" : Commit(windowText);
+        return windowText.Length > 0 && windowText[^1] == Replacement ? "" : CleanUp(Commit(windowText), final: false);
     }
 
     /// <summary>Returns whatever is still held back; the bytes of a character that never completed are dropped.</summary>
@@ -49,7 +57,22 @@ public sealed class StreamingDecoder
     {
         _filter.Flush(EmptyReady());
         TakeReleased();
-        return _emittedEnd == _ids.Count ? "" : Commit(DecodeWindow());
+        return CleanUp(_emittedEnd == _ids.Count ? "" : Commit(DecodeWindow()), final: true);
+    }
+
+    /// <summary>
+    /// Passes released text through the clean-up of tokenization spaces where the tokenizer has it, up to the point no
+    /// later text can change (all of it at the end of the stream); clean-up of settled parts joins to clean-up of the whole.
+    /// </summary>
+    string CleanUp(string released, bool final)
+    {
+        if (!_tokenizer.CleansUpTokenizationSpaces) return released;
+        _uncleaned.Append(released);
+        var settled = final ? _uncleaned.Length : TokenizationSpaceCleanup.SettledLength(_uncleaned.ToString());
+        if (settled == 0) return "";
+        var piece = TokenizationSpaceCleanup.Apply(_uncleaned.ToString(0, settled));
+        _uncleaned.Remove(0, settled);
+        return piece;
     }
 
     /// <summary>The list the filter releases ids into, emptied of the last step's.</summary>
@@ -66,7 +89,7 @@ public sealed class StreamingDecoder
         return _ready.Count > 0;
     }
 
-    string DecodeWindow() => _tokenizer.Decode(_ids.GetRange(_windowStart, _ids.Count - _windowStart));
+    string DecodeWindow() => _tokenizer.DecodePieces(_ids.GetRange(_windowStart, _ids.Count - _windowStart));
 
     string Commit(string windowText)
     {
@@ -77,7 +100,7 @@ public sealed class StreamingDecoder
             // model); fall back to decoding everything, which is exact by definition.
             _fromStart = true;
             _windowStart = 0;
-            var all = _tokenizer.Decode(_ids);
+            var all = _tokenizer.DecodePieces(_ids);
             piece = all.Length > _emittedLength ? all[_emittedLength..] : "";
         }
         else
@@ -98,7 +121,7 @@ public sealed class StreamingDecoder
         {
             if (!_tokenizer.IsTextPiece(_ids[i])) continue;
             _windowStart = i;
-            _headText = _tokenizer.Decode(_ids.GetRange(i, _ids.Count - i));
+            _headText = _tokenizer.DecodePieces(_ids.GetRange(i, _ids.Count - i));
             return;
         }
         // No text piece since the window start (a run of byte fallbacks or specials): the window grows.

@@ -8,7 +8,8 @@ internal sealed record AddedToken(int Id, string Content, bool Special);
 
 /// <summary>
 /// The parts of Hugging Face's tokenizer_config.json that change behaviour: BOS/EOS by name, whether BOS is
-/// added, the chat template and added tokens; the chat template may instead sit beside it in chat_template.jinja.
+/// added, the chat template, added tokens and the decode-time clean-up of tokenization spaces; the chat template may
+/// instead sit beside it in chat_template.jinja.
 /// </summary>
 internal sealed record TokenizerConfig
 {
@@ -22,10 +23,9 @@ internal sealed record TokenizerConfig
 
     static readonly string[] TokenRoles = ["bos_token", "eos_token", "unk_token", "pad_token"];
 
-    // Every field ReadFrom looks at; the others change nothing here, and `da inspect` lists them as ignored (among them
-    // clean_up_tokenization_spaces, which transformers' decode applies and ours does not).
+    // Every field ReadFrom looks at; the others change nothing here, and `da inspect` lists them as ignored.
     static readonly HashSet<string> ReadFields =
-        [.. TokenRoles, "add_bos_token", "add_eos_token", "tokenizer_class", "chat_template", "added_tokens_decoder"];
+        [.. TokenRoles, "add_bos_token", "add_eos_token", "tokenizer_class", "chat_template", "added_tokens_decoder", "clean_up_tokenization_spaces"];
 
     /// <summary>The top-level fields of the folder's tokenizer_config.json that are not read (none without the file).</summary>
     public static IReadOnlyList<string> IgnoredFields(string folder)
@@ -46,6 +46,12 @@ internal sealed record TokenizerConfig
     /// <summary>transformers' tokenizer class (LlamaTokenizerFast, Qwen2Tokenizer, ...), which decides who adds BOS.</summary>
     public string? TokenizerClass { get; init; }
     public string? ChatTemplate { get; init; }
+
+    /// <summary>
+    /// clean_up_tokenization_spaces: whether decode removes the space before punctuation and contractions. Only a
+    /// config that says true turns it on: transformers 4.45 and later assume false where the field is absent.
+    /// </summary>
+    public bool CleanUpTokenizationSpaces { get; init; }
 
     /// <summary>The file <see cref="ChatTemplate"/> was read from (chat_template.jinja or tokenizer_config.json); null without a template.</summary>
     public string? ChatTemplatePath { get; init; }
@@ -83,6 +89,7 @@ internal sealed record TokenizerConfig
                 EosToken = TokenText(root, "eos_token"),
                 AddBosToken = OptionalBool(root, "add_bos_token"),
                 AddEosToken = OptionalBool(root, "add_eos_token"),
+                CleanUpTokenizationSpaces = OptionalBool(root, "clean_up_tokenization_spaces") == true,
                 TokenizerClass = root.TryGetProperty("tokenizer_class", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null,
                 ChatTemplate = chatTemplate,
                 ChatTemplatePath = chatTemplate is null ? null : path,

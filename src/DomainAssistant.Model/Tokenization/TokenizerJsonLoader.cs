@@ -54,6 +54,7 @@ internal static class TokenizerJsonLoader
             Bytes = tokenizer.DecodesByteLevel
                 ? TokenBytes.ByteLevel(tokenizer.Model.Vocab, added.Select(t => (t.Id, t.Special)), vocabSize)
                 : TokenBytes.ByteFallback(byteFallbackIds?[0], vocabSize),
+            CleansUpTokenizationSpaces = config.CleanUpTokenizationSpaces,
             ChatTemplate = ChatTemplateSelector.FromConfig(config, ConfigPath(path), addedByText, bosId, eosId),
         });
     }

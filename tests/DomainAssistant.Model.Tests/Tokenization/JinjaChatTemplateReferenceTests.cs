@@ -7,15 +7,16 @@ namespace DomainAssistant.Model.Tests.Tokenization;
 
 /// <summary>
 /// Every conversation of Reference/conversations.json, with and without the generation prompt, renders to the text
-/// @huggingface/jinja renders from the same template: the chat_template of the Llama 3, Llama 3.1, Qwen 3 and Gemma 3 tokenizer
-/// folders (loaded the way a checkpoint is, so bos_token and eos_token come from their configs), and the published
-/// templates of Qwen2.5, SmolLM2, TinyLlama, Mistral Instruct and Llama 2 chat in Reference/templates. Where a template
+/// @huggingface/jinja renders from the same template: the chat_template of the Llama 3, Llama 3.1, Llama 3.2, Qwen 3 and
+/// Gemma 3 tokenizer folders (loaded the way a checkpoint is, so bos_token and eos_token come from their configs; Llama
+/// 3.2's is Meta's long template, whose header carries today's date from strftime_now), and the published templates of
+/// Meta's Llama 3.1 Instruct, Qwen2.5, SmolLM2, TinyLlama, Mistral Instruct and Llama 2 chat in Reference/templates. Where a template
 /// refuses a conversation (raise_exception), ours refuses it too; where a tokenizer is at hand, the rendered
 /// conversation encodes to the ids Hugging Face's tokenizers gives.
 /// </summary>
 public class JinjaChatTemplateReferenceTests
 {
-    public static TheoryData<string> Templates => ["llama3", "llama3.1", "qwen3", "gemma3", "qwen2.5", "smollm2", "tinyllama", "mistral", "llama2-chat"];
+    public static TheoryData<string> Templates => ["llama3", "llama3.1", "llama3.2", "qwen3", "gemma3", "llama3.1-instruct", "qwen2.5", "smollm2", "tinyllama", "mistral", "llama2-chat"];
 
     [Theory]
     [MemberData(nameof(Templates))]
@@ -54,7 +55,7 @@ public class JinjaChatTemplateReferenceTests
 
     static (ChatTemplate Template, ModelTokenizer? Tokenizer) Load(string name)
     {
-        if (name is "llama3" or "llama3.1" or "qwen3" or "gemma3")
+        if (name is "llama3" or "llama3.1" or "llama3.2" or "qwen3" or "gemma3")
         {
             var tokenizer = SharedTokenizers.Get(name);
             return (tokenizer.ChatTemplate, tokenizer);

