@@ -5,6 +5,7 @@
 #   infra/scaleout.sh start    builds (Release), starts everything, waits until each host answers /health
 #   infra/scaleout.sh stop     stops the three hosts, then the servers
 #   infra/scaleout.sh status   what runs, and each host's /health
+#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are
 # Settings (environment): SCALEOUT_API_PORTS (default "5080 5081"), SCALEOUT_WORKER_PORT (5090),
 # SCALEOUT_DATA (artifacts/scaleout/data), SCALEOUT_DATABASE (domainassistant); any other ASP.NET setting as usual
 # (e.g. Domains__Default=fernbrook-recycling) reaches all three hosts.
@@ -104,6 +105,13 @@ start() {
   log "ready: API at $(printf 'http://127.0.0.1:%s ' "${api_ports[@]}"), worker at http://127.0.0.1:$worker_port; logs in $state"
 }
 
+start_worker() {
+  server_env
+  common_settings "$(ensure_database | tail -1)"
+  start_host worker DomainAssistant.Worker "$worker_port"
+  await_health worker "$worker_port"
+}
+
 stop() {
   local name pid
   for name in $(hosts); do
@@ -135,5 +143,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  start-worker) start_worker ;;
+  *) echo "usage: $0 start|stop|status|start-worker" >&2; exit 2 ;;
 esac

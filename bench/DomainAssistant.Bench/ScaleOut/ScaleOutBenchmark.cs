@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using DomainAssistant.Simulation;
+
+namespace DomainAssistant.Bench.ScaleOut;
+
+/// <summary>
+/// `bench -- scaleout [--fault none|rabbitmq-restart|worker-kill] [--feedbacks 2000] [--concurrency 32] [--api URL,URL]
+/// [--postgres CONNECTION] [--domain NAME]`: against the stack infra/scaleout.sh started, feedbacks posted to both API
+/// processes at once are counted in the shared database as they are filed; a fault, when named, is injected a third of
+/// the way in (RabbitMQ stopped for 5 s and started again, or the worker killed with SIGKILL and started again).
+/// Prints sent, accepted, filed, lost and duplicated, and the rates.
+/// </summary>
+public static class ScaleOutBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = Options(args);
+        var root = RepositoryRoot();
+        var apis = options["api"].Split(',').Select(url => new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(2) }).ToList();
+        var feedbacks = int.Parse(options["feedbacks"], CultureInfo.InvariantCulture);
+        var concurrency = int.Parse(options["concurrency"], CultureInfo.InvariantCulture);
+        var fault = options["fault"];
+        var filed = new FiledFeedback(options.TryGetValue("postgres", out var connection) ? connection : StackDatabase(root));
+
+        var (answer, error) = await new AssistantClient(apis[0], options["domain"]).ChatAsync(new SimulatedUser("scaleout-bench", 1), "How do I reset my router?", CancellationToken.None);
+        if (answer?.MessageId is not { } messageId)
+        {
+            Console.Error.WriteLine($"error: the stack did not answer a chat ({error}); start it with infra/scaleout.sh start");
+            return 1;
+        }
+
+        Task? injected = null;
+        var faultAt = feedbacks / 3;
+        var sent = await FeedbackFlood.PostAsync(apis, messageId, feedbacks, concurrency, accepted =>
+        {
+            if (fault != "none" && accepted >= faultAt && injected is null)
+                lock (apis) injected ??= Task.Run(() => Inject(root, fault));
+            return Task.CompletedTask;
+        });
+        var clock = Stopwatch.StartNew();
+        if (injected is not null) await injected;
+
+        var deadline = TimeSpan.FromSeconds(double.Parse(options["timeout"], CultureInfo.InvariantCulture));
+        (long Rows, long Distinct) count;
+        while ((count = await filed.CountAsync(sent.Accepted)).Distinct < sent.Accepted.Count && clock.Elapsed < deadline) await Task.Delay(200);
+        var allFiled = sent.Elapsed + clock.Elapsed;
+        await Task.Delay(3000); // a second filing of any feedback would show up here
+        count = await filed.CountAsync(sent.Accepted);
+        var pending = await filed.PendingAsync(sent.Accepted);
+
+        var table = new Table("fault", "sent", "accepted", "refused", "filed", "lost", "duplicated", "still pending", "posted/s", "filed/s", "s to all filed");
+        table.Add(fault, feedbacks, sent.Accepted.Count, sent.Refused.Count == 0 ? "0" : string.Join(" ", sent.Refused.Select(r => $"{r.Key}:{r.Value}")),
+            count.Distinct, sent.Accepted.Count - count.Distinct, count.Rows - count.Distinct, pending,
+            (sent.Accepted.Count / sent.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture),
+            (count.Distinct / allFiled.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture),
+            allFiled.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+        Console.WriteLine($"### Feedback through {apis.Count} API processes, RabbitMQ and the worker into PostgreSQL ({concurrency} posts at once)\n");
+        Console.WriteLine(table);
+        return sent.Accepted.Count - count.Distinct == 0 && count.Rows == count.Distinct ? 0 : 2;
+    }
+
+    static async Task Inject(string root, string fault)
+    {
+        switch (fault)
+        {
+            case "rabbitmq-restart":
+                await Shell(root, "infra/services/rabbitmq.sh stop");
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                await Shell(root, "infra/services/rabbitmq.sh start");
+                break;
+            case "worker-kill":
+                var pid = File.ReadAllText(Path.Combine(root, "artifacts", "scaleout", "worker.pid")).Trim();
+                await Shell(root, $"kill -9 {pid}");
+                await Task.Delay(TimeSpan.FromSeconds(3));
+                await Shell(root, "infra/scaleout.sh start-worker");
+                break;
+            default:
+                throw new ArgumentException($"--fault must be none, rabbitmq-restart or worker-kill, not '{fault}'");
+        }
+    }
+
+    static async Task Shell(string root, string command)
+    {
+        Console.Error.WriteLine($"fault: {command}");
+        var start = new ProcessStartInfo("bash", ["-c", command]) { WorkingDirectory = root };
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"'{command}' exited with {process.ExitCode}");
+    }
+
+    static Dictionary<string, string> Options(string[] args)
+    {
+        var options = new Dictionary<string, string>
+        {
+            ["api"] = "http://127.0.0.1:5080,http://127.0.0.1:5081", ["feedbacks"] = "2000", ["concurrency"] = "32",
+            ["fault"] = "none", ["domain"] = "tidewell-support", ["timeout"] = "180",
+        };
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"expected --option value, got '{args[i]}'");
+            options[args[i][2..]] = args[i + 1];
+        }
+        return options;
+    }
+
+    // The database infra/scaleout.sh made on the test server.
+    static string StackDatabase(string root)
+    {
+        var line = File.ReadAllLines(Path.Combine(root, "artifacts", "services", "postgres.env")).Single(l => l.StartsWith("POSTGRES_ADMIN_CONNECTION=", StringComparison.Ordinal));
+        return line["POSTGRES_ADMIN_CONNECTION=".Length..].Trim('\'').Replace("Database=postgres", "Database=domainassistant", StringComparison.Ordinal);
+    }
+
+    static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "infra", "scaleout.sh"))) return dir.FullName;
+        throw new InvalidOperationException("run from inside the repository: infra/scaleout.sh was not found above the current folder");
+    }
+}
