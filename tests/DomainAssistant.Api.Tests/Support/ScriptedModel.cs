@@ -28,6 +28,12 @@ public sealed class ScriptedModel
     /// </summary>
     public const string FlawedAnswer = "Tuesday is collection day [9].";
 
+    /// <summary>
+    /// What <see cref="Hostile"/> says: a tag that a page inserting the answer as HTML would turn into an element (a
+    /// script-running payload repeats tokens, which a script of distinct tokens cannot say), and a citation of chunk [1].
+    /// </summary>
+    public const string HostileAnswer = "<i>Tuesday [1]";
+
     static readonly TempFolder Scratch = new(); // lives as long as the test process
     static readonly Lazy<BpeVocabulary> SharedVocabulary = new(() =>
     {
@@ -41,6 +47,8 @@ public sealed class ScriptedModel
         vocabulary.IdOf(ByteLevelAlphabet.Encode([0xE2])),
         .. tokenizer.Encode(FlawedAnswer["Tuesday".Length..], addBos: false),
     ]));
+
+    static readonly Lazy<ScriptedModel> SharedHostile = new(() => new ScriptedModel("hostile", (_, tokenizer) => tokenizer.Encode(HostileAnswer, addBos: false)));
 
     /// <param name="name">Its folder under the scratch folder.</param>
     /// <param name="answer">The ids it answers with, given the vocabulary and the tokenizer loaded from it.</param>
@@ -66,6 +74,9 @@ public sealed class ScriptedModel
 
     /// <summary>A model that answers <see cref="FlawedAnswer"/>, a broken UTF-8 byte included.</summary>
     public static ScriptedModel Flawed => SharedFlawed.Value;
+
+    /// <summary>A model that answers <see cref="HostileAnswer"/>.</summary>
+    public static ScriptedModel Hostile => SharedHostile.Value;
 
     /// <summary>The model folder (config, weights and tokenizer files).</summary>
     public string ModelFolder { get; }
