@@ -44,6 +44,7 @@ public sealed class PostgresOutageTests
         await AssertStoreUnavailableAsync(() => client.PostChatAsync(new { message = "And glass?", conversationId }), "conversation store");
         await AssertStoreUnavailableAsync(() => client.GetAsync(new Uri($"/api/conversations/{conversationId}", UriKind.Relative)), "conversation store");
         await AssertStoreUnavailableAsync(() => client.PostAsJsonAsync("/api/feedback", new { messageId, rating = "up" }), "conversation store");
+        await AssertOpenAiStoreUnavailableAsync(client, "conversation store");
 
         link.Restore();
 
@@ -98,6 +99,23 @@ public sealed class PostgresOutageTests
         var detail = JsonDocument.Parse(body).RootElement.GetProperty("detail").GetString();
         Assert.Contains(store, detail, StringComparison.Ordinal);
         Assert.Contains("PostgreSQL", detail, StringComparison.Ordinal);
+    }
+
+    // /v1 answers the same outage in OpenAI's error body, so OpenAI clients read it (and retry on 503).
+    static async Task AssertOpenAiStoreUnavailableAsync(HttpClient client, string store)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new { model = AssistantHost.Domain, messages = new[] { new { role = "user", content = "Missed bin?" } } }),
+        };
+        request.Headers.Authorization = new("Bearer", AssistantHost.UserKey);
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"answered {(int)response.StatusCode}: {body}");
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After in seconds");
+        var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
+        Assert.Equal("server_error", error.GetProperty("type").GetString());
+        Assert.Contains(store, error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt, TimeSpan timeout)
