@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -29,9 +30,15 @@ public static class HealthEndpoints
     }
 
     /// <summary>Maps <paramref name="route"/> to every registered check (200 when all are healthy, else 503), anonymous.</summary>
-    public static IEndpointRouteBuilder MapReadinessEndpoint(this IEndpointRouteBuilder app, string route)
+    /// <param name="app">The host's routes.</param>
+    /// <param name="route">The route, "/health".</param>
+    /// <param name="responseWriter">Writes the body; ASP.NET Core's plain status word when null.</param>
+    public static IEndpointRouteBuilder MapReadinessEndpoint(this IEndpointRouteBuilder app, string route,
+        Func<HttpContext, HealthReport, Task>? responseWriter = null)
     {
-        app.MapHealthChecks(route).AllowAnonymous();
+        var options = new HealthCheckOptions();
+        if (responseWriter is not null) options.ResponseWriter = responseWriter;
+        app.MapHealthChecks(route, options).AllowAnonymous();
         return app;
     }
 }

@@ -7,7 +7,7 @@ namespace DomainAssistant.Api.Extensions;
 
 /// <summary>
 /// What stands between the network and the endpoints: security headers, the one handler of body-reading failures, the
-/// length of <c>X-User-Id</c>,
+/// one handler of store outages (503 with Retry-After), the length of <c>X-User-Id</c>,
 /// OpenAI-shaped problems on <c>/v1</c>, body limits, CORS (off unless configured) and rate limits. The composition
 /// root calls <see cref="AddRequestEdge"/> before it adds problem details, and places the middleware by
 /// <see cref="UseEdgeHeaders"/> (first), <see cref="UseEdgeLimits"/> (after error handling) and
@@ -21,6 +21,7 @@ public static class RequestEdge
         // Before AddProblemDetails: the problem details service asks its writers in registration order.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, OpenAiProblemWriter>());
         services.AddExceptionHandler<BodyReadFailures>();
+        services.AddExceptionHandler<StoreOutages>();
         services.AddCrossOrigin(OptionsSection.Bind<CrossOriginOptions>(configuration, CrossOriginOptions.Section));
         services.AddAssistantRateLimits(OptionsSection.Bind<RateLimitOptions>(configuration, RateLimitOptions.Section));
         return services;

@@ -7,6 +7,7 @@ namespace DomainAssistant.ServiceDefaults.Bus;
 /// <summary>
 /// The process's one MassTransit bus: in memory (the embedded default) or RabbitMQ with durable queues and publisher
 /// confirms. Each part adds its consumers through the callback; MassTransit allows one bus registration per container.
+/// Every receive endpoint reports the messages it moves to an error queue to <see cref="FaultedMessages"/> (/health).
 /// </summary>
 public static class BusRegistration
 {
@@ -34,6 +35,7 @@ public static class BusRegistration
                 "Invalid bus configuration: Jobs:RunInProcess = false needs Bus:Transport = RabbitMq, and so does a worker host; " +
                 "an in-memory bus reaches only consumers in this process, so what is published would reach nobody.");
         services.AddSingleton(bus);
+        services.AddSingleton(provider => new FaultedMessages(provider.GetService<TimeProvider>() ?? TimeProvider.System));
         // A long job (a model's bootstrap) stops with its host: the consume's token is cancelled this long after the bus
         // starts stopping. Its message is then delivered again, and the job resumes from what it wrote.
         services.AddOptions<MassTransitHostOptions>().Configure(host => host.ConsumerStopTimeout ??= ConsumerStopTimeout);
@@ -47,10 +49,15 @@ public static class BusRegistration
                 registration.UsingRabbitMq((context, rabbit) =>
                 {
                     UseHost(rabbit, bus.RabbitMq);
+                    rabbit.ConnectReceiveObserver(context.GetRequiredService<FaultedMessages>());
                     rabbit.ConfigureEndpoints(context);
                 });
             else
-                registration.UsingInMemory((context, memory) => memory.ConfigureEndpoints(context));
+                registration.UsingInMemory((context, memory) =>
+                {
+                    memory.ConnectReceiveObserver(context.GetRequiredService<FaultedMessages>());
+                    memory.ConfigureEndpoints(context);
+                });
         });
         return services;
     }

@@ -38,11 +38,14 @@ public static class WorkerRegistration
         return builder;
     }
 
-    /// <summary><c>/health</c>: 200 once the bus is connected (MassTransit's check) and the process alive; <c>/alive</c>: liveness only.</summary>
+    /// <summary>
+    /// <c>/health</c>: 200 once the bus is connected (MassTransit's check) and the process alive, as JSON with each check
+    /// and the messages moved to an error queue (<see cref="WorkerHealthReport"/>); <c>/alive</c>: liveness only.
+    /// </summary>
     public static WebApplication MapWorkerHealth(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapReadinessEndpoint("/health");
+        app.MapReadinessEndpoint("/health", WorkerHealthReport.WriteAsync);
         app.MapAliveEndpoint();
         return app;
     }
