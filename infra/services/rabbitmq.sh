@@ -4,7 +4,8 @@
 #                                      writes artifacts/services/rabbitmq.env (RABBITMQ_HOST, RABBITMQ_PORT,
 #                                      RABBITMQ_VHOST: a fresh virtual host for this run; RABBITMQ_WORKER_VHOST:
 #                                      another, for the worker host's tests, whose worker binds the same
-#                                      exchanges the feedback tests check while both projects' tests run at once)
+#                                      exchanges the feedback tests check while both projects' tests run at once;
+#                                      RABBITMQ_API_VHOST: a third, for the API host's tests, for the same reason)
 #   infra/services/rabbitmq.sh stop    shuts the node down and stops epmd
 # Both are idempotent: starting a running node (or stopping a stopped one) succeeds.
 set -euo pipefail
@@ -75,12 +76,12 @@ await_startup() {
 # (a run that was killed, or another checkout's) never reach this run's tests.
 write_env() {
   local vhost="tests-$(date +%s)-$$" v
-  for v in "$vhost" "$vhost-worker"; do
+  for v in "$vhost" "$vhost-worker" "$vhost-api"; do
     quietly rabbitmqctl -q add_vhost "$v"
     quietly rabbitmqctl -q set_permissions -p "$v" guest ".*" ".*" ".*"
   done
   mkdir -p "$(dirname "$env_file")"
-  printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\nRABBITMQ_VHOST=%s\nRABBITMQ_WORKER_VHOST=%s\n' "$port" "$vhost" "$vhost-worker" >"$env_file"
+  printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\nRABBITMQ_VHOST=%s\nRABBITMQ_WORKER_VHOST=%s\nRABBITMQ_API_VHOST=%s\n' "$port" "$vhost" "$vhost-worker" "$vhost-api" >"$env_file"
 }
 
 start() {
@@ -100,7 +101,7 @@ start() {
 stop() {
   if [ -f "$env_file" ] && command -v rabbitmqctl >/dev/null && is_running; then
     local vhost
-    for vhost in $(sed -n 's/^RABBITMQ_\(WORKER_\)\{0,1\}VHOST=//p' "$env_file"); do
+    for vhost in $(sed -n 's/^RABBITMQ_\(WORKER_\|API_\)\{0,1\}VHOST=//p' "$env_file"); do
       rabbitmqctl -q delete_vhost "$vhost" >/dev/null 2>&1 || true
     done
   fi

@@ -17,8 +17,11 @@ public sealed partial class FeedbackBusOptions
     /// <summary>The queue feedback is filed from. Default "feedback-submitted".</summary>
     public string FeedbackQueue { get; set; } = "feedback-submitted";
 
-    /// <summary>Feedback messages filed at once per process. Default 8.</summary>
-    public int FeedbackConcurrency { get; set; } = 8;
+    /// <summary>
+    /// Feedback messages a process consumes at once; those that arrive together are filed in one transaction
+    /// (<see cref="Filing.GroupCommitInbox"/>), so this is also the largest group. Default 32.
+    /// </summary>
+    public int FeedbackConcurrency { get; set; } = 32;
 
     public FeedbackOutboxOptions Outbox { get; set; } = new();
 

@@ -50,9 +50,10 @@ public static class FeedbackRegistration
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(options);
         bus.TryAddSingleton(options);
-        bus.TryAddSingleton<IFeedbackInbox>(sp => sp.GetService<PostgresDatabase>() is { } shared
+        // Consumers delivering at once share one transaction (GroupCommitInbox); readers pass through to the store.
+        bus.TryAddSingleton<IFeedbackInbox>(sp => new GroupCommitInbox(sp.GetService<PostgresDatabase>() is { } shared
             ? new PostgresFeedbackInbox(shared)
-            : new SqliteFeedbackInbox(trainingExamplesDatabase));
+            : new SqliteFeedbackInbox(trainingExamplesDatabase)));
         bus.AddConsumer<FeedbackSubmittedConsumer, FeedbackSubmittedConsumerDefinition>();
         return bus;
     }

@@ -53,7 +53,7 @@ public static partial class JsonBody
     static bool IsUndecodableText(JsonException error) => error.InnerException is InvalidOperationException inner
         && (inner.InnerException is System.Text.DecoderFallbackException || inner.Message.Contains("UTF-16", StringComparison.Ordinal));
 
-    // A type mismatch names the .NET type it wanted ("could not be converted to DomainAssistant.Api.Chat.ChatApi+ChatRequest"):
+    // A type mismatch names the .NET type it wanted ("could not be converted to" and the full name of one of our request records):
     // our class names mean nothing to a client, which needs to hear that an object of another shape was expected.
     static string WithoutOurTypeNames(string message) => OurTypeName().Replace(message, "the JSON object this endpoint expects");
 

@@ -11,6 +11,12 @@ public interface IFeedbackInbox
     /// <summary>Files <paramref name="feedback"/>: true when filed now, false when its id was filed before.</summary>
     Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Files <paramref name="feedbacks"/> in one transaction (one commit for all, or none filed): for each, in order,
+    /// true when filed now, false when its id was filed before (earlier in the same list included).
+    /// </summary>
+    Task<IReadOnlyList<bool>> FileManyAsync(IReadOnlyList<FeedbackSubmitted> feedbacks, CancellationToken cancellationToken = default);
+
     /// <summary>Up to <paramref name="max"/> examples filed after <paramref name="afterSequence"/>, in filing order.</summary>
     Task<IReadOnlyList<FiledFeedback>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default);
 

@@ -35,9 +35,13 @@ public sealed class PostgresFeedbackInbox(PostgresDatabase database, TimeProvide
 
     readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    public async Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    public async Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
+        (await FileManyAsync([feedback], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<bool>> FileManyAsync(IReadOnlyList<FeedbackSubmitted> feedbacks, CancellationToken cancellationToken = default)
     {
-        FeedbackRules.Validate(feedback);
+        ArgumentNullException.ThrowIfNull(feedbacks);
+        foreach (var feedback in feedbacks) FeedbackRules.Validate(feedback);
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
@@ -45,14 +49,19 @@ public sealed class PostgresFeedbackInbox(PostgresDatabase database, TimeProvide
             serialize.Parameters.AddWithValue("key", FilingLock);
             await serialize.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var insert = new NpgsqlCommand($"""
-            INSERT INTO training_examples ({PostgresLineageColumns.Names}, filed_at)
-            VALUES ({PostgresLineageColumns.Parameters}, @filed_at)
-            ON CONFLICT (feedback_id) DO NOTHING
-            """, connection, transaction);
-        PostgresLineageColumns.Bind(insert, feedback);
-        insert.Parameters.AddWithValue("filed_at", _clock.GetUtcNow().ToUniversalTime());
-        var filed = await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        var filedAt = _clock.GetUtcNow().ToUniversalTime();
+        var filed = new List<bool>(feedbacks.Count);
+        foreach (var feedback in feedbacks)
+        {
+            await using var insert = new NpgsqlCommand($"""
+                INSERT INTO training_examples ({PostgresLineageColumns.Names}, filed_at)
+                VALUES ({PostgresLineageColumns.Parameters}, @filed_at)
+                ON CONFLICT (feedback_id) DO NOTHING
+                """, connection, transaction);
+            PostgresLineageColumns.Bind(insert, feedback);
+            insert.Parameters.AddWithValue("filed_at", filedAt);
+            filed.Add(await insert.ExecuteNonQueryAsync(cancellationToken) == 1);
+        }
         await transaction.CommitAsync(cancellationToken);
         return filed;
     }

@@ -34,18 +34,30 @@ public sealed class SqliteFeedbackInbox : IFeedbackInbox
     /// <summary>The absolute path of the database file.</summary>
     public string DatabasePath => _file.Path;
 
-    public async Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    public async Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
+        (await FileManyAsync([feedback], cancellationToken))[0];
+
+    public async Task<IReadOnlyList<bool>> FileManyAsync(IReadOnlyList<FeedbackSubmitted> feedbacks, CancellationToken cancellationToken = default)
     {
-        FeedbackRules.Validate(feedback);
+        ArgumentNullException.ThrowIfNull(feedbacks);
+        foreach (var feedback in feedbacks) FeedbackRules.Validate(feedback);
         await using var connection = await _file.OpenAsync(cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = $"""
-            INSERT OR IGNORE INTO training_examples ({LineageColumns.Names}, filed_at)
-            VALUES ({LineageColumns.Parameters}, $filed_at)
-            """;
-        LineageColumns.Bind(insert, feedback);
-        insert.Parameters.AddWithValue("$filed_at", LineageColumns.Text(_clock.GetUtcNow()));
-        return await insert.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var transaction = (Microsoft.Data.Sqlite.SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        var filed = new List<bool>(feedbacks.Count);
+        foreach (var feedback in feedbacks)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT OR IGNORE INTO training_examples ({LineageColumns.Names}, filed_at)
+                VALUES ({LineageColumns.Parameters}, $filed_at)
+                """;
+            LineageColumns.Bind(insert, feedback);
+            insert.Parameters.AddWithValue("$filed_at", LineageColumns.Text(_clock.GetUtcNow()));
+            filed.Add(await insert.ExecuteNonQueryAsync(cancellationToken) == 1);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return filed;
     }
 
     public async Task<IReadOnlyList<FiledFeedback>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default)

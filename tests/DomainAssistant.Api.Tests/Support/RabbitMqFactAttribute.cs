@@ -9,13 +9,17 @@ public sealed class RabbitMqFactAttribute : FactAttribute
 {
     public static string? Host => Environment.GetEnvironmentVariable("RABBITMQ_HOST") is { Length: > 0 } host ? host : null;
 
-    /// <summary>Bus settings for a host on that broker (port and virtual host as the test command exported them).</summary>
+    /// <summary>
+    /// Bus settings for a host on that broker (port as the test command exported it), in the virtual host kept for this
+    /// project: an API host binds the feedback queue, which the feedback tests, running at the same time in their own
+    /// virtual host, must not see.
+    /// </summary>
     public static Dictionary<string, string?> Settings() => new()
     {
         ["Bus:Transport"] = "RabbitMq",
         ["Bus:RabbitMq:Host"] = Host,
         ["Bus:RabbitMq:Port"] = Environment.GetEnvironmentVariable("RABBITMQ_PORT") is { Length: > 0 } port ? port : "5672",
-        ["Bus:RabbitMq:VirtualHost"] = Environment.GetEnvironmentVariable("RABBITMQ_VHOST") is { Length: > 0 } vhost ? vhost : "/",
+        ["Bus:RabbitMq:VirtualHost"] = Environment.GetEnvironmentVariable("RABBITMQ_API_VHOST") is { Length: > 0 } vhost ? vhost : "/",
     };
 
     public RabbitMqFactAttribute()

@@ -110,6 +110,28 @@ public abstract class FeedbackInboxContract : StoreContract<IFeedbackInbox>
     }
 
     [SkippableFact]
+    public async Task Files_a_list_in_one_go_saying_which_were_new()
+    {
+        var (a, b, c) = (FeedbackSamples.Valid(21), FeedbackSamples.Valid(22), FeedbackSamples.Valid(23));
+        Assert.True(await Store.FileAsync(b));
+
+        var filed = await Store.FileManyAsync([a, b, c, a]);
+
+        Assert.Equal([true, false, true, false], filed);
+        Assert.Equal([b.FeedbackId, a.FeedbackId, c.FeedbackId], (await Store.ReadAsync(0, 10)).Select(r => r.Feedback.FeedbackId));
+    }
+
+    [SkippableFact]
+    public async Task A_list_holding_an_invalid_feedback_files_none_of_it()
+    {
+        var valid = FeedbackSamples.Valid(31);
+
+        await Assert.ThrowsAsync<InvalidFeedbackException>(() => Store.FileManyAsync([valid, FeedbackSamples.Valid(32) with { Rating = "sideways" }]));
+
+        Assert.Equal(0, await Store.CountAsync());
+    }
+
+    [SkippableFact]
     public async Task Refuses_invalid_feedback()
     {
         var feedback = FeedbackSamples.Valid(1) with { Domain = "" };
@@ -130,4 +152,18 @@ public sealed class SqliteFeedbackInboxTests : FeedbackInboxContract
 public sealed class PostgresFeedbackInboxTests : FeedbackInboxContract
 {
     protected override Task<StoreLease<IFeedbackInbox>> OpenAsync() => StoreBackends.Postgres<IFeedbackInbox>(database => new PostgresFeedbackInbox(database));
+}
+
+/// <summary>The same facts through the group commit the filing consumer uses, on SQLite.</summary>
+public sealed class GroupCommitSqliteFeedbackInboxTests : FeedbackInboxContract
+{
+    protected override Task<StoreLease<IFeedbackInbox>> OpenAsync() => StoreBackends.Sqlite<IFeedbackInbox>(
+        folder => new GroupCommitInbox(new SqliteFeedbackInbox(Path.Combine(folder, "training-examples.db"))));
+}
+
+/// <summary>The same facts through the group commit the filing consumer uses, on PostgreSQL.</summary>
+public sealed class GroupCommitPostgresFeedbackInboxTests : FeedbackInboxContract
+{
+    protected override Task<StoreLease<IFeedbackInbox>> OpenAsync() => StoreBackends.Postgres<IFeedbackInbox>(
+        database => new GroupCommitInbox(new PostgresFeedbackInbox(database)));
 }

@@ -10,11 +10,10 @@ public static class StoreBackends
     {
         var folder = new TempFolder();
         var store = open(folder.Path);
-        return Task.FromResult(new StoreLease<TStore>(store, () =>
+        return Task.FromResult(new StoreLease<TStore>(store, async () =>
         {
-            (store as IDisposable)?.Dispose();
+            await Release(store);
             folder.Dispose();
-            return ValueTask.CompletedTask;
         }));
     }
 
@@ -26,9 +25,15 @@ public static class StoreBackends
         var store = open(database);
         return new StoreLease<TStore>(store, async () =>
         {
-            (store as IDisposable)?.Dispose();
+            await Release(store);
             await database.DisposeAsync();
             await server.DisposeAsync();
         });
+    }
+
+    static async ValueTask Release<TStore>(TStore store)
+    {
+        if (store is IAsyncDisposable asynchronous) await asynchronous.DisposeAsync();
+        else (store as IDisposable)?.Dispose();
     }
 }

@@ -23,8 +23,14 @@ static class HuggingFaceReferences
 
     static JsonDocument Generate()
     {
-        if (!File.Exists(Path.Combine(Folder, "node_modules", ".package-lock.json")))
+        // Installed again whenever package-lock.json changed since the last install (a pulled commit adding a package).
+        var stamp = Path.Combine(Folder, "node_modules", ".da-package-lock.sha256");
+        var lockHash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(Folder, "package-lock.json"))));
+        if (!File.Exists(stamp) || File.ReadAllText(stamp) != lockHash)
+        {
             Run("npm", "ci --no-audit --no-fund");
+            File.WriteAllText(stamp, lockHash);
+        }
         var output = Path.Combine(Path.GetTempPath(), $"da-hf-references-{Guid.NewGuid():N}.json");
         try
         {
