@@ -63,6 +63,9 @@ public static class CorpusUploadReader
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                 || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) || StringSegment.IsNullOrEmpty(disposition.Name))
                 throw CorpusUploadException.Invalid("Every part must be form-data with a name (Content-Disposition: form-data; name=...).");
+            // ASP.NET's parser accepts a parameter without "=value" but throws when a valueless filename* is read.
+            if (disposition.Parameters.FirstOrDefault(p => p.Value.Value is null) is { } valueless)
+                throw CorpusUploadException.Invalid($"Content-Disposition's parameter '{valueless.Name}' has no value (write {valueless.Name}=\"...\").");
             if (!disposition.IsFileDisposition())
             {
                 mode = await ReadModeAsync(disposition, section, cancellationToken);

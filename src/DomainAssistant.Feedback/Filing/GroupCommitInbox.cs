@@ -29,6 +29,9 @@ public sealed class GroupCommitInbox : IFeedbackInbox, IAsyncDisposable
         _writer = Task.Run(WriteGroupsAsync);
     }
 
+    /// <summary>The store the groups are filed into.</summary>
+    public IFeedbackInbox Underneath => _inner;
+
     /// <summary>Transactions committed so far (for tests and logs: fewer than the feedbacks filed when grouping works).</summary>
     public long Groups => Interlocked.Read(ref _groups);
 

@@ -37,7 +37,7 @@ public sealed class ScaleOutFeedbackTests
         var store = host.Services.GetRequiredService<IFeedbackStore>();
         var inbox = host.Services.GetRequiredService<IFeedbackInbox>();
         Assert.IsType<PostgresFeedbackStore>(store);
-        Assert.IsType<PostgresFeedbackInbox>(inbox);
+        Assert.IsType<PostgresFeedbackInbox>(Assert.IsType<GroupCommitInbox>(inbox).Underneath);
         Assert.IsType<PostgresJobStore>(host.Services.GetRequiredService<IJobStore>());
         Assert.IsType<PostgresAlignmentRunLedger>(host.Services.GetRequiredService<IAlignmentRunLedger>());
         Assert.Equal(AssistantHost.Domain, (await store.FindAsync(feedbackId))!.Feedback.Domain);

@@ -105,6 +105,20 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         Assert.Contains("closing boundary", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("filename*")]
+    [InlineData("filename")]
+    [InlineData("creation-date")]
+    public async Task A_content_disposition_parameter_without_a_value_is_a_400_naming_it(string parameter)
+    {
+        // Found by NoServerErrorProperties: ASP.NET's header parser throws on a valueless filename* when asked the name.
+        var body = Bytes($"--b\r\nContent-Disposition: form-data; name=\"files\"; {parameter}\r\n\r\n# A\ntext\r\n--b--\r\n");
+
+        var problem = Problem(await host.Raw.PostAsync(Upload, body, "multipart/form-data; boundary=b", TeamAuth), 400);
+
+        Assert.Contains($"'{parameter}' has no value", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_multipart_body_cut_short_before_its_closing_boundary_is_a_400()
     {

@@ -4,19 +4,19 @@ using DomainAssistant.Api.Tests.Support;
 
 namespace DomainAssistant.Api.Tests.Hostile;
 
-/// <summary>A request as a generator made it: where it goes, its content type and its raw body.</summary>
-public sealed record HostileRequest(string Path, string? ContentType, byte[] Body)
+/// <summary>A request as a generator made it: where it goes (POST unless said), its content type and its raw body.</summary>
+public sealed record HostileRequest(string Path, string? ContentType, byte[] Body, string Method = "POST")
 {
     public override string ToString()
     {
         var text = Encoding.UTF8.GetString(Body);
-        return $"POST {Path} ({ContentType ?? "no content type"}, {Body.Length} bytes): {(text.Length > 600 ? text[..600] + "..." : text)}";
+        return $"{Method} {Path} ({ContentType ?? "no content type"}, {Body.Length} bytes): {(text.Length > 600 ? text[..600] + "..." : text)}";
     }
 }
 
 /// <summary>
-/// Generators of what a hostile or broken client sends: JSON bodies for <c>/api/chat</c>, <c>/v1/chat/completions</c>
-/// and <c>/api/feedback</c> (well-formed and not, wrong types, lone surrogate escapes, invalid UTF-8, cut short, nested
+/// Generators of what a hostile or broken client sends: JSON bodies for every JSON endpoint (chat, completions,
+/// feedback, the operator's experiments, alignment runs and gates: well-formed and not, wrong types, lone surrogate escapes, invalid UTF-8, cut short, nested
 /// too deep) and multipart uploads of every shape (boundaries that differ or are too long, parts without names,
 /// file names that climb folders, bodies without their closing boundary).
 /// </summary>
@@ -80,13 +80,35 @@ public static class HostileRequests
 
     static readonly Gen<string?> JsonType = Gen.Frequency<string?>((8, "application/json"), (1, "application/json; charset=utf-16"), (1, "text/plain"), (1, null));
 
-    /// <summary>A body for one of the three JSON endpoints.</summary>
-    public static Gen<HostileRequest> Json { get; } = Gen.OneOf(
-            Mangled(ChatBody).Select(b => ("/api/chat", b)),
-            Mangled(CompletionBody).Select(b => ("/v1/chat/completions", b)),
-            Mangled(FeedbackBody).Select(b => ("/api/feedback", b)),
-            Mangled(Value(3)).Select(b => ("/api/chat", b)))
-        .Select(JsonType, (target, type) => new HostileRequest(target.Item1, type, target.Item2));
+    static readonly Gen<string> Percent = Gen.OneOf("0", "10", "50", "100", "101", "-5", "1e9", "\"10\"", "null");
+
+    static readonly Gen<string> ExperimentBody = ObjectOf(("name", Quoted), ("domain", Gen.OneOf("\"fernbrook-recycling\"", "\"nope\"")),
+        ("control", Gen.OneOf("null", "\"sft\"", "\"not-registered\"")), ("treatment", Gen.OneOf("\"candidate\"", "\"not-registered\"", "null")),
+        ("treatmentPercent", Percent), ("ramp", Percent.Array[0, 5].Select(p => "[" + string.Join(",", p) + "]")),
+        ("guardrails", Gen.OneOf("null", "{\"thumbs_down_rate\":0.05}", "{\"latency_p95\":-1}", "{\"nonsense\":1}")));
+
+    static readonly Gen<string> AlignmentRunBody = ObjectOf(("domain", Gen.OneOf("\"fernbrook-recycling\"", "\"nope\"", "\"..\"")),
+        ("method", Gen.OneOf("\"rloo\"", "\"kto\"", "\"ppo\"")), ("maxMinutes", Gen.OneOf("0.01", "0", "-1", "1e9")),
+        ("minVotes", Gen.OneOf("1", "0", "-3", "100000")), ("seed", Gen.OneOf("1", "-1", "18446744073709551616")));
+
+    static readonly Gen<string> ExperimentId = Gen.OneOf("3f2504e0-4f89-11d3-9a0c-0305e82c3301", "nope", "%2e%2e", new string('x', 300));
+
+    /// <summary>
+    /// A body for one of the JSON endpoints: chat, completions and feedback, and the operator's experiments (create,
+    /// change the share, ramp, promote), alignment runs and adapter gates.
+    /// </summary>
+    public static Gen<HostileRequest> Json { get; } = Gen.Frequency(
+            (3, Mangled(ChatBody).Select(b => ("POST", "/api/chat", b))),
+            (3, Mangled(CompletionBody).Select(b => ("POST", "/v1/chat/completions", b))),
+            (3, Mangled(FeedbackBody).Select(b => ("POST", "/api/feedback", b))),
+            (1, Mangled(Value(3)).Select(b => ("POST", "/api/chat", b))),
+            (2, Mangled(ExperimentBody).Select(b => ("POST", "/api/operator/experiments", b))),
+            (1, Gen.Select(ExperimentId, Mangled(ObjectOf(("treatmentPercent", Percent)))).Select(x => ("PATCH", $"/api/operator/experiments/{x.Item1}", x.Item2))),
+            (1, Gen.Select(ExperimentId, Gen.OneOf("ramp", "promote", "pause", "resume", "rollback"), Mangled(Value(2)))
+                .Select(x => ("POST", $"/api/operator/experiments/{x.Item1}/{x.Item2}", x.Item3))),
+            (1, Mangled(AlignmentRunBody).Select(b => ("POST", "/api/operator/alignment-runs", b))),
+            (1, Gen.Select(Gen.OneOf("sft", "not-registered", "%2e%2e"), Mangled(Value(2))).Select(x => ("POST", $"/api/operator/adapters/{x.Item1}/gate", x.Item2))))
+        .Select(JsonType, (target, type) => new HostileRequest(target.Item2, type, target.Item3, target.Item1));
 
     static readonly Gen<string> FileName = Gen.OneOf(
         Gen.OneOf("a.md", "pairs.jsonl", "page.html", "notes.txt", "../../escape.md", "..\\up.md", ".hidden.md", "x.pdf", "", "a b (1)+.md", "naïve.txt",
