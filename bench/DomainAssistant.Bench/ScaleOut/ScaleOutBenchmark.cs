@@ -9,7 +9,9 @@ namespace DomainAssistant.Bench.ScaleOut;
 /// [--postgres CONNECTION] [--domain NAME]`: against the stack infra/scaleout.sh started, feedbacks posted to both API
 /// processes at once are counted in the shared database as they are filed; a fault, when named, is injected a third of
 /// the way in (RabbitMQ stopped for 5 s and started again, or the worker killed with SIGKILL and started again).
-/// Prints sent, accepted, filed, lost and duplicated, and the rates.
+/// Prints sent, accepted, filed, lost and duplicated, and the rates. With <c>--chat-minutes M [--streams 32]</c> it runs
+/// chat load instead: that many streams over the API processes for M minutes, with time to first token, tokens/s, errors
+/// and each host's memory.
 /// </summary>
 public static class ScaleOutBenchmark
 {
@@ -21,6 +23,9 @@ public static class ScaleOutBenchmark
         var feedbacks = int.Parse(options["feedbacks"], CultureInfo.InvariantCulture);
         var concurrency = int.Parse(options["concurrency"], CultureInfo.InvariantCulture);
         var fault = options["fault"];
+        if (options.TryGetValue("chat-minutes", out var minutes))
+            return await ChatAsync(root, apis, options["domain"], int.Parse(options["streams"], CultureInfo.InvariantCulture),
+                TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)));
         var filed = new FiledFeedback(options.TryGetValue("postgres", out var connection) ? connection : StackDatabase(root));
 
         var (answer, error) = await new AssistantClient(apis[0], options["domain"]).ChatAsync(new SimulatedUser("scaleout-bench", 1), "How do I reset my router?", CancellationToken.None);
@@ -60,6 +65,27 @@ public static class ScaleOutBenchmark
         return sent.Accepted.Count - count.Distinct == 0 && count.Rows == count.Distinct ? 0 : 2;
     }
 
+    static async Task<int> ChatAsync(string root, IReadOnlyList<HttpClient> apis, string domainName, int streams, TimeSpan duration)
+    {
+        var domain = DomainAssistant.Bench.Service.SampleDomain.Load(domainName);
+        var run = await ChatStreams.RunAsync(apis, domain, streams, duration);
+        var hosts = new[] { "api-1", "api-2", "worker" }
+            .Select(name => (name, path: Path.Combine(root, "artifacts", "scaleout", name + ".pid")))
+            .Where(h => File.Exists(h.path))
+            .Select(h => (h.name, memory: DomainAssistant.Bench.Service.ProcessMemory.MiB(int.Parse(File.ReadAllText(h.path).Trim(), CultureInfo.InvariantCulture))))
+            .ToList();
+        var table = new Table("streams", "minutes", "answered", "errors", "error rate", "TTFT p50 ms", "TTFT p95 ms", "TTFT p99 ms", "tokens/s",
+            "memory MiB (resident / peak)");
+        table.Add(streams, duration.TotalMinutes, run.Answered, run.Errors, run.ErrorRate.ToString("P1", CultureInfo.InvariantCulture),
+            DomainAssistant.Bench.Service.Percentile.Of(run.FirstTokenMs, 50), DomainAssistant.Bench.Service.Percentile.Of(run.FirstTokenMs, 95),
+            DomainAssistant.Bench.Service.Percentile.Of(run.FirstTokenMs, 99), run.TokensPerSecond.ToString("F0", CultureInfo.InvariantCulture),
+            string.Join("; ", hosts.Select(h => $"{h.name} {h.memory.Resident:F0} / {h.memory.Peak:F0}")));
+        Console.WriteLine($"### Chat: {streams} streams over {apis.Count} API processes for {duration.TotalMinutes:F0} minutes ({domain.Name}, held-out questions)\n");
+        Console.WriteLine(table);
+        if (run.FirstError is not null) Console.WriteLine($"first error: {run.FirstError}\n");
+        return run.Errors == 0 ? 0 : 2;
+    }
+
     static async Task Inject(string root, string fault)
     {
         switch (fault)
@@ -94,7 +120,7 @@ public static class ScaleOutBenchmark
         var options = new Dictionary<string, string>
         {
             ["api"] = "http://127.0.0.1:5080,http://127.0.0.1:5081", ["feedbacks"] = "2000", ["concurrency"] = "32",
-            ["fault"] = "none", ["domain"] = "tidewell-support", ["timeout"] = "180",
+            ["fault"] = "none", ["domain"] = "tidewell-support", ["timeout"] = "180", ["streams"] = "32",
         };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
