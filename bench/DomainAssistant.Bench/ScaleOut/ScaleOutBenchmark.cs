@@ -65,11 +65,13 @@ public static class ScaleOutBenchmark
         return sent.Accepted.Count - count.Distinct == 0 && count.Rows == count.Distinct ? 0 : 2;
     }
 
-    static async Task<int> ChatAsync(string root, IReadOnlyList<HttpClient> apis, string domainName, int streams, TimeSpan duration)
+    static readonly string[] StackHosts = ["api-1", "api-2", "worker"];
+
+    static async Task<int> ChatAsync(string root, List<HttpClient> apis, string domainName, int streams, TimeSpan duration)
     {
         var domain = DomainAssistant.Bench.Service.SampleDomain.Load(domainName);
         var run = await ChatStreams.RunAsync(apis, domain, streams, duration);
-        var hosts = new[] { "api-1", "api-2", "worker" }
+        var hosts = StackHosts
             .Select(name => (name, path: Path.Combine(root, "artifacts", "scaleout", name + ".pid")))
             .Where(h => File.Exists(h.path))
             .Select(h => (h.name, memory: DomainAssistant.Bench.Service.ProcessMemory.MiB(int.Parse(File.ReadAllText(h.path).Trim(), CultureInfo.InvariantCulture))))
