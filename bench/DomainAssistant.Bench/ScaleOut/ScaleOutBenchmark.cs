@@ -5,10 +5,11 @@ using DomainAssistant.Simulation;
 namespace DomainAssistant.Bench.ScaleOut;
 
 /// <summary>
-/// `bench -- scaleout [--fault none|rabbitmq-restart|worker-kill] [--feedbacks 2000] [--concurrency 32] [--api URL,URL]
+/// `bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks 2000] [--concurrency 32] [--api URL,URL]
 /// [--postgres CONNECTION] [--domain NAME]`: against the stack infra/scaleout.sh started, feedbacks posted to both API
 /// processes at once are counted in the shared database as they are filed; a fault, when named, is injected a third of
-/// the way in (RabbitMQ stopped for 5 s and started again, or the worker killed with SIGKILL and started again).
+/// the way in (RabbitMQ or PostgreSQL stopped for 5 s and started again, or the worker killed with SIGKILL and started
+/// again). Posts refused while a server is down (503) count as refused, not lost: lost is accepted and never filed.
 /// Prints sent, accepted, filed, lost and duplicated, and the rates. With <c>--chat-minutes M [--streams 32]</c> it runs
 /// chat load instead: that many streams over the API processes for M minutes, with time to first token, tokens/s, errors
 /// and each host's memory.
@@ -97,6 +98,12 @@ public static class ScaleOutBenchmark
                 await Task.Delay(TimeSpan.FromSeconds(5));
                 await Shell(root, "infra/services/rabbitmq.sh start");
                 break;
+            case "postgres-restart":
+                // The stack's database survives (the script drops only its per-run test database).
+                await Shell(root, "infra/services/postgres.sh stop");
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                await Shell(root, "infra/services/postgres.sh start");
+                break;
             case "worker-kill":
                 var pid = File.ReadAllText(Path.Combine(root, "artifacts", "scaleout", "worker.pid")).Trim();
                 await Shell(root, $"kill -9 {pid}");
@@ -104,7 +111,7 @@ public static class ScaleOutBenchmark
                 await Shell(root, "infra/scaleout.sh start-worker");
                 break;
             default:
-                throw new ArgumentException($"--fault must be none, rabbitmq-restart or worker-kill, not '{fault}'");
+                throw new ArgumentException($"--fault must be none, rabbitmq-restart, postgres-restart or worker-kill, not '{fault}'");
         }
     }
 
