@@ -58,12 +58,14 @@ public sealed class CorpusContentStore(string corporaFolder)
     /// their paths: what an upload cut off after storing some of its files left behind, which would otherwise count
     /// against <c>Uploads:MaxDomainBytes</c> for good.
     /// </summary>
-    public IReadOnlyList<string> RemoveUnlisted(IEnumerable<string> listed)
+    /// <param name="listed">The SHA-256 of every file some version lists.</param>
+    /// <param name="writtenBefore">Only files last written before this (UTC) go: a newer one may belong to an upload still running.</param>
+    public IReadOnlyList<string> RemoveUnlisted(IEnumerable<string> listed, DateTime writtenBefore)
     {
         if (!Directory.Exists(Folder)) return [];
         var kept = listed.Where(s => s.Length >= NameLength).Select(s => s[..NameLength]).ToHashSet(StringComparer.Ordinal);
         var removed = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(Folder).Where(f => !kept.Contains(Path.GetFileName(f))).ToList())
+        foreach (var file in Directory.EnumerateFiles(Folder).Where(f => !kept.Contains(Path.GetFileName(f)) && File.GetLastWriteTimeUtc(f) < writtenBefore).ToList())
         {
             File.Delete(file);
             removed.Add(file);

@@ -9,25 +9,42 @@ namespace DomainAssistant.Api.Corpora;
 /// content store, which no version lists (they would count against <c>Uploads:MaxDomainBytes</c> for good). Nothing
 /// else would ever remove either. Each removal is logged.
 /// </summary>
-public sealed partial class CorpusStagingCleanup(StorageOptions storage, ILogger<CorpusStagingCleanup> logger) : IHostedService
+/// <remarks>
+/// In the scale-out mode (<c>Storage:Database=PostgreSql</c>) other API processes share the data directory and may be
+/// in the middle of an upload while this one starts: there only what has not been written for
+/// <see cref="ScaleOutMinimumAge"/> is taken for cut off. In the embedded mode the process owns the folder, and everything
+/// left at start is.
+/// </remarks>
+public sealed partial class CorpusStagingCleanup(StorageOptions storage, ILogger<CorpusStagingCleanup> logger, TimeProvider clock) : IHostedService
 {
+    /// <summary>How long a staging folder or stored file must lie untouched before a process sharing the folder removes it.</summary>
+    public static TimeSpan ScaleOutMinimumAge { get; } = TimeSpan.FromMinutes(30);
+
+    // Written before this moment: left by an upload that no process is still writing (in the embedded mode, all of it).
+    DateTime CutOffBefore => storage.Database == StorageEngine.PostgreSql ? clock.GetUtcNow().UtcDateTime - ScaleOutMinimumAge : DateTime.MaxValue;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        var cutOffBefore = CutOffBefore;
         var domains = Path.Combine(storage.DataDirectory, "domains");
         if (!Directory.Exists(domains)) return Task.CompletedTask;
         foreach (var corpora in Directory.EnumerateDirectories(domains).Select(d => Path.Combine(d, "corpora")).Where(Directory.Exists))
         {
-            foreach (var staging in Directory.EnumerateDirectories(corpora, CorpusVersions.StagingPrefix + "*"))
+            foreach (var staging in Directory.EnumerateDirectories(corpora, CorpusVersions.StagingPrefix + "*").Where(s => LastWrite(s) < cutOffBefore))
             {
                 Directory.Delete(staging, recursive: true);
                 LogRemoved(logger, staging);
             }
-            RemoveUnlistedContent(corpora);
+            RemoveUnlistedContent(corpora, cutOffBefore);
         }
         return Task.CompletedTask;
     }
 
-    void RemoveUnlistedContent(string corpora)
+    // A folder's own time changes only when entries are added to it directly: the newest of everything inside counts.
+    static DateTime LastWrite(string folder) => Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories)
+        .Select(File.GetLastWriteTimeUtc).Append(Directory.GetLastWriteTimeUtc(folder)).Max();
+
+    void RemoveUnlistedContent(string corpora, DateTime cutOffBefore)
     {
         var listed = new List<string>();
         foreach (var number in UploadedVersions.Numbers(corpora))
@@ -45,7 +62,7 @@ public sealed partial class CorpusStagingCleanup(StorageOptions storage, ILogger
                 return;
             }
         }
-        var removed = new CorpusContentStore(corpora).RemoveUnlisted(listed);
+        var removed = new CorpusContentStore(corpora).RemoveUnlisted(listed, cutOffBefore);
         if (removed.Count > 0) LogUnlistedRemoved(logger, removed.Count, Path.Combine(corpora, CorpusContentStore.FolderName));
     }
 
