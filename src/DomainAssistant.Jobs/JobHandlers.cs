@@ -45,7 +45,11 @@ public static class JobHandlers
         bus.TryAddSingleton(TimeProvider.System);
         bus.AddConsumer<IngestCorpusConsumer, IngestCorpusConsumerDefinition>();
         bus.AddConsumer<ReembedIndexConsumer, ReembedIndexConsumerDefinition>();
-        bus.TryAddSingleton<ILineageLedger>(new SqliteLineageLedger(host.Storage.LineageDatabase));
+        // The shared database is registered only in the scale-out mode (Storage:Database=PostgreSql): there every
+        // worker records into the one ledger.
+        bus.TryAddSingleton<ILineageLedger>(sp => sp.GetService<PostgresDatabase>() is { } shared
+            ? new PostgresLineageLedger(shared)
+            : new SqliteLineageLedger(host.Storage.LineageDatabase));
         bus.TryAddSingleton<DomainModelBootstrap>();
         bus.AddConsumer<BootstrapDomainModelConsumer, BootstrapDomainModelConsumerDefinition>();
         bus.TryAddSingleton(host.Storage);
