@@ -50,6 +50,13 @@ public sealed class SqliteFile
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // SQLite opens a file it cannot write read-only without an error. Pooled, such a connection would go on
+            // refusing writes after the directory is writable again: it is dropped and the open fails as read-only.
+            if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
+            {
+                SqliteConnection.ClearPool(connection);
+                throw new SqliteException($"{Path} can only be opened read-only", SQLitePCL.raw.SQLITE_READONLY);
+            }
             await using (var pragmas = connection.CreateCommand())
             {
                 pragmas.CommandText = "PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
