@@ -76,45 +76,26 @@ public sealed class SqliteLineageLedger(string path) : ILineageLedger
 
     public async Task<LineageRecord?> FindAsync(string idOrSha256, CancellationToken cancellationToken = default)
     {
-        var (column, key) = Key(idOrSha256);
+        var (column, key) = LineageLookup.Key(idOrSha256);
         await using var connection = await _file.OpenAsync(cancellationToken);
         return await ReadAsync(connection, null, column, key, cancellationToken);
     }
 
     public async Task<IReadOnlyList<LineageRecord>> ParentsAsync(string idOrSha256, CancellationToken cancellationToken = default)
     {
-        var (column, key) = Key(idOrSha256);
+        var (column, key) = LineageLookup.Key(idOrSha256);
         await using var connection = await _file.OpenAsync(cancellationToken);
-        var record = await ReadAsync(connection, null, column, key, cancellationToken) ?? throw NotFound(idOrSha256);
+        var record = await ReadAsync(connection, null, column, key, cancellationToken) ?? throw LineageLookup.NotFound(idOrSha256);
         return record.Parents.Count == 0 ? [] : await ParentsOfAsync(connection, record.Id, cancellationToken);
     }
 
     public async Task<IReadOnlyList<LineageRecord>> AncestryAsync(string idOrSha256, CancellationToken cancellationToken = default)
     {
-        var (column, key) = Key(idOrSha256);
+        var (column, key) = LineageLookup.Key(idOrSha256);
         await using var connection = await _file.OpenAsync(cancellationToken);
-        var first = await ReadAsync(connection, null, column, key, cancellationToken) ?? throw NotFound(idOrSha256);
-        var chain = new List<LineageRecord> { first };
-        var seen = new HashSet<string>(StringComparer.Ordinal) { first.Id };
-        for (var next = 0; next < chain.Count; next++)
-        {
-            if (chain[next].Parents.Count == 0) continue;
-            foreach (var parent in await ParentsOfAsync(connection, chain[next].Id, cancellationToken))
-                if (seen.Add(parent.Id)) chain.Add(parent);
-        }
-        return chain;
+        var first = await ReadAsync(connection, null, column, key, cancellationToken) ?? throw LineageLookup.NotFound(idOrSha256);
+        return await LineageLookup.AncestryAsync(first, id => ParentsOfAsync(connection, id, cancellationToken));
     }
-
-    /// <summary>Which column the text names a row by: an id or a checksum; anything else is refused before the file is opened.</summary>
-    static (string Column, string Key) Key(string idOrSha256)
-    {
-        var text = idOrSha256?.Trim() ?? "";
-        if (LineageRecord.IsSha256(text)) return ("sha256", text.ToLowerInvariant());
-        if (LineageRecord.IsId(text)) return ("id", text.ToLowerInvariant());
-        throw new ArgumentException($"'{idOrSha256}' is neither a lineage id ({LineageRecord.IdLength} hex digits) nor a SHA-256 (64 hex digits).");
-    }
-
-    static LineageNotFoundException NotFound(string idOrSha256) => new($"no artifact {idOrSha256.Trim()} in the lineage ledger.");
 
     static async Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, LineageRecord record, bool replace, CancellationToken cancellationToken)
     {
