@@ -181,7 +181,7 @@ public static class AlignCommand
         {
             Output.Description = outputDescription;
             Adapter.Description = adapterDescription;
-            foreach (var option in new Option[] { Model, Adapter, Output, Batch, MaxLength, MinVotes, MaxVotesPerUser, Seed, Events, Json, Threads, Ledger.Option }) command.Options.Add(option);
+            foreach (var option in new Option[] { Model, Adapter, Output, Batch, MaxLength, MinVotes, MaxVotesPerUser, Seed, Events, Json, Threads, Ledger.Option, Ledger.Shared.Option }) command.Options.Add(option);
         }
     }
 }

@@ -16,7 +16,7 @@ public static class CommandErrors
                 return await action(parse, cancellation);
             }
             catch (Exception error) when (error is InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-                                              or ArgumentException or NotSupportedException)
+                                              or ArgumentException or NotSupportedException or System.Data.Common.DbException)
             {
                 await parse.InvocationConfiguration.Error.WriteLineAsync($"error: {error.Message}");
                 return 1;

@@ -30,17 +30,19 @@ public static class EvalCommand
         var model = new Option<string>("--model") { Description = "Base model (Hugging Face folder).", Required = true };
         var adapter = new Option<string>("--adapter") { Description = "Candidate adapter (PEFT folder).", Required = true };
         var baseline = new Option<string?>("--baseline-adapter") { Description = "The adapter in production to compare with (default: the base model alone)." };
-        var data = new Option<string>("--data") { Description = "Data folder: the verdict is stored in its gate-verdicts.db, the report under its gates/.", Required = true };
+        var data = new Option<string>("--data") { Description = "Data folder: the verdict is stored in its gate-verdicts.db (or in --postgres), the report under its gates/.", Required = true };
         var report = new Option<string?>("--report") { Description = "Report folder (default: DATA/gates/<time>-<candidate sha>)." };
         var rewardModel = new Option<string?>("--reward-model")
         {
             Description = "The domain's reward model (`da align rm` output): measures reward_win_rate; without it that metric is reported as not measured.",
         };
         var json = new Option<bool>("--json") { Description = "End stdout with the verdict as one JSON object." };
-        var ledger = new Option<string?>("--ledger") { Description = "Lineage ledger to record the verdict into (default: DATA/lineage.db)." };
+        var ledger = new LedgerOption();
+        ledger.Option.Description = "Lineage ledger to record the verdict into (default: DATA/lineage.db).";
+        ledger.Option.DefaultValueFactory = null;
         var command = new Command("gate", "Judge a candidate adapter against the production baseline on a suite; exit 0 pass, 1 fail, 2 bad input.")
         {
-            suite, model, adapter, baseline, rewardModel, data, report, json, ledger,
+            suite, model, adapter, baseline, rewardModel, data, report, json, ledger.Option, ledger.Shared.Option,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -76,10 +78,12 @@ public static class EvalCommand
                     $"{outcome.Verdict.CreatedAt:yyyyMMdd-HHmmss}-{subject.CandidateSha256[..12]}");
                 var reportPath = GateReport.Write(reportFolder, outcome.Verdict, outcome.Findings);
                 var verdict = outcome.Verdict with { ReportPath = Path.GetFullPath(reportPath) };
-                await new SqliteGateVerdictStore(dataFolder).AddAsync(verdict, cancellation);
-                var ledgerPath = parse.GetValue(ledger) ?? Path.Combine(dataFolder, SqliteLineageLedger.FileName);
-                var recorded = await new SqliteLineageLedger(ledgerPath).RecordAsync(GateLineage.Of(verdict, candidatePath, baselinePath, modelPath, Checksums.Model(modelPath)), cancellation);
-                await error.WriteLineAsync($"lineage: gate_verdict {recorded.Id} recorded in {Path.GetFullPath(ledgerPath)}");
+                await using var lineage = ledger.Open(parse, parse.GetValue(ledger.Option) ?? Path.Combine(dataFolder, SqliteLineageLedger.FileName));
+                IGateVerdictStore verdicts = lineage.Database is { } shared ? new PostgresGateVerdictStore(shared) : new SqliteGateVerdictStore(dataFolder);
+                await verdicts.AddAsync(verdict, cancellation);
+                await error.WriteLineAsync($"gate: verdict stored in {(lineage.Database is { } db ? $"PostgreSQL {db.Name}" : Path.GetFullPath(Path.Combine(dataFolder, SqliteGateVerdictStore.FileName)))}");
+                var recorded = await lineage.Ledger.RecordAsync(GateLineage.Of(verdict, candidatePath, baselinePath, modelPath, Checksums.Model(modelPath)), cancellation);
+                await error.WriteLineAsync($"lineage: gate_verdict {recorded.Id} recorded in {lineage.Where}");
 
                 await error.WriteLineAsync(FormattableString.Invariant(
                     $"gate: answers in {outcome.Generation.TotalSeconds:F0} s, scoring in {outcome.Scoring.TotalSeconds:F0} s; report {verdict.ReportPath}"));
@@ -94,7 +98,7 @@ public static class EvalCommand
                 return verdict.Passed ? Pass : Fail;
             }
             catch (Exception e) when (e is SuiteFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-                                          or ArgumentException or NotSupportedException)
+                                          or ArgumentException or NotSupportedException or System.Data.Common.DbException)
             {
                 await error.WriteLineAsync($"error: {e.Message}");
                 return BadInput;

@@ -19,12 +19,13 @@ public static class LineageCommand
         var artifact = new Argument<string>("id") { Description = "The artifact's lineage id (16 hex digits) or SHA-256 (64)." };
         var ledger = new LedgerOption();
         var json = new Option<bool>("--json") { Description = "Print the chain as one JSON object." };
-        var command = new Command("show", "Print an artifact's ancestry: itself, its parents, theirs, each once.") { artifact, ledger.Option, json };
+        var command = new Command("show", "Print an artifact's ancestry: itself, its parents, theirs, each once.") { artifact, ledger.Option, ledger.Shared.Option, json };
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
             var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
             var path = parse.GetRequiredValue(ledger.Option);
-            if (!File.Exists(path))
+            await using var open = ledger.Open(parse);
+            if (open.Database is null && !File.Exists(path))
             {
                 await error.WriteLineAsync($"error: no lineage ledger at {Path.GetFullPath(path)} (record into it with da train, da align or da eval gate, or pass --ledger).");
                 return 1;
@@ -32,7 +33,7 @@ public static class LineageCommand
             IReadOnlyList<LineageRecord> chain;
             try
             {
-                chain = await ledger.Open(parse).AncestryAsync(parse.GetRequiredValue(artifact), cancellation);
+                chain = await open.Ledger.AncestryAsync(parse.GetRequiredValue(artifact), cancellation);
             }
             catch (LineageNotFoundException missing)
             {

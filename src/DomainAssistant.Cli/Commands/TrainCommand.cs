@@ -175,7 +175,7 @@ public static class TrainCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { MaxMinutes, Batch, SeqLen, Accumulate, LearningRate, Precision, Seed, Events, Json, Threads, Ledger.Option }) command.Options.Add(option);
+            foreach (var option in new Option[] { MaxMinutes, Batch, SeqLen, Accumulate, LearningRate, Precision, Seed, Events, Json, Threads, Ledger.Option, Ledger.Shared.Option }) command.Options.Add(option);
         }
     }
 }
