@@ -15,7 +15,10 @@ public sealed partial class StoreOutages(IProblemDetailsService problems, ILogge
     {
         ArgumentNullException.ThrowIfNull(httpContext);
         if (StoreOutage.Classify(exception) is not { } outage) return false;
-        LogOutage(logger, exception, httpContext.Request.Method, httpContext.Request.Path, outage.Store, outage.Engine);
+        // One line per refused request: during an outage every request fails the same way, and a stack trace each
+        // would bury the log; the trace is there at Debug for whoever needs it.
+        LogOutage(logger, httpContext.Request.Method, httpContext.Request.Path, outage.Store, outage.Engine, exception.GetBaseException().Message);
+        LogOutageDetail(logger, exception);
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = outage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext
@@ -26,6 +29,9 @@ public sealed partial class StoreOutages(IProblemDetailsService problems, ILogge
         });
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: answered 503, the {Store} ({Engine}) is unavailable")]
-    static partial void LogOutage(ILogger logger, Exception exception, string method, PathString path, string store, string engine);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: answered 503, the {Store} ({Engine}) is unavailable: {Reason}")]
+    static partial void LogOutage(ILogger logger, string method, PathString path, string store, string engine, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "The store outage answered 503 above")]
+    static partial void LogOutageDetail(ILogger logger, Exception exception);
 }

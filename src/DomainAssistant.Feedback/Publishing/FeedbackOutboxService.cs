@@ -12,12 +12,15 @@ public sealed partial class FeedbackOutboxService(FeedbackOutbox outbox, Feedbac
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var failedSweeps = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var pass = await outbox.PublishPendingAsync(stoppingToken);
                 if (pass.Published > 0) LogPublished(pass.Published);
+                if (failedSweeps > 0) LogRecovered(failedSweeps);
+                failedSweeps = 0;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -25,8 +28,10 @@ public sealed partial class FeedbackOutboxService(FeedbackOutbox outbox, Feedbac
             }
             catch (Exception exception)
             {
-                // The loop must outlive any failure (a locked file, a full disk): the next sweep retries.
-                LogPassFailed(exception);
+                // The loop must outlive any failure (a locked file, a full disk): the next sweep retries. The first
+                // failure of a streak carries its stack trace; the sweeps after it fail alike, one line each.
+                if (failedSweeps++ == 0) LogPassFailed(exception);
+                else LogStillFailing(failedSweeps, exception.GetBaseException().Message);
             }
             await outbox.WaitForWorkAsync(options.SweepInterval, stoppingToken);
         }
@@ -37,4 +42,10 @@ public sealed partial class FeedbackOutboxService(FeedbackOutbox outbox, Feedbac
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Publishing pending feedback failed; retrying at the next sweep")]
     partial void LogPassFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing pending feedback failed again ({Sweeps} sweeps in a row): {Reason}")]
+    partial void LogStillFailing(int sweeps, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publishing pending feedback works again after {Sweeps} failed sweeps")]
+    partial void LogRecovered(int sweeps);
 }

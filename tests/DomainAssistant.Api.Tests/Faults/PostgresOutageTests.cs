@@ -45,6 +45,11 @@ public sealed class PostgresOutageTests
         await AssertStoreUnavailableAsync(() => client.GetAsync(new Uri($"/api/conversations/{conversationId}", UriKind.Relative)), "conversation store");
         await AssertStoreUnavailableAsync(() => client.PostAsJsonAsync("/api/feedback", new { messageId, rating = "up" }), "conversation store");
         await AssertOpenAiStoreUnavailableAsync(client, "conversation store");
+        // An outage answers many requests alike: one warning line each, never a stack trace each; the outbox's sweeps
+        // log their first failure with its trace, the later ones as a line.
+        Assert.Contains(host.Log.Lines, l => l.StartsWith("Warning", StringComparison.Ordinal) && l.Contains("answered 503, the conversation store (PostgreSQL)", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Log.Traces, l => l.Contains("answered 503", StringComparison.Ordinal));
+        Assert.True(host.Log.Traces.Count <= 1, string.Join('\n', host.Log.Traces));
 
         link.Restore();
 

@@ -7,8 +7,12 @@ namespace DomainAssistant.Api.Tests.Support;
 public sealed class CapturedLog : ILoggerProvider
 {
     readonly ConcurrentQueue<string> _lines = new();
+    readonly ConcurrentQueue<string> _traces = new();
 
     public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>The lines at Warning or above that carried an exception (a stack trace in the operator's log).</summary>
+    public IReadOnlyList<string> Traces => [.. _traces];
 
     public bool Contains(string text) => _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
 
@@ -26,7 +30,10 @@ public sealed class CapturedLog : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) log._lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}");
+            if (!IsEnabled(logLevel)) return;
+            var line = $"{logLevel} {category}: {formatter(state, exception)}";
+            log._lines.Enqueue(line);
+            if (exception is not null && logLevel >= LogLevel.Warning) log._traces.Enqueue($"{line} ({exception.GetType().Name})");
         }
     }
 }
