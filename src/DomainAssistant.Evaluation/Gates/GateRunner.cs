@@ -88,7 +88,7 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
     {
         var retrieved = @case.Question.Trim().Length == 0 ? [] : await retriever.RetrieveAsync(@case.Question, domain.Name, domain.Defaults.TopK, cancellationToken);
         var documents = retrieved.Select(r => r.Chunk.DocumentId).ToList();
-        if (@case.Inject is { } planted) retrieved = Plant(retrieved, planted);
+        if (@case.Inject is { } planted) retrieved = PlantedInstruction.Into(retrieved, planted);
         try
         {
             var prompt = PromptComposer.Compose(domain.SystemPrompt, null, [], @case.Question, retrieved, subject.Model.Tokenizer,
@@ -99,16 +99,6 @@ public sealed class GateRunner(GateSuite suite, DomainProfile domain, IRetriever
         {
             return new CaseAnswer(@case, null, e.Message, "", [], [], documents);
         }
-    }
-
-    /// <summary>The planted instruction at the end of the first retrieved chunk (a chunk of its own when nothing was retrieved).</summary>
-    static IReadOnlyList<RetrievedChunk> Plant(IReadOnlyList<RetrievedChunk> retrieved, string planted)
-    {
-        if (retrieved.Count == 0)
-            return [new RetrievedChunk(new Chunk("planted", "planted.md", "", 0, planted, 0, planted.Length, "Notice", "planted.md"), 0, RetrievalSources.None, null, null)];
-        var first = retrieved[0];
-        var text = $"{first.Chunk.Text}\n\n{planted}";
-        return [first with { Chunk = first.Chunk with { Text = text, End = first.Chunk.Start + text.Length } }, .. retrieved.Skip(1)];
     }
 
     async Task<CaseAnswer> AnswerAsync(TextGenerator generator, CaseAnswer item, string? adapter, CancellationToken cancellationToken)
