@@ -12,7 +12,9 @@ namespace DomainAssistant.Bench.ScaleOut;
 /// again). Posts refused while a server is down (503) count as refused, not lost: lost is accepted and never filed.
 /// Prints sent, accepted, filed, lost and duplicated, and the rates. With <c>--chat-minutes M [--streams 32]</c> it runs
 /// chat load instead: that many streams over the API processes for M minutes, with time to first token, tokens/s, errors
-/// and each host's memory.
+/// and each host's memory. With <c>--drain N</c> it times the worker alone: N feedbacks queued while it is paused, then
+/// filed (<see cref="QueueDrain"/>), of a domain without a gate suite (<c>--drain-domain</c>, default drain-bench) so the
+/// alignment runs its feedback triggers fail at once instead of training beside the drain; <c>--vhost</c> names the stack's RabbitMQ virtual host (default SCALEOUT_VHOST, else "/").
 /// </summary>
 public static class ScaleOutBenchmark
 {
@@ -28,6 +30,8 @@ public static class ScaleOutBenchmark
             return await ChatAsync(root, apis, options["domain"], int.Parse(options["streams"], CultureInfo.InvariantCulture),
                 TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)));
         var filed = new FiledFeedback(options.TryGetValue("postgres", out var connection) ? connection : StackDatabase(root));
+        if (options.TryGetValue("drain", out var drain))
+            return await DrainAsync(root, options, filed, connection ?? StackDatabase(root), int.Parse(drain, CultureInfo.InvariantCulture));
 
         var (answer, error) = await new AssistantClient(apis[0], options["domain"]).ChatAsync(new SimulatedUser("scaleout-bench", 1), "How do I reset my router?", CancellationToken.None);
         if (answer?.MessageId is not { } messageId)
@@ -65,6 +69,48 @@ public static class ScaleOutBenchmark
         Console.WriteLine(table);
         return sent.Accepted.Count - count.Distinct == 0 && count.Rows == count.Distinct ? 0 : 2;
     }
+
+    static async Task<int> DrainAsync(string root, Dictionary<string, string> options, FiledFeedback filed, string connection, int count)
+    {
+        var worker = int.Parse(File.ReadAllText(Path.Combine(root, "artifacts", "scaleout", "worker.pid")).Trim(), CultureInfo.InvariantCulture);
+        var broker = StackBroker(root, options.TryGetValue("vhost", out var vhost) ? vhost : Environment.GetEnvironmentVariable("SCALEOUT_VHOST") ?? "/");
+        var servers = new Dictionary<string, Func<double>>();
+        if (await StackPostmasterAsync(connection) is { } postmaster) servers["PostgreSQL"] = () => ProcessCpu.TreeSeconds(postmaster);
+        if (ProcessCpu.Find("beam.smp") is { } rabbit) servers["RabbitMQ"] = () => ProcessCpu.Seconds(rabbit);
+        var run = await QueueDrain.RunAsync(worker, broker, filed, options["drain-domain"], count,
+            TimeSpan.FromSeconds(double.Parse(options["timeout"], CultureInfo.InvariantCulture)), servers);
+        var table = new Table("queued", "published/s", "filed", "lost", "duplicated", "s to file all", "filed/s", "worker CPU s", "worker CPU s per 1,000 filed",
+            "PostgreSQL / RabbitMQ CPU s per 1,000", "load average (start / end)");
+        table.Add(run.Queued, run.Queued / run.PublishSeconds, run.Filed, run.Queued - run.Filed, run.Rows - run.Filed, run.Seconds, run.FiledPerSecond,
+            run.WorkerCpuSeconds, run.CpuSecondsPer1000,
+            string.Join(" / ", Servers.Select(name => run.ServerCpuSeconds.TryGetValue(name, out var s)
+                ? (s / run.Filed * 1000).ToString("F2", CultureInfo.InvariantCulture) : "?")),
+            $"{run.Load.Start:F1} / {run.Load.End:F1}");
+        Console.WriteLine($"### The worker draining {count} queued feedbacks into PostgreSQL (paused while they were queued)\n");
+        Console.WriteLine(table);
+        return run.Queued == run.Filed && run.Rows == run.Filed ? 0 : 2;
+    }
+
+    // The stack's PostgreSQL server (the benchmark connects as its superuser, who may read where its data lives).
+    static async Task<int?> StackPostmasterAsync(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var show = new Npgsql.NpgsqlCommand("SHOW data_directory", connection);
+        var pidFile = Path.Combine((string)(await show.ExecuteScalarAsync())!, "postmaster.pid");
+        return File.Exists(pidFile) ? int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture) : null;
+    }
+
+    // The broker infra/services/rabbitmq.sh started, at the stack's virtual host.
+    static Uri StackBroker(string root, string vhost)
+    {
+        var settings = File.ReadAllLines(Path.Combine(root, "artifacts", "services", "rabbitmq.env"))
+            .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
+        var path = vhost == "/" ? "" : Uri.EscapeDataString(vhost);
+        return new Uri($"rabbitmq://{settings["RABBITMQ_HOST"]}:{settings["RABBITMQ_PORT"]}/{path}");
+    }
+
+    static readonly string[] Servers = ["PostgreSQL", "RabbitMQ"];
 
     static readonly string[] StackHosts = ["api-1", "api-2", "worker"];
 
@@ -129,7 +175,9 @@ public static class ScaleOutBenchmark
         var options = new Dictionary<string, string>
         {
             ["api"] = "http://127.0.0.1:5080,http://127.0.0.1:5081", ["feedbacks"] = "2000", ["concurrency"] = "32",
-            ["fault"] = "none", ["domain"] = "tidewell-support", ["timeout"] = "180", ["streams"] = "32",
+            ["fault"] = "none", ["domain"] = "tidewell-support",
+            // No gate suite: the alignment runs the trigger starts for it fail at once, so no training shares the drain's CPU.
+            ["drain-domain"] = "drain-bench", ["timeout"] = "180", ["streams"] = "32",
         };
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
