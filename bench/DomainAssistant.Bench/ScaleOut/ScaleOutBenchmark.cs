@@ -29,9 +29,10 @@ public static class ScaleOutBenchmark
         if (options.TryGetValue("chat-minutes", out var minutes))
             return await ChatAsync(root, apis, options["domain"], int.Parse(options["streams"], CultureInfo.InvariantCulture),
                 TimeSpan.FromMinutes(double.Parse(minutes, CultureInfo.InvariantCulture)));
-        var filed = new FiledFeedback(options.TryGetValue("postgres", out var connection) ? connection : StackDatabase(root));
+        var database = options.TryGetValue("postgres", out var connection) ? connection : StackDatabase(root);
+        var filed = new FiledFeedback(database);
         if (options.TryGetValue("drain", out var drain))
-            return await DrainAsync(root, options, filed, connection ?? StackDatabase(root), int.Parse(drain, CultureInfo.InvariantCulture));
+            return await DrainAsync(root, options, filed, database, int.Parse(drain, CultureInfo.InvariantCulture));
 
         var (answer, error) = await new AssistantClient(apis[0], options["domain"]).ChatAsync(new SimulatedUser("scaleout-bench", 1), "How do I reset my router?", CancellationToken.None);
         if (answer?.MessageId is not { } messageId)
@@ -40,6 +41,8 @@ public static class ScaleOutBenchmark
             return 1;
         }
 
+        var baseline = await filed.LastSequenceAsync();
+        var cpu = await StackCpu.StartAsync(root, database);
         Task? injected = null;
         var faultAt = feedbacks / 3;
         var sent = await FeedbackFlood.PostAsync(apis, messageId, feedbacks, concurrency, accepted =>
@@ -52,19 +55,29 @@ public static class ScaleOutBenchmark
         if (injected is not null) await injected;
 
         var deadline = TimeSpan.FromSeconds(double.Parse(options["timeout"], CultureInfo.InvariantCulture));
+        // Rows after the run's first sequence while filing goes on (cheap), then the accepted ids themselves (exact).
+        while (await filed.CountAfterAsync(baseline) < sent.Accepted.Count && clock.Elapsed < deadline) await Task.Delay(200);
         (long Rows, long Distinct) count;
         while ((count = await filed.CountAsync(sent.Accepted)).Distinct < sent.Accepted.Count && clock.Elapsed < deadline) await Task.Delay(200);
         var allFiled = sent.Elapsed + clock.Elapsed;
+        var used = cpu.Seconds();
         await Task.Delay(3000); // a second filing of any feedback would show up here
         count = await filed.CountAsync(sent.Accepted);
         var pending = await filed.PendingAsync(sent.Accepted);
 
-        var table = new Table("fault", "sent", "accepted", "refused", "filed", "lost", "duplicated", "still pending", "posted/s", "filed/s", "s to all filed");
+        var table = new Table("fault", "sent", "accepted", "refused", "filed", "lost", "duplicated", "still pending", "posted/s", "filed/s", "s to all filed",
+            "CPU s per 1,000 filed: APIs / worker / PostgreSQL / RabbitMQ");
         table.Add(fault, feedbacks, sent.Accepted.Count, sent.Refused.Count == 0 ? "0" : string.Join(" ", sent.Refused.Select(r => $"{r.Key}:{r.Value}")),
             count.Distinct, sent.Accepted.Count - count.Distinct, count.Rows - count.Distinct, pending,
             (sent.Accepted.Count / sent.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture),
             (count.Distinct / allFiled.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture),
-            allFiled.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture));
+            allFiled.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),
+            // A host restarted by the fault has a new process: its CPU is not comparable, so none is shown.
+            fault != "none" || count.Distinct == 0 ? "-" : string.Join(" / ", new[]
+            {
+                used.GetValueOrDefault("api-1") + used.GetValueOrDefault("api-2"), used.GetValueOrDefault("worker"),
+                used.GetValueOrDefault("PostgreSQL"), used.GetValueOrDefault("RabbitMQ"),
+            }.Select(seconds => (seconds / count.Distinct * 1000).ToString("F2", CultureInfo.InvariantCulture))));
         Console.WriteLine($"### Feedback through {apis.Count} API processes, RabbitMQ and the worker into PostgreSQL ({concurrency} posts at once)\n");
         Console.WriteLine(table);
         return sent.Accepted.Count - count.Distinct == 0 && count.Rows == count.Distinct ? 0 : 2;
@@ -74,9 +87,7 @@ public static class ScaleOutBenchmark
     {
         var worker = int.Parse(File.ReadAllText(Path.Combine(root, "artifacts", "scaleout", "worker.pid")).Trim(), CultureInfo.InvariantCulture);
         var broker = StackBroker(root, options.TryGetValue("vhost", out var vhost) ? vhost : Environment.GetEnvironmentVariable("SCALEOUT_VHOST") ?? "/");
-        var servers = new Dictionary<string, Func<double>>();
-        if (await StackPostmasterAsync(connection) is { } postmaster) servers["PostgreSQL"] = () => ProcessCpu.TreeSeconds(postmaster);
-        if (ProcessCpu.Find("beam.smp") is { } rabbit) servers["RabbitMQ"] = () => ProcessCpu.Seconds(rabbit);
+        var servers = (await StackCpu.ReadersAsync(root, connection)).Where(r => Servers.Contains(r.Key)).ToDictionary();
         var run = await QueueDrain.RunAsync(worker, broker, filed, options["drain-domain"], count,
             TimeSpan.FromSeconds(double.Parse(options["timeout"], CultureInfo.InvariantCulture)), servers);
         var table = new Table("queued", "published/s", "filed", "lost", "duplicated", "s to file all", "filed/s", "worker CPU s", "worker CPU s per 1,000 filed",
@@ -89,16 +100,6 @@ public static class ScaleOutBenchmark
         Console.WriteLine($"### The worker draining {count} queued feedbacks into PostgreSQL (paused while they were queued)\n");
         Console.WriteLine(table);
         return run.Queued == run.Filed && run.Rows == run.Filed ? 0 : 2;
-    }
-
-    // The stack's PostgreSQL server (the benchmark connects as its superuser, who may read where its data lives).
-    static async Task<int?> StackPostmasterAsync(string connectionString)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var show = new Npgsql.NpgsqlCommand("SHOW data_directory", connection);
-        var pidFile = Path.Combine((string)(await show.ExecuteScalarAsync())!, "postmaster.pid");
-        return File.Exists(pidFile) ? int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture) : null;
     }
 
     // The broker infra/services/rabbitmq.sh started, at the stack's virtual host.
