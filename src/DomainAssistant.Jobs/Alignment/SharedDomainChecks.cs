@@ -4,7 +4,7 @@ namespace DomainAssistant.Jobs.Alignment;
 /// The alignment trigger's check of a domain, run once on behalf of every filing that asks for it while another check
 /// of that domain is under way: a caller always waits for a check that starts after it asked, so the check counts the
 /// caller's feedback, and all who arrive during one check share the next. A check takes the ledger's lock of the domain
-/// and counts the inbox: one per filing made the trigger, not the filing, what the worker waited on.
+/// and counts the inbox: with one check per filing, the filings of a domain queued on that lock one by one.
 /// </summary>
 public sealed class SharedDomainChecks
 {
