@@ -7,7 +7,8 @@
 #   infra/scaleout.sh status   what runs, and each host's /health
 #   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are
 # Settings (environment): SCALEOUT_API_PORTS (default "5080 5081"), SCALEOUT_WORKER_PORT (5090),
-# SCALEOUT_DATA (artifacts/scaleout/data), SCALEOUT_DATABASE (domainassistant); any other ASP.NET setting as usual
+# SCALEOUT_DATA (artifacts/scaleout/data), SCALEOUT_DATABASE (domainassistant), SCALEOUT_VHOST (RabbitMQ virtual host,
+# default "/"; another is created when missing, so a second checkout's stack on the same node keeps its queues apart); any other ASP.NET setting as usual
 # (e.g. Domains__Default=fernbrook-recycling) reaches all three hosts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,7 @@ data="${SCALEOUT_DATA:-$state/data}"
 api_ports=(${SCALEOUT_API_PORTS:-5080 5081})
 worker_port=${SCALEOUT_WORKER_PORT:-5090}
 database=${SCALEOUT_DATABASE:-domainassistant}
+vhost=${SCALEOUT_VHOST:-/}
 health_timeout_s=300
 
 log() { echo "scaleout: $*"; }
@@ -40,8 +42,15 @@ ensure_database() {
   echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=$database"
 }
 
-# Settings all three hosts share: one database, one broker (its default virtual host, so queued messages
-# outlive a restart of the stack), one data directory.
+# The stack's virtual host, when not the default one: kept between starts, so queued messages outlive a restart.
+ensure_vhost() {
+  [ "$vhost" = / ] && return 0
+  rabbitmqctl -n rabbit@localhost -q add_vhost "$vhost" >/dev/null 2>&1 || true
+  rabbitmqctl -n rabbit@localhost -q set_permissions -p "$vhost" guest ".*" ".*" ".*"
+}
+
+# Settings all three hosts share: one database, one broker (a virtual host kept between starts, "/" by default, so
+# queued messages outlive a restart of the stack), one data directory.
 common_settings() {
   export ASPNETCORE_ENVIRONMENT=Production
   export Storage__Database=PostgreSql
@@ -50,7 +59,7 @@ common_settings() {
   export Bus__Transport=RabbitMq
   export Bus__RabbitMq__Host="$RABBITMQ_HOST"
   export Bus__RabbitMq__Port="$RABBITMQ_PORT"
-  export Bus__RabbitMq__VirtualHost=/
+  export Bus__RabbitMq__VirtualHost="$vhost"
 }
 
 start_host() { # name project port [extra env assignments...]
@@ -90,6 +99,7 @@ start() {
   server_env
   local connection
   connection=$(ensure_database | tail -1)
+  ensure_vhost
   log "building (Release)"
   dotnet build "$root/src/DomainAssistant.Api" -c Release -nologo -v quiet -clp:ErrorsOnly
   dotnet build "$root/src/DomainAssistant.Worker" -c Release -nologo -v quiet -clp:ErrorsOnly

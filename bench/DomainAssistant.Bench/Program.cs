@@ -23,7 +23,7 @@ if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Re
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- adapters [MODEL...]   batch-8 decode with two adapters mixed against the base (MultiAdapterBenchmark.cs)
 //   dotnet run -c Release --project bench/DomainAssistant.Bench -- loop --profile NAME [--rounds R] [--json] ...   the closed loop with simulated users (ClosedLoop/ClosedLoopBenchmark.cs)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks N] [--concurrency C] | --chat-minutes M [--streams 32]   feedback through the infra/scaleout.sh stack, counted in PostgreSQL, or chat load (ScaleOut/ScaleOutBenchmark.cs)
+//   dotnet run -c Release --project bench/DomainAssistant.Bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks N] [--concurrency C] | --drain N [--vhost V] | --chat-minutes M [--streams 32]   feedback through the infra/scaleout.sh stack, counted in PostgreSQL, the worker draining N queued feedbacks alone, or chat load (ScaleOut/ScaleOutBenchmark.cs)
 if (args is ["scaleout", .. var scaleOutArgs]) return await DomainAssistant.Bench.ScaleOut.ScaleOutBenchmark.RunAsync(scaleOutArgs);
 if (args is ["loop", .. var loopArgs]) return await DomainAssistant.Bench.ClosedLoop.ClosedLoopBenchmark.RunAsync(loopArgs);
 if (args is ["adapters", .. var adapterModels]) return await MultiAdapterBenchmark.RunAsync(adapterModels);

@@ -19,9 +19,10 @@ public sealed partial class FeedbackBusOptions
 
     /// <summary>
     /// Feedback messages a process consumes at once; those that arrive together are filed in one transaction
-    /// (<see cref="Filing.GroupCommitInbox"/>), so this is also the largest group. Default 32.
+    /// (<see cref="Filing.GroupCommitInbox"/>), so this is also the largest group. Default 256: a filing waits on its
+    /// group's commit, so the messages in flight, not the CPU, bounded a worker's rate at smaller values (bench/RESULTS.md).
     /// </summary>
-    public int FeedbackConcurrency { get; set; } = 32;
+    public int FeedbackConcurrency { get; set; } = 256;
 
     public FeedbackOutboxOptions Outbox { get; set; } = new();
 

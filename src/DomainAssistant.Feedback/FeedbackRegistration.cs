@@ -30,7 +30,7 @@ public static class FeedbackRegistration
             throw new InvalidOperationException("Register the bus (AddAssistantBus) before AddFeedbackRecording: the outbox publishes on it.");
         services.TryAddSingleton(options.Outbox);
         services.TryAddSingleton<IFeedbackStore>(sp => sp.GetService<PostgresDatabase>() is { } shared
-            ? new PostgresFeedbackStore(shared)
+            ? new PostgresFeedbackStore(shared, claim: options.Outbox.PublishTimeout * 2)
             : new SqliteFeedbackStore(feedbackDatabase));
         services.TryAddSingleton(provider => new FeedbackOutbox(provider.GetRequiredService<IFeedbackStore>(),
             provider.GetRequiredService<IBus>(), options.Outbox, provider.GetRequiredService<ILogger<FeedbackOutbox>>()));

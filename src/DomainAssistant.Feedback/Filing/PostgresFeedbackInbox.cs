@@ -42,27 +42,31 @@ public sealed class PostgresFeedbackInbox(PostgresDatabase database, TimeProvide
     {
         ArgumentNullException.ThrowIfNull(feedbacks);
         foreach (var feedback in feedbacks) FeedbackRules.Validate(feedback);
+        // A feedback listed twice goes in once, at its first place; the later places answer "filed before".
+        var firsts = feedbacks.Select((feedback, i) => (feedback, i)).DistinctBy(p => p.feedback.FeedbackId).ToList();
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var serialize = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", connection, transaction))
+        // The lock, the rows and the BEGIN before them travel in one round trip; the commit is the second.
+        await using var insert = new NpgsqlCommand($"""
+            SELECT pg_advisory_xact_lock(@key);
+            INSERT INTO training_examples ({PostgresLineageColumns.Names}, filed_at)
+            SELECT {PostgresLineageArrays.Columns}, @filed_at FROM {PostgresLineageArrays.Rows}
+            ORDER BY f.ord
+            ON CONFLICT (feedback_id) DO NOTHING
+            RETURNING feedback_id
+            """, connection, transaction);
+        insert.Parameters.AddWithValue("key", FilingLock);
+        insert.Parameters.AddWithValue("filed_at", _clock.GetUtcNow().ToUniversalTime());
+        PostgresLineageArrays.Bind(insert, [.. firsts.Select(p => p.feedback)]);
+        var inserted = new HashSet<Guid>();
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
         {
-            serialize.Parameters.AddWithValue("key", FilingLock);
-            await serialize.ExecuteNonQueryAsync(cancellationToken);
-        }
-        var filedAt = _clock.GetUtcNow().ToUniversalTime();
-        var filed = new List<bool>(feedbacks.Count);
-        foreach (var feedback in feedbacks)
-        {
-            await using var insert = new NpgsqlCommand($"""
-                INSERT INTO training_examples ({PostgresLineageColumns.Names}, filed_at)
-                VALUES ({PostgresLineageColumns.Parameters}, @filed_at)
-                ON CONFLICT (feedback_id) DO NOTHING
-                """, connection, transaction);
-            PostgresLineageColumns.Bind(insert, feedback);
-            insert.Parameters.AddWithValue("filed_at", filedAt);
-            filed.Add(await insert.ExecuteNonQueryAsync(cancellationToken) == 1);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) inserted.Add(reader.GetGuid(0));
         }
         await transaction.CommitAsync(cancellationToken);
+        var filed = new bool[feedbacks.Count];
+        foreach (var (feedback, i) in firsts) filed[i] = inserted.Contains(feedback.FeedbackId);
         return filed;
     }
 

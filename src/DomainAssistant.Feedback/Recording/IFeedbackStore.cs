@@ -16,7 +16,11 @@ public interface IFeedbackStore
     /// <exception cref="FeedbackConflictException">The id was already recorded with different content.</exception>
     Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default);
 
-    /// <summary>Up to <paramref name="max"/> pending feedbacks recorded after <paramref name="afterSequence"/>, oldest first.</summary>
+    /// <summary>
+    /// Up to <paramref name="max"/> pending feedbacks recorded after <paramref name="afterSequence"/>, oldest first. A
+    /// store that several processes publish from hands each one to one caller at a time (<see cref="PostgresFeedbackStore"/>
+    /// claims them until they are marked, or for a while).
+    /// </summary>
     Task<IReadOnlyList<StoredFeedback>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken = default);
 
     /// <summary>Marks feedbacks published: call only after the broker confirmed each of them.</summary>

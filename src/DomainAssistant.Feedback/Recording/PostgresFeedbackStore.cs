@@ -14,9 +14,19 @@ namespace DomainAssistant.Feedback.Recording;
 /// <remarks>
 /// Sequences may commit out of order here (two processes insert at once), so a pending row can appear behind one
 /// already read; the outbox reads the pending list from the start on every pass, which picks such a row up.
+/// Every API process's outbox reads the same pending list: a row handed to one pass is claimed for
+/// <c>claim</c> (the database's clock), so the other processes' passes skip it instead of publishing it a second
+/// time; a failed publish releases it at once, and a claim whose process died runs out and the row is handed out again.
 /// </remarks>
-public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvider? clock = null) : IFeedbackStore
+/// <param name="database">The shared database.</param>
+/// <param name="clock">Stamps recorded_at; the system clock when null.</param>
+/// <param name="claim">How long a pending row handed to one pass stays away from the others; <see cref="DefaultClaim"/> when null.
+/// Longer than a pass takes to publish a batch and mark it (the outbox's publish timeout, and then some).</param>
+public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvider? clock = null, TimeSpan? claim = null) : IFeedbackStore
 {
+    /// <summary>The claim when none is given: twice the outbox's default publish timeout.</summary>
+    public static TimeSpan DefaultClaim { get; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The table, with native ids, times and JSON lists.</summary>
     public static ComponentSchema Schema { get; } = new("feedback", new SchemaMigration(1, "feedback with its lineage and publish state", $"""
         CREATE TABLE feedback (
@@ -30,11 +40,14 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
             last_publish_error TEXT
         );
         CREATE INDEX feedback_pending ON feedback (sequence) WHERE published_at IS NULL;
+        """), new SchemaMigration(2, "pending feedback claimed by the outbox pass that publishes it", """
+        ALTER TABLE feedback ADD COLUMN claimed_until TIMESTAMPTZ;
         """));
 
     const string StateColumns = "sequence, recorded_at, published_at, publish_attempts, last_publish_error";
 
     readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    readonly TimeSpan _claim = claim ?? DefaultClaim;
 
     public async Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
     {
@@ -58,17 +71,25 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
         return stored == fingerprint ? FeedbackRecording.AlreadyRecorded : throw new FeedbackConflictException(feedback.FeedbackId);
     }
 
+    /// <summary>Pending rows not claimed by another pass, claimed now for this caller.</summary>
     public async Task<IReadOnlyList<StoredFeedback>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
-        await using var select = new NpgsqlCommand($"""
-            SELECT {StateColumns}, {PostgresLineageColumns.Selected} FROM feedback
-            WHERE published_at IS NULL AND sequence > @after ORDER BY sequence LIMIT @max
+        // SKIP LOCKED: rows another process is claiming in this instant are left to it, not waited for.
+        await using var claim = new NpgsqlCommand($"""
+            WITH claimed AS (
+                SELECT sequence AS claimed_sequence FROM feedback
+                WHERE published_at IS NULL AND sequence > @after AND (claimed_until IS NULL OR claimed_until <= now())
+                ORDER BY sequence LIMIT @max
+                FOR UPDATE SKIP LOCKED)
+            UPDATE feedback SET claimed_until = now() + @claim FROM claimed WHERE sequence = claimed.claimed_sequence
+            RETURNING {StateColumns}, {PostgresLineageColumns.Selected}
             """, connection);
-        select.Parameters.AddWithValue("after", afterSequence);
-        select.Parameters.AddWithValue("max", max);
-        return await ReadAllAsync(select, cancellationToken);
+        claim.Parameters.AddWithValue("after", afterSequence);
+        claim.Parameters.AddWithValue("max", max);
+        claim.Parameters.AddWithValue("claim", _claim);
+        return [.. (await ReadAllAsync(claim, cancellationToken)).OrderBy(stored => stored.Sequence)];
     }
 
     public Task MarkPublishedAsync(IReadOnlyCollection<Guid> feedbackIds, DateTimeOffset publishedAt, CancellationToken cancellationToken = default) =>
@@ -79,7 +100,7 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
 
     public Task MarkPublishFailedAsync(IReadOnlyCollection<Guid> feedbackIds, string reason, CancellationToken cancellationToken = default) =>
         UpdateAllAsync(feedbackIds, """
-            UPDATE feedback SET publish_attempts = publish_attempts + 1, last_publish_error = @value
+            UPDATE feedback SET publish_attempts = publish_attempts + 1, last_publish_error = @value, claimed_until = NULL
             WHERE feedback_id = ANY(@ids) AND published_at IS NULL
             """, new NpgsqlParameter("value", NpgsqlDbType.Text) { Value = reason }, cancellationToken);
 

@@ -16,7 +16,7 @@ public class FeedbackBusOptionsTests
         var options = FeedbackBusOptions.From(Config());
 
         Assert.Equal("feedback-submitted", options.FeedbackQueue);
-        Assert.Equal(32, options.FeedbackConcurrency);
+        Assert.Equal(256, options.FeedbackConcurrency);
     }
 
     [Fact]

@@ -122,6 +122,35 @@ public abstract class FeedbackInboxContract : StoreContract<IFeedbackInbox>
     }
 
     [SkippableFact]
+    public async Task A_redelivered_list_files_only_what_it_adds_and_keeps_every_feedback_once()
+    {
+        // A group is redelivered when its commit's answer was lost (a broker or a worker restart): part of it again,
+        // a feedback listed twice, and one that is new.
+        var (a, b, c, d) = (FeedbackSamples.Valid(41), FeedbackSamples.Valid(42), FeedbackSamples.Valid(43), FeedbackSamples.Valid(44));
+        Assert.Equal([true, true, true], await Store.FileManyAsync([a, b, c]));
+
+        var filed = await Store.FileManyAsync([c, d, a, d, c]);
+
+        Assert.Equal([false, true, false, false, false], filed);
+        var read = await Store.ReadAsync(0, 10);
+        Assert.Equal([a.FeedbackId, b.FeedbackId, c.FeedbackId, d.FeedbackId], read.Select(r => r.Feedback.FeedbackId));
+        foreach (var (expected, actual) in new[] { a, b, c, d }.Zip(read)) FeedbackSamples.AssertSame(expected, actual.Feedback);
+    }
+
+    [SkippableFact]
+    public async Task Files_a_full_group_in_list_order_with_its_lineage()
+    {
+        var feedbacks = Enumerable.Range(0, GroupCommitInbox.MaxGroup).Select(FeedbackSamples.Valid).ToList();
+
+        var filed = await Store.FileManyAsync(feedbacks);
+
+        Assert.All(filed, Assert.True);
+        var read = await Store.ReadAsync(0, feedbacks.Count + 1);
+        Assert.Equal(feedbacks.Count, read.Count);
+        for (var i = 0; i < feedbacks.Count; i++) FeedbackSamples.AssertSame(feedbacks[i], read[i].Feedback);
+    }
+
+    [SkippableFact]
     public async Task A_list_holding_an_invalid_feedback_files_none_of_it()
     {
         var valid = FeedbackSamples.Valid(31);

@@ -152,5 +152,46 @@ public sealed class SqliteFeedbackStoreTests : FeedbackStoreContract
 
 public sealed class PostgresFeedbackStoreTests : FeedbackStoreContract
 {
-    protected override Task<StoreLease<IFeedbackStore>> OpenAsync() => StoreBackends.Postgres<IFeedbackStore>(database => new PostgresFeedbackStore(database));
+    PostgresDatabase? _database;
+
+    protected override Task<StoreLease<IFeedbackStore>> OpenAsync() => StoreBackends.Postgres<IFeedbackStore>(database =>
+    {
+        _database = database;
+        return new PostgresFeedbackStore(database);
+    });
+
+    [SkippableFact]
+    public async Task Two_processes_reading_the_pending_list_at_once_are_handed_each_feedback_once()
+    {
+        // Each API process's outbox reads the one shared list: a row handed to both would be published twice.
+        var recorded = Enumerable.Range(0, 40).Select(FeedbackSamples.Valid).ToList();
+        foreach (var feedback in recorded) await Store.RecordAsync(feedback);
+        var other = new PostgresFeedbackStore(_database!);
+
+        var handedOut = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => (i % 2 == 0 ? Store : other).ReadPendingAsync(0, 7))));
+
+        var ids = handedOut.SelectMany(page => page.Select(s => s.Feedback.FeedbackId)).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.Equal(recorded.Select(f => f.FeedbackId).Order(), (ids.Concat((await Store.ReadPendingAsync(0, 100)).Select(s => s.Feedback.FeedbackId))).Order());
+        Assert.All(handedOut, page => Assert.True(page.Zip(page.Skip(1)).All(pair => pair.First.Sequence < pair.Second.Sequence)));
+    }
+
+    [SkippableFact]
+    public async Task A_failed_publish_hands_the_feedback_out_again_at_once_and_a_claim_that_runs_out_does_too()
+    {
+        var (failed, abandoned) = (FeedbackSamples.Valid(1), FeedbackSamples.Valid(2));
+        var store = new PostgresFeedbackStore(_database!, claim: TimeSpan.FromSeconds(2));
+        await store.RecordAsync(failed);
+        await store.RecordAsync(abandoned);
+
+        Assert.Equal(2, (await store.ReadPendingAsync(0, 10)).Count);
+        Assert.Empty(await store.ReadPendingAsync(0, 10));
+        await store.MarkPublishFailedAsync([failed.FeedbackId], "broker down");
+        Assert.Equal([failed.FeedbackId], (await store.ReadPendingAsync(0, 10)).Select(s => s.Feedback.FeedbackId));
+
+        // The process that claimed it died: after the claim, another pass publishes it (and the failed one, again).
+        await Task.Delay(2500);
+        Assert.Equal([failed.FeedbackId, abandoned.FeedbackId], (await store.ReadPendingAsync(0, 10)).Select(s => s.Feedback.FeedbackId));
+        Assert.Equal(2, await store.CountPendingAsync());
+    }
 }
