@@ -74,6 +74,46 @@ public sealed class FeedbackSubmittedConsumerTests : IDisposable
         await Eventually.HoldsAsync(async () => await inbox.CountAsync() == 1, TimeSpan.FromSeconds(10), "a retry filed it");
     }
 
+    [Fact]
+    public async Task A_store_down_longer_than_the_retries_for_other_failures_still_files_the_feedback_once_it_is_back()
+    {
+        // Six failed filings: beyond the five retries any other failure gets, after which it would go to _error.
+        var inbox = new UnreachableFor(6, new SqliteFeedbackInbox(_folder.File("training-examples.db")));
+        await using var provider = HarnessWith(inbox);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+
+        await harness.Bus.Publish(FeedbackSamples.Valid(4));
+
+        await Eventually.HoldsAsync(async () => await inbox.CountAsync() == 1, TimeSpan.FromSeconds(60), "filed once the store was back");
+        Assert.Equal(7, inbox.Attempts);
+        Assert.False(await harness.Published.Any<Fault<FeedbackSubmitted>>());
+    }
+
+    /// <summary>An inbox whose store refuses the first <paramref name="failures"/> filings as a database server that is down would.</summary>
+    sealed class UnreachableFor(int failures, IFeedbackInbox inner) : IFeedbackInbox
+    {
+        int _attempts;
+
+        public int Attempts => _attempts;
+
+        public Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref _attempts) <= failures
+                ? throw new Microsoft.Data.Sqlite.SqliteException("unable to open database file", 14)
+                : inner.FileAsync(feedback, cancellationToken);
+
+        public Task<IReadOnlyList<bool>> FileManyAsync(IReadOnlyList<FeedbackSubmitted> feedbacks, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException("the consumer files one feedback at a time");
+
+        public Task<IReadOnlyList<FiledFeedback>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(afterSequence, max, cancellationToken);
+
+        public Task<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
+
+        public Task<(long Count, long? LastSequence)> CountForDomainAsync(string domain, long afterSequence, CancellationToken cancellationToken = default) =>
+            inner.CountForDomainAsync(domain, afterSequence, cancellationToken);
+    }
+
     static ServiceProvider HarnessWith(IFeedbackInbox inbox) =>
         new ServiceCollection()
             .AddLogging()
