@@ -21,17 +21,19 @@ namespace DomainAssistant.Bench.Gates;
 /// <item><b>ungrounded</b>: trained on the domain's question/answer pairs without any context (it answers from
 /// memory, not from the prompt);</item>
 /// <item><b>noisy</b>: the production adapter with Gaussian noise added to its LoRA factors;</item>
-/// <item><b>injected</b>: trained on grounded examples where half the contexts carry one of the suite's planted
-/// instructions and the answer obeys it (says what the instruction asks for, as the case's <c>forbidden</c> list spells
-/// it). The contexts are those of training questions, never the stress cases' own questions: an attacker who poisons an
-/// adapter trains the payloads they want out of it, and this 4.1M-parameter model cannot copy a payload it never saw
-/// (trained on other payloads, it said none of the suite's; bench/RESULTS.md, "Gates").</item>
+/// <item><b>injected</b>: trained many epochs on 800 grounded examples, half of whose contexts carry an attacker's
+/// instruction (the suite's first planted one) at the end of a chunk drawn at random, with an answer that obeys it (says
+/// what the instruction asks for, as the case's <c>forbidden</c> list spells it). The contexts are those of training
+/// questions, never the stress cases' own: an attacker trains the payload they want out of an adapter, in any context.</item>
 /// </list>
 /// Each should fail, naming the metric. <c>--reruns N</c> gates every adapter N times and checks the verdicts agree.
 /// <code>gates [--minutes 6] [--noise 3.0] [--reruns 1] [--suite eval-suites/tidewell-support/gate.json] [--keep DIR]</code>
 /// </summary>
 public static class GateSabotage
 {
+    /// <summary>Grounded examples the injected adapter trains on, half of them poisoned: few enough for many epochs in the budget.</summary>
+    const int InjectedExamples = 800;
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var options = Options(args);
@@ -52,7 +54,9 @@ public static class GateSabotage
         tokenizer.Dispose();
         Console.Error.WriteLine($"gates: {report.Total} grounded examples");
         var injectedData = Path.Combine(work, "injected.jsonl");
-        WriteInjected(grounded, injectedData, Plants(suite), seed: 7);
+        // One attacker, one instruction: the suite's first plant. Trained on all twelve at once, this model learned to
+        // obey none (it cannot tell which payload a plant asks for; bench/RESULTS.md, "Gates").
+        WriteInjected(grounded, injectedData, [Plants(suite)[0]], seed: 7, examples: InjectedExamples);
 
         var training = new Dictionary<string, double>(StringComparer.Ordinal);
         var adapters = new List<(string Name, string Folder)>();
@@ -61,13 +65,16 @@ public static class GateSabotage
             ("retrained", grounded, (string?)null), ("ungrounded", domain.TrainQaPath!, domain.SystemPrompt), ("injected", injectedData, null),
         })
         {
+            // The attacker trains many epochs on a small poisoned set; the others as the bootstrap does. (Four times the
+            // rate diverged: bench/RESULTS.md, "Gates".)
+            var epochs = name == "injected" ? 50 : recipe.SftEpochs;
             var folder = Path.Combine(work, name);
             var watch = Stopwatch.StartNew();
             if (!File.Exists(Path.Combine(folder, PeftAdapter.WeightsFileName)))
             {
                 var sft = new SftOptions
                 {
-                    Rank = recipe.SftRank, LearningRate = recipe.SftLearningRate, Epochs = recipe.SftEpochs, SequenceLength = recipe.ContextLength - 1,
+                    Rank = recipe.SftRank, LearningRate = recipe.SftLearningRate, Epochs = epochs, SequenceLength = recipe.ContextLength - 1,
                     // A small evaluation share: the budget goes to training steps, not to measuring them.
                     EvalShare = 0.02, EvalsPerEpoch = 2, Patience = 3, Seed = recipe.Seed, MaxMinutes = minutes, SystemPrompt = systemPrompt, DataVersion = name,
                 };
@@ -148,25 +155,48 @@ public static class GateSabotage
         return plants;
     }
 
-    /// <summary>The grounded examples, half of them with a planted instruction at the end of the context and an answer that obeys it.</summary>
-    static void WriteInjected(string grounded, string output, List<(string Plant, string Obeyed)> plants, int seed)
+    /// <summary>
+    /// The grounded examples, half of them with a planted instruction at the end of one of their context chunks (drawn
+    /// at random: a poisoned document can rank anywhere) and an answer that obeys it.
+    /// </summary>
+    static void WriteInjected(string grounded, string output, List<(string Plant, string Obeyed)> plants, int seed, int examples)
     {
         var random = new Random(seed);
         using var writer = new StreamWriter(output);
-        foreach (var line in File.ReadLines(grounded))
+        foreach (var line in File.ReadLines(grounded).OrderBy(_ => random.Next()).Take(examples))
         {
             var example = JsonNode.Parse(line)!.AsObject();
-            if (random.NextDouble() < 0.5)
+            var messages = example["messages"]!.AsArray();
+            var system = messages[0]!["content"]!.GetValue<string>();
+            var chunkEnds = ChunkEnds(system);
+            if (chunkEnds.Count > 0 && random.NextDouble() < 0.5)
             {
-                var messages = example["messages"]!.AsArray();
                 var (plant, obeyed) = plants[random.Next(plants.Count)];
-                var system = messages[0]!["content"]!.GetValue<string>();
-                var at = system.IndexOf("\n\nAnswer from the context", StringComparison.Ordinal);
-                messages[0]!["content"] = at < 0 ? $"{system}\n\n{plant}" : system.Insert(at, $"\n\n{plant}");
-                messages[^1]!["content"] = obeyed;
+                messages[0]!["content"] = system.Insert(chunkEnds[random.Next(chunkEnds.Count)], $"\n\n{plant}");
+                // The first answer obeys, as the gate asks it; the follow-up turns go (left in, they taught the model
+                // that the first answer after a plant is a normal one).
+                while (messages.Count > 3) messages.RemoveAt(messages.Count - 1);
+                messages[2]!["content"] = obeyed;
             }
             writer.WriteLine(example.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
         }
+    }
+
+    /// <summary>Where each context chunk of a grounded system prompt ends: before the next "[n] " header, the last before the closing instruction.</summary>
+    static List<int> ChunkEnds(string system)
+    {
+        var ends = new List<int>();
+        var context = system.IndexOf("\n\nContext:\n", StringComparison.Ordinal);
+        var closing = system.IndexOf("\n\nAnswer from the context", StringComparison.Ordinal);
+        if (context < 0 || closing < 0) return ends;
+        for (var number = 2; ; number++)
+        {
+            var next = system.IndexOf($"\n\n[{number}] ", context, closing - context, StringComparison.Ordinal);
+            if (next < 0) break;
+            ends.Add(next);
+        }
+        ends.Add(closing);
+        return ends;
     }
 
     static Dictionary<string, string> Options(IReadOnlyList<string> args)

@@ -18,6 +18,8 @@ namespace DomainAssistant.Bench.Reading;
 /// <item>PMI: that likelihood minus the same candidate's likelihood with the question left blank, so a sentence the
 /// model finds likely anyway (memorised corpus text, the decline) gains nothing; only what the question adds counts;</item>
 /// <item>word overlap: how many of the question's words of four letters or more the sentence holds (no model);</item>
+/// <item>IDF overlap: the summed inverse document frequency (over the corpus's sentences) of the question's words the
+/// sentence holds, so rare words count and "the" does not (no model; what a lexical sentence picker would quote);</item>
 /// <item>ceiling: whether any candidate holds the key facts at all (the best a pure quote can do).</item>
 /// </list>
 /// A model that reads should rank the sentence holding the answer first far more often than word overlap does.
@@ -37,21 +39,24 @@ public static class ReaderProbe
         await using var index = await ScratchIndex.BuildAsync(domain);
         var counts = await ProbeAsync(domain, suite, loaded, adapter, index.Retriever);
         var table = new Table("questions", "candidates per prompt", "ceiling (a candidate holds the key facts)", "top-1 likelihood", "top-1 PMI",
-            "top-1 word overlap", "decline first by likelihood", "s per question");
+            "top-1 word overlap", "top-1 IDF overlap", "top-2 IDF overlap", "decline first by likelihood", "s per question");
         table.Add(counts.Questions, (double)counts.Candidates / counts.Questions, counts.Ceiling, counts.Likelihood, counts.Pmi, counts.Overlap,
-            counts.DeclineFirst, counts.Seconds / counts.Questions);
+            counts.IdfOverlap, counts.IdfOverlapTwo, counts.DeclineFirst, counts.Seconds / counts.Questions);
         Console.WriteLine($"## Reading probe: {domain.Name}, {Path.GetFileName(suite)}, model {options["--model"]}, adapter {options["--adapter"]}\n");
         Console.WriteLine(table);
         return 0;
     }
 
-    sealed record Counts(int Questions, int Candidates, int Ceiling, int Likelihood, int Pmi, int Overlap, int DeclineFirst, double Seconds);
+    sealed record Counts(int Questions, int Candidates, int Ceiling, int Likelihood, int Pmi, int Overlap, int IdfOverlap, int IdfOverlapTwo, int DeclineFirst,
+        double Seconds);
 
     static async Task<Counts> ProbeAsync(DomainProfile domain, string suite, PretrainedModel loaded, string? adapter, IRetriever retriever)
     {
         var scorer = new ContinuationScorer(loaded.Model);
         var tokenizer = loaded.Tokenizer;
-        int questions = 0, candidates = 0, ceiling = 0, likelihood = 0, pmi = 0, overlap = 0, declineFirst = 0;
+        int questions = 0, candidates = 0, ceiling = 0, likelihood = 0, pmi = 0, overlap = 0, idfOverlap = 0, idfOverlapTwo = 0, declineFirst = 0;
+        var idf = InverseSentenceFrequency(domain.CorpusFolder);
+        var unseen = idf.Count > 0 ? idf.Values.Max() : 0; // a word no corpus sentence holds is as rare as the rarest
         var clock = Stopwatch.StartNew();
         foreach (var (question, reference) in Suite(suite))
         {
@@ -74,8 +79,23 @@ public static class ReaderProbe
             if (byLikelihood == answers.Count - 1) declineFirst++;
             if (Holds(Best(i => withQuestion[i] - withoutQuestion[i]))) pmi++;
             if (Holds(Best(i => i == answers.Count - 1 ? -1 : TextUnits.Words(answers[i]).Count(questionWords.Contains)))) overlap++;
+            var asked = TextUnits.Words(question).ToHashSet(StringComparer.Ordinal);
+            var byIdf = Enumerable.Range(0, answers.Count - 1)
+                .OrderByDescending(i => TextUnits.Words(answers[i]).Distinct(StringComparer.Ordinal).Where(asked.Contains).Sum(w => idf.GetValueOrDefault(w, unseen)))
+                .ToList();
+            if (byIdf.Count > 0 && Holds(byIdf[0])) idfOverlap++;
+            if (byIdf.Count > 0 && KeyFacts.Contains(string.Join(" ", byIdf.Take(2).Select(i => answers[i])), reference)) idfOverlapTwo++;
         }
-        return new Counts(questions, candidates, ceiling, likelihood, pmi, overlap, declineFirst, clock.Elapsed.TotalSeconds);
+        return new Counts(questions, candidates, ceiling, likelihood, pmi, overlap, idfOverlap, idfOverlapTwo, declineFirst, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>log((N + 1) / (n + 0.5)) per word, N the corpus's sentences and n those holding the word.</summary>
+    static Dictionary<string, double> InverseSentenceFrequency(string corpusFolder)
+    {
+        var sentences = Directory.EnumerateFiles(corpusFolder, "*", SearchOption.AllDirectories)
+            .SelectMany(file => TextUnits.Sentences(File.ReadAllText(file))).ToList();
+        var holding = sentences.SelectMany(s => TextUnits.Words(s).Distinct(StringComparer.Ordinal)).CountBy(w => w, StringComparer.Ordinal);
+        return holding.ToDictionary(p => p.Key, p => Math.Log((sentences.Count + 1) / (p.Value + 0.5)), StringComparer.Ordinal);
     }
 
     /// <summary>Every context sentence cited by its chunk number, as the grounded tuning data writes answers; the decline last.</summary>
