@@ -35,18 +35,17 @@ public sealed class FeedbackSubmittedConsumerDefinition : ConsumerDefinition<Fee
         // The outer policy sees only store failures (the inner one passes them through at once).
         endpointConfigurator.UseMessageRetry(retry =>
         {
-            retry.Handle<System.Data.Common.DbException>();
-            retry.Handle<IOException>();
-            retry.Handle<TimeoutException>();
+            retry.Handle<Exception>(IsStoreFailure);
             retry.Exponential(int.MaxValue, OutageBackoffFirst, OutageBackoffLongest, OutageBackoffFirst);
         });
         endpointConfigurator.UseMessageRetry(retry =>
         {
             retry.Ignore<InvalidFeedbackException>();
-            retry.Ignore<System.Data.Common.DbException>();
-            retry.Ignore<IOException>();
-            retry.Ignore<TimeoutException>();
+            retry.Ignore<Exception>(IsStoreFailure);
             retry.Intervals(RetryIntervals);
         });
     }
+
+    /// <summary>A store that cannot be reached or written: a database error, I/O, or a timeout.</summary>
+    static bool IsStoreFailure(Exception exception) => exception is System.Data.Common.DbException or IOException or TimeoutException;
 }
