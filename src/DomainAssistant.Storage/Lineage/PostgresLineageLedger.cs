@@ -155,7 +155,7 @@ public sealed class PostgresLineageLedger(PostgresDatabase database) : ILineageL
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var links = new List<LineageLink>();
         while (await reader.ReadAsync(cancellationToken))
-            links.Add(new LineageLink(ArtifactKinds.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            links.Add(LineageRows.Link(reader));
         return links;
     }
 
@@ -167,16 +167,7 @@ public sealed class PostgresLineageLedger(PostgresDatabase database) : ILineageL
         return parents;
     }
 
-    static LineageRecord Row(NpgsqlDataReader reader)
-    {
-        var details = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(6), LineageRecord.Json)
-                      ?? throw new InvalidDataException($"lineage ledger: artifact {reader.GetString(0)} has no details.");
-        return new LineageRecord
-        {
-            Kind = ArtifactKinds.Parse(reader.GetString(2)), Sha256 = reader.GetString(1), Path = reader.IsDBNull(3) ? null : reader.GetString(3),
-            ProducedBy = reader.GetString(4), CreatedAt = PostgresTime.Read(reader, 5), Details = details,
-        };
-    }
+    static LineageRecord Row(NpgsqlDataReader reader) => LineageRows.Artifact(reader, PostgresTime.Read(reader, 5), "lineage ledger");
 
     static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql) => new(sql, connection, transaction);
 }

@@ -136,7 +136,7 @@ public sealed class SqliteLineageLedger(string path) : ILineageLedger
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var links = new List<LineageLink>();
         while (await reader.ReadAsync(cancellationToken))
-            links.Add(new LineageLink(ArtifactKinds.Parse(reader.GetString(0)), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            links.Add(LineageRows.Link(reader));
         return links;
     }
 
@@ -148,17 +148,7 @@ public sealed class SqliteLineageLedger(string path) : ILineageLedger
         return parents;
     }
 
-    static LineageRecord Row(SqliteDataReader reader)
-    {
-        var details = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(reader.GetString(6), LineageRecord.Json)
-                      ?? throw new InvalidDataException($"lineage.db: artifact {reader.GetString(0)} has no details.");
-        return new LineageRecord
-        {
-            Kind = ArtifactKinds.Parse(reader.GetString(2)), Sha256 = reader.GetString(1), Path = reader.IsDBNull(3) ? null : reader.GetString(3),
-            ProducedBy = reader.GetString(4), CreatedAt = DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
-            Details = details,
-        };
-    }
+    static LineageRecord Row(SqliteDataReader reader) => LineageRows.Artifact(reader, DateTimeOffset.Parse(reader.GetString(5), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), "lineage.db");
 
     static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
     {
