@@ -4,6 +4,8 @@
 # docs/operations.md tells how to use it; docker-compose.yml describes the same stack for containers.
 #   infra/scaleout.sh start    builds (Release), starts everything, waits until each host answers /health
 #   infra/scaleout.sh stop     stops the three hosts, then the servers
+#   infra/scaleout.sh stop-hosts   stops the three hosts only (the RabbitMQ node and PostgreSQL server stay up for
+#                                  other checkouts that share them)
 #   infra/scaleout.sh status   what runs, and each host's /health
 #   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are
 # Settings (environment): SCALEOUT_API_PORTS (default "5080 5081"), SCALEOUT_WORKER_PORT (5090),
@@ -122,7 +124,7 @@ start_worker() {
   await_health worker "$worker_port"
 }
 
-stop() {
+stop_hosts() {
   local name pid
   for name in $(hosts); do
     [ -f "$state/$name.pid" ] || continue
@@ -136,6 +138,10 @@ stop() {
     fi
     rm -f "$state/$name.pid"
   done
+}
+
+stop() {
+  stop_hosts
   "$root/infra/services/rabbitmq.sh" stop
   "$root/infra/services/postgres.sh" stop
 }
@@ -152,7 +158,8 @@ status() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  stop-hosts) stop_hosts ;;
   status) status ;;
   start-worker) start_worker ;;
-  *) echo "usage: $0 start|stop|status|start-worker" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-hosts|status|start-worker" >&2; exit 2 ;;
 esac
