@@ -7,7 +7,8 @@
 #   infra/scaleout.sh stop-hosts   stops the three hosts only (the RabbitMQ node and PostgreSQL server stay up for
 #                                  other checkouts that share them)
 #   infra/scaleout.sh status   what runs, and each host's /health
-#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are
+#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are;
+#                                    the last worker's log is kept as worker.previous.log
 # Settings (environment): SCALEOUT_API_PORTS (default "5080 5081"), SCALEOUT_WORKER_PORT (5090),
 # SCALEOUT_DATA (artifacts/scaleout/data), SCALEOUT_DATABASE (domainassistant), SCALEOUT_VHOST (RabbitMQ virtual host,
 # default "/"; another is created when missing, so a second checkout's stack on the same node keeps its queues apart); any other ASP.NET setting as usual
@@ -118,6 +119,8 @@ start() {
 }
 
 start_worker() {
+  # The killed worker's log says what it was doing when it died: kept beside the new one's.
+  if [ -f "$state/worker.log" ]; then mv "$state/worker.log" "$state/worker.previous.log"; fi
   server_env
   common_settings "$(ensure_database | tail -1)"
   start_host worker DomainAssistant.Worker "$worker_port"
