@@ -94,8 +94,8 @@ public sealed class ScaleOutHosts : ILoopHosts
     /// <summary>Drops what the stack made for this loop alone: the virtual host, the database and the data directory.</summary>
     async Task ForgetAsync()
     {
-        using (var rabbitmqctl = Process.Start("rabbitmqctl", ["-n", "rabbit@localhost", "-q", "delete_vhost", _virtualHost]))
-            await rabbitmqctl.WaitForExitAsync();
+        // Only this loop's virtual host: the node itself, which other checkouts use, runs on.
+        await CommandAsync("rabbitmqctl", ["-n", "rabbit@localhost", "-q", "delete_vhost", _virtualHost]);
         var env = Path.Combine(_root, "artifacts", "services", "postgres.env");
         var admin = File.Exists(env)
             ? File.ReadAllLines(env).FirstOrDefault(l => l.StartsWith("POSTGRES_ADMIN_CONNECTION=", StringComparison.Ordinal))?["POSTGRES_ADMIN_CONNECTION=".Length..].Trim('\'')
@@ -113,20 +113,26 @@ public sealed class ScaleOutHosts : ILoopHosts
         Directory.Delete(DataDirectory, recursive: true);
     }
 
-    /// <summary>Runs infra/scaleout.sh with the stack's environment; its output goes to stderr (stdout is the benchmark's).</summary>
-    async Task ScriptAsync(string command)
+    /// <summary>Runs infra/scaleout.sh with the stack's environment.</summary>
+    Task ScriptAsync(string command) => CommandAsync("bash", [Path.Combine(_root, "infra", "scaleout.sh"), command]);
+
+    /// <summary>
+    /// Runs a command in the checkout with the stack's environment; what it prints goes to stderr, since the benchmark's
+    /// stdout must end with its JSON line (and the stack is stopped after that line is written).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It exited with an error.</exception>
+    async Task CommandAsync(string file, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = _root, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(_root, "infra", "scaleout.sh"));
-        start.ArgumentList.Add(command);
+        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = _root, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (key, value) in _environment) start.Environment[key] = value;
-        using var script = Process.Start(start) ?? throw new InvalidOperationException("could not start infra/scaleout.sh");
-        script.OutputDataReceived += (_, e) => Echo(e.Data);
-        script.ErrorDataReceived += (_, e) => Echo(e.Data);
-        script.BeginOutputReadLine();
-        script.BeginErrorReadLine();
-        await script.WaitForExitAsync();
-        if (script.ExitCode != 0) throw new InvalidOperationException($"infra/scaleout.sh {command} exited with {script.ExitCode} (logs in {Logs})");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {file}");
+        process.OutputDataReceived += (_, e) => Echo(e.Data);
+        process.ErrorDataReceived += (_, e) => Echo(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode} (the hosts' logs are in {Logs})");
 
         static void Echo(string? line)
         {
