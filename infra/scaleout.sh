@@ -4,8 +4,11 @@
 # docs/operations.md tells how to use it; docker-compose.yml describes the same stack for containers.
 #   infra/scaleout.sh start    builds (Release), starts everything, waits until each host answers /health
 #   infra/scaleout.sh stop     stops the three hosts, then the servers
+#   infra/scaleout.sh stop-hosts   stops the three hosts only (the RabbitMQ node and PostgreSQL server stay up for
+#                                  other checkouts that share them)
 #   infra/scaleout.sh status   what runs, and each host's /health
-#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are
+#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are;
+#                                    the last worker's log is kept as worker.previous.log
 # Settings (environment): SCALEOUT_API_PORTS (default "5080 5081"), SCALEOUT_WORKER_PORT (5090),
 # SCALEOUT_DATA (artifacts/scaleout/data), SCALEOUT_DATABASE (domainassistant), SCALEOUT_VHOST (RabbitMQ virtual host,
 # default "/"; another is created when missing, so a second checkout's stack on the same node keeps its queues apart); any other ASP.NET setting as usual
@@ -116,13 +119,15 @@ start() {
 }
 
 start_worker() {
+  # The killed worker's log says what it was doing when it died: kept beside the new one's.
+  if [ -f "$state/worker.log" ]; then mv "$state/worker.log" "$state/worker.previous.log"; fi
   server_env
   common_settings "$(ensure_database | tail -1)"
   start_host worker DomainAssistant.Worker "$worker_port"
   await_health worker "$worker_port"
 }
 
-stop() {
+stop_hosts() {
   local name pid
   for name in $(hosts); do
     [ -f "$state/$name.pid" ] || continue
@@ -136,6 +141,10 @@ stop() {
     fi
     rm -f "$state/$name.pid"
   done
+}
+
+stop() {
+  stop_hosts
   "$root/infra/services/rabbitmq.sh" stop
   "$root/infra/services/postgres.sh" stop
 }
@@ -152,7 +161,8 @@ status() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
+  stop-hosts) stop_hosts ;;
   status) status ;;
   start-worker) start_worker ;;
-  *) echo "usage: $0 start|stop|status|start-worker" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|stop-hosts|status|start-worker" >&2; exit 2 ;;
 esac

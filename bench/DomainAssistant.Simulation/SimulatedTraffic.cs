@@ -6,10 +6,17 @@ namespace DomainAssistant.Simulation;
 /// Simulated users asking and rating through the real HTTP API: each of <c>concurrency</c> workers repeatedly picks a
 /// user and a question (seeded), asks through <c>/api/chat</c> or <c>/v1/chat/completions</c> (alternating), and
 /// files the user's rating when they give one. Tallies are kept per serving variant (the experiment's control and
-/// treatment, or "production" outside experiments), so a harness reads the effect without asking the host.
+/// treatment, or "production" outside experiments), so a harness reads the effect without asking the host. Given several
+/// API processes (the scale-out stack), each user talks to one of them (<see cref="ApiAffinity"/>).
 /// </summary>
-public sealed class SimulatedTraffic(AssistantClient client, UserPopulation population, QuestionPool pool, PreferenceProfile profile, int seed)
+public sealed class SimulatedTraffic(IReadOnlyList<AssistantClient> processes, UserPopulation population, QuestionPool pool, PreferenceProfile profile, int seed)
 {
+    /// <summary>Traffic to one API process.</summary>
+    public SimulatedTraffic(AssistantClient client, UserPopulation population, QuestionPool pool, PreferenceProfile profile, int seed)
+        : this([client], population, pool, profile, seed)
+    {
+    }
+
     /// <summary>The variant name used for answers no experiment served.</summary>
     public const string Production = "production";
 
@@ -57,6 +64,7 @@ public sealed class SimulatedTraffic(AssistantClient client, UserPopulation popu
         SimulatedQuestion question;
         lock (_random) (user, question) = (population.Users[_random.Next(population.Users.Count)], pool.Questions[_random.Next(pool.Questions.Count)]);
         var useChat = Interlocked.Increment(ref _turn) % 2 == 0;
+        var client = processes[ApiAffinity.ProcessFor(user.Id, processes.Count)];
         var (answer, error) = useChat ? await client.ChatAsync(user, question.Text, cancellationToken) : await client.CompleteAsync(user, question.Text, cancellationToken);
         if (answer is null)
         {

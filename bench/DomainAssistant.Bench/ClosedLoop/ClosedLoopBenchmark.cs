@@ -9,13 +9,15 @@ using DomainAssistant.Simulation;
 namespace DomainAssistant.Bench.ClosedLoop;
 
 /// <summary>
-/// The closed loop, unattended (issue 19): starts the README's host in its own process, lets simulated users ask and
+/// The closed loop, unattended (issue 19): starts the README's host in its own process, or the scale-out stack (two
+/// API processes, a worker, RabbitMQ, PostgreSQL: <see cref="ScaleOutHosts"/>), lets simulated users ask and
 /// rate through the real HTTP API, and only watches while the product runs the loop with its own triggers (an
 /// alignment run after <c>Alignment:RunAfterFeedbacks</c> filed feedbacks, its gate, the experiment a passing adapter
 /// gets, the experiment's decision). Each round waits for the next run the product starts; traffic pauses while a run
 /// trains (on two cores it would only slow both). At the end, fresh traffic on whatever is in production is compared
-/// with the first round's traffic on the round-0 adapter: the lift.
-/// <code>loop --profile NAME [--rounds 1] [--stack embedded] [--json] [--domain tidewell-support] [--users 200]
+/// with the first round's traffic on the round-0 adapter: the lift. On the scale-out stack,
+/// <c>--kill-worker-mid-round</c> kills the worker while each round's run trains (<see cref="WorkerKill"/>).
+/// <code>loop --profile NAME [--rounds 1] [--stack embedded|scaleout] [--kill-worker-mid-round] [--json] [--domain tidewell-support] [--users 200]
 ///      [--response-rate 0.3] [--disagreement 0.1] [--concurrency 4] [--feedbacks-per-round 200]
 ///      [--experiment-answers 3000] [--final-answers 600] [--seed 1] [--setting KEY=VALUE]...</code>
 /// </summary>
@@ -41,22 +43,44 @@ public static class ClosedLoopBenchmark
             ["RateLimits:ClientBurst"] = "1000000", ["RateLimits:ClientPerMinute"] = "1000000",
         };
         foreach (var (key, value) in options.Settings) settings[key] = value;
-        await using var host = await HostProcess.StartAsync(settings, readyTimeout: TimeSpan.FromMinutes(10));
-        Console.Error.WriteLine($"loop: host ready on {host.BaseAddress} (log {host.LogPath})");
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(10) };
-        var operators = new OperatorClient(http, OperatorKey);
-        var traffic = new SimulatedTraffic(new AssistantClient(http, domain.Name), population, pool, profile, options.Seed);
+        await using ILoopHosts hosts = options.Stack == LoopOptions.ScaleOut
+            ? await ScaleOutHosts.StartAsync(settings)
+            : await EmbeddedHost.StartAsync(settings);
+        Console.Error.WriteLine($"loop: {hosts.Name} stack ready, API at {string.Join(", ", hosts.ApiAddresses)} (logs {hosts.Logs})");
+        var apis = hosts.ApiAddresses
+            .Select(address => new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(10) })
+            .ToList();
+        try
+        {
+            return await LoopAsync(options, domain.Name, profile, hosts, apis, new SimulatedTraffic([.. apis.Select(http => new AssistantClient(http, domain.Name))],
+                population, pool, profile, options.Seed));
+        }
+        finally
+        {
+            foreach (var http in apis) http.Dispose();
+        }
+    }
 
+    static async Task<int> LoopAsync(LoopOptions options, string domain, PreferenceProfile profile, ILoopHosts hosts, List<HttpClient> apis, SimulatedTraffic traffic)
+    {
+        // Any API process answers for the whole stack: the records they read are shared (PostgreSQL on the scale-out stack).
+        var operators = new OperatorClient(apis[0], OperatorKey);
         var rounds = new List<LoopRound>();
         var before = new List<RoundTraffic>();
+        var kills = new List<WorkerKill>();
         TrafficTally? first = null;
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var (record, roundZero) = await RoundAsync(round, options, domain.Name, operators, traffic);
+            var (record, roundZero, kill) = await RoundAsync(round, options, domain, hosts, operators, traffic);
             first ??= roundZero;
             rounds.Add(record);
             before.Add(new RoundTraffic(round, roundZero.UpRate, roundZero.RuleRate));
             Console.Error.WriteLine($"loop: round {round}: {JsonSerializer.Serialize(record)}");
+            if (kill is not null)
+            {
+                kills.Add(kill);
+                Console.Error.WriteLine($"loop: round {round}: worker kill: {kill.Outcome}");
+            }
         }
 
         traffic.Reset();
@@ -68,9 +92,9 @@ public static class ClosedLoopBenchmark
             : (double.NaN, new ConfidenceInterval(double.NaN, double.NaN));
         var outcome = new LoopOutcome(rounds, Finite(lift), Finite(interval.Low), Finite(interval.High));
 
-        var tables = Print(outcome, first, final, traffic);
+        var tables = Print(outcome, first, final, traffic, kills);
         var (markdown, html) = ClosedLoopReport.Write(Path.Combine(SampleDomain.RepositoryRoot(), "bench", "results"),
-            $"Closed loop: {profile.Name}, {options.Rounds} round(s), {domain.Name}", outcome, before, tables);
+            $"Closed loop: {profile.Name}, {options.Rounds} round(s), {domain}, {hosts.Name} stack", outcome, before, tables);
         Console.Error.WriteLine($"loop: report {markdown} and {html}");
         if (options.Json) Console.WriteLine(JsonSerializer.Serialize(outcome));
         return 0;
@@ -80,8 +104,9 @@ public static class ClosedLoopBenchmark
     /// One round: traffic until the product starts an alignment run, the run to its end (traffic paused), then, when
     /// the product starts an experiment for the new adapter, traffic until the experiment decides or the cap.
     /// </summary>
-    static async Task<(LoopRound Round, TrafficTally BeforeRun)> RoundAsync(int round, LoopOptions options, string domain, OperatorClient operators,
-        SimulatedTraffic traffic)
+    /// <returns>The round, its traffic before the run, and the worker kill when <see cref="LoopOptions.KillWorkerMidRound"/> asked for one.</returns>
+    static async Task<(LoopRound Round, TrafficTally BeforeRun, WorkerKill? Kill)> RoundAsync(int round, LoopOptions options, string domain, ILoopHosts hosts,
+        OperatorClient operators, SimulatedTraffic traffic)
     {
         var known = (await operators.AlignmentRunsAsync(domain, CancellationToken.None)).Select(r => r.GetProperty("jobId").GetGuid()).ToHashSet();
         traffic.Reset();
@@ -100,16 +125,21 @@ public static class ClosedLoopBenchmark
         var feedbacks = beforeRun.Ratings;
         if (run is null)
             return (new LoopRound(round, feedbacks, null, null, null, "no run", $"no alignment run started after {cap} answers", null, null, null, null, null,
-                new StageMinutes(trafficMinutes, 0, 0, 0, 0)), beforeRun);
+                new StageMinutes(trafficMinutes, 0, 0, 0, 0)), beforeRun, null);
 
         var jobId = run.Value.GetProperty("jobId").GetGuid();
         Console.Error.WriteLine($"loop: round {round}: alignment run {jobId} started after {beforeRun.Answers} answers and {feedbacks} ratings");
+        var runFolder = RunFiles.Folder(hosts.DataDirectory, domain, jobId);
+        var kill = options.KillWorkerMidRound && hosts is ScaleOutHosts scaleOut
+            ? await WorkerKill.InjectAsync(round, scaleOut, operators, domain, jobId, TimeSpan.FromMinutes(options.RunTimeoutMinutes))
+            : null;
         var finished = await WaitForRunAsync(operators, domain, jobId, TimeSpan.FromMinutes(options.RunTimeoutMinutes));
-        var state = finished.GetProperty("state").GetString();
+        var state = finished.GetProperty("state").GetString()!;
+        kill = kill?.Ended(state, RunFiles.Adapter(runFolder));
         var verdict = finished.TryGetProperty("verdict", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : $"none ({state})";
         if (finished.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
             Console.Error.WriteLine($"loop: round {round}: alignment run {jobId} {state}: {error.GetString()}");
-        var record = RunRecord(finished);
+        var record = RunFiles.Record(runFolder);
         double Seconds(string stage) => record?.TryGetProperty("seconds", out var s) == true && s.TryGetProperty(stage, out var value) ? value.GetDouble() : 0;
         double? Figure(string name) => record?.TryGetProperty(name, out var x) == true && x.ValueKind == JsonValueKind.Number ? x.GetDouble() : null;
         var auc = record?.TryGetProperty("reward_model", out var rm) == true && rm.ValueKind == JsonValueKind.Object
@@ -121,7 +151,8 @@ public static class ClosedLoopBenchmark
         // Read after the experiment: the product registers a passing adapter (with its verdicts) as it starts the experiment.
         var accuracy = sha is null ? null : await HeldOutAccuracyAsync(operators, sha);
         return (new LoopRound(round, feedbacks, auc, finished.GetProperty("method").GetString(), Figure("kl"), verdict, decision, control, treatment, low, high, accuracy,
-            new StageMinutes(trafficMinutes, Seconds("reward_model") / 60, (Seconds("export") + Seconds("policy")) / 60, Seconds("gate") / 60, experimentMinutes)), beforeRun);
+            new StageMinutes(trafficMinutes, Seconds("reward_model") / 60, (Seconds("export") + Seconds("policy")) / 60, Seconds("gate") / 60, experimentMinutes)), beforeRun,
+            kill);
     }
 
     static async Task<JsonElement> WaitForRunAsync(OperatorClient operators, string domain, Guid jobId, TimeSpan timeout)
@@ -134,14 +165,6 @@ public static class ClosedLoopBenchmark
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"alignment run {jobId} did not finish within {timeout.TotalMinutes} minutes: {run}");
             await Task.Delay(TimeSpan.FromSeconds(5));
         }
-    }
-
-    /// <summary>run.json beside the run's adapter (the harness runs on the host's machine): stage seconds, the reward model's figures, KL.</summary>
-    static JsonElement? RunRecord(JsonElement run)
-    {
-        if (!run.TryGetProperty("adapter", out var adapter) || adapter.ValueKind != JsonValueKind.String) return null;
-        var file = Path.Combine(Path.GetDirectoryName(adapter.GetString()!)!, "run.json");
-        return File.Exists(file) ? JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone() : null;
     }
 
     /// <summary>The adapter's key-fact accuracy on the gate suite's held-out questions, from its newest verdict.</summary>
@@ -194,7 +217,7 @@ public static class ClosedLoopBenchmark
     static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <returns>What it printed, for the report.</returns>
-    static string Print(LoopOutcome outcome, TrafficTally? first, TrafficTally final, SimulatedTraffic traffic)
+    static string Print(LoopOutcome outcome, TrafficTally? first, TrafficTally final, SimulatedTraffic traffic, List<WorkerKill> kills)
     {
         static string F(double? value) => value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "-";
         var table = new Table("round", "feedbacks", "rm held-out AUC", "method", "KL", "gate", "held-out accuracy", "experiment", "up control", "up treatment",
@@ -208,6 +231,13 @@ public static class ClosedLoopBenchmark
             summary.Add(name, tally.Answers, tally.Ratings, F(Finite(tally.UpRate)), F(Finite(tally.RuleRate)), F(Finite(tally.Accuracy)), F(Finite(tally.MedianWords)));
         var text = $"{table}\n{summary}\nLift in thumbs-up rate, production at the end over round 0: {F(outcome.Lift)} (95% CI {F(outcome.LiftLow)} to {F(outcome.LiftHigh)}); " +
                    $"{traffic.ErrorCount} failed requests{(traffic.Errors.Count > 0 ? $", first: {traffic.Errors[0]}" : "")}.";
+        if (kills.Count > 0)
+        {
+            var killed = new Table("round", "worker killed at policy step", "s until a worker was back", "run resumed (lineage)", "what happened");
+            foreach (var k in kills)
+                killed.Add(k.Round, k.Step is null ? "-" : $"{k.Step} of {k.TotalSteps}", F(k.RestartSeconds), k.Resumed switch { true => "yes", false => "NO", null => "-" }, k.Outcome);
+            text += $"\n\n{killed}";
+        }
         Console.WriteLine(text);
         return text;
     }

@@ -152,7 +152,7 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>A port the system just handed out for loopback; free again once the probe closes (the host takes it right after).</summary>
-    static int FreeLoopbackPort()
+    public static int FreeLoopbackPort()
     {
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
