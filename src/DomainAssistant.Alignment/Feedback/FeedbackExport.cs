@@ -69,6 +69,16 @@ public static class FeedbackExport
     }
 
     /// <summary>
+    /// What an earlier export wrote to <paramref name="file"/>: its votes and the filing sequences they span, read back
+    /// so that a resumed run keeps the feedback its first attempt trained on.
+    /// </summary>
+    public static Result Describe(string file, string inboxName)
+    {
+        var votes = FeedbackFile.Read(file);
+        return new Result(votes.Count, inboxName, votes.Count == 0 ? null : votes.Min(v => v.Sequence), votes.Count == 0 ? null : votes.Max(v => v.Sequence));
+    }
+
+    /// <summary>
     /// A filed feedback as a vote, with the rating user (null for anonymous callers and feedback filed before the host
     /// recorded users) and the chunk ids cited with the answer.
     /// </summary>

@@ -93,12 +93,17 @@ public static class FeedbackFile
     {
         ArgumentNullException.ThrowIfNull(votes);
         if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
-        using var stream = File.Create(path);
-        foreach (var vote in votes)
+        // Whole or absent, never cut short: an alignment run resumed after a crash trains on the file its first attempt wrote.
+        var partial = path + ".partial";
+        using (var stream = File.Create(partial))
         {
-            using (var json = new Utf8JsonWriter(stream, WriterOptions)) WriteVote(json, vote);
-            stream.WriteByte((byte)'\n');
+            foreach (var vote in votes)
+            {
+                using (var json = new Utf8JsonWriter(stream, WriterOptions)) WriteVote(json, vote);
+                stream.WriteByte((byte)'\n');
+            }
         }
+        File.Move(partial, path, overwrite: true);
     }
 
     static void WriteVote(Utf8JsonWriter json, FeedbackVote vote)

@@ -24,7 +24,8 @@ namespace DomainAssistant.Jobs.Alignment;
 /// trainers' lineage.json) trained over the served model and the production adapter (an experiment's promoted
 /// treatment, <see cref="PromotedAdapters"/>, else the served one), then the adapter gated against that adapter
 /// on <c>{EvalSuites}/{domain}/gate.json</c>, the verdict stored (<see cref="IGateVerdictStore"/>) and written with the run (run.json).
-/// A rerun of the same job resumes the policy from its checkpoint; the reward model is retrained (minutes).
+/// A rerun of the same job trains on the feedback its first attempt exported and resumes the policy from its
+/// checkpoint; the reward model is retrained (minutes).
 /// </summary>
 public sealed partial class DomainAlignment(AlignmentOptions options, ServedModelFiles served, PromotedAdapters promoted, StorageOptions storage,
     BootstrapOptions bootstrap, IAlignmentRunLedger ledger, IFeedbackInbox inbox, IGateVerdictStore verdicts, ILogger<DomainAlignment> logger)
@@ -65,9 +66,21 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         object? rewardModelFigures = null;
         double kl;
 
-        progress.Enter("export", 0, 0.02, $"exporting the filed feedback of {job.Domain}");
         var feedbackPath = Path.Combine(folder, "feedback.jsonl");
-        var exported = await FeedbackExport.ExportAsync(inbox, "the feedback inbox", feedbackPath, job.Domain, 0, cancellationToken);
+        FeedbackExport.Result exported;
+        if (File.Exists(feedbackPath))
+        {
+            // A resumed run: its first attempt's export (written whole or not at all) stays its data, so the reward
+            // model and the policy's remaining steps see the votes its checkpoint was trained on, not later ones.
+            progress.Enter("export", 0, 0.02, "reading the feedback this run exported before it stopped");
+            exported = FeedbackExport.Describe(feedbackPath, "the feedback inbox");
+            LogReusedExport(job.JobId, exported.Votes);
+        }
+        else
+        {
+            progress.Enter("export", 0, 0.02, $"exporting the filed feedback of {job.Domain}");
+            exported = await FeedbackExport.ExportAsync(inbox, "the feedback inbox", feedbackPath, job.Domain, 0, cancellationToken);
+        }
         await ledger.RecordWindowAsync(job.JobId, exported.LastSequence, cancellationToken);
         var preferences = new PreferenceOptions { MinVotes = job.MinVotes ?? options.MinVotes };
         // Said apart from "too few votes": nothing filed at all usually means feedback goes elsewhere (another host's data).
@@ -195,6 +208,9 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId}: {Votes} filed votes of {Domain} exported (sequences {First} to {Last})")]
     partial void LogExported(Guid jobId, int votes, string domain, long? first, long? last);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId} resumed: training on the {Votes} votes its first attempt exported")]
+    partial void LogReusedExport(Guid jobId, int votes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alignment run {JobId}: reward model held-out accuracy {Accuracy:P1}, AUC {Auc:0.000}, ECE {Ece:0.000}")]
     partial void LogRewardModel(Guid jobId, double accuracy, double auc, double ece);

@@ -18,8 +18,8 @@ namespace DomainAssistant.Worker.Tests.Faults;
 /// <summary>
 /// Issue 20's fault "the worker killed (SIGKILL) mid-training": a KTO alignment run, over a tiny random model, in a
 /// worker process that is killed once the run has written a checkpoint. The run's start message was not acknowledged,
-/// so the broker hands it to the next worker process, which resumes the policy from that checkpoint (not from step 0)
-/// and finishes the run: trained, gated, succeeded in the ledger.
+/// so the broker hands it to the next worker process, which resumes the policy from that checkpoint (not from step 0),
+/// on the votes the first attempt exported (not those filed since), and finishes the run: trained, gated, succeeded.
 /// </summary>
 [Collection(KilledWorkers.Name)]
 public sealed class WorkerKilledMidTrainingTests(ITestOutputHelper output) : IDisposable
@@ -89,6 +89,8 @@ public sealed class WorkerKilledMidTrainingTests(ITestOutputHelper output) : IDi
             Assert.Equal(AlignmentRunStates.Running, (await ledger.FindAsync(job.JobId, CancellationToken.None))?.State);
             Assert.False(File.Exists(Path.Combine(adapter, LineageRecord.FileName)), "the killed run had not finished its adapter");
 
+            // Users went on rating while no worker ran: the resumed run must still train on the votes it exported.
+            await inbox.FileManyAsync(Votes(Prompts, 5));
             // Reports the killed worker published before it died have reached this test's queue by now.
             await Task.Delay(1000);
             var restarted = DateTimeOffset.UtcNow;
@@ -109,6 +111,8 @@ public sealed class WorkerKilledMidTrainingTests(ITestOutputHelper output) : IDi
             Assert.True(metrics.GetProperty("resumed").GetBoolean(), metrics.ToString());
             Assert.Equal(checkpoint.TotalSteps, metrics.GetProperty("steps").GetInt64());
             Assert.Equal("schedule", metrics.GetProperty("stop_reason").GetString());
+            var export = Path.Combine(Path.GetDirectoryName(adapter)!, "feedback.jsonl");
+            Assert.Equal((Prompts * 2, Prompts * 2), (finished.Votes, File.ReadLines(export).Count()));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"killed with a checkpoint at step {checkpoint.Step} of {checkpoint.TotalSteps}; the next worker resumed there; verdict {finished.Verdict}"));
         }
@@ -147,11 +151,15 @@ public sealed class WorkerKilledMidTrainingTests(ITestOutputHelper output) : IDi
     /// <summary>An up vote on a cited answer and a down vote on an uncited one per prompt, filed by the worker.</summary>
     static async Task FileVotesAsync(IBus bus, PostgresFeedbackInbox inbox)
     {
-        var votes = Enumerable.Range(0, Prompts).SelectMany(i => UpAndDown.Select(up => new FeedbackSubmitted(Guid.NewGuid(), Guid.NewGuid(),
-            up ? "up" : "down", null, [], $"When is collection day on street {i}?", ["c1", "c2"], up ? "Tuesday is collection day [1]." : "No idea.",
-            "tiny", null, null, null, Domain, DateTimeOffset.UtcNow))).ToList();
+        var votes = Votes(0, Prompts);
         await Task.WhenAll(votes.Select(v => bus.Publish(v)));
         for (var deadline = DateTime.UtcNow.AddSeconds(30); await inbox.CountAsync() < votes.Count; await Task.Delay(50))
             Assert.True(DateTime.UtcNow < deadline, $"{await inbox.CountAsync()} of {votes.Count} votes filed");
     }
+
+    /// <summary>An up and a down vote on each of <paramref name="count"/> prompts, numbered from <paramref name="first"/>.</summary>
+    static List<FeedbackSubmitted> Votes(int first, int count) =>
+        [.. Enumerable.Range(first, count).SelectMany(i => UpAndDown.Select(up => new FeedbackSubmitted(Guid.NewGuid(), Guid.NewGuid(),
+            up ? "up" : "down", null, [], $"When is collection day on street {i}?", ["c1", "c2"], up ? "Tuesday is collection day [1]." : "No idea.",
+            "tiny", null, null, null, Domain, DateTimeOffset.UtcNow)))];
 }
