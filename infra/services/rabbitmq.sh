@@ -23,8 +23,10 @@ export RABBITMQ_NODE_PORT=$port
 export ERL_EPMD_ADDRESS=127.0.0.1
 export RABBITMQ_MNESIA_BASE="$state/mnesia"
 export RABBITMQ_LOG_BASE="$state/log"
-# Erlang distribution (port 25672) listens on loopback too, not on every interface.
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+# Erlang distribution (port 25672) listens on loopback too, not on every interface. consumer_timeout (3 h instead of
+# 30 min): an alignment run holds its start message unacknowledged until it ends, and a longer run would otherwise
+# have its channel closed and the message delivered again mid-run (docs/operations.md).
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} -rabbit consumer_timeout 10800000"
 
 log() { echo "rabbitmq: $*"; }
 

@@ -67,6 +67,28 @@ public class ComposeStackTests
         Assert.Contains(qdrant.Host, Compose.DependsOn(service));
     }
 
+    /// <summary>
+    /// An alignment run acknowledges its start message only when it ends; past RabbitMQ's consumer_timeout (30 minutes
+    /// by default) the broker closes the worker's channel and delivers the message again mid-run. Both brokers the
+    /// project starts, the compose stack's and infra/services' for tests and scaleout.sh, allow hours.
+    /// </summary>
+    [Fact]
+    public void Both_brokers_let_an_alignment_run_hold_its_start_message_for_hours()
+    {
+        static TimeSpan ConsumerTimeout(string erlangArguments, string where)
+        {
+            var setting = Regex.Match(erlangArguments, @"-rabbit consumer_timeout (\d+)");
+            Assert.True(setting.Success, $"{where} leaves RabbitMQ's consumer_timeout at its 30-minute default");
+            return TimeSpan.FromMilliseconds(long.Parse(setting.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var compose = ConsumerTimeout(Compose.Environment("rabbitmq")["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"], "docker-compose.yml");
+        var script = Regex.Match(File.ReadAllText(RepositoryRoot.File("infra", "services", "rabbitmq.sh")), @"RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=""([^""]*)""");
+        var local = ConsumerTimeout(script.Groups[1].Value, "infra/services/rabbitmq.sh");
+        Assert.True(compose >= TimeSpan.FromHours(2), $"docker-compose.yml: {compose}");
+        Assert.Equal(compose, local);
+    }
+
     [Fact]
     public void Every_application_setting_in_the_stack_is_a_documented_configuration_key()
     {

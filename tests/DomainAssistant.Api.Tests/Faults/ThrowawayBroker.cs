@@ -43,7 +43,7 @@ public sealed class ThrowawayBroker : IDisposable
             ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(state, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(state, "log"),
-            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} -rabbit consumer_timeout 10800000", // as infra/services/rabbitmq.sh
         };
         var broker = new ThrowawayBroker(state, port, environment);
         await broker.RunAsync("chown", "-R", "rabbitmq:rabbitmq", state);
