@@ -31,6 +31,10 @@ public sealed class PostgresDatabase : IAsyncDisposable
             throw new ArgumentException($"Storage:PostgreSqlConnection is not a PostgreSQL connection string: {e.Message}", nameof(connectionString), e);
         }
         Name = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        // The stores keep no session state (advisory locks are transaction-scoped; no SET, temporary table or
+        // prepared statement outlives a command), so the DISCARD ALL Npgsql runs on every pooled connection handed out
+        // again is pure cost: a statement of its own, and a transaction, for each short store call.
+        builder.NoResetOnClose = true;
         _source = NpgsqlDataSource.Create(builder);
     }
 
