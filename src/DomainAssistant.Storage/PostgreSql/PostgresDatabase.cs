@@ -35,6 +35,9 @@ public sealed class PostgresDatabase : IAsyncDisposable
         // prepared statement outlives a command), so the DISCARD ALL Npgsql runs on every pooled connection handed out
         // again is pure cost: a statement of its own, and a transaction, for each short store call.
         builder.NoResetOnClose = true;
+        // With connections kept as they are, statements the stores repeat (a feedback's INSERT, the rated answer's
+        // lookup) are prepared once per connection instead of parsed and planned on every call.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         _source = NpgsqlDataSource.Create(builder);
     }
 
