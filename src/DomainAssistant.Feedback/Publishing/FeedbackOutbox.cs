@@ -148,6 +148,23 @@ public sealed partial class FeedbackOutbox : IDisposable
         }
     }
 
+    /// <summary>
+    /// Gives what <see cref="RecordAsync"/> queued and no pass has taken yet back to the sweeps of every process at once
+    /// (for a host that stops), after the pass in flight, if any, ends.
+    /// </summary>
+    public async Task GiveBackHandedAsync(CancellationToken cancellationToken = default)
+    {
+        await _onePass.WaitAsync(cancellationToken);
+        try
+        {
+            await GiveBackQueuedAsync(cancellationToken);
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+    }
+
     async Task GiveBackQueuedAsync(CancellationToken cancellationToken)
     {
         var queued = _handOff.Take(int.MaxValue);

@@ -15,7 +15,33 @@ namespace DomainAssistant.Feedback.Publishing;
 public sealed partial class FeedbackOutboxService(FeedbackOutbox outbox, FeedbackOutboxOptions options, ILogger<FeedbackOutboxService> logger)
     : BackgroundService
 {
+    // How long a stopping host may spend giving back what it queued (the database may be the reason it stops).
+    static readonly TimeSpan GiveBackTimeout = TimeSpan.FromSeconds(5);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await PublishUntilStoppedAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: see below.
+        }
+        // What this process recorded and has not published goes to the other processes' sweeps now, instead of when
+        // the claims its INSERTs took run out.
+        try
+        {
+            using var timeout = new CancellationTokenSource(GiveBackTimeout);
+            await outbox.GiveBackHandedAsync(timeout.Token);
+        }
+        catch (Exception exception)
+        {
+            LogGiveBackFailed(exception.GetBaseException().Message);
+        }
+    }
+
+    async Task PublishUntilStoppedAsync(CancellationToken stoppingToken)
     {
         var failedSweeps = 0;
         var nextSweep = Stopwatch.GetTimestamp();
@@ -49,6 +75,9 @@ public sealed partial class FeedbackOutboxService(FeedbackOutbox outbox, Feedbac
             await outbox.WaitForWorkAsync(untilSweep > TimeSpan.Zero ? untilSweep : TimeSpan.Zero, stoppingToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving back the feedbacks queued for publishing failed ({Reason}); they are published once their claims run out")]
+    partial void LogGiveBackFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Published {Count} feedbacks")]
     partial void LogPublished(int count);

@@ -79,6 +79,23 @@ public sealed class OutboxHandOffTests : IAsyncLifetime
         Assert.Equal(0, await firstStore.CountPendingAsync());
     }
 
+    [SkippableFact]
+    public async Task What_a_stopping_process_queued_and_never_published_goes_to_the_other_processes_at_once()
+    {
+        await using var server = await ScratchPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(server.ConnectionString);
+        var (stopping, other) = (Outbox(new PostgresFeedbackStore(database)), Outbox(new PostgresFeedbackStore(database)));
+        var queued = Enumerable.Range(0, 10).Select(FeedbackSamples.Valid).ToList();
+        foreach (var feedback in queued) await stopping.RecordAsync(feedback);
+        Assert.Equal(0, (await other.PublishPendingAsync()).Published);
+
+        await stopping.GiveBackHandedAsync();
+
+        Assert.Equal(10, (await other.PublishPendingAsync()).Published);
+        Assert.Equal(0, (await stopping.PublishHandedAsync()).Published);
+        Assert.All(queued, feedback => Assert.Equal(1, _published.Times(feedback.FeedbackId)));
+    }
+
     [Fact]
     public async Task A_sweep_of_a_store_without_claims_leaves_what_the_recorder_handed_over_to_it()
     {
