@@ -24,10 +24,16 @@ public sealed class ExperimentRecorder(IExperimentStore experiments, IExperiment
         records.RecordExposureAsync(new Exposure(experimentId, $"failed-{Guid.NewGuid():N}", userId, variant, clock.GetUtcNow(), latency.TotalMilliseconds,
             Failed: true, Declined: false), cancellationToken);
 
-    /// <summary>Counts a thumbs up or down for the experiment that exposed the message, whichever of the domain's it was.</summary>
+    /// <summary>
+    /// Counts a thumbs up or down for the experiment that exposed the message, whichever of the domain's it was;
+    /// <paramref name="variant"/> is the flag variant the message records as having served it.
+    /// </summary>
     /// <returns>Whether an experiment took it.</returns>
-    public async Task<bool> RatedAsync(string domain, Guid messageId, bool up, CancellationToken cancellationToken)
+    public async Task<bool> RatedAsync(string domain, Guid messageId, string? variant, bool up, CancellationToken cancellationToken)
     {
+        // Only an experiment's flag serves its arms, so an answer another variant served (the adapter flag's, or none)
+        // was exposed by no experiment: no need to read the domain's experiments for it.
+        if (variant is null || !ExperimentVariants.Both.Contains(variant)) return false;
         foreach (var experiment in (await experiments.ListAsync(cancellationToken)).Where(e => e.Domain == domain).Reverse())
             if (await records.RecordRatingAsync(new Rating(experiment.Id, messageId.ToString("D"), up, clock.GetUtcNow()), cancellationToken))
                 return true;

@@ -57,7 +57,7 @@ public static class FeedbackApi
             var recording = await recorder.SubmitAsync(feedback, cancellationToken);
             var status = recording == FeedbackRecording.Recorded ? "recorded" : "already-recorded";
             // After the feedback is safely stored: the experiment's tally follows it (a change of mind replaces the rating).
-            if (message.Variant is not null) await experiments.RatedAsync(message.Domain, messageId, request.Rating == FeedbackRating.Up, CancellationToken.None);
+            await experiments.RatedAsync(message.Domain, messageId, message.Variant, request.Rating == FeedbackRating.Up, CancellationToken.None);
             return Results.Accepted(value: new FeedbackReceipt(feedback.FeedbackId, messageId, status));
         }
         catch (InvalidFeedbackException error)

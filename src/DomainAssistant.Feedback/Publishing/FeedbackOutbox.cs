@@ -11,6 +11,12 @@ namespace DomainAssistant.Feedback.Publishing;
 /// a crash anywhere between store and confirm leaves it pending, to be published again (consumers are idempotent).
 /// On RabbitMQ each publish is mandatory: feedback that no queue would receive is returned, and stays pending.
 /// </summary>
+/// <remarks>
+/// Two ways in: what this process records is handed over as it is recorded (<see cref="RecordAsync"/>, claimed in the
+/// same statement) and published from memory, batch by batch, each batch marked in one statement; everything else
+/// pending (another process's rows whose claim ran out, failed publishes, what a previous process left) is read back
+/// by the sweeps (<see cref="PublishPendingAsync"/>).
+/// </remarks>
 public sealed partial class FeedbackOutbox : IDisposable
 {
     readonly IFeedbackStore _store;
@@ -19,6 +25,7 @@ public sealed partial class FeedbackOutbox : IDisposable
     readonly ILogger<FeedbackOutbox> _logger;
     readonly TimeProvider _clock;
     readonly SemaphoreSlim _onePass = new(1, 1);
+    readonly FeedbackHandOff _handOff = new();
     readonly Channel<bool> _wakeUps = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public FeedbackOutbox(IFeedbackStore store, IPublishEndpoint bus, FeedbackOutboxOptions options, ILogger<FeedbackOutbox> logger,
@@ -31,10 +38,38 @@ public sealed partial class FeedbackOutbox : IDisposable
         _clock = clock ?? TimeProvider.System;
     }
 
-    /// <summary>Tells the outbox that new feedback is pending (the publishing service wakes up at once).</summary>
-    public void Notify() => _wakeUps.Writer.TryWrite(true);
+    /// <summary>
+    /// Records <paramref name="feedback"/> claimed for this outbox and, when it is new, queues it to be published by
+    /// <see cref="PublishHandedAsync"/> (the publishing service wakes up at once).
+    /// </summary>
+    /// <inheritdoc cref="IFeedbackStore.RecordAsync" path="/exception"/>
+    public async Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(feedback);
+        _handOff.Hold(feedback.FeedbackId);
+        FeedbackRecording recording;
+        try
+        {
+            recording = await _store.RecordClaimedAsync(feedback, cancellationToken);
+        }
+        catch
+        {
+            // Whatever the store kept of it (a commit whose answer was lost) is pending: a sweep publishes it.
+            _handOff.Let(feedback.FeedbackId);
+            throw;
+        }
+        if (recording != FeedbackRecording.Recorded)
+        {
+            // Recorded before, by this process or another: whoever holds it publishes it, or a sweep does.
+            _handOff.Let(feedback.FeedbackId);
+            return recording;
+        }
+        _handOff.Queue(feedback);
+        _wakeUps.Writer.TryWrite(true);
+        return recording;
+    }
 
-    /// <summary>Waits until <see cref="Notify"/> is called or <paramref name="timeout"/> passes.</summary>
+    /// <summary>Waits until <see cref="RecordAsync"/> queues a feedback or <paramref name="timeout"/> passes.</summary>
     public async Task WaitForWorkAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -61,12 +96,13 @@ public sealed partial class FeedbackOutbox : IDisposable
             var total = new OutboxPass(0, 0);
             for (long after = 0; ;)
             {
-                var batch = await _store.ReadPendingAsync(after, _options.BatchSize, cancellationToken);
-                if (batch.Count == 0) return total;
+                var read = await _store.ReadPendingAsync(after, _options.BatchSize, cancellationToken);
+                if (read.Count == 0) return total;
+                var batch = read.Select(stored => stored.Feedback).Where(feedback => !_handOff.IsHeld(feedback.FeedbackId)).ToList();
                 var pass = await PublishBatchAsync(batch, cancellationToken);
-                total = new OutboxPass(total.Published + pass.Published, total.Failed + pass.Failed);
+                total += pass;
                 if (pass.Failed > 0) return total;
-                after = batch[^1].Sequence;
+                after = read[^1].Sequence;
             }
         }
         finally
@@ -75,13 +111,82 @@ public sealed partial class FeedbackOutbox : IDisposable
         }
     }
 
-    async Task<OutboxPass> PublishBatchAsync(IReadOnlyList<StoredFeedback> batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes what <see cref="RecordAsync"/> queued, batch by batch, until the queue is empty. When a batch has a
+    /// failure the rest of the queue is given back to the sweeps at once (the broker is refusing: publishing them one
+    /// batch after another would hold the pass for a publish timeout each). One pass at a time.
+    /// </summary>
+    public async Task<OutboxPass> PublishHandedAsync(CancellationToken cancellationToken = default)
     {
-        var errors = await Task.WhenAll(batch.Select(stored => TryPublishAsync(stored.Feedback, cancellationToken)));
-        var confirmed = batch.Where((_, i) => errors[i] is null).Select(stored => stored.Feedback.FeedbackId).ToList();
+        await _onePass.WaitAsync(cancellationToken);
+        try
+        {
+            var total = new OutboxPass(0, 0);
+            for (var batch = _handOff.Take(_options.BatchSize); batch.Count > 0; batch = _handOff.Take(_options.BatchSize))
+            {
+                OutboxPass pass;
+                try
+                {
+                    pass = await PublishBatchAsync(batch, cancellationToken);
+                }
+                finally
+                {
+                    foreach (var feedback in batch) _handOff.Let(feedback.FeedbackId);
+                }
+                total += pass;
+                if (pass.Failed > 0)
+                {
+                    await GiveBackQueuedAsync(cancellationToken);
+                    return total;
+                }
+            }
+            return total;
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+    }
+
+    /// <summary>
+    /// Gives what <see cref="RecordAsync"/> queued and no pass has taken yet back to the sweeps of every process at once
+    /// (for a host that stops), after the pass in flight, if any, ends.
+    /// </summary>
+    public async Task GiveBackHandedAsync(CancellationToken cancellationToken = default)
+    {
+        await _onePass.WaitAsync(cancellationToken);
+        try
+        {
+            await GiveBackQueuedAsync(cancellationToken);
+        }
+        finally
+        {
+            _onePass.Release();
+        }
+    }
+
+    async Task GiveBackQueuedAsync(CancellationToken cancellationToken)
+    {
+        var queued = _handOff.Take(int.MaxValue);
+        try
+        {
+            await _store.ReleaseAsync([.. queued.Select(feedback => feedback.FeedbackId)], cancellationToken);
+        }
+        finally
+        {
+            // Released or not (a claim the release missed runs out), the sweeps publish them from now on.
+            foreach (var feedback in queued) _handOff.Let(feedback.FeedbackId);
+        }
+    }
+
+    async Task<OutboxPass> PublishBatchAsync(List<FeedbackSubmitted> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0) return new OutboxPass(0, 0);
+        var errors = await Task.WhenAll(batch.Select(feedback => TryPublishAsync(feedback, cancellationToken)));
+        var confirmed = batch.Where((_, i) => errors[i] is null).Select(feedback => feedback.FeedbackId).ToList();
         await _store.MarkPublishedAsync(confirmed, _clock.GetUtcNow(), cancellationToken);
 
-        var failed = batch.Where((_, i) => errors[i] is not null).Select(stored => stored.Feedback.FeedbackId).ToList();
+        var failed = batch.Where((_, i) => errors[i] is not null).Select(feedback => feedback.FeedbackId).ToList();
         if (failed.Count > 0)
         {
             var reason = errors.First(error => error is not null)!;

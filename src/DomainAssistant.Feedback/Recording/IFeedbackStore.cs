@@ -17,6 +17,15 @@ public interface IFeedbackStore
     Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// <see cref="RecordAsync"/> for the caller that publishes what it records: a feedback recorded now is claimed for
+    /// it in the same statement, so no other pass reads it from the pending list until it is marked, released or the
+    /// claim runs out (a store without claims, <see cref="SqliteFeedbackStore"/>, just records it). A feedback already
+    /// recorded is left as it is, claimed by no one new.
+    /// </summary>
+    /// <inheritdoc cref="RecordAsync" path="/exception"/>
+    Task<FeedbackRecording> RecordClaimedAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Up to <paramref name="max"/> pending feedbacks recorded after <paramref name="afterSequence"/>, oldest first. A
     /// store that several processes publish from hands each one to one caller at a time (<see cref="PostgresFeedbackStore"/>
     /// claims them until they are marked, or for a while).
@@ -25,6 +34,12 @@ public interface IFeedbackStore
 
     /// <summary>Marks feedbacks published: call only after the broker confirmed each of them.</summary>
     Task MarkPublishedAsync(IReadOnlyCollection<Guid> feedbackIds, DateTimeOffset publishedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives claimed feedbacks back to the pending list at once, no attempt counted: the caller will not publish them
+    /// (its publishing failed before their turn came).
+    /// </summary>
+    Task ReleaseAsync(IReadOnlyCollection<Guid> feedbackIds, CancellationToken cancellationToken = default);
 
     /// <summary>Counts a failed publish attempt for each feedback; they stay pending.</summary>
     Task MarkPublishFailedAsync(IReadOnlyCollection<Guid> feedbackIds, string reason, CancellationToken cancellationToken = default);

@@ -17,6 +17,9 @@ namespace DomainAssistant.Feedback.Recording;
 /// Every API process's outbox reads the same pending list: a row handed to one pass is claimed for
 /// <c>claim</c> (the database's clock), so the other processes' passes skip it instead of publishing it a second
 /// time; a failed publish releases it at once, and a claim whose process died runs out and the row is handed out again.
+/// The recording process claims what it records in the INSERT itself (<see cref="RecordClaimedAsync"/>) and publishes
+/// it straight away, so a feedback takes no claiming UPDATE of its own and no other process's pass ever reads it unless
+/// that process dies or gives it back.
 /// </remarks>
 /// <param name="database">The shared database.</param>
 /// <param name="clock">Stamps recorded_at; the system clock when null.</param>
@@ -49,19 +52,27 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
     readonly TimeProvider _clock = clock ?? TimeProvider.System;
     readonly TimeSpan _claim = claim ?? DefaultClaim;
 
-    public async Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    public Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
+        InsertAsync(feedback, claimed: false, cancellationToken);
+
+    /// <summary>Records and claims in one INSERT: the row is never visible to another pass unclaimed.</summary>
+    public Task<FeedbackRecording> RecordClaimedAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
+        InsertAsync(feedback, claimed: true, cancellationToken);
+
+    async Task<FeedbackRecording> InsertAsync(FeedbackSubmitted feedback, bool claimed, CancellationToken cancellationToken)
     {
         FeedbackRules.Validate(feedback);
         var fingerprint = FeedbackFingerprint.Of(feedback);
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var insert = new NpgsqlCommand($"""
-            INSERT INTO feedback ({PostgresLineageColumns.Names}, fingerprint, recorded_at)
-            VALUES ({PostgresLineageColumns.Parameters}, @fingerprint, @recorded_at)
+            INSERT INTO feedback ({PostgresLineageColumns.Names}, fingerprint, recorded_at, claimed_until)
+            VALUES ({PostgresLineageColumns.Parameters}, @fingerprint, @recorded_at, {(claimed ? "now() + @claim" : "NULL")})
             ON CONFLICT (feedback_id) DO NOTHING
             """, connection);
         PostgresLineageColumns.Bind(insert, feedback);
         insert.Parameters.AddWithValue("fingerprint", fingerprint);
         insert.Parameters.AddWithValue("recorded_at", _clock.GetUtcNow().ToUniversalTime());
+        if (claimed) insert.Parameters.AddWithValue("claim", _claim);
         if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1) return FeedbackRecording.Recorded;
 
         // The row that won is committed: ON CONFLICT waited for it.
@@ -98,6 +109,10 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
             WHERE feedback_id = ANY(@ids) AND published_at IS NULL
             """, new NpgsqlParameter("value", NpgsqlDbType.TimestampTz) { Value = PostgresTime.Stored(publishedAt) }, cancellationToken);
 
+    public Task ReleaseAsync(IReadOnlyCollection<Guid> feedbackIds, CancellationToken cancellationToken = default) =>
+        UpdateAllAsync(feedbackIds, "UPDATE feedback SET claimed_until = NULL WHERE feedback_id = ANY(@ids) AND published_at IS NULL",
+            null, cancellationToken);
+
     public Task MarkPublishFailedAsync(IReadOnlyCollection<Guid> feedbackIds, string reason, CancellationToken cancellationToken = default) =>
         UpdateAllAsync(feedbackIds, """
             UPDATE feedback SET publish_attempts = publish_attempts + 1, last_publish_error = @value, claimed_until = NULL
@@ -122,13 +137,13 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
     }
 
     // One statement for the whole batch: it applies to all the ids or to none.
-    async Task UpdateAllAsync(IReadOnlyCollection<Guid> feedbackIds, string sql, NpgsqlParameter value, CancellationToken cancellationToken)
+    async Task UpdateAllAsync(IReadOnlyCollection<Guid> feedbackIds, string sql, NpgsqlParameter? value, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(feedbackIds);
         if (feedbackIds.Count == 0) return;
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var update = new NpgsqlCommand(sql, connection);
-        update.Parameters.Add(value);
+        if (value is not null) update.Parameters.Add(value);
         update.Parameters.AddWithValue("ids", feedbackIds.ToArray());
         await update.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -65,6 +65,13 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         return stored == fingerprint ? FeedbackRecording.AlreadyRecorded : throw new FeedbackConflictException(feedback.FeedbackId);
     }
 
+    /// <summary>The same as <see cref="RecordAsync"/>: a file has one outbox, which leaves what it holds out of its own passes.</summary>
+    public Task<FeedbackRecording> RecordClaimedAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
+        RecordAsync(feedback, cancellationToken);
+
+    /// <summary>Nothing to give back: this store claims nothing.</summary>
+    public Task ReleaseAsync(IReadOnlyCollection<Guid> feedbackIds, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public async Task<IReadOnlyList<StoredFeedback>> ReadPendingAsync(long afterSequence, int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);

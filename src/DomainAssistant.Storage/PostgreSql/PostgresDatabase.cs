@@ -31,6 +31,13 @@ public sealed class PostgresDatabase : IAsyncDisposable
             throw new ArgumentException($"Storage:PostgreSqlConnection is not a PostgreSQL connection string: {e.Message}", nameof(connectionString), e);
         }
         Name = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        // The stores keep no session state (advisory locks are transaction-scoped; no SET, temporary table or
+        // prepared statement outlives a command), so the DISCARD ALL Npgsql runs on every pooled connection handed out
+        // again is pure cost: a statement of its own, and a transaction, for each short store call.
+        builder.NoResetOnClose = true;
+        // With connections kept as they are, statements the stores repeat (a feedback's INSERT, the rated answer's
+        // lookup) are prepared once per connection instead of parsed and planned on every call.
+        if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
         _source = NpgsqlDataSource.Create(builder);
     }
 

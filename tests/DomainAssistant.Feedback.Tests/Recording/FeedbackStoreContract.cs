@@ -102,6 +102,32 @@ public abstract class FeedbackStoreContract : StoreContract<IFeedbackStore>
     }
 
     [SkippableFact]
+    public async Task Recording_claimed_stores_the_feedback_as_pending_once_and_keeps_the_first_copy()
+    {
+        var feedback = FeedbackSamples.Valid(3);
+
+        Assert.Equal(FeedbackRecording.Recorded, await Store.RecordClaimedAsync(feedback));
+        Assert.Equal(FeedbackRecording.AlreadyRecorded, await Store.RecordClaimedAsync(feedback));
+        Assert.Equal(FeedbackRecording.AlreadyRecorded, await Store.RecordAsync(feedback));
+        await Assert.ThrowsAsync<FeedbackConflictException>(() => Store.RecordClaimedAsync(feedback with { Reason = "changed after the fact" }));
+
+        var stored = (await Store.FindAsync(feedback.FeedbackId))!;
+        FeedbackSamples.AssertSame(feedback, stored.Feedback);
+        Assert.True(stored.IsPending);
+        Assert.Equal(0, stored.PublishAttempts);
+        Assert.Equal(1, await Store.CountPendingAsync());
+
+        // Giving it back counts no attempt; giving back one already published changes nothing.
+        await Store.ReleaseAsync([feedback.FeedbackId]);
+        Assert.Equal(0, (await Store.FindAsync(feedback.FeedbackId))!.PublishAttempts);
+        await Store.MarkPublishedAsync([feedback.FeedbackId], DateTimeOffset.UtcNow);
+        await Store.ReleaseAsync([feedback.FeedbackId]);
+        await Store.ReleaseAsync([]);
+        Assert.False((await Store.FindAsync(feedback.FeedbackId))!.IsPending);
+        Assert.Equal(0, await Store.CountPendingAsync());
+    }
+
+    [SkippableFact]
     public async Task Confirmed_feedback_leaves_the_pending_list_and_failed_feedback_stays_with_its_reason()
     {
         var confirmed = FeedbackSamples.Valid(0);
@@ -174,6 +200,28 @@ public sealed class PostgresFeedbackStoreTests : FeedbackStoreContract
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(recorded.Select(f => f.FeedbackId).Order(), (ids.Concat((await Store.ReadPendingAsync(0, 100)).Select(s => s.Feedback.FeedbackId))).Order());
         Assert.All(handedOut, page => Assert.True(page.Zip(page.Skip(1)).All(pair => pair.First.Sequence < pair.Second.Sequence)));
+    }
+
+    [SkippableFact]
+    public async Task Feedback_recorded_claimed_is_left_to_its_recorder_until_given_back_or_its_claim_runs_out()
+    {
+        var (givenBack, abandoned) = (FeedbackSamples.Valid(1), FeedbackSamples.Valid(2));
+        var recorder = new PostgresFeedbackStore(_database!, claim: TimeSpan.FromSeconds(2));
+        await recorder.RecordClaimedAsync(givenBack);
+        await recorder.RecordClaimedAsync(abandoned);
+
+        // Another process's pass (and the recorder's own) sees both pending, and is handed neither.
+        Assert.Equal(2, await Store.CountPendingAsync());
+        Assert.Empty(await Store.ReadPendingAsync(0, 10));
+        Assert.Empty(await recorder.ReadPendingAsync(0, 10));
+
+        await recorder.ReleaseAsync([givenBack.FeedbackId]);
+        Assert.Equal([givenBack.FeedbackId], (await Store.ReadPendingAsync(0, 10)).Select(s => s.Feedback.FeedbackId));
+
+        // The recorder died before publishing the other: once its claim runs out, another pass is handed it.
+        await Task.Delay(2500);
+        Assert.Equal([abandoned.FeedbackId], (await Store.ReadPendingAsync(0, 10)).Select(s => s.Feedback.FeedbackId));
+        Assert.Equal(0, (await Store.FindAsync(abandoned.FeedbackId))!.PublishAttempts);
     }
 
     [SkippableFact]
