@@ -145,9 +145,15 @@ public static class ClosedLoopBenchmark
         var auc = record?.TryGetProperty("reward_model", out var rm) == true && rm.ValueKind == JsonValueKind.Object
             && rm.GetProperty("heldout_auc") is { ValueKind: JsonValueKind.Number } aucValue ? aucValue.GetDouble() : (double?)null;
         var sha = finished.TryGetProperty("adapterSha256", out var shaValue) && shaValue.ValueKind == JsonValueKind.String ? shaValue.GetString() : null;
+        // A failing gate names its metrics in run.json ("key_fact_accuracy: 0.02 < baseline 0.05 - 0.02"): the report says which.
+        var failedMetrics = record?.TryGetProperty("failed_metrics", out var f) == true && f.ValueKind == JsonValueKind.Array
+            ? f.EnumerateArray().Select(m => m.GetString() ?? "").ToList()
+            : [];
+        foreach (var failedMetric in failedMetrics) Console.Error.WriteLine($"loop: round {round}: gate failed on {failedMetric}");
+        var gateOutcome = failedMetrics.Count == 0 ? verdict : $"{verdict}: {string.Join(", ", failedMetrics.Select(m => m.Split(':')[0]))}";
         var (decision, control, treatment, low, high, experimentMinutes) = verdict == "pass" && sha is not null
             ? await ExperimentAsync(options, operators, traffic, sha)
-            : ($"none (gate {verdict})", null, null, null, null, 0.0);
+            : ($"none (gate {gateOutcome})", null, null, null, null, 0.0);
         // Read after the experiment: the product registers a passing adapter (with its verdicts) as it starts the experiment.
         var accuracy = sha is null ? null : await HeldOutAccuracyAsync(operators, sha);
         return (new LoopRound(round, feedbacks, auc, finished.GetProperty("method").GetString(), Figure("kl"), verdict, decision, control, treatment, low, high, accuracy,
