@@ -65,7 +65,7 @@ public static class SmallBatchLinear
     /// product, whose workers are still awake, so the kernel's call costs little there; libtorch's product of a few
     /// rows on OpenMP threads costs more than the arithmetic (figures: docs/modeling.md, 'Batches that mix adapters').
     /// </summary>
-    const long MinLowRankWeights = 16_384;
+    const long MinLowRankWeights = 8_192;
 
     /// <summary>y = x F^T for a LoRA factor F ([r, in] or [out, r]): this kernel from <see cref="MinLowRankWeights"/>
     /// weights, libtorch's linear below.</summary>
