@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using DomainAssistant.Bench.ScaleOut;
 using DomainAssistant.Bench.Service;
 using Npgsql;
 
@@ -96,11 +97,7 @@ public sealed class ScaleOutHosts : ILoopHosts
     {
         // Only this loop's virtual host: the node itself, which other checkouts use, runs on.
         await CommandAsync("rabbitmqctl", ["-n", "rabbit@localhost", "-q", "delete_vhost", _virtualHost]);
-        var env = Path.Combine(_root, "artifacts", "services", "postgres.env");
-        var admin = File.Exists(env)
-            ? File.ReadAllLines(env).FirstOrDefault(l => l.StartsWith("POSTGRES_ADMIN_CONNECTION=", StringComparison.Ordinal))?["POSTGRES_ADMIN_CONNECTION=".Length..].Trim('\'')
-            : null;
-        if (admin is not null)
+        if (TestServerFiles.PostgresAdminConnection(_root) is { } admin)
         {
             await using var connection = new NpgsqlConnection(admin);
             await connection.OpenAsync();

@@ -193,8 +193,9 @@ public static class ScaleOutBenchmark
     // The database infra/scaleout.sh made on the test server.
     static string StackDatabase(string root)
     {
-        var line = File.ReadAllLines(Path.Combine(root, "artifacts", "services", "postgres.env")).Single(l => l.StartsWith("POSTGRES_ADMIN_CONNECTION=", StringComparison.Ordinal));
-        return line["POSTGRES_ADMIN_CONNECTION=".Length..].Trim('\'').Replace("Database=postgres", "Database=domainassistant", StringComparison.Ordinal);
+        var admin = TestServerFiles.PostgresAdminConnection(root)
+            ?? throw new InvalidOperationException("no PostgreSQL connection in artifacts/services/postgres.env: start the stack with infra/scaleout.sh start, or pass --postgres");
+        return admin.Replace("Database=postgres", "Database=domainassistant", StringComparison.Ordinal);
     }
 
     static string RepositoryRoot()
