@@ -15,11 +15,17 @@ namespace DomainAssistant.Grounding;
 public static class CounterfactualFacts
 {
     /// <summary>The conversation with the facts of <paramref name="answer"/> replaced; unchanged when the answer has none.</summary>
-    public static IReadOnlyList<ChatMessage> Apply(IReadOnlyList<ChatMessage> messages, string answer, Random random)
+    /// <param name="messages">The whole conversation.</param>
+    /// <param name="answer">The answer whose facts change.</param>
+    /// <param name="random">Draws the new values.</param>
+    /// <param name="keepFactsOf">Text whose facts stay as they are everywhere: the domain's own words (its system prompt,
+    /// decline and safety instruction), which no context can contradict; see <see cref="DomainText"/>.</param>
+    public static IReadOnlyList<ChatMessage> Apply(IReadOnlyList<ChatMessage> messages, string answer, Random random, string keepFactsOf = "")
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(random);
-        var facts = TextUnits.KeyFacts(answer ?? "");
+        var kept = TextUnits.KeyFacts(keepFactsOf ?? "").ToHashSet(StringComparer.Ordinal);
+        var facts = TextUnits.KeyFacts(answer ?? "").Where(f => !kept.Contains(f)).ToList();
         if (facts.Count == 0) return messages;
         var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var fact in facts)
@@ -28,8 +34,20 @@ public static class CounterfactualFacts
             for (var tries = 0; tries < 8 && (replacement == fact || mapping.ContainsValue(replacement)); tries++) replacement = Reshape(fact, random);
             mapping[fact] = replacement;
         }
-        return [.. messages.Select(m => new ChatMessage(m.Role, TextUnits.Run().Replace(m.Content, match => mapping.TryGetValue(match.Value, out var to) ? to : match.Value)))];
+        return [.. messages.Select(m => new ChatMessage(m.Role, TextUnits.Run().Replace(m.Content,
+            match => !IsCitationMarker(m.Content, match) && mapping.TryGetValue(match.Value, out var to) ? to : match.Value)))];
     }
+
+    /// <summary>What a domain says in every conversation: its system prompt, decline and safety instruction.</summary>
+    public static string DomainText(DomainProfile domain)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        return string.Join('\n', domain.SystemPrompt, domain.Decline, domain.Safety?.Instruction ?? "");
+    }
+
+    /// <summary>"[1]" numbers a context chunk or cites it: it is the prompt's layout, not a fact, even when the answer holds a 1.</summary>
+    static bool IsCitationMarker(string text, System.Text.RegularExpressions.Match match) =>
+        match.Index > 0 && text[match.Index - 1] == '[' && match.Index + match.Length < text.Length && text[match.Index + match.Length] == ']';
 
     /// <summary>Same length and layout: digits drawn anew (a leading digit stays zero or non-zero as it was), everything else kept.</summary>
     static string Reshape(string fact, Random random)

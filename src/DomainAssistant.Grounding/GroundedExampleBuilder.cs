@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Documents;
 using DomainAssistant.Retrieval.Lexical;
@@ -49,7 +48,7 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
             // (the shipped model's data).
             if (options.CounterfactualShare > 0 && example.Kind is GroundedExampleKind.QaPair or GroundedExampleKind.Sentence
                 && random.NextDouble() < options.CounterfactualShare)
-                example = example with { Messages = CounterfactualFacts.Apply(example.Messages, item.Answer, random) };
+                example = example with { Messages = CounterfactualFacts.Apply(example.Messages, item.Answer, random, CounterfactualFacts.DomainText(domain)) };
             if (example.Kind == GroundedExampleKind.Decline && !remove)
             {
                 misses++;
@@ -73,13 +72,7 @@ public sealed class GroundedExampleBuilder(IRetriever retriever, IChunkCatalog c
     public async Task<GroundedDataReport> WriteAsync(DomainProfile domain, HeldOutGuard guard, string outputPath, CancellationToken cancellationToken)
     {
         var (examples, report) = await BuildAsync(domain, guard, cancellationToken);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
-        await using var writer = new StreamWriter(outputPath);
-        foreach (var example in examples)
-        {
-            var messages = example.Messages.Select(m => new { role = m.Role, content = m.Content });
-            await writer.WriteLineAsync(JsonSerializer.Serialize(new { messages, kind = example.Kind.ToString(), cited = example.Cited }));
-        }
+        await GroundedExampleFile.WriteAsync(examples, outputPath, cancellationToken);
         return report;
     }
 

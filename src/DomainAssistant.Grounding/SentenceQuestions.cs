@@ -74,7 +74,7 @@ public static partial class SentenceQuestions
     /// <summary>"... which words ..." -> "What about winter charging heater?": three to five of the sentence's longer words, in order.</summary>
     static string? Keywords(string sentence, Random random)
     {
-        var words = TextUnits.Words(sentence).Where(w => w.Length > 3 && !Common.Contains(w)).Distinct(StringComparer.Ordinal).ToList();
+        var words = TextUnits.Words(sentence).Where(w => w.Length > 3 && !TextUnits.IsFunctionWord(w)).Distinct(StringComparer.Ordinal).ToList();
         if (words.Count < 3) return null;
         var take = Math.Min(words.Count, random.Next(3, 6));
         var picked = words.OrderBy(_ => random.Next()).Take(take).ToHashSet(StringComparer.Ordinal);
@@ -84,12 +84,6 @@ public static partial class SentenceQuestions
     }
 
     static string Lower(string text) => text.Length > 1 && char.IsUpper(text[0]) && !char.IsUpper(text[1]) ? char.ToLowerInvariant(text[0]) + text[1..] : text;
-
-    static readonly HashSet<string> Common = new(StringComparer.Ordinal)
-    {
-        "that", "this", "with", "from", "your", "they", "them", "then", "than", "when", "what", "which", "will", "have", "there",
-        "their", "into", "also", "only", "about", "more", "most", "some", "each", "been", "were", "does", "after", "before",
-    };
 
     [GeneratedRegex(@"^([A-Za-z][\w ()/-]{1,40}):\s+\S")]
     private static partial Regex LabelValue();

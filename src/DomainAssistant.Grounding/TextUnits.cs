@@ -64,6 +64,15 @@ public static partial class TextUnits
         return 2 * precision * recall / (precision + recall);
     }
 
+    /// <summary>Whether a lower-case word of four letters or more carries no content ("that", "with", "about"): templates and drills leave these alone.</summary>
+    public static bool IsFunctionWord(string word) => FunctionWords.Contains(word);
+
+    static readonly HashSet<string> FunctionWords = new(StringComparer.Ordinal)
+    {
+        "that", "this", "with", "from", "your", "they", "them", "then", "than", "when", "what", "which", "will", "have", "there",
+        "their", "into", "also", "only", "about", "more", "most", "some", "each", "been", "were", "does", "after", "before",
+    };
+
     [GeneratedRegex(@"^(?:[-*+]|\d+[.)])\s+")]
     private static partial Regex ListMarker();
 

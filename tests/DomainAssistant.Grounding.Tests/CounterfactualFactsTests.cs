@@ -35,6 +35,40 @@ public sealed class CounterfactualFactsTests
     }
 
     [Fact]
+    public void Citation_markers_keep_their_numbers_when_the_answer_holds_the_same_number()
+    {
+        ChatMessage[] conversation =
+        [
+            ChatMessage.System("Context:\n[1] Hub\nThe Hub has 1 port.\n\n[2] Cell\nThe Cell has 2 fans."),
+            ChatMessage.User("How many ports does the Hub have?"),
+            ChatMessage.Assistant("The Hub has 1 port. [1]"),
+        ];
+
+        var changed = CounterfactualFacts.Apply(conversation, "The Hub has 1 port.", new Random(2));
+
+        Assert.StartsWith("Context:\n[1] Hub\nThe Hub has ", changed[0].Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("has 1 port", changed[0].Content, StringComparison.Ordinal);
+        Assert.Matches(@"^The Hub has [2-9] port\. \[1\]$", changed[2].Content);
+    }
+
+    [Fact]
+    public void Facts_of_the_domain_s_own_text_stay_so_the_support_number_and_decline_never_change()
+    {
+        ChatMessage[] conversation =
+        [
+            ChatMessage.System("Call support on 0800 555 0142.\n\nContext:\n[1] Support\nThe line 0800 555 0142 opens at 08:00."),
+            ChatMessage.User("When does the line open?"),
+            ChatMessage.Assistant("The line 0800 555 0142 opens at 08:00. [1]"),
+        ];
+
+        var changed = CounterfactualFacts.Apply(conversation, "The line 0800 555 0142 opens at 08:00.", new Random(2), keepFactsOf: "Call support on 0800 555 0142.");
+
+        Assert.Equal(2, changed[0].Content.Split("0800 555 0142").Length - 1);
+        Assert.DoesNotContain("08:00", changed[0].Content, StringComparison.Ordinal);
+        Assert.Matches(@"^The line 0800 555 0142 opens at 0\d:\d\d\. \[1\]$", changed[2].Content);
+    }
+
+    [Fact]
     public void Only_whole_tokens_change_so_longer_numbers_and_codes_that_contain_a_fact_stay()
     {
         var changed = CounterfactualFacts.Apply(Conversation, "Peak power is 7 kW for 10 seconds.", new Random(5));
