@@ -4,26 +4,18 @@ using DomainAssistant.Bench;
 using DomainAssistant.Bench.Service;
 using static TorchSharp.torch;
 
-// Benchmarks print Markdown tables; bench/RESULTS.md records runs on our 2-core development machine.
-//   dotnet run -c Release --project bench/DomainAssistant.Bench            all models, fp32 and bf16
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- case stories260K Float32   one case (JSON)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- train [small|medium]      training tokens/s and MFU
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- train-case base medium Float32   one case (JSON)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- experiments    simulations of the A/B statistics (Experiments/)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- service [--model DIR --adapter sft=DIR] [--domain NAME] [--setting KEY=VALUE]... [--quick]   the assistant service (Service/ServiceOptions.cs)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- reader [--domain DIR] [--model DIR] [--adapter DIR|-] [--suite FILE]   how the model ranks its context's sentences (Reading/ReaderProbe.cs)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- hostile   hostile bodies (host memory) and 100 uploads (disk), issue 22
+// Benchmarks print Markdown tables; bench/RESULTS.md records runs on our 2-core development machine. The modes: BenchUsage.cs.
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    Console.WriteLine(BenchUsage.Text);
+    return 0;
+}
 if (args is ["experiments", ..]) return await DomainAssistant.Bench.Experiments.ExperimentsBenchmark.RunAsync();
 if (args is ["service", .. var serviceArgs]) return await ServiceBenchmark.RunAsync(serviceArgs);
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- gates [--minutes 6] [--noise 3.0] [--reruns 1] [--keep DIR]   the gate against sabotaged adapters (Gates/GateSabotage.cs)
 if (args is ["gates", .. var gateArgs]) return await DomainAssistant.Bench.Gates.GateSabotage.RunAsync(gateArgs);
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- alignment [--train-prompts 48] [--heldout-prompts 16] [--betas 0.2,0.05,0] [--keep DIR]   synthetic preferences: reward model, KTO vs RLOO, over-optimisation (Alignment/PreferenceBenchmark.cs)
 if (args is ["alignment", .. var alignmentArgs]) return await DomainAssistant.Bench.Alignment.PreferenceBenchmark.RunAsync(alignmentArgs);
 if (args is ["reader", .. var readerArgs]) return await DomainAssistant.Bench.Reading.ReaderProbe.RunAsync(readerArgs);
 if (args is ["hostile"]) return await HostileBenchmark.RunAsync();
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- adapters [MODEL...]   batch-8 decode with two adapters mixed against the base (MultiAdapterBenchmark.cs)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- loop --profile NAME [--rounds R] [--json] ...   the closed loop with simulated users (ClosedLoop/ClosedLoopBenchmark.cs)
-//   dotnet run -c Release --project bench/DomainAssistant.Bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks N] [--concurrency C] | --drain N [--vhost V] | --chat-minutes M [--streams 32]   feedback through the infra/scaleout.sh stack, counted in PostgreSQL, the worker draining N queued feedbacks alone, or chat load (ScaleOut/ScaleOutBenchmark.cs)
 if (args is ["scaleout", .. var scaleOutArgs]) return await DomainAssistant.Bench.ScaleOut.ScaleOutBenchmark.RunAsync(scaleOutArgs);
 if (args is ["loop", .. var loopArgs]) return await DomainAssistant.Bench.ClosedLoop.ClosedLoopBenchmark.RunAsync(loopArgs);
 if (args is ["adapters", .. var adapterModels]) return await MultiAdapterBenchmark.RunAsync(adapterModels);

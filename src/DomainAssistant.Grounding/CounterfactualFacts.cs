@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using DomainAssistant.Model.Tokenization;
 
 namespace DomainAssistant.Grounding;
@@ -46,7 +47,7 @@ public static class CounterfactualFacts
     }
 
     /// <summary>"[1]" numbers a context chunk or cites it: it is the prompt's layout, not a fact, even when the answer holds a 1.</summary>
-    static bool IsCitationMarker(string text, System.Text.RegularExpressions.Match match) =>
+    static bool IsCitationMarker(string text, Match match) =>
         match.Index > 0 && text[match.Index - 1] == '[' && match.Index + match.Length < text.Length && text[match.Index + match.Length] == ']';
 
     /// <summary>Same length and layout: digits drawn anew (a leading digit stays zero or non-zero as it was), everything else kept.</summary>

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using DomainAssistant.Model.Tokenization;
 using DomainAssistant.Retrieval.Documents;
 using DomainAssistant.Retrieval.Lexical;
@@ -87,8 +88,8 @@ public sealed partial class ReadingDrills(ModelTokenizer tokenizer, int contextL
         return drill with { Messages = messages };
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@" \[\d+\]$")]
-    private static partial System.Text.RegularExpressions.Regex CitationMarker();
+    [GeneratedRegex(@" \[\d+\]$")]
+    private static partial Regex CitationMarker();
 
     /// <summary>Up to <see cref="ReadingDrillOptions.MaxSentencesPerPassage"/> consecutive sentences of a chunk, sentence <paramref name="holding"/> among them, as a chunk of its own.</summary>
     Chunk Passage(Chunk chunk, string[] sentences, int holding, WordSwap? swap, Random random)
