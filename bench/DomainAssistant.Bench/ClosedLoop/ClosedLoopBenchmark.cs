@@ -90,7 +90,7 @@ public static class ClosedLoopBenchmark
         var (lift, interval) = first is { } baseline && baseline.Ratings > 0 && final.Ratings > 0
             ? ProportionDifference.Of(new Proportion(baseline.RatingsUp, baseline.Ratings), new Proportion(final.RatingsUp, final.Ratings))
             : (double.NaN, new ConfidenceInterval(double.NaN, double.NaN));
-        var outcome = new LoopOutcome(rounds, Finite(lift), Finite(interval.Low), Finite(interval.High));
+        var outcome = new LoopOutcome(rounds, Finite(lift), Finite(interval.Low), Finite(interval.High), rounds.Any(LoopOutcome.Promoted));
 
         var tables = Print(outcome, first, final, traffic, kills);
         var (markdown, html) = ClosedLoopReport.Write(Path.Combine(SampleDomain.RepositoryRoot(), "bench", "results"),
@@ -235,7 +235,7 @@ public static class ClosedLoopBenchmark
         var summary = new Table("traffic", "answers", "ratings", "up rate", "hidden-rule rate", "key-fact accuracy", "median words");
         foreach (var (name, tally) in new[] { ("round 0 (before the first run)", first ?? TrafficTally.Empty), ("production at the end", final) })
             summary.Add(name, tally.Answers, tally.Ratings, F(Finite(tally.UpRate)), F(Finite(tally.RuleRate)), F(Finite(tally.Accuracy)), F(Finite(tally.MedianWords)));
-        var text = $"{table}\n{summary}\nLift in thumbs-up rate, production at the end over round 0: {F(outcome.Lift)} (95% CI {F(outcome.LiftLow)} to {F(outcome.LiftHigh)}); " +
+        var text = $"{table}\n{summary}\nLift in thumbs-up rate, production at the end over round 0: {F(outcome.Lift)} (95% CI {F(outcome.LiftLow)} to {F(outcome.LiftHigh)}): {outcome.LiftMeaning}; " +
                    $"{traffic.ErrorCount} failed requests{(traffic.Errors.Count > 0 ? $", first: {traffic.Errors[0]}" : "")}.";
         if (kills.Count > 0)
         {

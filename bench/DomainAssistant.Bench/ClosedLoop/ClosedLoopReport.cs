@@ -55,7 +55,7 @@ public static class ClosedLoopReport
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<!doctype html><html><head><meta charset=\"utf-8\"><title>{System.Net.WebUtility.HtmlEncode(title)}</title><style>{css} body{{font-family:sans-serif;margin:2em}}</style></head><body>");
         html.Append(CultureInfo.InvariantCulture, $"<h1>{System.Net.WebUtility.HtmlEncode(title)}</h1><p>Lift over round 0: {outcome.Lift?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"} " +
-            $"(95% interval {outcome.LiftLow?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"} to {outcome.LiftHigh?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"})</p>");
+            $"(95% interval {outcome.LiftLow?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"} to {outcome.LiftHigh?.ToString("0.###", CultureInfo.InvariantCulture) ?? "-"}): {System.Net.WebUtility.HtmlEncode(outcome.LiftMeaning)}</p>");
         for (var i = 0; i < charts.Length; i++) html.Append(CultureInfo.InvariantCulture, $"<h2>{charts[i].Title}</h2><div id=\"chart{i}\"></div>");
         html.Append(CultureInfo.InvariantCulture, $"<script type=\"module\">import uPlot from \"data:text/javascript;base64,{module}\";\nconst colours=[\"#1f77b4\",\"#d62728\",\"#9467bd\",\"#9467bd\",\"#2ca02c\"];\n");
         for (var i = 0; i < charts.Length; i++)
