@@ -66,6 +66,7 @@ public static class DataCommand
         var count = new Option<int>("--count") { Description = "Drills to draw.", DefaultValueFactory = _ => defaults.Count };
         var passages = new Option<int>("--max-passages") { Description = "Passages per context at most (each drill draws 1 to this many).", DefaultValueFactory = _ => defaults.MaxPassages };
         var sentences = new Option<int>("--max-sentences") { Description = "Consecutive sentences per passage at most.", DefaultValueFactory = _ => defaults.MaxSentencesPerPassage };
+        var followUps = new Option<int>("--follow-ups") { Description = "More questions asked on each drill's context, as later turns.", DefaultValueFactory = _ => defaults.FollowUps };
         var scrambled = new Option<double>("--scrambled-share") { Description = "Share of drills whose words and numbers are changed throughout.", DefaultValueFactory = _ => defaults.ScrambledShare };
         var rate = new Option<double>("--scramble-rate") { Description = "Share of a changed drill's content words replaced.", DefaultValueFactory = _ => defaults.ScrambleRate };
         var declineShare = new Option<double>("--decline-share") { Description = "Share of drills whose context lacks the asked passage (answer: the decline).", DefaultValueFactory = _ => defaults.DeclineShare };
@@ -73,7 +74,7 @@ public static class DataCommand
         var json = new Option<bool>("--json") { Description = "Print the counts as one JSON object." };
         var command = new Command("drills", "Reading drills: short contexts of corpus passages, often with words and numbers changed, a template question about one sentence, answered by quoting it (held-out answers never asked about).")
         {
-            domain, model, output, context, count, passages, sentences, scrambled, rate, declineShare, seed, json,
+            domain, model, output, context, count, passages, sentences, followUps, scrambled, rate, declineShare, seed, json,
         };
         command.SetAction(CommandErrors.Guard(async (parse, cancellation) =>
         {
@@ -81,7 +82,7 @@ public static class DataCommand
             var modelFolder = parse.GetRequiredValue(model);
             var options = new ReadingDrillOptions
             {
-                Count = parse.GetValue(count), MaxPassages = parse.GetValue(passages), MaxSentencesPerPassage = parse.GetValue(sentences),
+                Count = parse.GetValue(count), MaxPassages = parse.GetValue(passages), MaxSentencesPerPassage = parse.GetValue(sentences), FollowUps = parse.GetValue(followUps),
                 ScrambledShare = parse.GetValue(scrambled), ScrambleRate = parse.GetValue(rate), DeclineShare = parse.GetValue(declineShare), Seed = parse.GetValue(seed),
             };
             await using var index = await ScratchIndex.BuildAsync(profile, cancellation);
