@@ -68,12 +68,68 @@ public static class SmallBatchLinear
     const long MinLowRankWeights = 8_192;
 
     /// <summary>y = x F^T for a LoRA factor F ([r, in] or [out, r]): this kernel from <see cref="MinLowRankWeights"/>
-    /// weights, libtorch's linear below.</summary>
+    /// weights, libtorch's linear below. A bfloat16 factor under float32 input (a serving copy, see
+    /// <see cref="TakesBFloat16Factor"/>) goes to <see cref="BFloat16Product"/> for a decoding step, and to libtorch
+    /// as float32 for a prefill.</summary>
     /// <param name="input">[..., in].</param>
-    /// <param name="factor">[out, in].</param>
-    /// <returns>[..., out].</returns>
-    public static Tensor LowRank(Tensor input, Tensor factor) =>
-        AppliesFrom(MinLowRankWeights, input, factor, null) ? Compute(input, factor, null, null) : nn.functional.linear(input, factor);
+    /// <param name="factor">[out, in], the input's dtype or bfloat16.</param>
+    /// <returns>[..., out], the input's dtype.</returns>
+    public static Tensor LowRank(Tensor input, Tensor factor)
+    {
+        if (factor.dtype == ScalarType.BFloat16 && input.dtype == ScalarType.Float32)
+        {
+            if (AppliesToBFloat16Factor(input, factor)) return ComputeBFloat16(input, factor);
+            // A prefill (more than MaxRows rows) through a serving copy: libtorch's product of the widened factor.
+            using var widened = factor.to_type(ScalarType.Float32);
+            return nn.functional.linear(input, widened);
+        }
+        return AppliesFrom(MinLowRankWeights, input, factor, null) ? Compute(input, factor, null, null) : nn.functional.linear(input, factor);
+    }
+
+    /// <summary>
+    /// Whether a frozen LoRA factor is worth keeping in bfloat16 for <see cref="LowRank"/>: one this kernel would take
+    /// in float32 (from <see cref="MinLowRankWeights"/> weights, an input width that is a multiple of 16, AVX-512).
+    /// Decoding is bound by reading weights, and a bf16 copy halves a factor's reads while the activations and the
+    /// sums stay float32. Smaller factors stay float32: libtorch, which takes them, has no float32-by-bf16 product.
+    /// </summary>
+    /// <param name="factor">[out, in] float32 on the CPU.</param>
+    public static bool TakesBFloat16Factor(Tensor factor) =>
+        Vector512.IsHardwareAccelerated
+        && factor.dtype == ScalarType.Float32 && factor.device_type == DeviceType.CPU
+        && factor.dim() == 2 && factor.numel() >= MinLowRankWeights && factor.size(1) % Lanes == 0;
+
+    /// <summary>Whether <see cref="LowRank"/> runs this float32-input, bf16-factor product in the kernel (a decoding
+    /// step of at most <see cref="MaxRows"/> rows without autograd); otherwise libtorch multiplies the widened factor.</summary>
+    /// <param name="input">[..., in] float32.</param>
+    /// <param name="factor">[out, in] bfloat16.</param>
+    internal static bool AppliesToBFloat16Factor(Tensor input, Tensor factor) =>
+        Vector512.IsHardwareAccelerated
+        && !is_grad_enabled()
+        && factor.device_type == DeviceType.CPU && input.device_type == DeviceType.CPU
+        && factor.dim() == 2 && input.size(-1) == factor.size(1) && factor.size(1) % Lanes == 0
+        && input.numel() / factor.size(1) is > 0 and <= MaxRows
+        && input.is_contiguous() && factor.is_contiguous();
+
+    /// <summary>y = x F^T with x float32 and F bfloat16, summed in float32 (<see cref="BFloat16Product"/>).</summary>
+    /// <param name="input">[..., in] float32, at most <see cref="MaxRows"/> rows in all.</param>
+    /// <param name="factor">[out, in] bfloat16.</param>
+    /// <returns>[..., out] float32.</returns>
+    static unsafe Tensor ComputeBFloat16(Tensor input, Tensor factor)
+    {
+        int inFeatures = (int)factor.size(1), outFeatures = (int)factor.size(0);
+        int rows = (int)(input.numel() / inFeatures);
+        var outputShape = input.shape;
+        outputShape[^1] = outFeatures;
+        var output = empty(outputShape, ScalarType.Float32);
+        fixed (byte* x = input.bytes, w = factor.bytes, y = output.bytes)
+        {
+            var product = new BFloat16Product((float*)x, rows, inFeatures, (ushort*)w, (float*)y, outFeatures);
+            WorkerRanges.Run(outFeatures, Math.Min(get_num_threads(), Math.Max(1, outFeatures / 256)), product.Run);
+        }
+        GC.KeepAlive(input);
+        GC.KeepAlive(factor);
+        return output;
+    }
 
     /// <summary>
     /// Fewest rows that go to <see cref="PanelLinear"/> when the weight has panels: at 8 rows of the 110M shape it
@@ -210,7 +266,7 @@ public static class SmallBatchLinear
 
         /// <summary>y[r * n] = the row sums (rows 0-3 in <paramref name="low"/>, 4-7 in <paramref name="high"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Write<TRows>(float* y, long n, Vector128<float> low, Vector128<float> high) where TRows : struct, IRowCount
+        internal static void Write<TRows>(float* y, long n, Vector128<float> low, Vector128<float> high) where TRows : struct, IRowCount
         {
             int rows = TRows.Count;
             y[0] = low.GetElement(0);
@@ -225,7 +281,7 @@ public static class SmallBatchLinear
 
         /// <summary>y[r * n] += the row sums of a later slice.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Add<TRows>(float* y, long n, Vector128<float> low, Vector128<float> high) where TRows : struct, IRowCount
+        internal static void Add<TRows>(float* y, long n, Vector128<float> low, Vector128<float> high) where TRows : struct, IRowCount
         {
             int rows = TRows.Count;
             y[0] += low.GetElement(0);
@@ -274,6 +330,108 @@ public static class SmallBatchLinear
             {
                 Sse.Prefetch0(prefetch + i);
                 var u = Vector512.Load(w + i);
+                float* xi = x + i;
+                a0 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi), a0);
+                a1 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + stride), a1);
+                if (rows > 2) a2 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 2 * stride), a2);
+                if (rows > 3) a3 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 3 * stride), a3);
+                if (rows > 4) a4 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 4 * stride), a4);
+                if (rows > 5) a5 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 5 * stride), a5);
+                if (rows > 6) a6 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 6 * stride), a6);
+                if (rows > 7) a7 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + 7 * stride), a7);
+            }
+            return (VectorSums.OfFour(a0, a1, a2, a3), rows > 4 ? VectorSums.OfFour(a4, a5, a6, a7) : default);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Product"/> with bfloat16 weights: each 16-weight step loads 32 bytes (a Vector256 of the raw bf16
+    /// bits), zero-extends them to 32-bit lanes and shifts them left by 16, which is exactly the float32 of equal value
+    /// (bf16 is float32's upper half), then multiplies and adds in float32 as <see cref="Product"/> does. Only the
+    /// weight stream is narrower; the activations and the sums are float32. No bias: LoRA factors have none.
+    /// </summary>
+    readonly unsafe struct BFloat16Product(float* x, int rows, int k, ushort* w, float* y, int n)
+    {
+        /// <summary>As <see cref="Product"/>'s: 8 float32 rows of 1,024 inputs stay in L1 while the weights stream past.</summary>
+        const int MaxSlice = 1024;
+
+        /// <summary>The same ~8 KB of weight stream ahead as <see cref="Product"/>, counted in 2-byte weights.</summary>
+        const int PrefetchWeights = 4096;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Run(int from, int to)
+        {
+            if (rows == 1)
+            {
+                for (int column = from; column < to; column++) y[column] = Dot1(x, w + (long)column * k, k);
+                return;
+            }
+            int slice = Math.Min(k, MaxSlice);
+            for (int start = 0; start < k; start += slice)
+            {
+                int length = Math.Min(slice, k - start);
+                int ahead = (PrefetchWeights + length - 1) / length;
+                switch (rows)
+                {
+                    case 2: Slices<Two>(from, to, start, length, ahead); break;
+                    case 3: Slices<Three>(from, to, start, length, ahead); break;
+                    case 4: Slices<Four>(from, to, start, length, ahead); break;
+                    case 5: Slices<Five>(from, to, start, length, ahead); break;
+                    case 6: Slices<Six>(from, to, start, length, ahead); break;
+                    case 7: Slices<Seven>(from, to, start, length, ahead); break;
+                    default: Slices<Eight>(from, to, start, length, ahead); break;
+                }
+            }
+        }
+
+        /// <summary>Inputs [start, start + length) of output columns [from, to), for every row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Slices<TRows>(int from, int to, int start, int length, int ahead) where TRows : struct, IRowCount
+        {
+            bool first = start == 0; // the first slice writes y, later ones add to it
+            for (int j = from; j < to; j++)
+            {
+                ushort* wj = w + (long)j * k + start;
+                var (low, high) = Column<TRows>(x + start, wj, wj + (long)ahead * k, k, length);
+                if (first) Product.Write<TRows>(y + j, n, low, high);
+                else Product.Add<TRows>(y + j, n, low, high);
+            }
+        }
+
+        /// <summary>16 bf16 weights at <paramref name="w"/> as float32: zero-extended to 32 bits, shifted into the upper half.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector512<float> Widen(ushort* w) =>
+            Avx512F.ShiftLeftLogical(Avx512F.ConvertToVector512UInt32(Vector256.Load(w)), 16).AsSingle();
+
+        /// <summary>x [k] . w [k] with w bf16, four accumulators.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        static float Dot1(float* x, ushort* w, int k)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            int i = 0;
+            for (; i <= k - 4 * Lanes; i += 4 * Lanes)
+            {
+                a0 = Vector512.FusedMultiplyAdd(Widen(w + i), Vector512.Load(x + i), a0);
+                a1 = Vector512.FusedMultiplyAdd(Widen(w + i + Lanes), Vector512.Load(x + i + Lanes), a1);
+                a2 = Vector512.FusedMultiplyAdd(Widen(w + i + 2 * Lanes), Vector512.Load(x + i + 2 * Lanes), a2);
+                a3 = Vector512.FusedMultiplyAdd(Widen(w + i + 3 * Lanes), Vector512.Load(x + i + 3 * Lanes), a3);
+            }
+            for (; i < k; i += Lanes) a0 = Vector512.FusedMultiplyAdd(Widen(w + i), Vector512.Load(x + i), a0);
+            return Vector512.Sum((a0 + a1) + (a2 + a3));
+        }
+
+        /// <summary>One output column over one slice for every row, as <see cref="Product"/>'s, from a bf16 weight stream.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        static (Vector128<float> Low, Vector128<float> High) Column<TRows>(float* x, ushort* w, ushort* prefetch, int stride, int length)
+            where TRows : struct, IRowCount
+        {
+            int rows = TRows.Count;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            for (int i = 0; i < length; i += Lanes)
+            {
+                // One prefetch per 64-byte line: 32 weights, two steps of this loop.
+                if ((i & (2 * Lanes - 1)) == 0) Sse.Prefetch0(prefetch + i);
+                var u = Widen(w + i);
                 float* xi = x + i;
                 a0 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi), a0);
                 a1 = Vector512.FusedMultiplyAdd(u, Vector512.Load(xi + stride), a1);

@@ -112,6 +112,8 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     /// stacked ([Σr, in]), a per-row mask that keeps only the row's own adapter's block (holding its scaling), and one
     /// product through the B's stacked ([out, Σr]). Each row computes every adapter's low-rank product, but the batch
     /// makes two calls instead of a gather, two products and a scatter per adapter, which is where the time went.
+    /// The stacked factors are usually bfloat16 (<see cref="StackedFactors"/>): the kernel reads them at half the
+    /// bytes and multiplies float32 activations into float32 sums, so <c>low</c> and the delta stay float32.
     /// </summary>
     /// <param name="input">[batch, ..., in].</param>
     /// <param name="routing">Which adapter each row goes through.</param>
@@ -120,9 +122,9 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     Tensor Mixed(Tensor input, AdapterRouting routing, StackedFactors stacked)
     {
         var output = SmallBatchLinear.Linear(input, weight, bias, Panels);
-        using var low = SmallBatchLinear.LowRank(input, stacked.A);                   // [batch, ..., Σr]
+        using var low = SmallBatchLinear.LowRank(input, stacked.A);                   // [batch, ..., Σr] float32
         low.mul_(routing.Mask(stacked.Layout, input.dim(), input.shape[0], input.device));
-        using var delta = SmallBatchLinear.LowRank(low, stacked.B);                    // [batch, ..., out]
+        using var delta = SmallBatchLinear.LowRank(low, stacked.B);                    // [batch, ..., out] float32
         return output.add_(delta, TorchScalars.One);
     }
 

@@ -41,6 +41,60 @@ public class SmallBatchLinearTests
         Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
     }
 
+    [Theory]
+    [InlineData(1, 768, 128, 1)]   // a stacked A of two rank-64 adapters, one decoding row
+    [InlineData(2, 128, 768, 2)]   // a stacked B: Σr = 128 inputs
+    [InlineData(3, 16, 257, 1)]    // one 16-weight step a column, odd output count
+    [InlineData(4, 2048, 64, 2)]   // down_proj's A: two 1,024-wide slices
+    [InlineData(5, 1040, 96, 1)]   // a slice of 1,024 and one of 16
+    [InlineData(6, 768, 32, 2)]
+    [InlineData(7, 64, 768, 1)]
+    [InlineData(8, 768, 128, 2)]
+    [InlineData(8, 128, 2048, 1)]
+    public void A_bf16_factor_product_equals_libtorchs_float32_product_of_the_rounded_factor(int rows, int inFeatures, int outFeatures, int threads)
+    {
+        using var threadCount = new TorchThreads(threads);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(44, CPU);
+        var x = randn([rows, 1, inFeatures], generator: generator);
+        var factor = randn([outFeatures, inFeatures], generator: generator).to_type(ScalarType.BFloat16);
+
+        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.AppliesToBFloat16Factor(x, factor));
+        var ours = SmallBatchLinear.LowRank(x, factor);
+
+        // The rounded factor widened back is exact, so only the float32 summation order may differ.
+        var expected = nn.functional.linear(x, factor.to_type(ScalarType.Float32));
+        Assert.Equal(ScalarType.Float32, ours.dtype);
+        Assert.Equal(expected.shape, ours.shape);
+        Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance * Math.Max(1, expected.abs().max().item<float>()));
+    }
+
+    [Fact]
+    public void A_bf16_factor_beyond_the_kernel_goes_to_libtorch_widened()
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator(45, CPU);
+        var x = randn([2, 6, 256], generator: generator);              // 12 rows: a prefill
+        var factor = randn([64, 256], generator: generator).to_type(ScalarType.BFloat16);
+
+        Assert.False(SmallBatchLinear.AppliesToBFloat16Factor(x, factor));
+        var expected = nn.functional.linear(x, factor.to_type(ScalarType.Float32));
+        Assert.True(RandomLlama.MaxDifference(expected, SmallBatchLinear.LowRank(x, factor)) < Tolerance);
+    }
+
+    [Fact]
+    public void Only_factors_the_kernel_takes_are_kept_in_bf16()
+    {
+        using var scope = NewDisposeScope();
+        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768)));  // two rank-64 A's
+        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.TakesBFloat16Factor(zeros(768, 32)));   // two rank-16 B's
+        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(32, 64)));                                      // under 8,192 weights
+        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(768, 24)));                                     // Σr not a multiple of 16
+        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768).to_type(ScalarType.BFloat16)));       // a bf16 model's: as they are
+    }
+
     [Fact]
     public void Leaves_to_libtorch_what_it_does_not_handle()
     {

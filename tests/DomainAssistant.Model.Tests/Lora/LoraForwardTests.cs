@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Model.Tests.Modeling;
@@ -85,6 +86,122 @@ public class LoraForwardTests
         using var mixedAfter = after[2].unsqueeze(0);
         Assert.True(RandomLlama.MaxDifference(aloneAfter, mixedAfter) < Tolerance, "the mixed batch follows the changed adapter");
         Assert.True(RandomLlama.MaxDifference(before, after) > 0.01);
+    }
+
+    /// <summary>
+    /// Tolerance for a mixed batch served through bf16 stacked factors against each request alone (float32 factors),
+    /// relative to the largest logit: bf16 keeps 8 bits of mantissa, so each factor weight moves by up to 2^-9 of
+    /// itself, and the adapters' deltas (here a sizeable share of the logits) by about that much.
+    /// </summary>
+    const double BFloat16Tolerance = 1e-2;
+
+    [Fact]
+    public void A_mixed_decoding_batch_through_bf16_stacked_factors_matches_each_request_alone_within_bf16_rounding()
+    {
+        using var model = WideFrozenAdapters();
+        using var noGrad = no_grad();
+        using var ids = RandomLlama.Ids(4, 6, 300, seed: 41);
+        string?[] choice = ["a", "b", null, "a"];
+        using var mixed = DecodeStepByStep(model, ids, choice);
+        using var scale = mixed.abs().max();
+        var largest = scale.item<float>();
+        var worst = 0.0;
+        for (var row = 0; row < choice.Length; row++)
+        {
+            using var rowIds = ids[row].unsqueeze(0);
+            using var alone = DecodeStepByStep(model, rowIds, [choice[row]]); // one adapter: its float32 factors
+            using var mixedRow = mixed[row].unsqueeze(0);
+            var difference = RandomLlama.MaxDifference(alone, mixedRow);
+            Assert.True(difference < BFloat16Tolerance * largest, $"row {row} ({choice[row] ?? "base"}) differs by {difference} (largest logit {largest})");
+            if (choice[row] is not null) worst = Math.Max(worst, difference);
+        }
+        // Where the kernel runs, the stacked factors are rounded: adapter rows differ beyond float32 summation order.
+        if (Vector512.IsHardwareAccelerated) Assert.True(worst > Tolerance, $"adapter rows differ by only {worst}: the stacked factors were not bf16");
+    }
+
+    [Fact]
+    public void Training_a_mixed_batch_uses_the_adapters_float32_factors_not_the_bf16_serving_copy()
+    {
+        using var model = WideFrozenAdapters();
+        using var ids = RandomLlama.Ids(4, 6, 300, seed: 42);
+        string?[] choice = ["a", "b", null, "a"];
+        var before = FactorsOf(model).Select(f => f.detach().clone()).ToList();
+        using (no_grad())
+        {
+            using var served = DecodeStepByStep(model, ids, choice); // builds the bf16 stacked copies
+        }
+
+        // Autograd on (training, scoring with gradients): the gather-and-scatter path through the float32 factors,
+        // so each row equals its request alone to float32 summation order, which bf16 factors would not (previous test).
+        using var training = model.Forward(ids, choice);
+        for (var row = 0; row < choice.Length; row++)
+        {
+            using var rowIds = ids[row].unsqueeze(0);
+            using var alone = model.Forward(rowIds, [choice[row]]);
+            using var trainingRow = training[row].unsqueeze(0);
+            Assert.True(RandomLlama.MaxDifference(alone, trainingRow) < Tolerance, $"row {row} ({choice[row] ?? "base"}) trained through rounded factors");
+        }
+        // The adapters' own factors were neither cast nor rounded by serving.
+        var after = FactorsOf(model);
+        Assert.Equal(before.Count, after.Count);
+        for (var i = 0; i < after.Count; i++)
+        {
+            Assert.Equal(ScalarType.Float32, after[i].dtype);
+            Assert.True(before[i].Equals(after[i]));
+        }
+        foreach (var t in before) t.Dispose();
+    }
+
+    /// <summary>
+    /// A random model wide enough (d = 256) that two rank-32 adapters' stacked factors ([64, 256], [256, 64], ...)
+    /// reach the small-batch kernel and so are kept in bf16; both adapters tuned (non-zero B) and frozen again by a
+    /// save and load, as served adapters are.
+    /// </summary>
+    static LlamaForCausalLM WideFrozenAdapters()
+    {
+        var config = RandomLlama.Config() with { HiddenSize = 256, IntermediateSize = 512, VocabSize = 300, NumAttentionHeads = 4, NumKeyValueHeads = 2 };
+        var model = RandomLlama.Create(config);
+        var lora = new LoraConfig { R = 32, LoraAlpha = 64, TargetModules = LoraTargets.AllLinear };
+        model.AddAdapter("a", lora, seed: 43);
+        model.AddAdapter("b", lora, seed: 44);
+        Perturb(model, "a", seed: 45);
+        Perturb(model, "b", seed: 46);
+        var folder = Directory.CreateTempSubdirectory("da-lora-bf16-").FullName;
+        try
+        {
+            foreach (var name in new[] { "a", "b" })
+            {
+                PeftAdapter.Save(Path.Combine(folder, name), model, name);
+                model.RemoveAdapter(name);
+                PeftAdapter.Load(Path.Combine(folder, name), model, name);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        return model;
+    }
+
+    /// <summary>Every A and B of every adapter, read through the layers (handing out parameters would unfreeze them).</summary>
+    static List<Tensor> FactorsOf(LlamaForCausalLM model) =>
+        [.. model.Adapters.Layers.SelectMany(layer => layer.Layer.Adapters.Values).SelectMany(f => new Tensor[] { f.A, f.B })];
+
+    /// <summary>Cached decoding one token a step (at most 8 rows: the kernel's products); the logits of every step, [rows, T, vocab].</summary>
+    static Tensor DecodeStepByStep(LlamaForCausalLM model, Tensor ids, string?[] choice)
+    {
+        var rows = choice.Length;
+        var length = (int)ids.shape[1];
+        using var cache = model.NewKvCache(rows, length);
+        var steps = new List<Tensor>();
+        for (var pos = 0; pos < length; pos++)
+        {
+            using var token = ids.narrow(1, pos, 1);
+            steps.Add(model.Forward(token, cache, [.. Enumerable.Range(0, rows)], choice));
+        }
+        var logits = cat(steps, 1);
+        foreach (var step in steps) step.Dispose();
+        return logits;
     }
 
     [Fact]
