@@ -43,6 +43,8 @@ public sealed record CompletionInput(string Question, IReadOnlyList<ModelChatMes
         ArgumentNullException.ThrowIfNull(request);
         if (request.Messages is not { Count: > 0 } messages) return "messages must be a non-empty list.";
         if (messages.Count > MaxMessages) return $"messages may hold at most {MaxMessages} messages.";
+        // JSON null inside the list arrives as a null entry, whatever the list's declared type.
+        if (messages.FindIndex(m => m is null) is var missing and >= 0) return $"messages[{missing}] must be an object with a role and content, not null.";
         if (TextProblem(messages) is { Length: > 0 } textProblem) return textProblem;
         if (request.Model is { Length: > MaxNameLength }) return $"model may be at most {MaxNameLength} characters.";
         if (request.User is { Length: > MaxNameLength }) return $"user may be at most {MaxNameLength} characters.";

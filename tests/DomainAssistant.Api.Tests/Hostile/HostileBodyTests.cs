@@ -227,4 +227,16 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         Assert.Contains("the JSON object this endpoint expects", response.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("DomainAssistant", response.Body, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("{\"messages\":[null]}", "messages[0]")]
+    [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},null],\"stream\":true}", "messages[1]")]
+    public async Task A_null_message_is_a_400_that_names_it(string json, string named)
+    {
+        var response = await host.Raw.PostAsync(Completions, Encoding.UTF8.GetBytes(json));
+
+        Assert.True(response.Status == 400, $"{response.Status}: {response.Body}");
+        var message = JsonDocument.Parse(response.Body).RootElement.GetProperty("error").GetProperty("message").GetString();
+        Assert.StartsWith($"{named} must be an object", message, StringComparison.Ordinal);
+    }
 }

@@ -39,8 +39,6 @@ public sealed class GateFixture : IAsyncLifetime
         _index.Delete(recursive: true);
     }
 
-    static readonly Lock Seeding = new();
-
     /// <summary>A tiny model (random weights from <paramref name="seed"/>) with adapters "candidate" and "baseline".</summary>
     /// <param name="seed">Weights of the base.</param>
     /// <param name="candidateNoise">Standard deviation of random values put into the candidate's LoRA factors; 0 leaves
@@ -53,21 +51,27 @@ public sealed class GateFixture : IAsyncLifetime
             VocabSize = tokenizer.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2,
             NumAttentionHeads = 4, NumKeyValueHeads = 2, MaxPositionEmbeddings = 1024,
         };
-        LlamaForCausalLM model;
-        // torch's global generator is shared by every test class running in parallel: seeding it and drawing the
-        // weights must not interleave with another class doing the same, or the "same" model differs between calls.
-        lock (Seeding)
+        var model = LlamaForCausalLM.Create(config);
+        model.eval();
+        // Drawn again from a generator of its own, with torch's default layouts (embeddings normal(0, 1), linear
+        // weights uniform within 1/sqrt(fan-in), norm gains 1): torch's global generator is shared by every test
+        // class running in parallel, and any module another one builds meanwhile would change "the same" model.
+        using var generator = new Generator(unchecked((ulong)seed), CPU);
+        using (no_grad())
         {
-            manual_seed(seed);
-            model = LlamaForCausalLM.Create(config);
-            model.eval();
-            var lora = new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = LoraTargets.Of("q_proj", "v_proj") };
-            model.AddAdapter("candidate", lora, seed: 1);
-            model.AddAdapter("baseline", lora, seed: 1);
-            if (candidateNoise > 0)
-                using (no_grad())
-                    foreach (var (_, parameter) in model.AdapterParameters("candidate")) parameter.normal_(0, candidateNoise);
+            foreach (var (name, parameter) in model.named_parameters())
+            {
+                if (name.EndsWith("norm.weight", StringComparison.Ordinal)) continue;
+                if (name.Contains("embed_tokens", StringComparison.Ordinal)) parameter.normal_(0, 1, generator);
+                else parameter.uniform_(-1 / Math.Sqrt(parameter.size(1)), 1 / Math.Sqrt(parameter.size(1)), generator);
+            }
         }
+        var lora = new LoraConfig { R = 4, LoraAlpha = 8, TargetModules = LoraTargets.Of("q_proj", "v_proj") };
+        model.AddAdapter("candidate", lora, seed: 1);
+        model.AddAdapter("baseline", lora, seed: 1);
+        if (candidateNoise > 0)
+            using (no_grad())
+                foreach (var (_, parameter) in model.AdapterParameters("candidate")) parameter.normal_(0, candidateNoise, generator);
         var stops = new HashSet<int>();
         if (tokenizer.EosId is int eos) stops.Add(eos);
         return new PretrainedModel(model, tokenizer, stops, "tiny");
