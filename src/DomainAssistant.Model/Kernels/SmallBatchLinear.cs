@@ -205,7 +205,7 @@ public static class SmallBatchLinear
     }
 
     /// <summary>The pointers of one product; <see cref="Run"/> computes output columns [from, to).</summary>
-    readonly unsafe struct Product(float* x, int rows, int k, float* w, float* bias, float* y, int n)
+    readonly unsafe struct Product(float* x, int rows, int k, float* w, float* bias, float* y, int n) : ISlicedProduct
     {
         /// <summary>
         /// Longest stretch of the input dimension done in one go: 8 rows of 1,024 floats (32 KB) stay in the 48 KB L1
@@ -228,31 +228,14 @@ public static class SmallBatchLinear
                 for (int column = from; column < to; column++) y[column] = Dot1(x, w + (long)column * k, k) + Bias(column);
                 return;
             }
-            int slice = Math.Min(k, MaxSlice);
-            for (int start = 0; start < k; start += slice)
-            {
-                int length = Math.Min(slice, k - start);
-                // Columns are weight rows k floats apart: prefetching the same slice of a later column keeps the
-                // distance in flight whether or not the input is sliced.
-                int ahead = (PrefetchFloats + length - 1) / length;
-                switch (rows)
-                {
-                    case 2: Slices<Two>(from, to, start, length, ahead); break;
-                    case 3: Slices<Three>(from, to, start, length, ahead); break;
-                    case 4: Slices<Four>(from, to, start, length, ahead); break;
-                    case 5: Slices<Five>(from, to, start, length, ahead); break;
-                    case 6: Slices<Six>(from, to, start, length, ahead); break;
-                    case 7: Slices<Seven>(from, to, start, length, ahead); break;
-                    default: Slices<Eight>(from, to, start, length, ahead); break;
-                }
-            }
+            SlicedProduct.Run(this, rows, k, MaxSlice, PrefetchFloats, from, to);
         }
 
         float Bias(int j) => bias is null ? 0f : bias[j];
 
-        /// <summary>Inputs [start, start + length) of output columns [from, to), for every row.</summary>
+        /// <inheritdoc/>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Slices<TRows>(int from, int to, int start, int length, int ahead) where TRows : struct, IRowCount
+        public void Slices<TRows>(int from, int to, int start, int length, int ahead) where TRows : struct, IRowCount
         {
             bool first = start == 0; // the first slice writes y (with the bias), later ones add to it
             for (int j = from; j < to; j++)
@@ -350,7 +333,7 @@ public static class SmallBatchLinear
     /// (bf16 is float32's upper half), then multiplies and adds in float32 as <see cref="Product"/> does. Only the
     /// weight stream is narrower; the activations and the sums are float32. No bias: LoRA factors have none.
     /// </summary>
-    readonly unsafe struct BFloat16Product(float* x, int rows, int k, ushort* w, float* y, int n)
+    readonly unsafe struct BFloat16Product(float* x, int rows, int k, ushort* w, float* y, int n) : ISlicedProduct
     {
         /// <summary>As <see cref="Product"/>'s: 8 float32 rows of 1,024 inputs stay in L1 while the weights stream past.</summary>
         const int MaxSlice = 1024;
@@ -366,27 +349,12 @@ public static class SmallBatchLinear
                 for (int column = from; column < to; column++) y[column] = Dot1(x, w + (long)column * k, k);
                 return;
             }
-            int slice = Math.Min(k, MaxSlice);
-            for (int start = 0; start < k; start += slice)
-            {
-                int length = Math.Min(slice, k - start);
-                int ahead = (PrefetchWeights + length - 1) / length;
-                switch (rows)
-                {
-                    case 2: Slices<Two>(from, to, start, length, ahead); break;
-                    case 3: Slices<Three>(from, to, start, length, ahead); break;
-                    case 4: Slices<Four>(from, to, start, length, ahead); break;
-                    case 5: Slices<Five>(from, to, start, length, ahead); break;
-                    case 6: Slices<Six>(from, to, start, length, ahead); break;
-                    case 7: Slices<Seven>(from, to, start, length, ahead); break;
-                    default: Slices<Eight>(from, to, start, length, ahead); break;
-                }
-            }
+            SlicedProduct.Run(this, rows, k, MaxSlice, PrefetchWeights, from, to);
         }
 
-        /// <summary>Inputs [start, start + length) of output columns [from, to), for every row.</summary>
+        /// <inheritdoc/>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        void Slices<TRows>(int from, int to, int start, int length, int ahead) where TRows : struct, IRowCount
+        public void Slices<TRows>(int from, int to, int start, int length, int ahead) where TRows : struct, IRowCount
         {
             bool first = start == 0; // the first slice writes y, later ones add to it
             for (int j = from; j < to; j++)

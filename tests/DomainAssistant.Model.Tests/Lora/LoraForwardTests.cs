@@ -57,20 +57,7 @@ public class LoraForwardTests
     {
         using var model = TwoTunedAdapters();
         // Saved and loaded back: loaded factors are frozen, which is what lets a mixed batch stack them.
-        var folder = Directory.CreateTempSubdirectory("da-lora-mixed-").FullName;
-        try
-        {
-            foreach (var name in new[] { "a", "b" })
-            {
-                PeftAdapter.Save(Path.Combine(folder, name), model, name);
-                model.RemoveAdapter(name);
-                PeftAdapter.Load(Path.Combine(folder, name), model, name);
-            }
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        ReloadFrozen(model, "a", "b");
         using var noGrad = no_grad();
         using var ids = RandomLlama.Ids(4, 8, 40, seed: 23);
         string?[][] choices = [["b", null, "a", "a"], ["a", null, null, null]];
@@ -166,10 +153,17 @@ public class LoraForwardTests
         model.AddAdapter("b", lora, seed: 44);
         Perturb(model, "a", seed: 45);
         Perturb(model, "b", seed: 46);
-        var folder = Directory.CreateTempSubdirectory("da-lora-bf16-").FullName;
+        ReloadFrozen(model, "a", "b");
+        return model;
+    }
+
+    /// <summary>Saves each adapter and loads it back in its place: loaded factors are frozen, as the host's are.</summary>
+    static void ReloadFrozen(LlamaForCausalLM model, params string[] names)
+    {
+        var folder = Directory.CreateTempSubdirectory("da-lora-frozen-").FullName;
         try
         {
-            foreach (var name in new[] { "a", "b" })
+            foreach (var name in names)
             {
                 PeftAdapter.Save(Path.Combine(folder, name), model, name);
                 model.RemoveAdapter(name);
@@ -180,7 +174,6 @@ public class LoraForwardTests
         {
             Directory.Delete(folder, recursive: true);
         }
-        return model;
     }
 
     /// <summary>Every A and B of every adapter, read through the layers (handing out parameters would unfreeze them).</summary>
