@@ -38,13 +38,14 @@ public sealed partial class ReadingDrills(ModelTokenizer tokenizer, int contextL
                 .SelectMany(s => SentenceQuestions.For(s, c.Chunk.Title, 1, random).Select(q => (Question: q, Answer: s))))
             .Where(p => !guard.Leaks(p.Question, p.Answer) && domain.Safety?.Concerns(p.Question) != true).ToList();
         var followUps = new FollowUpTurns(tokenizer, contextLength, new GroundedDataOptions { FollowUps = options.FollowUps, DeclineShare = options.DeclineShare });
+        var domainText = CounterfactualFacts.DomainText(domain);
         var drills = new List<GroundedExample>(options.Count);
         for (var tries = 0; drills.Count < options.Count && tries < options.Count * 4; tries++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (Draw(domain, chunks, vocabulary, guard, random) is not var (drill, changed)) continue;
             drill = followUps.Add(domain, drill, guard, elsewhere, random);
-            drills.Add(changed ? WithNewFacts(drill, CounterfactualFacts.DomainText(domain), random) : drill);
+            drills.Add(changed ? WithNewFacts(drill, domainText, random) : drill);
         }
         return drills;
     }
