@@ -88,6 +88,7 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
             LogThreads(threads);
             var engine = new GenerationEngine(pretrained.Model, options.MaxBatch, options.ContextLength, options.WeightPanels);
             if (pretrained.Model.WeightPanelBytes > 0) LogWeightPanels(pretrained.Model.WeightPanelBytes / (1024 * 1024));
+            else if (options.WeightPanels == true) LogNoWeightPanels();
             // The engine owns the model's forward passes; the embedder takes its gate so the two never overlap.
             var embedder = new HiddenStateEmbeddingGenerator(pretrained.Model, pretrained.Tokenizer, HiddenStateEmbeddingGenerator.ModelIdOf(location.Path),
                 engine.ForwardGate, maxTokens: engine.ContextLength);
@@ -144,6 +145,9 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batches decode from a panel-ordered copy of the float32 weights ({MiB} MiB more memory; Model:WeightPanels=false turns it off)")]
     partial void LogWeightPanels(long miB);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model:WeightPanels is true, but no weight of this model takes the panel kernel (float32 weights on a CPU with AVX-512, and a batch of 4 or more): batches decode from the weights as they are")]
+    partial void LogNoWeightPanels();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The model could not be loaded; /health reports the reason")]
     partial void LogFailed(Exception error);

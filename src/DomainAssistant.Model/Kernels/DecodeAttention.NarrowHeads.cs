@@ -16,7 +16,7 @@ public static partial class DecodeAttention
         /// stories260K's batch-8 attention clearly cheaper (figures: docs/modeling.md, 'Narrow heads').
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        unsafe void SweepEightNarrowHeads<T>(Pointers at, int row, int first, float[] scoreBuffer) where T : struct, ICacheElement
+        unsafe void SweepEightNarrowHeads<T>(Pointers at, int row, int first, float[] scoreBuffer) where T : struct, IStoredElement
         {
             int length = Lengths[row], groups = Heads / KvHeads, stride = KvHeads * HalfLanes;
             long slotStart = (long)Slots[row] * Capacity * stride;

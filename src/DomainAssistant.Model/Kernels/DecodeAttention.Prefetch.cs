@@ -19,7 +19,7 @@ public static partial class DecodeAttention
         /// <summary>Requests into L1 the <paramref name="headDim"/> elements at element <paramref name="element"/> + i * stride, i &lt; 4.
         /// Positions past the row's history (even past the cache's end) are harmless: a prefetch never faults.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void PrefetchFour<T>(byte* cache, long element, int stride, int headDim) where T : struct, ICacheElement
+        static unsafe void PrefetchFour<T>(byte* cache, long element, int stride, int headDim) where T : struct, IStoredElement
         {
             byte* start = cache + element * T.Bytes;
             int run = headDim * T.Bytes;

@@ -10,7 +10,7 @@ public static partial class DecodeAttention
     {
         /// <summary>[q . k0, q . k1, q . k2, q . k3] for keys k_i at element k0 + i * stride; one 8-instruction reduction serves the four.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe Vector128<float> Dot4<T>(float* query, byte* keys, long k0, int stride, int headDim) where T : struct, ICacheElement
+        static unsafe Vector128<float> Dot4<T>(float* query, byte* keys, long k0, int stride, int headDim) where T : struct, IStoredElement
         {
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
             int d = 0;
@@ -34,7 +34,7 @@ public static partial class DecodeAttention
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe float Dot1<T>(float* query, byte* keys, long key, int headDim) where T : struct, ICacheElement
+        static unsafe float Dot1<T>(float* query, byte* keys, long key, int headDim) where T : struct, IStoredElement
         {
             var a = Vector512<float>.Zero;
             int d = 0;
@@ -45,7 +45,7 @@ public static partial class DecodeAttention
 
         /// <summary>output [head_dim] += the four values at element v0 + i * stride, weighted by <paramref name="weights"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void AddScaled4<T>(byte* values, long v0, int stride, ReadOnlySpan<float> weights, float* output, int headDim) where T : struct, ICacheElement
+        static unsafe void AddScaled4<T>(byte* values, long v0, int stride, ReadOnlySpan<float> weights, float* output, int headDim) where T : struct, IStoredElement
         {
             Vector512<float> p0 = Vector512.Create(weights[0]), p1 = Vector512.Create(weights[1]), p2 = Vector512.Create(weights[2]), p3 = Vector512.Create(weights[3]);
             int d = 0;
@@ -67,7 +67,7 @@ public static partial class DecodeAttention
 
         /// <summary>output [head_dim] += weight * the value [head_dim] at element <paramref name="value"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static unsafe void AddScaled<T>(byte* values, long value, float weight, float* output, int headDim) where T : struct, ICacheElement
+        static unsafe void AddScaled<T>(byte* values, long value, float weight, float* output, int headDim) where T : struct, IStoredElement
         {
             var p = Vector512.Create(weight);
             int d = 0;

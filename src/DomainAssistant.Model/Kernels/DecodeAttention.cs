@@ -154,7 +154,7 @@ public static partial class DecodeAttention
         /// kv_heads * head_dim stride, which was slower at batch 8: docs/modeling.md, 'Decode attention'.)
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        unsafe void Sweep<T>(Pointers at, int row, int first, int end, float[] scoreBuffer, float[] totals) where T : struct, ICacheElement
+        unsafe void Sweep<T>(Pointers at, int row, int first, int end, float[] scoreBuffer, float[] totals) where T : struct, IStoredElement
         {
             int length = Lengths[row], padded = PaddedLength(length), groups = Heads / KvHeads, stride = KvHeads * HeadDim;
             long slotStart = (long)Slots[row] * Capacity * stride; // element [slot, 0, 0, 0]; position l of kv head g is + l * stride + g * head_dim

@@ -13,7 +13,7 @@ namespace DomainAssistant.Model.Lora;
 /// in bfloat16: this copy serves only inference (no autograd), where decoding is bound by reading weights, and a
 /// bf16 factor halves those reads while the kernel keeps the activations and the sums in float32. The rounding
 /// (8 bits of mantissa) perturbs the adapters' deltas slightly; the adapters' own parameters, which training and
-/// single-adapter batches use, stay float32. Factors the kernel does not take (too small, odd widths, no AVX-512,
+/// single-adapter batches use, stay float32. Factors the kernel does not take (too small, odd widths, neither AVX-512 nor AVX2,
 /// another dtype or device) are copied as they are.
 /// </remarks>
 public sealed class StackedFactors : IDisposable

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Model.Tests.Modeling;
@@ -32,13 +31,17 @@ public class SmallBatchLinearTests
         var w = randn([outFeatures, inFeatures], generator: generator);
         var b = withBias ? randn([outFeatures], generator: generator) : null;
 
-        // Without AVX-512 the kernel must stand aside (libtorch does the product); with it, it must take the product.
-        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.Applies(x, w, b));
-        if (!Vector512.IsHardwareAccelerated) return;
-        var ours = SmallBatchLinear.Forward(x, w, b);
+        // Without AVX-512 or AVX2 the kernel must stand aside (libtorch does the product); with either, it must take it.
+        Assert.Equal(SmallBatchLinear.Lanes > 0, SmallBatchLinear.Applies(x, w, b));
         var expected = nn.functional.linear(x, w, b);
-        Assert.Equal(expected.shape, ours.shape);
-        Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance);
+        if (SmallBatchLinear.Lanes > 0) Assert.True(RandomLlama.MaxDifference(expected, SmallBatchLinear.Forward(x, w, b)) < Tolerance);
+        // Every width this machine has, not just the one it serves in: an AVX-512 machine checks the AVX2 loop too.
+        foreach (var lanes in SmallBatchLinear.SupportedLanes)
+        {
+            var ours = SmallBatchLinear.Multiply<Float32Element>(x, w, b, lanes);
+            Assert.Equal(expected.shape, ours.shape);
+            Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance, $"{lanes} lanes");
+        }
     }
 
     [Theory]
@@ -60,14 +63,20 @@ public class SmallBatchLinearTests
         var x = randn([rows, 1, inFeatures], generator: generator);
         var factor = randn([outFeatures, inFeatures], generator: generator).to_type(ScalarType.BFloat16);
 
-        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.AppliesToBFloat16Factor(x, factor));
-        var ours = SmallBatchLinear.LowRank(x, factor);
+        Assert.Equal(SmallBatchLinear.Lanes > 0, SmallBatchLinear.AppliesToBFloat16Factor(x, factor));
 
         // The rounded factor widened back is exact, so only the float32 summation order may differ.
         var expected = nn.functional.linear(x, factor.to_type(ScalarType.Float32));
-        Assert.Equal(ScalarType.Float32, ours.dtype);
-        Assert.Equal(expected.shape, ours.shape);
-        Assert.True(RandomLlama.MaxDifference(expected, ours) < Tolerance * Math.Max(1, expected.abs().max().item<float>()));
+        var tolerance = Tolerance * Math.Max(1, expected.abs().max().item<float>());
+        var served = SmallBatchLinear.LowRank(x, factor);
+        Assert.Equal(ScalarType.Float32, served.dtype);
+        Assert.True(RandomLlama.MaxDifference(expected, served) < tolerance);
+        foreach (var lanes in SmallBatchLinear.SupportedLanes)
+        {
+            var ours = SmallBatchLinear.ComputeBFloat16(x, factor, lanes);
+            Assert.Equal(expected.shape, ours.shape);
+            Assert.True(RandomLlama.MaxDifference(expected, ours) < tolerance, $"{lanes} lanes");
+        }
     }
 
     [Fact]
@@ -88,10 +97,11 @@ public class SmallBatchLinearTests
     public void Only_factors_the_kernel_takes_are_kept_in_bf16()
     {
         using var scope = NewDisposeScope();
-        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768)));  // two rank-64 A's
-        Assert.Equal(Vector512.IsHardwareAccelerated, SmallBatchLinear.TakesBFloat16Factor(zeros(768, 32)));   // two rank-16 B's
+        bool kernel = SmallBatchLinear.Lanes > 0;
+        Assert.Equal(kernel, SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768)));                            // two rank-64 A's
+        Assert.Equal(kernel, SmallBatchLinear.TakesBFloat16Factor(zeros(768, 32)));                             // two rank-16 B's
         Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(32, 64)));                                      // under 8,192 weights
-        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(768, 24)));                                     // Σr not a multiple of 16
+        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(768, 12)));                                     // Σr not a multiple of 8 (nor 16)
         Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768).to_type(ScalarType.BFloat16)));       // a bf16 model's: as they are
     }
 
@@ -104,7 +114,7 @@ public class SmallBatchLinearTests
         {
             Assert.False(SmallBatchLinear.Applies(randn(9, 256), w, null));                                   // a prefill
             Assert.False(SmallBatchLinear.Applies(randn(2, 256).to_type(ScalarType.BFloat16), w.to_type(ScalarType.BFloat16), null));
-            Assert.False(SmallBatchLinear.Applies(randn(2, 255), randn(256, 255), null));                    // in not a multiple of 16
+            Assert.False(SmallBatchLinear.Applies(randn(2, 255), randn(256, 255), null));                    // in not a multiple of the lanes
             Assert.False(SmallBatchLinear.Applies(randn(2, 64), randn(64, 64), null));                       // too small to gain
             Assert.False(SmallBatchLinear.Applies(randn(256, 2).t(), w, null));                              // not contiguous
         }
@@ -138,7 +148,7 @@ public class SmallBatchLinearTests
         var w = randn(256, 256);
         var training = SmallBatchLinear.Linear(x, w, null);   // autograd on: libtorch
         using var noGrad = no_grad();
-        var decoding = SmallBatchLinear.Linear(x, w, null);   // the kernel, where AVX-512 exists
+        var decoding = SmallBatchLinear.Linear(x, w, null);   // the kernel, where AVX-512 or AVX2 exists
         Assert.True(RandomLlama.MaxDifference(training, decoding) < Tolerance);
     }
 

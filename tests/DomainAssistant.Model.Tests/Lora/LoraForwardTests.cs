@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using DomainAssistant.Model.Kernels;
 using DomainAssistant.Model.Lora;
 using DomainAssistant.Model.Modeling;
 using DomainAssistant.Model.Tests.Modeling;
@@ -103,7 +103,7 @@ public class LoraForwardTests
             if (choice[row] is not null) worst = Math.Max(worst, difference);
         }
         // Where the kernel runs, the stacked factors are rounded: adapter rows differ beyond float32 summation order.
-        if (Vector512.IsHardwareAccelerated) Assert.True(worst > Tolerance, $"adapter rows differ by only {worst}: the stacked factors were not bf16");
+        if (SmallBatchLinear.Lanes > 0) Assert.True(worst > Tolerance, $"adapter rows differ by only {worst}: the stacked factors were not bf16");
     }
 
     [Fact]

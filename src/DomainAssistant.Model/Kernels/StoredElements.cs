@@ -4,8 +4,8 @@ using System.Runtime.Intrinsics.X86;
 
 namespace DomainAssistant.Model.Kernels;
 
-/// <summary>How a cache element type becomes 16 (or 8) float32 lanes.</summary>
-internal interface ICacheElement
+/// <summary>How a stored element type (of a KV cache or a weight) becomes 16 (or 8) float32 lanes.</summary>
+internal interface IStoredElement
 {
     /// <summary>Bytes of one stored element.</summary>
     static abstract int Bytes { get; }
@@ -14,7 +14,7 @@ internal interface ICacheElement
     static abstract unsafe Vector256<float> LoadHalf(byte* start, long index);
 }
 
-internal readonly struct Float32Element : ICacheElement
+internal readonly struct Float32Element : IStoredElement
 {
     public static int Bytes => 4;
 
@@ -26,7 +26,7 @@ internal readonly struct Float32Element : ICacheElement
 }
 
 /// <summary>bf16 is the top half of a float32: widen each 16-bit value to 32 bits and shift it up.</summary>
-internal readonly struct BFloat16Element : ICacheElement
+internal readonly struct BFloat16Element : IStoredElement
 {
     public static int Bytes => 2;
 
