@@ -1,6 +1,6 @@
-using System.Threading.Channels;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage;
 
 namespace DomainAssistant.Feedback.Filing;
 
@@ -19,31 +19,27 @@ public sealed class GroupCommitInbox : IFeedbackInbox, IAsyncDisposable
     public const int MaxGroup = 256;
 
     readonly IFeedbackInbox _inner;
-    readonly Channel<Pending> _waiting = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
-    readonly Task _writer;
+    readonly GroupCommit<FeedbackSubmitted, bool> _groups;
 
     public GroupCommitInbox(IFeedbackInbox inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
-        _writer = Task.Run(WriteGroupsAsync);
+        // A failed group filed none of its feedbacks: each delivery fails and is retried on its own.
+        _groups = new GroupCommit<FeedbackSubmitted, bool>(group => _inner.FileManyAsync(group), MaxGroup);
     }
 
     /// <summary>The store the groups are filed into.</summary>
     public IFeedbackInbox Underneath => _inner;
 
     /// <summary>Transactions committed so far (for tests and logs: fewer than the feedbacks filed when grouping works).</summary>
-    public long Groups => Interlocked.Read(ref _groups);
+    public long Groups => _groups.Groups;
 
-    long _groups;
-
-    public async Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
+    public Task<bool> FileAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default)
     {
         // Refused here, alone: an invalid feedback inside a group would fail every valid one with it.
         FeedbackRules.Validate(feedback);
-        var pending = new Pending(feedback, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_waiting.Writer.TryWrite(pending), this);
-        return await pending.Filed.Task.WaitAsync(cancellationToken);
+        return _groups.WriteAsync(feedback, cancellationToken);
     }
 
     public Task<IReadOnlyList<bool>> FileManyAsync(IReadOnlyList<FeedbackSubmitted> feedbacks, CancellationToken cancellationToken = default) =>
@@ -57,32 +53,5 @@ public sealed class GroupCommitInbox : IFeedbackInbox, IAsyncDisposable
     public Task<(long Count, long? LastSequence)> CountForDomainAsync(string domain, long afterSequence, CancellationToken cancellationToken = default) =>
         _inner.CountForDomainAsync(domain, afterSequence, cancellationToken);
 
-    async Task WriteGroupsAsync()
-    {
-        var group = new List<Pending>(MaxGroup);
-        while (await _waiting.Reader.WaitToReadAsync())
-        {
-            while (group.Count < MaxGroup && _waiting.Reader.TryRead(out var pending)) group.Add(pending);
-            try
-            {
-                var filed = await _inner.FileManyAsync([.. group.Select(p => p.Feedback)]);
-                Interlocked.Increment(ref _groups);
-                for (var i = 0; i < group.Count; i++) group[i].Filed.TrySetResult(filed[i]);
-            }
-            catch (Exception error)
-            {
-                // The transaction filed none of them: each delivery fails and is retried on its own.
-                foreach (var pending in group) pending.Filed.TrySetException(error);
-            }
-            group.Clear();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _waiting.Writer.TryComplete();
-        await _writer;
-    }
-
-    sealed record Pending(FeedbackSubmitted Feedback, TaskCompletionSource<bool> Filed);
+    public ValueTask DisposeAsync() => _groups.DisposeAsync();
 }

@@ -1,6 +1,7 @@
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback.Storage;
 using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage;
 using DomainAssistant.Storage.PostgreSql;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,14 +20,18 @@ namespace DomainAssistant.Feedback.Recording;
 /// time; a failed publish releases it at once, and a claim whose process died runs out and the row is handed out again.
 /// The recording process claims what it records in the INSERT itself (<see cref="RecordClaimedAsync"/>) and publishes
 /// it straight away, so a feedback takes no claiming UPDATE of its own and no other process's pass ever reads it unless
-/// that process dies or gives it back.
+/// that process dies or gives it back. Those INSERTs are grouped (<see cref="GroupCommit{TItem, TResult}"/>): the
+/// feedbacks a process records while its previous group commits go in together, one statement and one commit.
 /// </remarks>
 /// <param name="database">The shared database.</param>
 /// <param name="clock">Stamps recorded_at; the system clock when null.</param>
 /// <param name="claim">How long a pending row handed to one pass stays away from the others; <see cref="DefaultClaim"/> when null.
 /// Longer than a pass takes to publish a batch and mark it (the outbox's publish timeout, and then some).</param>
-public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvider? clock = null, TimeSpan? claim = null) : IFeedbackStore
+public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvider? clock = null, TimeSpan? claim = null) : IFeedbackStore, IAsyncDisposable
 {
+    /// <summary>Most feedbacks one grouped INSERT records; more wait for the next.</summary>
+    public const int MaxGroup = 256;
+
     /// <summary>The claim when none is given: twice the outbox's default publish timeout.</summary>
     public static TimeSpan DefaultClaim { get; } = TimeSpan.FromMinutes(1);
 
@@ -51,35 +56,105 @@ public sealed class PostgresFeedbackStore(PostgresDatabase database, TimeProvide
 
     readonly TimeProvider _clock = clock ?? TimeProvider.System;
     readonly TimeSpan _claim = claim ?? DefaultClaim;
+    GroupCommit<FeedbackSubmitted, FeedbackRecording?>? _claimedGroups;
+    readonly Lock _startingGroups = new();
 
     public Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
-        InsertAsync(feedback, claimed: false, cancellationToken);
+        RecordAsync(feedback, claimed: false, cancellationToken);
 
-    /// <summary>Records and claims in one INSERT: the row is never visible to another pass unclaimed.</summary>
+    /// <summary>Records and claims in one INSERT, grouped with the other feedbacks this process records meanwhile: the
+    /// row is never visible to another pass unclaimed.</summary>
     public Task<FeedbackRecording> RecordClaimedAsync(FeedbackSubmitted feedback, CancellationToken cancellationToken = default) =>
-        InsertAsync(feedback, claimed: true, cancellationToken);
+        RecordAsync(feedback, claimed: true, cancellationToken);
 
-    async Task<FeedbackRecording> InsertAsync(FeedbackSubmitted feedback, bool claimed, CancellationToken cancellationToken)
+    /// <summary>Grouped INSERTs so far (for tests: fewer than the feedbacks recorded when grouping works).</summary>
+    public long ClaimedGroups => _claimedGroups?.Groups ?? 0;
+
+    async Task<FeedbackRecording> RecordAsync(FeedbackSubmitted feedback, bool claimed, CancellationToken cancellationToken)
     {
+        // Refused here, alone: an invalid feedback inside a group would fail every valid one with it.
         FeedbackRules.Validate(feedback);
-        var fingerprint = FeedbackFingerprint.Of(feedback);
+        var recording = claimed
+            ? await ClaimedGroupCommit().WriteAsync(feedback, cancellationToken)
+            : (await InsertAsync([feedback], claimed: false, cancellationToken))[0];
+        return recording ?? throw new FeedbackConflictException(feedback.FeedbackId);
+    }
+
+    GroupCommit<FeedbackSubmitted, FeedbackRecording?> ClaimedGroupCommit()
+    {
+        lock (_startingGroups)
+        {
+            // A group that fails for one row's data (a PostgreSQL data or constraint error) is recorded again row by
+            // row (SQLSTATE classes 22 and 23), so only that feedback's caller fails; a failure of the server fails the group.
+            return _claimedGroups ??= new GroupCommit<FeedbackSubmitted, FeedbackRecording?>(
+                group => InsertAsync(group, claimed: true, CancellationToken.None), MaxGroup,
+                error => error is PostgresException { SqlState: var state } && (state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal)));
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="feedbacks"/> in one statement: for each, <see cref="FeedbackRecording.Recorded"/>, or
+    /// <see cref="FeedbackRecording.AlreadyRecorded"/> when its id is stored with the same content, or null when its id
+    /// is stored with other content (a conflict).
+    /// </summary>
+    async Task<IReadOnlyList<FeedbackRecording?>> InsertAsync(IReadOnlyList<FeedbackSubmitted> feedbacks, bool claimed, CancellationToken cancellationToken)
+    {
+        // A feedback listed twice goes in once, at its first place; the later places compare with what was stored.
+        var firsts = feedbacks.DistinctBy(f => f.FeedbackId).ToList();
         await using var connection = await database.OpenAsync(Schema, cancellationToken);
         await using var insert = new NpgsqlCommand($"""
             INSERT INTO feedback ({PostgresLineageColumns.Names}, fingerprint, recorded_at, claimed_until)
-            VALUES ({PostgresLineageColumns.Parameters}, @fingerprint, @recorded_at, {(claimed ? "now() + @claim" : "NULL")})
+            SELECT {PostgresLineageArrays.Columns}, fp.fingerprint, @recorded_at, {(claimed ? "now() + @claim" : "NULL")}
+            FROM {PostgresLineageArrays.Rows}
+            JOIN unnest(@fingerprints) WITH ORDINALITY AS fp(fingerprint, ord) ON fp.ord = f.ord
+            ORDER BY f.ord
             ON CONFLICT (feedback_id) DO NOTHING
+            RETURNING feedback_id
             """, connection);
-        PostgresLineageColumns.Bind(insert, feedback);
-        insert.Parameters.AddWithValue("fingerprint", fingerprint);
+        PostgresLineageArrays.Bind(insert, firsts);
+        insert.Parameters.Add(new NpgsqlParameter("fingerprints", NpgsqlDbType.Array | NpgsqlDbType.Text)
+        {
+            Value = firsts.Select(FeedbackFingerprint.Of).ToArray(),
+        });
         insert.Parameters.AddWithValue("recorded_at", _clock.GetUtcNow().ToUniversalTime());
         if (claimed) insert.Parameters.AddWithValue("claim", _claim);
-        if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1) return FeedbackRecording.Recorded;
+        var inserted = new HashSet<Guid>();
+        await using (var reader = await insert.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) inserted.Add(reader.GetGuid(0));
+        }
 
-        // The row that won is committed: ON CONFLICT waited for it.
-        await using var existing = new NpgsqlCommand("SELECT fingerprint FROM feedback WHERE feedback_id = @feedback_id", connection);
-        existing.Parameters.AddWithValue("feedback_id", feedback.FeedbackId);
-        var stored = (string?)await existing.ExecuteScalarAsync(cancellationToken);
-        return stored == fingerprint ? FeedbackRecording.AlreadyRecorded : throw new FeedbackConflictException(feedback.FeedbackId);
+        var recordings = new FeedbackRecording?[feedbacks.Count];
+        var written = new HashSet<Guid>();
+        var compare = new List<int>();
+        for (var i = 0; i < feedbacks.Count; i++)
+        {
+            if (inserted.Contains(feedbacks[i].FeedbackId) && written.Add(feedbacks[i].FeedbackId)) recordings[i] = FeedbackRecording.Recorded;
+            else compare.Add(i);
+        }
+        if (compare.Count == 0) return recordings;
+
+        // The rows that won are committed: ON CONFLICT waited for them.
+        await using var existing = new NpgsqlCommand("SELECT feedback_id, fingerprint FROM feedback WHERE feedback_id = ANY(@ids)", connection);
+        existing.Parameters.AddWithValue("ids", compare.Select(i => feedbacks[i].FeedbackId).Distinct().ToArray());
+        var stored = new Dictionary<Guid, string>();
+        await using (var reader = await existing.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) stored[reader.GetGuid(0)] = reader.GetString(1);
+        }
+        foreach (var i in compare)
+        {
+            var same = stored.TryGetValue(feedbacks[i].FeedbackId, out var fingerprint) && fingerprint == FeedbackFingerprint.Of(feedbacks[i]);
+            recordings[i] = same ? FeedbackRecording.AlreadyRecorded : null;
+        }
+        return recordings;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GroupCommit<FeedbackSubmitted, FeedbackRecording?>? groups;
+        lock (_startingGroups) groups = _claimedGroups;
+        if (groups is not null) await groups.DisposeAsync();
     }
 
     /// <summary>Pending rows not claimed by another pass, claimed now for this caller.</summary>

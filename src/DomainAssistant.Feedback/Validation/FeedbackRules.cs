@@ -59,8 +59,32 @@ public static class FeedbackRules
         if (feedback.Adapter is not null && string.IsNullOrWhiteSpace(feedback.AdapterChecksum))
             problems.Add($"adapter checksum is required when an adapter ({Quote(feedback.Adapter)}) served the message");
         if (feedback.At == default) problems.Add("time of the feedback must be set");
+        CheckNoNul(problems, feedback);
         return problems;
     }
+
+    /// <summary>
+    /// No text may hold U+0000: PostgreSQL's text type cannot store it, so in the scale-out mode such a feedback would
+    /// fail every insert as if the database were down (retried for ever by the worker) instead of being refused once.
+    /// </summary>
+    static void CheckNoNul(List<string> problems, FeedbackSubmitted feedback)
+    {
+        var texts = new (string Name, string? Value)[]
+        {
+            ("rating", feedback.Rating), ("reason", feedback.Reason), ("prompt", feedback.Prompt), ("response", feedback.Response),
+            ("model", feedback.Model), ("adapter", feedback.Adapter), ("adapter checksum", feedback.AdapterChecksum),
+            ("variant", feedback.Variant), ("domain", feedback.Domain), ("user", feedback.User),
+        };
+        var lists = new (string Name, IReadOnlyList<string>? Items)[]
+        {
+            ("tags", feedback.Tags), ("retrieved chunk ids", feedback.RetrievedChunkIds), ("cited chunk ids", feedback.CitedChunkIds),
+        };
+        foreach (var name in texts.Where(t => HasNul(t.Value)).Select(t => t.Name)
+                     .Concat(lists.Where(l => l.Items?.Any(HasNul) == true).Select(l => l.Name)))
+            problems.Add($"{name} must not contain the NUL character (U+0000)");
+    }
+
+    static bool HasNul(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal);
 
     static void CheckText(List<string> problems, string name, string? value)
     {

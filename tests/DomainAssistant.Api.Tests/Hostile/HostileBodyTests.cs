@@ -167,6 +167,26 @@ public sealed class HostileBodyTests(LoopbackHost host) : IClassFixture<Loopback
         Assert.Equal("request_timeout", error.GetProperty("code").GetString());
     }
 
+    [Theory]
+    [InlineData("/api/chat", "{\"message\":\"a \\u0000 b\"}", "message")]
+    [InlineData("/api/feedback", "{\"messageId\":\"4f0f1d2e-4a4b-4c4d-8e8f-000000000001\",\"rating\":\"up\",\"reason\":\"\\u0000\"}", "reason")]
+    [InlineData("/api/feedback", "{\"messageId\":\"4f0f1d2e-4a4b-4c4d-8e8f-000000000001\",\"rating\":\"up\",\"tags\":[\"x\\u0000\"]}", "tags")]
+    public async Task A_NUL_character_which_PostgreSQL_text_cannot_hold_is_a_400_naming_the_field(string path, string json, string field)
+    {
+        var problem = Problem(await host.Raw.PostAsync(path, Encoding.UTF8.GetBytes(json)), 400);
+
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var errors), problem.ToString());
+        Assert.Contains("NUL character", errors.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_NUL_character_in_a_v1_message_is_a_400_in_OpenAIs_error_shape()
+    {
+        var response = await host.Raw.PostAsync(Completions, Bytes("""{"messages":[{"role":"user","content":"a \u0000 b"}]}"""));
+
+        Assert.Contains("messages[0].content must not contain the NUL character", OpenAiError(response, 400).GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_feedback_tag_of_500000_characters_is_refused_at_the_edge()
     {

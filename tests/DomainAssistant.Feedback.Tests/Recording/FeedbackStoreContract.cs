@@ -225,6 +225,51 @@ public sealed class PostgresFeedbackStoreTests : FeedbackStoreContract
     }
 
     [SkippableFact]
+    public async Task Claimed_feedback_recorded_at_once_goes_in_grouped_inserts_each_caller_with_its_own_answer()
+    {
+        await using var recorder = new PostgresFeedbackStore(_database!);
+        var fresh = Enumerable.Range(0, 300).Select(FeedbackSamples.Valid).ToList();
+        var before = FeedbackSamples.Valid(1);
+        await recorder.RecordClaimedAsync(before);
+        var groupsBefore = recorder.ClaimedGroups;
+
+        // 300 new feedbacks, a retry of one recorded before, the same new feedback twice, and a reused id with other content.
+        var twice = FeedbackSamples.Valid(2);
+        var writes = fresh.Select(f => Task.Run(() => recorder.RecordClaimedAsync(f)))
+            .Append(Task.Run(() => recorder.RecordClaimedAsync(before)))
+            .Append(Task.Run(() => recorder.RecordClaimedAsync(twice)))
+            .Append(Task.Run(() => recorder.RecordClaimedAsync(twice)))
+            .ToList();
+        var conflict = Task.Run(() => recorder.RecordClaimedAsync(before with { Reason = "changed after the fact" }));
+        var outcomes = await Task.WhenAll(writes);
+
+        Assert.All(outcomes.Take(300), outcome => Assert.Equal(FeedbackRecording.Recorded, outcome));
+        Assert.Equal(FeedbackRecording.AlreadyRecorded, outcomes[300]);
+        Assert.Equal([FeedbackRecording.Recorded, FeedbackRecording.AlreadyRecorded], outcomes.Skip(301).Order());
+        await Assert.ThrowsAsync<FeedbackConflictException>(() => conflict);
+        foreach (var feedback in fresh.Take(5)) FeedbackSamples.AssertSame(feedback, (await Store.FindAsync(feedback.FeedbackId))!.Feedback);
+        Assert.Equal(302, await Store.CountPendingAsync());
+        Assert.Empty(await Store.ReadPendingAsync(0, 400)); // every row claimed by its recorder
+        // Grouped: far fewer INSERTs than feedbacks (one per group of at most 256).
+        Assert.InRange(recorder.ClaimedGroups - groupsBefore, 2, 150);
+    }
+
+    [SkippableFact]
+    public async Task A_NUL_character_which_PostgreSQL_text_cannot_hold_is_refused_before_any_insert()
+    {
+        await using var recorder = new PostgresFeedbackStore(_database!);
+        var refused = FeedbackSamples.Valid(3) with { Reason = "nul \u0000 inside" };
+        var others = Enumerable.Range(10, 40).Select(FeedbackSamples.Valid).ToList();
+
+        var writes = others.Select(f => Task.Run(() => recorder.RecordClaimedAsync(f))).ToList();
+        var error = await Assert.ThrowsAsync<InvalidFeedbackException>(() => recorder.RecordClaimedAsync(refused));
+
+        Assert.Contains("reason must not contain the NUL character", error.Message);
+        Assert.All(await Task.WhenAll(writes), outcome => Assert.Equal(FeedbackRecording.Recorded, outcome));
+        Assert.Equal(40, await Store.CountPendingAsync());
+    }
+
+    [SkippableFact]
     public async Task A_failed_publish_hands_the_feedback_out_again_at_once_and_a_claim_that_runs_out_does_too()
     {
         var (failed, abandoned) = (FeedbackSamples.Valid(1), FeedbackSamples.Valid(2));

@@ -21,6 +21,18 @@ public class FeedbackRulesTests
     }
 
     [Fact]
+    public void Refuses_a_NUL_character_in_any_text_naming_each_field()
+    {
+        var feedback = FeedbackSamples.Valid(1) with { Reason = "fine\0", Response = "\0", Tags = ["ok", "b\0d"], User = "u\0" };
+
+        var error = Assert.Throws<InvalidFeedbackException>(() => FeedbackRules.Validate(feedback));
+
+        foreach (var field in new[] { "reason", "response", "tags", "user" })
+            Assert.Contains($"{field} must not contain the NUL character (U+0000)", error.Message);
+        Assert.DoesNotContain("prompt must not contain", error.Message);
+    }
+
+    [Fact]
     public void Accepts_both_ratings_with_and_without_optional_lineage()
     {
         for (var n = 0; n < 20; n++) FeedbackRules.Validate(FeedbackSamples.Valid(n));
