@@ -190,12 +190,13 @@ public static class ScaleOutBenchmark
         return options;
     }
 
-    // The database infra/scaleout.sh made on the test server.
+    // The database infra/scaleout.sh made on the test server: SCALEOUT_DATABASE, as the script reads it, else its default.
     static string StackDatabase(string root)
     {
         var admin = TestServerFiles.PostgresAdminConnection(root)
             ?? throw new InvalidOperationException("no PostgreSQL connection in artifacts/services/postgres.env: start the stack with infra/scaleout.sh start, or pass --postgres");
-        return admin.Replace("Database=postgres", "Database=domainassistant", StringComparison.Ordinal);
+        var name = Environment.GetEnvironmentVariable("SCALEOUT_DATABASE") is { Length: > 0 } set ? set : "domainassistant";
+        return admin.Replace("Database=postgres", $"Database={name}", StringComparison.Ordinal);
     }
 
     static string RepositoryRoot()
