@@ -4,6 +4,7 @@ using DomainAssistant.Api.Domains;
 using DomainAssistant.Api.Http;
 using DomainAssistant.Grounding;
 using DomainAssistant.Storage.Conversations;
+using DomainAssistant.Storage.PostgreSql;
 
 namespace DomainAssistant.Api.Chat;
 
@@ -58,8 +59,8 @@ public static partial class ChatApi
         if (problem is not null) return problem;
         if (string.IsNullOrWhiteSpace(request!.Message)) return Problems.Invalid("message", "message must be a non-empty string.");
         if (request.Message.Length > MaxMessageLength) return Problems.Invalid("message", $"message must be at most {MaxMessageLength} characters.");
-        // PostgreSQL's text cannot hold it: in the scale-out mode the stored turn would fail like an outage.
-        if (request.Message.Contains('\0', StringComparison.Ordinal)) return Problems.Invalid("message", "message must not contain the NUL character (U+0000).");
+        // Stored with the turn: in the scale-out mode it would fail like an outage.
+        if (PostgresText.HasNul(request.Message)) return Problems.Invalid("message", $"message {PostgresText.NoNul}.");
         if (request.Domain is { Length: > MaxDomainLength }) return Problems.Invalid("domain", $"domain must be at most {MaxDomainLength} characters.");
 
         var userId = CallerIdentity.UserId(context);

@@ -5,6 +5,7 @@ using DomainAssistant.Api.Http;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback.Recording;
 using DomainAssistant.Feedback.Validation;
+using DomainAssistant.Storage.PostgreSql;
 
 namespace DomainAssistant.Api.Feedback;
 
@@ -40,9 +41,8 @@ public static class FeedbackApi
         if (request.Tags is { Count: > FeedbackRules.MaxTags }) return Problems.Invalid("tags", $"tags may hold at most {FeedbackRules.MaxTags} entries.");
         if (request.Tags?.Any(t => t is null || t.Length > FeedbackRules.MaxTagLength) == true)
             return Problems.Invalid("tags", $"each tag must be a string of at most {FeedbackRules.MaxTagLength} characters.");
-        if (request.Reason?.Contains('\0', StringComparison.Ordinal) == true) return Problems.Invalid("reason", "reason must not contain the NUL character (U+0000).");
-        if (request.Tags?.Any(t => t.Contains('\0', StringComparison.Ordinal)) == true)
-            return Problems.Invalid("tags", "tags must not contain the NUL character (U+0000).");
+        if (PostgresText.HasNul(request.Reason)) return Problems.Invalid("reason", $"reason {PostgresText.NoNul}.");
+        if (request.Tags?.Any(PostgresText.HasNul) == true) return Problems.Invalid("tags", $"tags {PostgresText.NoNul}.");
         var message = await conversations.FindAssistantMessageAsync(messageId, cancellationToken);
         if (message is null) return Problems.NotFound($"No assistant message has id {messageId}.");
 

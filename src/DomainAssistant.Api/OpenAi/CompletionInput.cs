@@ -3,6 +3,7 @@ using System.Text.Json;
 using DomainAssistant.Api.Chat;
 using DomainAssistant.Api.Http;
 using ModelChatMessage = DomainAssistant.Model.Tokenization.ChatMessage;
+using DomainAssistant.Storage.PostgreSql;
 
 namespace DomainAssistant.Api.OpenAi;
 
@@ -48,7 +49,7 @@ public sealed record CompletionInput(string Question, IReadOnlyList<ModelChatMes
         if (TextProblem(messages) is { Length: > 0 } textProblem) return textProblem;
         if (request.Model is { Length: > MaxNameLength }) return $"model may be at most {MaxNameLength} characters.";
         if (request.User is { Length: > MaxNameLength }) return $"user may be at most {MaxNameLength} characters.";
-        if (request.User?.Contains('\0', StringComparison.Ordinal) == true) return "user must not contain the NUL character (U+0000).";
+        if (PostgresText.HasNul(request.User)) return $"user {PostgresText.NoNul}.";
         if (messages.Any(m => m.Role is not ("system" or "developer" or "user" or "assistant" or "tool")))
             return "every message needs a role: system, developer, user, assistant or tool.";
         if (messages[^1].Role != "user" || Text(messages[^1].Content).Trim().Length == 0) return "the last message must be a non-empty user message.";
@@ -72,8 +73,8 @@ public sealed record CompletionInput(string Question, IReadOnlyList<ModelChatMes
             if (!JsonText.AllDecodable(content)) return $"messages[{i}].content {JsonText.Invalid}.";
             var text = Text(content);
             if (text.Length > MaxContentLength) return $"messages[{i}].content may be at most {MaxContentLength} characters.";
-            // PostgreSQL's text cannot hold it: stored with the answer's lineage, it would fail like an outage.
-            if (text.Contains('\0', StringComparison.Ordinal)) return $"messages[{i}].content must not contain the NUL character (U+0000).";
+            // Stored with the answer's lineage: in the scale-out mode it would fail like an outage.
+            if (PostgresText.HasNul(text)) return $"messages[{i}].content {PostgresText.NoNul}.";
         }
         return "";
     }

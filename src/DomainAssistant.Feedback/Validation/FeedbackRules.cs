@@ -1,4 +1,5 @@
 using DomainAssistant.Contracts;
+using DomainAssistant.Storage.PostgreSql;
 
 namespace DomainAssistant.Feedback.Validation;
 
@@ -64,8 +65,8 @@ public static class FeedbackRules
     }
 
     /// <summary>
-    /// No text may hold U+0000: PostgreSQL's text type cannot store it, so in the scale-out mode such a feedback would
-    /// fail every insert as if the database were down (retried for ever by the worker) instead of being refused once.
+    /// No text may hold what PostgreSQL's text cannot (<see cref="PostgresText"/>): in the scale-out mode such a feedback
+    /// would fail every insert as if the database were down (retried for ever by the worker) instead of being refused once.
     /// </summary>
     static void CheckNoNul(List<string> problems, FeedbackSubmitted feedback)
     {
@@ -79,12 +80,10 @@ public static class FeedbackRules
         {
             ("tags", feedback.Tags), ("retrieved chunk ids", feedback.RetrievedChunkIds), ("cited chunk ids", feedback.CitedChunkIds),
         };
-        foreach (var name in texts.Where(t => HasNul(t.Value)).Select(t => t.Name)
-                     .Concat(lists.Where(l => l.Items?.Any(HasNul) == true).Select(l => l.Name)))
-            problems.Add($"{name} must not contain the NUL character (U+0000)");
+        foreach (var name in texts.Where(t => PostgresText.HasNul(t.Value)).Select(t => t.Name)
+                     .Concat(lists.Where(l => l.Items?.Any(PostgresText.HasNul) == true).Select(l => l.Name)))
+            problems.Add($"{name} {PostgresText.NoNul}");
     }
-
-    static bool HasNul(string? text) => text is not null && text.Contains('\0', StringComparison.Ordinal);
 
     static void CheckText(List<string> problems, string name, string? value)
     {
