@@ -41,7 +41,9 @@ public sealed record LoopOutcome(
     /// <summary>Whether a round's experiment promoted its adapter (the product's status, first word of <see cref="LoopRound.ExperimentDecision"/>).</summary>
     public static bool Promoted(LoopRound round) => (round ?? throw new ArgumentNullException(nameof(round))).ExperimentDecision.StartsWith("promoted", StringComparison.Ordinal);
 
-    /// <summary>What the lift means, said in the report beside it.</summary>
+    /// <summary>What the lift means, said in the report beside it (not in the JSON line, whose keys the issue fixes:
+    /// <c>production_changed</c> carries the same fact there).</summary>
+    [JsonIgnore]
     public string LiftMeaning => ProductionChanged
         ? "production at the end is an adapter a round promoted"
         : "no round promoted an adapter, so production at the end is the round-0 adapter and this difference is two samples of the same adapter (the measurement's noise), not lift";
