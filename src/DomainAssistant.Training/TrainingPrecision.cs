@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using DomainAssistant.Model;
 
 namespace DomainAssistant.Training;
 
@@ -23,12 +24,25 @@ public static class TrainingPrecisions
         _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "not a precision"),
     };
 
-    /// <summary>The precision a command-line value names ("fp32" or "bf16").</summary>
-    /// <exception cref="ArgumentException">Neither.</exception>
+    /// <summary>
+    /// What trainers compute in unless told: bf16 where the CPU multiplies bfloat16 in hardware
+    /// (<see cref="NativeBFloat16.OnThisCpu"/>), where it was faster at every size we train; fp32 elsewhere, where
+    /// emulated bf16 products made training many times slower (docs/training.md, "Precision").
+    /// </summary>
+    public static TrainingPrecision Default { get; } = NativeBFloat16.OnThisCpu ? TrainingPrecision.Bf16 : TrainingPrecision.Fp32;
+
+    /// <summary>The precision a command-line value names: "fp32", "bf16", or "auto" (<see cref="Default"/>).</summary>
+    /// <exception cref="ArgumentException">None of these.</exception>
     public static TrainingPrecision Parse(string? name) => name switch
     {
         "fp32" => TrainingPrecision.Fp32,
         "bf16" => TrainingPrecision.Bf16,
-        _ => throw new ArgumentException($"precision must be fp32 or bf16, got '{name}'."),
+        "auto" => Default,
+        _ => throw new ArgumentException($"precision must be fp32, bf16 or auto, got '{name}'."),
     };
+
+    /// <summary>Why <paramref name="precision"/> is a poor choice on this machine, or null when it is not.</summary>
+    public static string? Caution(this TrainingPrecision precision) => precision == TrainingPrecision.Bf16 && !NativeBFloat16.OnThisCpu
+        ? "bf16 on a CPU without native bfloat16 products (AVX-512 BF16, AMX or Arm BF16) is emulated and trains many times slower than fp32; use --precision fp32 (or auto)."
+        : null;
 }

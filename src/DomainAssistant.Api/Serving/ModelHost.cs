@@ -73,6 +73,7 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
     LoadedModel Load(ModelLocation location)
     {
         var dtype = options.DType == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
+        if (dtype == ScalarType.BFloat16 && !NativeBFloat16.OnThisCpu) LogEmulatedBFloat16();
         var pretrained = PretrainedModel.Load(location.Path, location.Tokenizer, dtype);
         try
         {
@@ -148,6 +149,9 @@ public sealed partial class ModelHost(IModelSource source, ModelOptions options,
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model:WeightPanels is true, but no weight of this model takes the panel kernel (float32 weights on a CPU with AVX-512, and a batch of 4 or more): batches decode from the weights as they are")]
     partial void LogNoWeightPanels();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model:DType is bfloat16, but this CPU has no native bfloat16 products (AVX-512 BF16, AMX or Arm BF16): libtorch emulates them and decodes many times slower than float32. Set Model:DType=float32 unless memory forbids it")]
+    partial void LogEmulatedBFloat16();
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The model could not be loaded; /health reports the reason")]
     partial void LogFailed(Exception error);

@@ -139,6 +139,7 @@ public static class TrainCommand
         var (output, error) = (parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         PrepareRuntime();
         if (parse.GetValue(common.Threads) is > 0 and var threads) TorchSharp.torch.set_num_threads(threads);
+        if (TrainingPrecisions.Parse(parse.GetValue(common.Precision)).Caution() is { } caution) await error.WriteLineAsync($"warning: {caution}");
         using var log = parse.GetValue(common.Events) is { } path ? new TrainingEventLog(path) : null;
         var bar = new TrainingProgressBar(error, terminal: Terminal.IsTerminal(error), log);
         TrainingSummary summary;
@@ -166,7 +167,7 @@ public static class TrainCommand
         public Option<int> SeqLen { get; } = new("--seq-len") { Description = "Tokens per row.", DefaultValueFactory = _ => 256 };
         public Option<int> Accumulate { get; } = new("--accumulate") { Description = "Micro-batches per optimizer step (gradient accumulation).", DefaultValueFactory = _ => 1 };
         public Option<double> LearningRate { get; } = new("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => double.Parse(learningRateDefault, System.Globalization.CultureInfo.InvariantCulture) };
-        public Option<string> Precision { get; } = new("--precision") { Description = "fp32, or bf16 (bfloat16 compute, float32 master weights).", DefaultValueFactory = _ => "bf16" };
+        public Option<string> Precision { get; } = new("--precision") { Description = "fp32, bf16 (bfloat16 compute, float32 master weights), or auto: bf16 where the CPU multiplies bfloat16 in hardware (AVX-512 BF16, AMX, Arm BF16), else fp32.", DefaultValueFactory = _ => "auto" };
         public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of weights/adapter init and data order.", DefaultValueFactory = _ => 1234 };
         public Option<string?> Events { get; } = new("--events") { Description = "Append every progress event as a JSON line to this file." };
         public Option<bool> Json { get; } = new("--json") { Description = "End stdout with one JSON summary line." };

@@ -53,8 +53,9 @@ public sealed record PretrainingOptions
 
     public double WeightDecay { get; init; } = 0.1;
 
-    /// <summary>bf16 (bfloat16 forward and backward with float32 master weights and optimizer) or fp32.</summary>
-    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Bf16;
+    /// <summary>bf16 (bfloat16 forward and backward with float32 master weights and optimizer) or fp32; default
+    /// <see cref="TrainingPrecisions.Default"/> (bf16 only where the CPU multiplies it in hardware).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecisions.Default;
 
     /// <summary>Measure the held-out loss every this many steps (default 50).</summary>
     public int EvalEvery { get; init; } = 50;

@@ -60,8 +60,9 @@ public sealed record SftOptions
     /// <summary>Evaluations per epoch (default 1; more lets early stopping act within long epochs).</summary>
     public int EvalsPerEpoch { get; init; } = 1;
 
-    /// <summary>bf16 (bfloat16 compute, float32 adapter masters) or fp32.</summary>
-    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Bf16;
+    /// <summary>bf16 (bfloat16 compute, float32 adapter masters) or fp32; default <see cref="TrainingPrecisions.Default"/>
+    /// (bf16 only where the CPU multiplies it in hardware).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecisions.Default;
 
     /// <summary>Seeds the adapter initialisation, the eval split and the data order (default 1234).</summary>
     public ulong Seed { get; init; } = 1234;

@@ -112,4 +112,21 @@ public sealed class HostTests
             Assert.Equal(setting == "true" && !panelKernel, host.Log.Contains("no weight of this model takes the panel kernel"));
         }
     }
+
+    [Stories260KFact]
+    public async Task Says_in_the_log_when_a_bfloat16_model_is_served_on_a_cpu_that_emulates_bfloat16()
+    {
+        using var folder = new TempFolder();
+        var stories = RepositoryFiles.Stories260K!;
+        Llama2cConversion.Convert(Path.Combine(stories, "stories260K.bin"), Path.Combine(stories, "tok512.bin"), folder.Path);
+        foreach (var dtype in new[] { "float32", "bfloat16" })
+        {
+            var settings = AssistantHost.WithoutScriptedModel();
+            settings["Model:Path"] = folder.Path;
+            settings["Model:DType"] = dtype;
+            using var host = new AssistantHost(settings);
+            await host.ReadyClientAsync();
+            Assert.Equal(dtype == "bfloat16" && !NativeBFloat16.OnThisCpu, host.Log.Contains("no native bfloat16 products"));
+        }
+    }
 }

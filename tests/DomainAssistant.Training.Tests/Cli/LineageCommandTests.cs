@@ -37,7 +37,7 @@ public sealed class LineageCommandTests
         Assert.Equal("da train base", chain[1].GetProperty("produced_by").GetString());
         Assert.Equal("schedule", chain[1].GetProperty("stop_reason").GetString());
         Assert.Equal("da train sft", chain[0].GetProperty("produced_by").GetString());
-        Assert.Equal("bf16", chain[0].GetProperty("hyperparameters").GetProperty("precision").GetString());
+        Assert.Equal(TrainingPrecisions.Default.Name(), chain[0].GetProperty("hyperparameters").GetProperty("precision").GetString()); // --precision auto
         Assert.Equal("referenced", chain[2].GetProperty("produced_by").GetString());
         var text = await Run("lineage", "show", adapterSha[..16], "--ledger", ledger);
         Assert.StartsWith($"adapter {adapterSha[..16]}  sha256 {adapterSha}", text.Output);

@@ -17,12 +17,15 @@ public sealed class BaseTrainerTests(TrainedTokenizer tokenizer) : IClassFixture
         AccumulationSteps = 2, Steps = 8, WarmupSteps = 2, EvalEvery = 4, CheckpointEvery = 3, LearningRate = 5e-3,
     };
 
-    [Fact]
-    public void Pretraining_writes_a_model_folder_that_loads_and_lowers_held_out_loss()
+    // Both precisions on every machine: the default follows the CPU (TrainingPrecisions.Default).
+    [Theory]
+    [InlineData(TrainingPrecision.Fp32)]
+    [InlineData(TrainingPrecision.Bf16)]
+    public void Pretraining_writes_a_model_folder_that_loads_and_lowers_held_out_loss(TrainingPrecision precision)
     {
         using var work = Workspace(out var corpus, out var output);
 
-        var summary = new BaseTrainer(Tiny with { Steps = 30 }).Run(new TextCorpus(corpus), output, resume: false);
+        var summary = new BaseTrainer(Tiny with { Steps = 30, Precision = precision }).Run(new TextCorpus(corpus), output, resume: false);
 
         Assert.True(summary.EvalLossAfter < summary.EvalLossBefore - 0.5, $"held-out loss {summary.EvalLossBefore:F3} -> {summary.EvalLossAfter:F3}");
         Assert.Equal(30 * 4 * 2 * 32, summary.TrainTokens);

@@ -15,17 +15,22 @@ public sealed class SftTrainerTests(TrainedTokenizer tokenizer) : IClassFixture<
 {
     static readonly SftOptions Fast = new() { Rank = 8, Epochs = 3, BatchRows = 8, SequenceLength = 96, LearningRate = 1e-2, WarmupSteps = 2, EvalShare = 0.2 };
 
-    [Fact]
-    public void Fine_tuning_lowers_held_out_loss_and_writes_a_peft_adapter_with_lineage()
+    // Both precisions on every machine: the default follows the CPU (TrainingPrecisions.Default), so without these
+    // a machine without native bf16 would never run the bf16 path, nor one with it the fp32 path.
+    [Theory]
+    [InlineData(TrainingPrecision.Fp32)]
+    [InlineData(TrainingPrecision.Bf16)]
+    public void Fine_tuning_lowers_held_out_loss_and_writes_a_peft_adapter_with_lineage(TrainingPrecision precision)
     {
+        var options = Fast with { Precision = precision };
         using var model = new TinyModelFolder(tokenizer);
         using var work = new TempFolder();
         var data = QuestionAnswers.Write(work, "qa.jsonl", 60);
         var baseChecksum = Checksums.Model(model.Path);
         var output = Path.Combine(work.Path, "adapter");
 
-        using var inputs = SftInputs.Load(model.Path, null, data, Fast);
-        var summary = new SftTrainer(Fast).Run(inputs.Model, inputs.Source, inputs.Data, output);
+        using var inputs = SftInputs.Load(model.Path, null, data, options);
+        var summary = new SftTrainer(options).Run(inputs.Model, inputs.Source, inputs.Data, output);
 
         Assert.True(summary.EvalLossAfter < summary.EvalLossBefore - 0.3, $"held-out loss {summary.EvalLossBefore:F3} -> {summary.EvalLossAfter:F3}");
         Assert.Equal(baseChecksum, Checksums.Model(model.Path));
