@@ -79,25 +79,42 @@ await_startup() {
 write_env() {
   local vhost="tests-$(date +%s)-$$" v
   for v in "$vhost" "$vhost-worker" "$vhost-api"; do
-    quietly rabbitmqctl -q add_vhost "$v"
-    quietly rabbitmqctl -q set_permissions -p "$v" guest ".*" ".*" ".*"
+    # Explicit returns: start() calls this in an || list, where set -e does not apply.
+    quietly rabbitmqctl -q add_vhost "$v" || return 1
+    quietly rabbitmqctl -q set_permissions -p "$v" guest ".*" ".*" ".*" || return 1
   done
   mkdir -p "$(dirname "$env_file")"
   printf 'RABBITMQ_HOST=127.0.0.1\nRABBITMQ_PORT=%s\nRABBITMQ_VHOST=%s\nRABBITMQ_WORKER_VHOST=%s\nRABBITMQ_API_VHOST=%s\n' "$port" "$vhost" "$vhost-worker" "$vhost-api" >"$env_file"
+}
+
+start_node() {
+  prepare_dirs
+  log "starting $RABBITMQ_NODENAME on 127.0.0.1:$port"
+  rabbitmq-server -detached >/dev/null
+  await_startup
+  log "ready"
+}
+
+# A node started by another checkout keeps running after that checkout's folder is deleted, and then cannot add a
+# virtual host ({error,enoent}: its data directory is gone). Such a node is shut down (killed if it will not go) and
+# a node of this checkout started in its place.
+replace_node() {
+  log "the running node cannot add a virtual host (its data directory may be gone); restarting it"
+  timeout 60 rabbitmqctl -q shutdown >/dev/null 2>&1 || pkill -KILL -f 'beam.smp.*-s rabbit boot' || true
+  local deadline=$((SECONDS + 30))
+  while is_running && [ $SECONDS -lt $deadline ]; do sleep 1; done
+  start_node
 }
 
 start() {
   install_server
   if is_running; then
     log "already running on 127.0.0.1:$port"
+    write_env 2>/dev/null || { replace_node; write_env; }
   else
-    prepare_dirs
-    log "starting $RABBITMQ_NODENAME on 127.0.0.1:$port"
-    rabbitmq-server -detached >/dev/null
-    await_startup
-    log "ready"
+    start_node
+    write_env
   fi
-  write_env
 }
 
 stop() {
