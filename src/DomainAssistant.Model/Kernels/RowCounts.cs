@@ -3,6 +3,7 @@ namespace DomainAssistant.Model.Kernels;
 /// <summary>A row count known when the JIT compiles a kernel generic over it, so code for unused rows compiles away.</summary>
 internal interface IRowCount { static abstract int Count { get; } }
 
+internal struct One : IRowCount { public static int Count => 1; }
 internal struct Two : IRowCount { public static int Count => 2; }
 internal struct Three : IRowCount { public static int Count => 3; }
 internal struct Four : IRowCount { public static int Count => 4; }

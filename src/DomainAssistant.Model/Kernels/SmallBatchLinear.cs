@@ -81,38 +81,15 @@ public static class SmallBatchLinear
     const long MinLowRankWeights = 8_192;
 
     /// <summary>y = x F^T for a LoRA factor F ([r, in] or [out, r]): this kernel from <see cref="MinLowRankWeights"/>
-    /// weights, libtorch's linear below. A bfloat16 factor under float32 input (a serving copy, see
-    /// <see cref="TakesBFloat16Factor"/>) goes to <see cref="ComputeBFloat16"/> for a decoding step, and to libtorch
-    /// as float32 for a prefill.</summary>
+    /// weights, libtorch's linear below.</summary>
     /// <param name="input">[..., in].</param>
-    /// <param name="factor">[out, in], the input's dtype or bfloat16.</param>
-    /// <returns>[..., out], the input's dtype.</returns>
-    public static Tensor LowRank(Tensor input, Tensor factor)
-    {
-        if (factor.dtype == ScalarType.BFloat16 && input.dtype == ScalarType.Float32)
-        {
-            if (AppliesToBFloat16Factor(input, factor)) return ComputeBFloat16(input, factor, Lanes);
-            // A prefill (more than MaxRows rows) through a serving copy: libtorch's product of the widened factor.
-            using var widened = factor.to_type(ScalarType.Float32);
-            return nn.functional.linear(input, widened);
-        }
-        return AppliesFrom(MinLowRankWeights, input, factor, null) ? Compute(input, factor, null, null) : nn.functional.linear(input, factor);
-    }
+    /// <param name="factor">[out, in], the input's dtype.</param>
+    /// <returns>[..., out].</returns>
+    public static Tensor LowRank(Tensor input, Tensor factor) =>
+        AppliesFrom(MinLowRankWeights, input, factor, null) ? Compute(input, factor, null, null) : nn.functional.linear(input, factor);
 
-    /// <summary>
-    /// Whether a frozen LoRA factor is worth keeping in bfloat16 for <see cref="LowRank"/>: one this kernel would take
-    /// in float32 (from <see cref="MinLowRankWeights"/> weights, an input width that is a multiple of <see cref="Lanes"/>).
-    /// Decoding is bound by reading weights, and a bf16 copy halves a factor's reads while the activations and the
-    /// sums stay float32. Smaller factors stay float32: libtorch, which takes them, has no float32-by-bf16 product.
-    /// </summary>
-    /// <param name="factor">[out, in] float32 on the CPU.</param>
-    public static bool TakesBFloat16Factor(Tensor factor) =>
-        Lanes > 0
-        && factor.dtype == ScalarType.Float32 && factor.device_type == DeviceType.CPU
-        && factor.dim() == 2 && factor.numel() >= MinLowRankWeights && factor.size(1) % Lanes == 0;
-
-    /// <summary>Whether <see cref="LowRank"/> runs this float32-input, bf16-factor product in the kernel (a decoding
-    /// step of at most <see cref="MaxRows"/> rows without autograd); otherwise libtorch multiplies the widened factor.</summary>
+    /// <summary>Whether the kernel takes a float32-input, bf16-factor product (<see cref="Multiply{TElement}"/> over
+    /// <see cref="BFloat16Element"/>): a decoding step of at most <see cref="MaxRows"/> rows without autograd.</summary>
     /// <param name="input">[..., in] float32.</param>
     /// <param name="factor">[out, in] bfloat16.</param>
     internal static bool AppliesToBFloat16Factor(Tensor input, Tensor factor) =>
@@ -122,15 +99,6 @@ public static class SmallBatchLinear
         && factor.dim() == 2 && input.size(-1) == factor.size(1) && factor.size(1) % Lanes == 0
         && input.numel() / factor.size(1) is > 0 and <= MaxRows
         && input.is_contiguous() && factor.is_contiguous();
-
-    /// <summary>y = x F^T with x float32 and F bfloat16, summed in float32: each weight is widened as it is read
-    /// (bf16 is float32's upper half, so the widening is exact).</summary>
-    /// <param name="input">[..., in] float32, at most <see cref="MaxRows"/> rows in all.</param>
-    /// <param name="factor">[out, in] bfloat16.</param>
-    /// <param name="lanes">The register width: <see cref="Lanes"/>, or another of <see cref="SupportedLanes"/>.</param>
-    /// <returns>[..., out] float32.</returns>
-    internal static Tensor ComputeBFloat16(Tensor input, Tensor factor, int lanes) =>
-        Multiply<BFloat16Element>(input, factor, bias: null, lanes);
 
     /// <summary>
     /// Fewest rows that go to <see cref="PanelLinear"/> when the weight has panels: at 8 rows of the 110M shape it
@@ -220,7 +188,7 @@ public static class SmallBatchLinear
     }
 
     /// <summary>[..., out] float32 for an input [..., in].</summary>
-    static Tensor NewOutput(Tensor input, int outFeatures)
+    internal static Tensor NewOutput(Tensor input, int outFeatures)
     {
         var shape = input.shape; // a fresh array
         shape[^1] = outFeatures;

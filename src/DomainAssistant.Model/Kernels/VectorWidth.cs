@@ -20,6 +20,11 @@ internal unsafe interface IVectorWidth<TVector> where TVector : struct
 
     static abstract TVector Load(float* source);
 
+    static abstract void Store(TVector vector, float* target);
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TVector Create(float value);
+
     /// <summary><see cref="Lanes"/> stored elements from <paramref name="index"/> as float32.</summary>
     static abstract TVector Load<TElement>(byte* start, long index) where TElement : struct, IStoredElement;
 
@@ -43,6 +48,12 @@ internal readonly unsafe struct Width16 : IVectorWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load(float* source) => Vector512.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> vector, float* target) => vector.Store(target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Create(float value) => Vector512.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Load<TElement>(byte* start, long index) where TElement : struct, IStoredElement => TElement.Load(start, index);
@@ -71,6 +82,12 @@ internal readonly unsafe struct Width8 : IVectorWidth<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load(float* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<float> vector, float* target) => vector.Store(target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Create(float value) => Vector256.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Load<TElement>(byte* start, long index) where TElement : struct, IStoredElement => TElement.LoadHalf(start, index);

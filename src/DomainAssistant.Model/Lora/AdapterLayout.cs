@@ -5,7 +5,7 @@ public readonly record struct AdapterBlock(string Adapter, long Rank, double Sca
 
 /// <summary>
 /// The order, ranks and scalings of the adapters a mixed batch goes through: how their factors are stacked in a layer
-/// and how the per-row mask lines up with them. Layers whose adapters share a layout share one mask.
+/// and which of a batch's rows each block serves (<see cref="AdapterRouting.Blocks"/>), worked out once for the layers that share the layout.
 /// </summary>
 public sealed class AdapterLayout
 {

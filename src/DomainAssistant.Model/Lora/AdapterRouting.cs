@@ -1,3 +1,4 @@
+using DomainAssistant.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public sealed record AdapterRows(string Adapter, Tensor? Rows);
 public sealed class AdapterRouting : IDisposable
 {
     readonly IReadOnlyList<string?> _adapterPerRow;
-    readonly Dictionary<(string Layout, long Dimensions), Tensor> _masks = [];
+    readonly Dictionary<string, LowRankBlocks> _blocks = [];
 
     AdapterRouting(IReadOnlyList<AdapterRows> groups, IReadOnlyList<string?> adapterPerRow)
     {
@@ -54,41 +55,22 @@ public sealed class AdapterRouting : IDisposable
     }
 
     /// <summary>
-    /// For a layer whose adapters are stacked in <paramref name="layout"/>: per row, the row's own adapter's block
-    /// holds that adapter's scaling and every other block 0 (a row on the base model is 0 throughout). Built once per
-    /// layout and shape, and shared by every layer of this forward.
+    /// For a layer whose adapters are stacked in <paramref name="layout"/>: the rows each block of ranks serves, at
+    /// its adapter's scaling, for the kernel that runs each row through its own adapter only. Built once per layout
+    /// and shared by every layer of this forward.
     /// </summary>
-    /// <param name="layout">The stacked adapters.</param>
-    /// <param name="dimensions">The activations' dimensions: 2 ([batch, Σr]) or 3 ([batch, 1, Σr], broadcast over positions).</param>
-    /// <param name="batchSize">Rows in the batch.</param>
-    /// <param name="device">The activations' device.</param>
-    public Tensor Mask(AdapterLayout layout, long dimensions, long batchSize, Device device)
+    internal LowRankBlocks Blocks(AdapterLayout layout)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        var key = (layout.Key, dimensions);
-        if (_masks.TryGetValue(key, out var cached)) return cached;
-        var width = layout.TotalRank;
-        var values = new float[batchSize * width];
-        for (var row = 0; row < batchSize; row++)
-        {
-            long offset = 0;
-            foreach (var block in layout.Blocks)
-            {
-                if (block.Adapter == _adapterPerRow[row]) Array.Fill(values, (float)block.Scaling, (int)(row * width + offset), (int)block.Rank);
-                offset += block.Rank;
-            }
-        }
-        long[] shape = dimensions == 3 ? [batchSize, 1, width] : [batchSize, width];
-        // Kept past the dispose scope of the layer that asked first: every later layer reuses it, and Dispose frees it.
-        var mask = tensor(values, shape, device: device).DetachFromDisposeScope();
-        _masks[key] = mask;
-        return mask;
+        if (_blocks.TryGetValue(layout.Key, out var cached)) return cached;
+        var blocks = new LowRankBlocks([.. layout.Blocks.Select(block => ((int)block.Rank, (float)block.Scaling,
+            Enumerable.Range(0, _adapterPerRow.Count).Where(row => _adapterPerRow[row] == block.Adapter).ToArray()))], _adapterPerRow.Count);
+        _blocks[layout.Key] = blocks;
+        return blocks;
     }
 
     public void Dispose()
     {
         foreach (var group in Groups) group.Rows?.Dispose();
-        foreach (var mask in _masks.Values) mask.Dispose();
-        _masks.Clear();
     }
 }

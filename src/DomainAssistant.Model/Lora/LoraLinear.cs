@@ -87,7 +87,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
         if (routing.IsEmpty || _adapters.Count == 0) return SmallBatchLinear.Linear(input, weight, bias, Panels);
         // A batch that mixes adapters, or one adapter with base-model rows.
         var mixed = routing.Groups.Count > 1 || routing.Groups[0].Rows is not null;
-        if (mixed && !is_grad_enabled() && Stacked(routing) is { } stacked) return Mixed(input, routing, stacked);
+        if (mixed && Mixed(input, routing) is { } served) return served;
         using var scope = NewDisposeScope();
         var output = SmallBatchLinear.Linear(input, weight, bias, Panels);
         foreach (var group in routing.Groups)
@@ -108,27 +108,24 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     }
 
     /// <summary>
-    /// A batch whose rows go through different adapters, at inference: one product through every routed adapter's A
-    /// stacked ([Σr, in]), a per-row mask that keeps only the row's own adapter's block (holding its scaling), and one
-    /// product through the B's stacked ([out, Σr]). Each row computes every adapter's low-rank product, but the batch
-    /// makes two calls instead of a gather, two products and a scatter per adapter, which is where the time went.
-    /// The stacked factors are usually bfloat16 (<see cref="StackedFactors"/>): the kernel reads them at half the
-    /// bytes and multiplies float32 activations into float32 sums, so <c>low</c> and the delta stay float32.
+    /// A decoding step whose rows go through different adapters (or the base alone), at inference: one kernel call
+    /// over every routed adapter's factors stacked, each row through its own adapter only (<see cref="LowRankLinear"/>).
     /// </summary>
-    /// <param name="input">[batch, ..., in].</param>
+    /// <param name="input">[batch, 1, in] (or [batch, in]).</param>
     /// <param name="routing">Which adapter each row goes through.</param>
-    /// <param name="stacked">This layer's factors of those adapters.</param>
-    /// <returns>[batch, ..., out].</returns>
-    Tensor Mixed(Tensor input, AdapterRouting routing, StackedFactors stacked)
+    /// <returns>[batch, 1, out], or null where the kernel does not take this step (a prefill, another dtype or
+    /// device, autograd on, or an adapter not frozen), which then goes adapter by adapter.</returns>
+    Tensor? Mixed(Tensor input, AdapterRouting routing)
     {
-        var output = SmallBatchLinear.Linear(input, weight, bias, Panels);
-        using var low = SmallBatchLinear.LowRank(input, stacked.A);                   // [batch, ..., Σr] float32
-        low.mul_(routing.Mask(stacked.Layout, input.dim(), input.shape[0], input.device));
-        using var delta = SmallBatchLinear.LowRank(low, stacked.B);                    // [batch, ..., out] float32
-        return output.add_(delta, TorchScalars.One);
+        if (is_grad_enabled() || Stacked(routing) is not { } stacked) return null;
+        var blocks = routing.Blocks(stacked.Layout);
+        return LowRankLinear.Applies(input, weight, bias, stacked.A, stacked.UpPanels, blocks)
+            ? LowRankLinear.Compute(input, weight, bias, Panels, stacked.A, stacked.UpPanels, blocks)
+            : null;
     }
 
-    /// <summary>The stacked factors for the routing's adapters, when every one is attached here and frozen; null otherwise.</summary>
+    /// <summary>The stacked factors for the routing's adapters, when every one is attached here, frozen, and of a kind
+    /// the kernel serves; null otherwise.</summary>
     /// <remarks>Asked by every layer on every step: the kept copy is reused without building anything while the same
     /// adapters are routed (unfreezing or changing an adapter drops it).</remarks>
     StackedFactors? Stacked(AdapterRouting routing)
@@ -137,7 +134,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
         var factors = new LoraFactors[routing.Groups.Count];
         for (var i = 0; i < factors.Length; i++)
         {
-            if (!_adapters.TryGetValue(routing.Groups[i].Adapter, out var f) || !f.Frozen) return null;
+            if (!_adapters.TryGetValue(routing.Groups[i].Adapter, out var f) || !f.Frozen || !StackedFactors.CanServe(f)) return null;
             factors[i] = f;
         }
         DropStacked();

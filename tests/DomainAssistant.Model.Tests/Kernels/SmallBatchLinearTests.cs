@@ -46,7 +46,7 @@ public class SmallBatchLinearTests
 
     [Theory]
     [InlineData(1, 768, 128, 1)]   // a stacked A of two rank-64 adapters, one decoding row
-    [InlineData(2, 128, 768, 2)]   // a stacked B: Σr = 128 inputs
+    [InlineData(2, 128, 768, 2)]   // short columns: 128 inputs
     [InlineData(3, 16, 257, 1)]    // one 16-weight step a column, odd output count
     [InlineData(4, 2048, 64, 2)]   // down_proj's A: two 1,024-wide slices
     [InlineData(5, 1040, 96, 1)]   // a slice of 1,024 and one of 16
@@ -68,41 +68,13 @@ public class SmallBatchLinearTests
         // The rounded factor widened back is exact, so only the float32 summation order may differ.
         var expected = nn.functional.linear(x, factor.to_type(ScalarType.Float32));
         var tolerance = Tolerance * Math.Max(1, expected.abs().max().item<float>());
-        var served = SmallBatchLinear.LowRank(x, factor);
-        Assert.Equal(ScalarType.Float32, served.dtype);
-        Assert.True(RandomLlama.MaxDifference(expected, served) < tolerance);
         foreach (var lanes in SmallBatchLinear.SupportedLanes)
         {
-            var ours = SmallBatchLinear.ComputeBFloat16(x, factor, lanes);
+            var ours = SmallBatchLinear.Multiply<BFloat16Element>(x, factor, null, lanes);
+            Assert.Equal(ScalarType.Float32, ours.dtype);
             Assert.Equal(expected.shape, ours.shape);
             Assert.True(RandomLlama.MaxDifference(expected, ours) < tolerance, $"{lanes} lanes");
         }
-    }
-
-    [Fact]
-    public void A_bf16_factor_beyond_the_kernel_goes_to_libtorch_widened()
-    {
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var generator = new Generator(45, CPU);
-        var x = randn([2, 6, 256], generator: generator);              // 12 rows: a prefill
-        var factor = randn([64, 256], generator: generator).to_type(ScalarType.BFloat16);
-
-        Assert.False(SmallBatchLinear.AppliesToBFloat16Factor(x, factor));
-        var expected = nn.functional.linear(x, factor.to_type(ScalarType.Float32));
-        Assert.True(RandomLlama.MaxDifference(expected, SmallBatchLinear.LowRank(x, factor)) < Tolerance);
-    }
-
-    [Fact]
-    public void Only_factors_the_kernel_takes_are_kept_in_bf16()
-    {
-        using var scope = NewDisposeScope();
-        bool kernel = SmallBatchLinear.Lanes > 0;
-        Assert.Equal(kernel, SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768)));                            // two rank-64 A's
-        Assert.Equal(kernel, SmallBatchLinear.TakesBFloat16Factor(zeros(768, 32)));                             // two rank-16 B's
-        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(32, 64)));                                      // under 8,192 weights
-        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(768, 12)));                                     // Σr not a multiple of 8 (nor 16)
-        Assert.False(SmallBatchLinear.TakesBFloat16Factor(zeros(128, 768).to_type(ScalarType.BFloat16)));       // a bf16 model's: as they are
     }
 
     [Fact]
