@@ -21,7 +21,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     readonly Parameter? bias;
     readonly Dictionary<string, LoraFactors> _adapters = new(StringComparer.Ordinal);
 
-    /// <summary>The frozen factors of the adapters a mixed batch routes through, stacked (see <see cref="Mixed"/>), for the last set of adapters seen.</summary>
+    /// <summary>The frozen factors of the adapters a decoding batch routes through, stacked (see <see cref="Decode"/>), for the last set of adapters seen.</summary>
     StackedFactors? _stacked;
 
     public LoraLinear(long inFeatures, long outFeatures, bool hasBias) : base(nameof(LoraLinear))
@@ -85,9 +85,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     public override Tensor forward(Tensor input, AdapterRouting routing)
     {
         if (routing.IsEmpty || _adapters.Count == 0) return SmallBatchLinear.Linear(input, weight, bias, Panels);
-        // A batch that mixes adapters, or one adapter with base-model rows.
-        var mixed = routing.Groups.Count > 1 || routing.Groups[0].Rows is not null;
-        if (mixed && Mixed(input, routing) is { } served) return served;
+        if (Decode(input, routing) is { } served) return served;
         using var scope = NewDisposeScope();
         var output = SmallBatchLinear.Linear(input, weight, bias, Panels);
         foreach (var group in routing.Groups)
@@ -108,14 +106,16 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     }
 
     /// <summary>
-    /// A decoding step whose rows go through different adapters (or the base alone), at inference: one kernel call
-    /// over every routed adapter's factors stacked, each row through its own adapter only (<see cref="LowRankLinear"/>).
+    /// A decoding step at inference, whether its rows share one adapter or mix several (and the base alone): one
+    /// kernel call over every routed adapter's factors stacked, each row through its own adapter only
+    /// (<see cref="LowRankLinear"/>). For one adapter it also saves the separate products' calls (figures:
+    /// bench/RESULTS.md, "one kernel call").
     /// </summary>
     /// <param name="input">[batch, 1, in] (or [batch, in]).</param>
     /// <param name="routing">Which adapter each row goes through.</param>
     /// <returns>[batch, 1, out], or null where the kernel does not take this step (a prefill, another dtype or
     /// device, autograd on, or an adapter not frozen), which then goes adapter by adapter.</returns>
-    Tensor? Mixed(Tensor input, AdapterRouting routing)
+    Tensor? Decode(Tensor input, AdapterRouting routing)
     {
         if (is_grad_enabled() || Stacked(routing) is not { } stacked) return null;
         var blocks = routing.Blocks(stacked.Layout);

@@ -83,7 +83,7 @@ public class LoraForwardTests
     const double BFloat16Tolerance = 1e-2;
 
     [Fact]
-    public void A_mixed_decoding_batch_through_bf16_stacked_factors_matches_each_request_alone_within_bf16_rounding()
+    public void A_decoding_batch_through_bf16_stacked_factors_matches_each_requests_float32_forward_within_bf16_rounding()
     {
         using var model = WideFrozenAdapters();
         using var noGrad = no_grad();
@@ -96,7 +96,7 @@ public class LoraForwardTests
         for (var row = 0; row < choice.Length; row++)
         {
             using var rowIds = ids[row].unsqueeze(0);
-            using var alone = DecodeStepByStep(model, rowIds, [choice[row]]); // one adapter: its float32 factors
+            using var alone = WithAutograd(() => model.Forward(rowIds, [choice[row]])); // its float32 factors
             using var mixedRow = mixed[row].unsqueeze(0);
             var difference = RandomLlama.MaxDifference(alone, mixedRow);
             Assert.True(difference < BFloat16Tolerance * largest, $"row {row} ({choice[row] ?? "base"}) differs by {difference} (largest logit {largest})");
@@ -104,6 +104,14 @@ public class LoraForwardTests
         }
         // Where the kernel runs, the stacked factors are rounded: adapter rows differ beyond float32 summation order.
         if (SmallBatchLinear.Lanes > 0) Assert.True(worst > Tolerance, $"adapter rows differ by only {worst}: the stacked factors were not bf16");
+
+        // Every row on one adapter takes the same kernel.
+        string?[] one = ["b", "b", "b", "b"];
+        using var shared = DecodeStepByStep(model, ids, one);
+        using var reference = WithAutograd(() => model.Forward(ids, one));
+        var sharedDifference = RandomLlama.MaxDifference(reference, shared);
+        Assert.True(sharedDifference < BFloat16Tolerance * largest, $"one adapter's batch differs by {sharedDifference} (largest logit {largest})");
+        if (SmallBatchLinear.Lanes > 0) Assert.True(sharedDifference > Tolerance, $"one adapter's batch differs by only {sharedDifference}: its factors were not the bf16 copy");
     }
 
     [Fact]
@@ -179,6 +187,14 @@ public class LoraForwardTests
     /// <summary>Every A and B of every adapter, read through the layers (handing out parameters would unfreeze them).</summary>
     static List<Tensor> FactorsOf(LlamaForCausalLM model) =>
         [.. model.Adapters.Layers.SelectMany(layer => layer.Layer.Adapters.Values).SelectMany(f => new Tensor[] { f.A, f.B })];
+
+    /// <summary>The logits of a forward with autograd on (which takes the adapters' own float32 factors), detached.</summary>
+    static Tensor WithAutograd(Func<Tensor> forward)
+    {
+        using var grad = enable_grad();
+        using var logits = forward();
+        return logits.detach();
+    }
 
     /// <summary>Cached decoding one token a step (at most 8 rows: the kernel's products); the logits of every step, [rows, T, vocab].</summary>
     static Tensor DecodeStepByStep(LlamaForCausalLM model, Tensor ids, string?[] choice)
