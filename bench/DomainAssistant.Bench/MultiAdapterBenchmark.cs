@@ -9,8 +9,8 @@ namespace DomainAssistant.Bench;
 /// <summary>
 /// What serving two adapters in one batch costs (issue 18: an A/B test decodes control and treatment together).
 /// Batch-8 greedy decode through the generation engine, in three ways: the base model with no adapter loaded (the
-/// reference), every request on one adapter, and requests alternating between two adapters (through the stacked
-/// factors, and through the gather-and-scatter path trainers' adapters take). The adapters target every
+/// reference), every request on one adapter, and requests alternating between two adapters (through the decoding
+/// kernel's serving copies, and through the gather-and-scatter path trainers' adapters take). The adapters target every
 /// linear layer, at the bootstrap's rank (64) and at rank 16 (a common rank for larger models, where 64 is a far
 /// smaller share of the layer's width than on these shapes). Rounds of the three alternate, as in <see cref="DecodeBenchmark"/>,
 /// and each ratio is the median over rounds of that round's tokens/s over the base round just before it.

@@ -1,14 +1,14 @@
 namespace DomainAssistant.Model.Kernels;
 
 /// <summary>
-/// Which rows of a decoding batch go through which block of stacked low-rank factors (a block is one adapter's ranks,
-/// in stacking order), at what scaling. <see cref="LowRankLinear"/> gathers each block's rows together, so a row is
-/// multiplied by its own adapter's factors only. Worked out once per forward and shared by every layer.
+/// Which rows of a decoding batch go through which adapter's low-rank factors (a block: one adapter's ranks), at what
+/// scaling. <see cref="LowRankLinear"/> gathers each block's rows together, so a row is multiplied by its own
+/// adapter's factors only.
 /// </summary>
 internal sealed class LowRankBlocks
 {
-    /// <param name="blocks">Per block, in stacking order: its rank, its scaling and the batch rows it serves (each row
-    /// in at most one block; rows in none run the base model alone).</param>
+    /// <param name="blocks">Per block: its rank, its scaling and the batch rows it serves (each row in at most one
+    /// block; rows in none run the base model alone).</param>
     /// <param name="batchRows">Rows in the batch.</param>
     public LowRankBlocks(IReadOnlyList<(int Rank, float Scaling, int[] Rows)> blocks, int batchRows)
     {
@@ -48,7 +48,7 @@ internal sealed class LowRankBlocks
 
     public int BatchRows { get; }
 
-    /// <summary>Per block, its first rank in the stacked factors.</summary>
+    /// <summary>Per block, where its ranks begin among every block's taken in order (how the down-projections' work is split).</summary>
     public int[] Start { get; }
 
     public int[] Rank { get; }
@@ -64,7 +64,7 @@ internal sealed class LowRankBlocks
     /// <summary>Per block, where its [rows, rank] low-rank activations begin in the buffer of all blocks'.</summary>
     public int[] LowOffset { get; }
 
-    /// <summary>Σr: the stacked factors' rank.</summary>
+    /// <summary>Σr: every block's ranks.</summary>
     public int TotalRank { get; }
 
     /// <summary>Rows that go through some block.</summary>

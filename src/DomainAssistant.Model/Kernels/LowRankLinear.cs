@@ -7,8 +7,8 @@ namespace DomainAssistant.Model.Kernels;
 
 /// <summary>
 /// A decoding step's linear layer with each row's own LoRA adapter added in: y = x W^T + b, plus, for a row served by
-/// block b of the stacked factors, s_b · (x A_b^T) B_b^T. A and Bᵀ are several adapters' factors stacked by rank
-/// (bfloat16 serving copies: A [Σr, in], B in panels); <see cref="LowRankBlocks"/> says which rows each block serves.
+/// adapter (block) b, s_b · (x A_b^T) B_b^T, with each adapter's factors in their serving copy
+/// (<see cref="LowRankFactors"/>); <see cref="LowRankBlocks"/> says which rows each adapter serves.
 /// </summary>
 /// <remarks>
 /// As separate libtorch-level products, a layer of a mixed batch made five calls (the base product, x A^T, a mask
@@ -31,46 +31,53 @@ internal static class LowRankLinear
     /// <param name="input">[..., in] float32.</param>
     /// <param name="weight">[out, in] float32.</param>
     /// <param name="bias">[out] float32, or null.</param>
-    /// <param name="a">[Σr, in] bfloat16.</param>
-    /// <param name="upPanels">B's panels [⌈out / P⌉, Σr, P] bfloat16, P = <see cref="PanelWidth"/>.</param>
-    /// <param name="blocks">Which rows each block of ranks serves: one per row of the input (a decoding step).</param>
-    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, Tensor a, Tensor upPanels, LowRankBlocks blocks) =>
-        a.dtype == ScalarType.BFloat16 && upPanels.dtype == ScalarType.BFloat16
-        && SmallBatchLinear.Applies(input, weight, bias)
-        && SmallBatchLinear.AppliesToBFloat16Factor(input, a)
-        && upPanels.device_type == DeviceType.CPU && upPanels.dim() == 3 && upPanels.is_contiguous()
-        && upPanels.size(0) == (weight.size(0) + PanelWidth - 1) / PanelWidth && upPanels.size(1) == a.size(0) && upPanels.size(2) == PanelWidth
-        && blocks.TotalRank == a.size(0) && input.numel() == (long)blocks.BatchRows * weight.size(1);
+    /// <param name="factors">Each block's adapter's factors, in block order.</param>
+    /// <param name="blocks">Which rows each block serves: one per row of the input (a decoding step).</param>
+    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, IReadOnlyList<LowRankFactors> factors, LowRankBlocks blocks)
+    {
+        if (factors.Count != blocks.Count || !SmallBatchLinear.Applies(input, weight, bias)) return false;
+        if (input.numel() != (long)blocks.BatchRows * weight.size(1)) return false;
+        for (int b = 0; b < factors.Count; b++)
+            if (factors[b].Rank != blocks.Rank[b] || factors[b].InFeatures != weight.size(1) || factors[b].OutFeatures != weight.size(0)) return false;
+        return true;
+    }
 
     /// <summary>The layer's output, once <see cref="Applies"/> said yes.</summary>
     /// <param name="input">[..., in] float32, at most <see cref="SmallBatchLinear.MaxRows"/> rows in all.</param>
     /// <param name="weight">[out, in] float32.</param>
     /// <param name="bias">[out] float32, or null.</param>
     /// <param name="panels">A panel copy of <paramref name="weight"/>, or null (as for <see cref="SmallBatchLinear.Linear"/>).</param>
-    /// <param name="a">[Σr, in] bfloat16.</param>
-    /// <param name="upPanels">B's panels [⌈out / P⌉, Σr, P] bfloat16.</param>
-    /// <param name="blocks">Which rows each block of ranks serves.</param>
+    /// <param name="factors">Each block's adapter's factors, in block order.</param>
+    /// <param name="blocks">Which rows each block serves.</param>
     /// <returns>[..., out] float32.</returns>
-    public static unsafe Tensor Compute(Tensor input, Tensor weight, Tensor? bias, WeightPanels? panels, Tensor a, Tensor upPanels, LowRankBlocks blocks)
+    public static unsafe Tensor Compute(Tensor input, Tensor weight, Tensor? bias, WeightPanels? panels, IReadOnlyList<LowRankFactors> factors, LowRankBlocks blocks)
     {
         int k = (int)weight.size(1), n = (int)weight.size(0);
         int rows = (int)(input.numel() / k);
-        if (blocks.BatchRows != rows || blocks.TotalRank != a.size(0))
-            throw new ArgumentException($"blocks of {blocks.TotalRank} ranks over {blocks.BatchRows} rows do not fit factors of {a.size(0)} ranks and {rows} rows.", nameof(blocks));
+        if (blocks.BatchRows != rows || factors.Count != blocks.Count)
+            throw new ArgumentException($"{blocks.Count} blocks over {blocks.BatchRows} rows do not fit {factors.Count} adapters' factors and {rows} rows.", nameof(blocks));
         bool usePanels = panels is not null && rows >= SmallBatchLinear.MinPanelRows;
         if (usePanels && (panels!.InFeatures != k || panels.OutFeatures != n))
             throw new ArgumentException($"weight panels of [{panels.OutFeatures}, {panels.InFeatures}] do not fit weight [{n}, {k}].", nameof(panels));
         var output = SmallBatchLinear.NewOutput(input, n);
         var gathered = ArrayPool<float>.Shared.Rent(Math.Max(1, blocks.GatheredRows * k)); // each block's rows together
         var low = ArrayPool<float>.Shared.Rent(Math.Max(1, blocks.LowLength));              // each block's x A_b^T
+        // Each adapter's factors: libtorch's memory, which does not move; kept alive below.
+        byte** down = stackalloc byte*[factors.Count];
+        byte** up = stackalloc byte*[factors.Count];
+        for (int b = 0; b < factors.Count; b++)
+        {
+            down[b] = Address(factors[b].A);
+            up[b] = Address(factors[b].UpPanels);
+        }
         try
         {
-            fixed (byte* x = input.bytes, w = weight.bytes, y = output.bytes, fa = a.bytes, fb = upPanels.bytes)
+            fixed (byte* x = input.bytes, w = weight.bytes, y = output.bytes)
             fixed (byte* bb = bias is null ? default : bias.bytes)
             fixed (float* g = gathered, l = low)
             {
                 Gather((float*)x, k, blocks, g);
-                var step = new Step((float*)x, rows, k, w, (float*)bb, (float*)y, n, g, l, fa, fb, blocks, usePanels ? panels : null);
+                var step = new Step((float*)x, rows, k, w, (float*)bb, (float*)y, n, g, l, down, up, blocks, usePanels ? panels : null);
                 if (SmallBatchLinear.Lanes == Width16.Lanes) step.Run<Width16, Vector512<float>>(input, bias, output);
                 else step.Run<Width8, Vector256<float>>(input, bias, output);
             }
@@ -83,9 +90,14 @@ internal static class LowRankLinear
         GC.KeepAlive(input);
         GC.KeepAlive(weight);
         GC.KeepAlive(bias);
-        GC.KeepAlive(a);
-        GC.KeepAlive(upPanels);
+        GC.KeepAlive(factors);
         return output;
+    }
+
+    /// <summary>Where a CPU tensor's data starts (libtorch's allocation: it stays put while the tensor lives).</summary>
+    static unsafe byte* Address(Tensor tensor)
+    {
+        fixed (byte* start = tensor.bytes) return start;
     }
 
     /// <summary>Copies each block's rows of x, block after block, to <paramref name="gathered"/>.</summary>
@@ -102,7 +114,7 @@ internal static class LowRankLinear
 
     /// <summary>The layer's pointers, for the two hand-offs.</summary>
     readonly unsafe struct Step(float* x, int rows, int k, byte* w, float* bias, float* y, int n,
-        float* gathered, float* low, byte* a, byte* upPanels, LowRankBlocks blocks, WeightPanels? panels)
+        float* gathered, float* low, byte** down, byte** up, LowRankBlocks blocks, WeightPanels? panels)
     {
         public void Run<TWidth, TVector>(Tensor input, Tensor? biasTensor, Tensor output)
             where TWidth : struct, IVectorWidth<TVector>
@@ -111,14 +123,14 @@ internal static class LowRankLinear
             int threads = get_num_threads();
             long factorWeights = (long)blocks.TotalRank * k;
             WorkerRanges.Run(blocks.TotalRank, (int)Math.Clamp(factorWeights / WeightsPerWorker, 1, threads), Down<TWidth, TVector>);
-            var up = new LowRankUp<TWidth, TVector>(low, upPanels, n, blocks, y);
+            var upProjections = new LowRankUp<TWidth, TVector>(low, up, n, blocks, y);
             int width = 2 * TWidth.Lanes, upPanelCount = (n + width - 1) / width;
             int workers = Math.Min(threads, Math.Max(1, n / 256));
             if (panels is not null)
             {
                 // The base product's panel loop splits its columns its own way: it first, then the up-projections.
                 PanelLinear.Compute(input, panels, biasTensor, output, rows);
-                WorkerRanges.Run(upPanelCount, workers, up.Run);
+                WorkerRanges.Run(upPanelCount, workers, upProjections.Run);
                 return;
             }
             // Split by B's panels, so each worker adds the up-projections into the base columns it has just written.
@@ -127,11 +139,11 @@ internal static class LowRankLinear
             WorkerRanges.Run(upPanelCount, workers, (from, to) =>
             {
                 product.Run(from * width, Math.Min(columns, to * width));
-                up.Run(from, to);
+                upProjections.Run(from, to);
             });
         }
 
-        /// <summary>Stacked ranks [from, to): x A_b^T for the ranks of each block b they cover, over b's rows only.</summary>
+        /// <summary>Ranks [from, to) of every block's taken in order: x A_b^T for the ranks of each block b they cover, over b's rows only.</summary>
         void Down<TWidth, TVector>(int from, int to)
             where TWidth : struct, IVectorWidth<TVector>
             where TVector : struct
@@ -142,7 +154,7 @@ internal static class LowRankLinear
                 int first = Math.Max(from, start) - start, last = Math.Min(to, start + rank) - start;
                 if (first >= last || count == 0) continue;
                 new SmallBatchProduct<TWidth, TVector, BFloat16Element>(gathered + (long)blocks.FirstGathered[b] * k, count, k,
-                    a + (long)start * k * sizeof(ushort), null, low + blocks.LowOffset[b], rank).Run(first, last);
+                    down[b], null, low + blocks.LowOffset[b], rank).Run(first, last);
             }
         }
     }

@@ -8,18 +8,19 @@ namespace DomainAssistant.Model.Kernels;
 /// does B's panels [from, to), i.e. output columns [from P, to P) with P = 2 registers of lanes.
 /// </summary>
 /// <remarks>
-/// B comes in panels ([panels, Σr, P]): a panel's weights for every rank lie one after another, so the loop streams
+/// B comes in panels ([panels, r, P]): a panel's weights for every rank lie one after another, so the loop streams
 /// through them while it broadcasts each row's low-rank activation and accumulates up to 4 rows in registers (8
 /// accumulators and 2 weight registers fit AVX2's 16), with no horizontal sums. Walking B stored [Σr, out] instead,
 /// a register's worth of columns per rank, jumped a whole row of B (kilobytes) between loads, and ran at half the
-/// pace. A row multiplies only its own block's ranks, half the arithmetic of stacked factors every row runs through.
+/// pace. A row multiplies only its own adapter's ranks, half the arithmetic (with two adapters) of every row running
+/// through every adapter's.
 /// </remarks>
 /// <param name="low">Every block's low-rank activations, block b's [rows of b, rank of b] at <see cref="LowRankBlocks.LowOffset"/>.</param>
-/// <param name="panels">B's panels [⌈n / P⌉, Σr, P] bfloat16.</param>
+/// <param name="panels">Per block, its adapter's B panels [⌈n / P⌉, r, P] bfloat16 (<see cref="LowRankFactors.UpPanels"/>).</param>
 /// <param name="n">Output columns.</param>
 /// <param name="blocks">The blocks and their rows.</param>
 /// <param name="y">[batch rows, n] float32: added to.</param>
-internal readonly unsafe struct LowRankUp<TWidth, TVector>(float* low, byte* panels, int n, LowRankBlocks blocks, float* y)
+internal readonly unsafe struct LowRankUp<TWidth, TVector>(float* low, byte** panels, int n, LowRankBlocks blocks, float* y)
     where TWidth : struct, IVectorWidth<TVector>
     where TVector : struct
 {
@@ -32,13 +33,12 @@ internal readonly unsafe struct LowRankUp<TWidth, TVector>(float* low, byte* pan
         int width = 2 * TWidth.Lanes;
         for (int panel = from; panel < to; panel++)
         {
-            byte* weights = panels + (long)panel * blocks.TotalRank * width * sizeof(ushort);
             int column = panel * width;
             for (int b = 0; b < blocks.Count; b++)
             {
                 int[] rows = blocks.Rows[b];
                 int rank = blocks.Rank[b];
-                byte* block = weights + (long)blocks.Start[b] * width * sizeof(ushort);
+                byte* block = panels[b] + (long)panel * rank * width * sizeof(ushort);
                 for (int first = 0; first < rows.Length; first += RowsAtOnce)
                 {
                     float* activations = low + blocks.LowOffset[b] + first * rank;

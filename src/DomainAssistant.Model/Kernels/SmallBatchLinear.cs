@@ -88,18 +88,6 @@ public static class SmallBatchLinear
     public static Tensor LowRank(Tensor input, Tensor factor) =>
         AppliesFrom(MinLowRankWeights, input, factor, null) ? Compute(input, factor, null, null) : nn.functional.linear(input, factor);
 
-    /// <summary>Whether the kernel takes a float32-input, bf16-factor product (<see cref="Multiply{TElement}"/> over
-    /// <see cref="BFloat16Element"/>): a decoding step of at most <see cref="MaxRows"/> rows without autograd.</summary>
-    /// <param name="input">[..., in] float32.</param>
-    /// <param name="factor">[out, in] bfloat16.</param>
-    internal static bool AppliesToBFloat16Factor(Tensor input, Tensor factor) =>
-        Lanes > 0
-        && !is_grad_enabled()
-        && factor.device_type == DeviceType.CPU && input.device_type == DeviceType.CPU
-        && factor.dim() == 2 && input.size(-1) == factor.size(1) && factor.size(1) % Lanes == 0
-        && input.numel() / factor.size(1) is > 0 and <= MaxRows
-        && input.is_contiguous() && factor.is_contiguous();
-
     /// <summary>
     /// Fewest rows that go to <see cref="PanelLinear"/> when the weight has panels: at 8 rows of the 110M shape it
     /// streams clearly faster than the row-major loop on two cores; at 2 rows the row-major loop was as fast or

@@ -1,4 +1,3 @@
-using DomainAssistant.Model.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,12 +15,12 @@ public sealed record AdapterRows(string Adapter, Tensor? Rows);
 public sealed class AdapterRouting : IDisposable
 {
     readonly IReadOnlyList<string?> _adapterPerRow;
-    readonly Dictionary<string, LowRankBlocks> _blocks = [];
 
     AdapterRouting(IReadOnlyList<AdapterRows> groups, IReadOnlyList<string?> adapterPerRow)
     {
         Groups = groups;
         _adapterPerRow = adapterPerRow;
+        GroupRows = [.. groups.Select(group => Enumerable.Range(0, adapterPerRow.Count).Where(row => adapterPerRow[row] == group.Adapter).ToArray())];
     }
 
     /// <summary>Every row runs the base model alone.</summary>
@@ -54,20 +53,11 @@ public sealed class AdapterRouting : IDisposable
         return new AdapterRouting(groups, [.. adapterPerRow]);
     }
 
-    /// <summary>
-    /// For a layer whose adapters are stacked in <paramref name="layout"/>: the rows each block of ranks serves, at
-    /// its adapter's scaling, for the kernel that runs each row through its own adapter only. Built once per layout
-    /// and shared by every layer of this forward.
-    /// </summary>
-    internal LowRankBlocks Blocks(AdapterLayout layout)
-    {
-        ArgumentNullException.ThrowIfNull(layout);
-        if (_blocks.TryGetValue(layout.Key, out var cached)) return cached;
-        var blocks = new LowRankBlocks([.. layout.Blocks.Select(block => ((int)block.Rank, (float)block.Scaling,
-            Enumerable.Range(0, _adapterPerRow.Count).Where(row => _adapterPerRow[row] == block.Adapter).ToArray()))], _adapterPerRow.Count);
-        _blocks[layout.Key] = blocks;
-        return blocks;
-    }
+    /// <summary>Per group (<see cref="Groups"/>, in order), its batch rows.</summary>
+    public IReadOnlyList<int[]> GroupRows { get; }
+
+    /// <summary>Rows in the batch.</summary>
+    public int BatchRows => _adapterPerRow.Count;
 
     public void Dispose()
     {

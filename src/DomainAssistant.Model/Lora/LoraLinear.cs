@@ -21,8 +21,9 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     readonly Parameter? bias;
     readonly Dictionary<string, LoraFactors> _adapters = new(StringComparer.Ordinal);
 
-    /// <summary>The frozen factors of the adapters a decoding batch routes through, stacked (see <see cref="Decode"/>), for the last set of adapters seen.</summary>
-    StackedFactors? _stacked;
+    /// <summary>Serving copies of frozen adapters' factors for decoding steps (see <see cref="Decode"/>), by adapter,
+    /// made the first time an adapter is decoded and dropped when it changes or goes.</summary>
+    readonly Dictionary<string, LowRankFactors> _serving = new(StringComparer.Ordinal);
 
     public LoraLinear(long inFeatures, long outFeatures, bool hasBias) : base(nameof(LoraLinear))
     {
@@ -53,21 +54,26 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
         if (factors.A.shape[1] != InFeatures || factors.B.shape[0] != OutFeatures)
             throw new ArgumentException($"adapter '{name}' has lora_A [{string.Join(", ", factors.A.shape)}] and lora_B [{string.Join(", ", factors.B.shape)}]; this layer is {InFeatures} -> {OutFeatures}.");
         if (!_adapters.TryAdd(name, factors)) throw new ArgumentException($"adapter '{name}' is already attached.", nameof(name));
-        DropStacked();
+        DropServing(name);
     }
 
-    /// <summary>Marks an adapter's factors as changeable (<see cref="LoraFactors.Frozen"/>) and drops any stacked copy of them.</summary>
+    /// <summary>Marks an adapter's factors as changeable (<see cref="LoraFactors.Frozen"/>) and drops its serving copy.</summary>
     internal void Unfreeze(string name)
     {
         if (!_adapters.TryGetValue(name, out var factors)) return;
         factors.Unfreeze();
-        DropStacked();
+        DropServing(name);
     }
 
-    void DropStacked()
+    void DropServing(string name)
     {
-        _stacked?.Dispose();
-        _stacked = null;
+        if (_serving.Remove(name, out var copy)) copy.Dispose();
+    }
+
+    void DropAllServing()
+    {
+        foreach (var copy in _serving.Values) copy.Dispose();
+        _serving.Clear();
     }
 
     /// <summary>Detaches and disposes an adapter; false when it was not attached here.</summary>
@@ -75,7 +81,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     {
         if (!_adapters.Remove(name, out var factors)) return false;
         factors.Dispose();
-        DropStacked();
+        DropServing(name);
         return true;
     }
 
@@ -107,58 +113,58 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
 
     /// <summary>
     /// A decoding step at inference, whether its rows share one adapter or mix several (and the base alone): one
-    /// kernel call over every routed adapter's factors stacked, each row through its own adapter only
-    /// (<see cref="LowRankLinear"/>). For one adapter it also saves the separate products' calls (figures:
-    /// bench/RESULTS.md, "one kernel call").
+    /// kernel call, each row through its own adapter only, over the adapters' bf16 serving copies
+    /// (<see cref="LowRankLinear"/>; figures: bench/RESULTS.md, "one kernel call").
     /// </summary>
     /// <param name="input">[batch, 1, in] (or [batch, in]).</param>
     /// <param name="routing">Which adapter each row goes through.</param>
     /// <returns>[batch, 1, out], or null where the kernel does not take this step (a prefill, another dtype or
-    /// device, autograd on, or an adapter not frozen), which then goes adapter by adapter.</returns>
+    /// device, autograd on, an adapter not attached here or not frozen), which then goes adapter by adapter.</returns>
     Tensor? Decode(Tensor input, AdapterRouting routing)
     {
-        if (is_grad_enabled() || Stacked(routing) is not { } stacked) return null;
-        var blocks = routing.Blocks(stacked.Layout);
-        return LowRankLinear.Applies(input, weight, bias, stacked.A, stacked.UpPanels, blocks)
-            ? LowRankLinear.Compute(input, weight, bias, Panels, stacked.A, stacked.UpPanels, blocks)
-            : null;
+        if (routing.BatchRows > SmallBatchLinear.MaxRows || input.numel() != routing.BatchRows * InFeatures || is_grad_enabled()) return null;
+        var groups = routing.Groups;
+        var factors = new List<LowRankFactors>(groups.Count);
+        var blocks = new List<(int Rank, float Scaling, int[] Rows)>(groups.Count);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            // An adapter that does not target this layer adds nothing here: its rows take the base alone.
+            if (!_adapters.TryGetValue(groups[i].Adapter, out var adapter)) continue;
+            if (Serving(groups[i].Adapter, adapter) is not { } copy) return null;
+            factors.Add(copy);
+            blocks.Add((copy.Rank, (float)adapter.Scaling, routing.GroupRows[i]));
+        }
+        var rows = new LowRankBlocks(blocks, routing.BatchRows);
+        return LowRankLinear.Applies(input, weight, bias, factors, rows) ? LowRankLinear.Compute(input, weight, bias, Panels, factors, rows) : null;
     }
 
-    /// <summary>The stacked factors for the routing's adapters, when every one is attached here, frozen, and of a kind
-    /// the kernel serves; null otherwise.</summary>
-    /// <remarks>Asked by every layer on every step: the kept copy is reused without building anything while the same
-    /// adapters are routed (unfreezing or changing an adapter drops it).</remarks>
-    StackedFactors? Stacked(AdapterRouting routing)
+    /// <summary>An adapter's serving copy, made on first use; null while its factors can change or are of a kind the kernel does not take.</summary>
+    LowRankFactors? Serving(string name, LoraFactors factors)
     {
-        if (_stacked is { } kept && kept.Serves(routing.Groups)) return kept;
-        var factors = new LoraFactors[routing.Groups.Count];
-        for (var i = 0; i < factors.Length; i++)
-        {
-            if (!_adapters.TryGetValue(routing.Groups[i].Adapter, out var f) || !f.Frozen || !StackedFactors.CanServe(f)) return null;
-            factors[i] = f;
-        }
-        DropStacked();
-        _stacked = StackedFactors.Of(AdapterLayout.Of(routing.Groups.Select((g, i) => (g.Adapter, factors[i].Rank, factors[i].Scaling))), factors);
-        return _stacked;
+        if (_serving.TryGetValue(name, out var copy)) return copy;
+        if (!factors.Frozen || !LowRankFactors.Takes(factors.A)) return null;
+        copy = LowRankFactors.Of(factors.A, factors.B);
+        _serving[name] = copy;
+        return copy;
     }
 
     protected override nn.Module _to(ScalarType dtype, bool non_blocking)
     {
-        DropStacked();
+        DropAllServing();
         foreach (var factors in _adapters.Values) factors.MoveTo(dtype, null);
         return base._to(dtype, non_blocking);
     }
 
     protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
     {
-        DropStacked();
+        DropAllServing();
         foreach (var factors in _adapters.Values) factors.MoveTo(dtype, device);
         return base._to(device, dtype, non_blocking);
     }
 
     protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
     {
-        DropStacked();
+        DropAllServing();
         foreach (var factors in _adapters.Values) factors.MoveTo(null, new Device(deviceType, deviceIndex));
         return base._to(deviceType, deviceIndex, non_blocking);
     }
@@ -169,7 +175,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
         {
             foreach (var factors in _adapters.Values) factors.Dispose();
             _adapters.Clear();
-            DropStacked();
+            DropAllServing();
             Panels?.Dispose();
             Panels = null;
         }
