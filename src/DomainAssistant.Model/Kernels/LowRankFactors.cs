@@ -17,10 +17,12 @@ namespace DomainAssistant.Model.Kernels;
 /// </remarks>
 public sealed class LowRankFactors : IDisposable
 {
-    LowRankFactors(Tensor a, Tensor upPanels, int outFeatures)
+    LowRankFactors(Tensor a, Tensor upPanels, int rank, int inFeatures, int outFeatures)
     {
         A = a;
         UpPanels = upPanels;
+        Rank = rank;
+        InFeatures = inFeatures;
         OutFeatures = outFeatures;
     }
 
@@ -31,9 +33,10 @@ public sealed class LowRankFactors : IDisposable
     /// output columns [pP, pP + P) of every rank side by side (zeros past the last column).</summary>
     public Tensor UpPanels { get; }
 
-    public int Rank => (int)A.shape[0];
+    // Kept as numbers: the kernel checks them on every decoding step, and a tensor's shape is a native call.
+    public int Rank { get; }
 
-    public int InFeatures => (int)A.shape[1];
+    public int InFeatures { get; }
 
     public int OutFeatures { get; }
 
@@ -65,7 +68,8 @@ public sealed class LowRankFactors : IDisposable
         var padded = nn.functional.pad(b, [0, 0, 0, panels * width - outFeatures]);                     // [panels P, r]
         var up = padded.reshape(panels, width, rank).permute(0, 2, 1).to_type(ScalarType.BFloat16);   // [panels, r, P]
         // Rounded to nearest; owned by the layer across forwards, not by the scope of the call that built them.
-        return new LowRankFactors(a.to_type(ScalarType.BFloat16).contiguous().DetachFromDisposeScope(), up.contiguous().DetachFromDisposeScope(), (int)outFeatures);
+        return new LowRankFactors(a.to_type(ScalarType.BFloat16).contiguous().DetachFromDisposeScope(), up.contiguous().DetachFromDisposeScope(),
+            (int)rank, (int)a.shape[1], (int)outFeatures);
     }
 
     public void Dispose()
