@@ -33,12 +33,22 @@ internal static class LowRankLinear
     /// <param name="bias">[out] float32, or null.</param>
     /// <param name="factors">Each block's adapter's factors, in block order.</param>
     /// <param name="blocks">Which rows each block serves: one per row of the input (a decoding step).</param>
-    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, IReadOnlyList<LowRankFactors> factors, LowRankBlocks blocks)
+    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, IReadOnlyList<LowRankFactors> factors, LowRankBlocks blocks) =>
+        SmallBatchLinear.Applies(input, weight, bias) && Fits(input, weight, factors, blocks);
+
+    /// <summary>Whether the factors and blocks fit a layer whose base product <see cref="SmallBatchLinear.Applies"/>
+    /// (a caller that checked that first, before making anything, asks only this).</summary>
+    /// <param name="input">[..., in] float32.</param>
+    /// <param name="weight">[out, in] float32.</param>
+    /// <param name="factors">Each block's adapter's factors, in block order.</param>
+    /// <param name="blocks">Which rows each block serves: one per row of the input (a decoding step).</param>
+    public static bool Fits(Tensor input, Tensor weight, IReadOnlyList<LowRankFactors> factors, LowRankBlocks blocks)
     {
-        if (factors.Count != blocks.Count || !SmallBatchLinear.Applies(input, weight, bias)) return false;
-        if (input.numel() != (long)blocks.BatchRows * weight.size(1)) return false;
+        if (factors.Count != blocks.Count) return false;
+        long inFeatures = weight.size(1), outFeatures = weight.size(0);
+        if (input.numel() != blocks.BatchRows * inFeatures) return false;
         for (int b = 0; b < factors.Count; b++)
-            if (factors[b].Rank != blocks.Rank[b] || factors[b].InFeatures != weight.size(1) || factors[b].OutFeatures != weight.size(0)) return false;
+            if (factors[b].Rank != blocks.Rank[b] || factors[b].InFeatures != inFeatures || factors[b].OutFeatures != outFeatures) return false;
         return true;
     }
 

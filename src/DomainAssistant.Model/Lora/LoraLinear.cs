@@ -122,7 +122,8 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
     /// device, autograd on, an adapter not attached here or not frozen), which then goes adapter by adapter.</returns>
     Tensor? Decode(Tensor input, AdapterRouting routing)
     {
-        if (routing.BatchRows > SmallBatchLinear.MaxRows || input.numel() != routing.BatchRows * InFeatures || is_grad_enabled()) return null;
+        // Ruled out before anything is made: a prefill, autograd on, a layer too small or of a kind the kernel does not take.
+        if (routing.BatchRows > SmallBatchLinear.MaxRows || input.numel() != routing.BatchRows * InFeatures || !SmallBatchLinear.Applies(input, weight, bias)) return null;
         var groups = routing.Groups;
         var factors = new List<LowRankFactors>(groups.Count);
         var blocks = new List<(int Rank, float Scaling, int[] Rows)>(groups.Count);
@@ -135,7 +136,7 @@ public sealed class LoraLinear : nn.Module<Tensor, AdapterRouting, Tensor>
             blocks.Add((copy.Rank, (float)adapter.Scaling, routing.GroupRows[i]));
         }
         var rows = new LowRankBlocks(blocks, routing.BatchRows);
-        return LowRankLinear.Applies(input, weight, bias, factors, rows) ? LowRankLinear.Compute(input, weight, bias, Panels, factors, rows) : null;
+        return LowRankLinear.Fits(input, weight, factors, rows) ? LowRankLinear.Compute(input, weight, bias, Panels, factors, rows) : null;
     }
 
     /// <summary>An adapter's serving copy, made on first use; null while its factors can change or are of a kind the kernel does not take.</summary>
