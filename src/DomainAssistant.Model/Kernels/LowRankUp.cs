@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace DomainAssistant.Model.Kernels;
 
 /// <summary>
-/// The up-projection of stacked LoRA factors added into a layer's output, each row through its own block only:
-/// y[row, j] += s_b · Σ_c low_b[row, c] · B[j, start_b + c] for every block b and each of its rows. <see cref="Run"/>
+/// The LoRA up-projections added into a layer's output, each row through its own adapter (block) only:
+/// y[row, j] += s_b · Σ_c low_b[row, c] · B_b[j, c] for every block b and each of its rows. <see cref="Run"/>
 /// does B's panels [from, to), i.e. output columns [from P, to P) with P = 2 registers of lanes.
 /// </summary>
 /// <remarks>

@@ -38,8 +38,8 @@ public sealed class LoraFactors : IDisposable
 
     /// <summary>
     /// Whether the factors are fixed: true until their parameters are handed out (<see cref="LoraAdapters.Parameters"/>,
-    /// which is how optimizers and writers reach them). Only fixed factors may be copied into a layer's stacked form
-    /// for batches that mix adapters, since a copy would miss an update made in place.
+    /// which is how optimizers and writers reach them). Only fixed factors may be copied into the layer's serving copy
+    /// for decoding (<see cref="Kernels.LowRankFactors"/>), since a copy would miss an update made in place.
     /// </summary>
     public bool Frozen { get; private set; } = true;
 
