@@ -27,17 +27,9 @@ internal static class LowRankLinear
     /// kernel's lanes, or 0 on a machine where the kernel does not run.</summary>
     public static int PanelWidth => 2 * SmallBatchLinear.Lanes;
 
-    /// <summary>Whether <see cref="Compute"/> takes this layer; otherwise run the products one by one.</summary>
-    /// <param name="input">[..., in] float32.</param>
-    /// <param name="weight">[out, in] float32.</param>
-    /// <param name="bias">[out] float32, or null.</param>
-    /// <param name="factors">Each block's adapter's factors, in block order.</param>
-    /// <param name="blocks">Which rows each block serves: one per row of the input (a decoding step).</param>
-    public static bool Applies(Tensor input, Tensor weight, Tensor? bias, IReadOnlyList<LowRankFactors> factors, LowRankBlocks blocks) =>
-        SmallBatchLinear.Applies(input, weight, bias) && Fits(input, weight, factors, blocks);
-
-    /// <summary>Whether the factors and blocks fit a layer whose base product <see cref="SmallBatchLinear.Applies"/>
-    /// (a caller that checked that first, before making anything, asks only this).</summary>
+    /// <summary>Whether <see cref="Compute"/> takes this layer, once its base product <see cref="SmallBatchLinear.Applies"/>
+    /// (checked first, before anything is made): the factors and blocks fit it, one block row per input row (a
+    /// decoding step). Otherwise run the products one by one.</summary>
     /// <param name="input">[..., in] float32.</param>
     /// <param name="weight">[out, in] float32.</param>
     /// <param name="factors">Each block's adapter's factors, in block order.</param>
@@ -52,7 +44,7 @@ internal static class LowRankLinear
         return true;
     }
 
-    /// <summary>The layer's output, once <see cref="Applies"/> said yes.</summary>
+    /// <summary>The layer's output, once <see cref="SmallBatchLinear.Applies"/> and <see cref="Fits"/> said yes.</summary>
     /// <param name="input">[..., in] float32, at most <see cref="SmallBatchLinear.MaxRows"/> rows in all.</param>
     /// <param name="weight">[out, in] float32.</param>
     /// <param name="bias">[out] float32, or null.</param>

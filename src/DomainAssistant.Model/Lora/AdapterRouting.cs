@@ -14,17 +14,15 @@ public sealed record AdapterRows(string Adapter, Tensor? Rows);
 /// </summary>
 public sealed class AdapterRouting : IDisposable
 {
-    readonly IReadOnlyList<string?> _adapterPerRow;
-
-    AdapterRouting(IReadOnlyList<AdapterRows> groups, IReadOnlyList<string?> adapterPerRow)
+    AdapterRouting(IReadOnlyList<AdapterRows> groups, IReadOnlyList<int[]> groupRows, int batchRows)
     {
         Groups = groups;
-        _adapterPerRow = adapterPerRow;
-        GroupRows = [.. groups.Select(group => Enumerable.Range(0, adapterPerRow.Count).Where(row => adapterPerRow[row] == group.Adapter).ToArray())];
+        GroupRows = groupRows;
+        BatchRows = batchRows;
     }
 
     /// <summary>Every row runs the base model alone.</summary>
-    public static AdapterRouting None { get; } = new([], []);
+    public static AdapterRouting None { get; } = new([], [], 0);
 
     /// <summary>Row groups by adapter; rows not in any group run the base model alone.</summary>
     public IReadOnlyList<AdapterRows> Groups { get; }
@@ -40,7 +38,7 @@ public sealed class AdapterRouting : IDisposable
         if (adapterPerRow is null) return None;
         if (adapterPerRow.Count != batchSize)
             throw new ArgumentException($"adapterPerRow has {adapterPerRow.Count} entries for a batch of {batchSize} rows.", nameof(adapterPerRow));
-        var rowsByAdapter = new Dictionary<string, List<long>>(StringComparer.Ordinal);
+        var rowsByAdapter = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var row = 0; row < adapterPerRow.Count; row++)
         {
             if (adapterPerRow[row] is not { } name) continue;
@@ -49,15 +47,15 @@ public sealed class AdapterRouting : IDisposable
         }
         if (rowsByAdapter.Count == 0) return None;
         var groups = rowsByAdapter.Select(entry => new AdapterRows(entry.Key,
-            entry.Value.Count == batchSize ? null : tensor(entry.Value.ToArray(), device: device))).ToList();
-        return new AdapterRouting(groups, [.. adapterPerRow]);
+            entry.Value.Count == batchSize ? null : tensor(entry.Value.Select(row => (long)row).ToArray(), device: device))).ToList();
+        return new AdapterRouting(groups, [.. rowsByAdapter.Values.Select(rows => rows.ToArray())], adapterPerRow.Count);
     }
 
     /// <summary>Per group (<see cref="Groups"/>, in order), its batch rows.</summary>
     public IReadOnlyList<int[]> GroupRows { get; }
 
     /// <summary>Rows in the batch.</summary>
-    public int BatchRows => _adapterPerRow.Count;
+    public int BatchRows { get; }
 
     public void Dispose()
     {

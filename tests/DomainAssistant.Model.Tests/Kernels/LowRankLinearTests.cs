@@ -49,7 +49,7 @@ public class LowRankLinearTests
                 expected[row].add_(nn.functional.linear(nn.functional.linear(x[row], Rounded(f.A)), Rounded(f.B)), f.ScalingScalar);
         var tolerance = Tolerance * Math.Max(1, expected.abs().max().item<float>());
 
-        Assert.True(LowRankLinear.Applies(x, w, b, served, blocks));
+        Assert.True(SmallBatchLinear.Applies(x, w, b) && LowRankLinear.Fits(x, w, served, blocks));
         var ours = LowRankLinear.Compute(x, w, b, null, served, blocks);
         Assert.Equal(expected.shape, ours.shape);
         Assert.True(RandomLlama.MaxDifference(expected, ours) < tolerance);
@@ -75,10 +75,10 @@ public class LowRankLinearTests
         using var second = LowRankFactors.Of(factors[1].A, factors[1].B);
         LowRankFactors[] served = [first, second];
         var decoding = new LowRankBlocks([(16, 1f, [0, 2, 4, 6]), (16, 1f, [1, 3, 5, 7])], 8);
-        Assert.True(LowRankLinear.Applies(randn([8, 1, 256]), w, null, served, decoding));
+        Assert.True(LowRankLinear.Fits(randn([8, 1, 256]), w, served, decoding));
         // Two sequences of three positions: six rows, but the blocks name the batch's two.
         var prefill = new LowRankBlocks([(16, 1f, [0]), (16, 1f, [1])], 2);
-        Assert.False(LowRankLinear.Applies(randn([2, 3, 256]), w, null, served, prefill));
+        Assert.False(LowRankLinear.Fits(randn([2, 3, 256]), w, served, prefill));
     }
 
     [Fact]
