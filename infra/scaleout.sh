@@ -7,16 +7,21 @@
 #   infra/scaleout.sh stop-hosts   stops the three hosts only (the RabbitMQ node and PostgreSQL server stay up for
 #                                  other checkouts that share them)
 #   infra/scaleout.sh status   what runs, and each host's /health
-#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are;
-#                                    the last worker's log is kept as worker.previous.log
+#   infra/scaleout.sh start-worker   starts the worker again (after it was killed), servers and API processes as they are,
+#                                    with the settings start was given; the last worker's log is kept as worker.previous.log
 # Settings (environment): SCALEOUT_API_PORTS (default "5080 5081"), SCALEOUT_WORKER_PORT (5090),
 # SCALEOUT_DATA (artifacts/scaleout/data), SCALEOUT_DATABASE (domainassistant), SCALEOUT_VHOST (RabbitMQ virtual host,
 # default "/"; another is created when missing, so a second checkout's stack on the same node keeps its queues apart); any other ASP.NET setting as usual
-# (e.g. Domains__Default=fernbrook-recycling) reaches all three hosts.
+# (e.g. Domains__Default=fernbrook-recycling) reaches all three hosts. start saves them all (artifacts/scaleout/settings.env):
+# the other commands act on the stack as started, so a worker started again runs with the settings the others run with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 state="$root/artifacts/scaleout"
+settings="$state/settings.env"
+# The commands after start act on the stack as it was started (its ports, database, virtual host, and the settings a
+# restarted worker must share with the hosts still running), whatever the calling shell has.
+if [ "${1:-}" != start ] && [ -f "$settings" ]; then . "$settings"; fi
 data="${SCALEOUT_DATA:-$state/data}"
 api_ports=(${SCALEOUT_API_PORTS:-5080 5081})
 worker_port=${SCALEOUT_WORKER_PORT:-5090}
@@ -95,8 +100,19 @@ hosts() {
   echo worker
 }
 
+# What start was given: the SCALEOUT_* variables and every ASP.NET setting (a name with "__"), for the commands after it.
+save_settings() {
+  local name
+  for name in $(compgen -e); do
+    case "$name" in
+      SCALEOUT_* | *__*) printf 'export %s=%q\n' "$name" "${!name}" ;;
+    esac
+  done >"$settings"
+}
+
 start() {
   mkdir -p "$state" "$data"
+  save_settings
   "$root/infra/services/postgres.sh" start
   "$root/infra/services/rabbitmq.sh" start
   server_env

@@ -17,6 +17,6 @@ public static class BenchUsage
     bench -- alignment [--train-prompts 48] [--heldout-prompts 16] [--betas 0.2,0.05,0] [--keep DIR]   synthetic preferences: reward model, KTO vs RLOO, over-optimisation (Alignment/PreferenceBenchmark.cs)
     bench -- adapters [MODEL...]   batch-8 decode with two adapters mixed against the base (MultiAdapterBenchmark.cs)
     bench -- loop --profile correct-and-cited|concise|long-and-confident [--rounds 1] [--stack embedded|scaleout] [--kill-worker-mid-round] [--domain tidewell-support] [--users 200] [--response-rate 0.3] [--disagreement 0.1] [--concurrency 4] [--feedbacks-per-round 200] [--experiment-answers 3000] [--final-answers 600] [--seed 1] [--run-timeout-minutes 120] [--setting KEY=VALUE]... [--json]   the closed loop with simulated users (ClosedLoop/ClosedLoopBenchmark.cs)
-    bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks N] [--concurrency C] | --drain N [--vhost V] | --chat-minutes M [--streams 32]   feedback through the infra/scaleout.sh stack, counted in PostgreSQL, the worker draining N queued feedbacks alone, or chat load (ScaleOut/ScaleOutBenchmark.cs)
+    bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks 10000] [--concurrency 128] [--warmup 60000] | --drain N [--vhost V] | --chat-minutes M [--streams 32]   feedback through the infra/scaleout.sh stack, counted in PostgreSQL, the worker draining N queued feedbacks alone, or chat load (ScaleOut/ScaleOutBenchmark.cs)
     """;
 }

@@ -5,8 +5,9 @@ using DomainAssistant.Bench.Service;
 namespace DomainAssistant.Bench.ScaleOut;
 
 /// <summary>
-/// Closed-loop chat load on the stack for a fixed time: <c>streams</c> clients, spread over the API processes, each
-/// asking its next held-out question as soon as its answer ended.
+/// Closed-loop chat load on the stack for a fixed time: <c>streams</c> clients, spread over the API processes, each a
+/// user of its own asking its next held-out question as soon as its answer ended. A client told to wait (429 with
+/// <c>Retry-After</c>) waits as a well-behaved one does, so a refusal counts once instead of in a tight loop.
 /// </summary>
 public static class ChatStreams
 {
@@ -34,7 +35,10 @@ public static class ChatStreams
             while (wall.Elapsed < duration)
             {
                 var i = Interlocked.Increment(ref asked);
-                samples.Add(await StreamingChat.AskAsync(api, domain.HeldOut[i % domain.HeldOut.Count].Question, domain.Name));
+                var sample = await StreamingChat.AskAsync(api, domain.HeldOut[i % domain.HeldOut.Count].Question, domain.Name,
+                    user: $"chat-load-{stream:D3}");
+                samples.Add(sample);
+                if (sample.RetryAfter is { } wait) await Task.Delay(wait);
             }
         })));
         wall.Stop();

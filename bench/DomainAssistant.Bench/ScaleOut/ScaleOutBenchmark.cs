@@ -5,11 +5,11 @@ using DomainAssistant.Simulation;
 namespace DomainAssistant.Bench.ScaleOut;
 
 /// <summary>
-/// `bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks 2000] [--concurrency 32] [--api URL,URL]
+/// `bench -- scaleout [--fault none|rabbitmq-restart|postgres-restart|worker-kill] [--feedbacks 10000] [--concurrency 128] [--warmup 60000] [--api URL,URL]
 /// [--postgres CONNECTION] [--domain NAME]`: against the stack infra/scaleout.sh started, feedbacks posted to both API
-/// processes at once are counted in the shared database as they are filed; a fault, when named, is injected a third of
-/// the way in (RabbitMQ or PostgreSQL stopped for 5 s and started again, or the worker killed with SIGKILL and started
-/// again). Posts refused while a server is down (503) count as refused, not lost: lost is accepted and never filed.
+/// processes at once are counted in the shared database as they are filed, after a warm-up that is not measured (rounds
+/// until the filing rate settles, at most <c>--warmup</c> feedbacks; 0 skips it); a fault, when named, is injected a third of the way in (RabbitMQ or PostgreSQL stopped
+/// for 5 s and started again, or the worker killed with SIGKILL and started again). Posts refused while a server is down (503) count as refused, not lost: lost is accepted and never filed.
 /// Prints sent, accepted, filed, lost and duplicated, and the rates. With <c>--chat-minutes M [--streams 32]</c> it runs
 /// chat load instead: that many streams over the API processes for M minutes, with time to first token, tokens/s, errors
 /// and each host's memory. With <c>--drain N</c> it times the worker alone: N feedbacks queued while it is paused, then
@@ -41,6 +41,10 @@ public static class ScaleOutBenchmark
             return 1;
         }
 
+        var deadline = TimeSpan.FromSeconds(double.Parse(options["timeout"], CultureInfo.InvariantCulture));
+        var warmup = int.Parse(options["warmup"], CultureInfo.InvariantCulture);
+        if (warmup > 0) await WarmUpAsync(apis, messageId, filed, warmup, concurrency, deadline);
+
         var baseline = await filed.LastSequenceAsync();
         var cpu = await StackCpu.StartAsync(root, database);
         Task? injected = null;
@@ -56,7 +60,6 @@ public static class ScaleOutBenchmark
         // A PostgreSQL restart ended the connections pooled before it (the run's first sequence was read on one).
         if (fault == "postgres-restart") Npgsql.NpgsqlConnection.ClearAllPools();
 
-        var deadline = TimeSpan.FromSeconds(double.Parse(options["timeout"], CultureInfo.InvariantCulture));
         // Rows after the run's first sequence while filing goes on (cheap), then the accepted ids themselves (exact).
         while (await filed.CountAfterAsync(baseline) < sent.Accepted.Count && clock.Elapsed < deadline) await Task.Delay(200);
         (long Rows, long Distinct) count;
@@ -84,6 +87,30 @@ public static class ScaleOutBenchmark
         Console.WriteLine(table);
         return sent.Accepted.Count - count.Distinct == 0 && count.Rows == count.Distinct ? 0 : 2;
     }
+
+    /// <summary>
+    /// Rounds of <see cref="WarmUpRound"/> feedbacks, posted and filed but not measured, until a round files within 10%
+    /// of the rate of the one before, or <paramref name="most"/> were posted: a new stack's first feedbacks run through
+    /// the JIT's first tiers, new pools and statements not yet prepared, which slows the first tens of thousands
+    /// (bench/RESULTS.md, "Scale-out on a 2-core Intel Xeon").
+    /// </summary>
+    static async Task WarmUpAsync(List<HttpClient> apis, Guid messageId, FiledFeedback filed, int most, int concurrency, TimeSpan deadline)
+    {
+        var rates = new List<double>();
+        for (var posted = 0; posted < most; posted += WarmUpRound)
+        {
+            var before = await filed.LastSequenceAsync();
+            var round = await FeedbackFlood.PostAsync(apis, messageId, Math.Min(WarmUpRound, most - posted), concurrency);
+            var waiting = Stopwatch.StartNew();
+            while (await filed.CountAfterAsync(before) < round.Accepted.Count && waiting.Elapsed < deadline) await Task.Delay(100);
+            rates.Add(round.Accepted.Count / (round.Elapsed + waiting.Elapsed).TotalSeconds);
+            if (rates.Count >= 2 && Math.Abs(rates[^1] - rates[^2]) <= 0.1 * rates[^2]) break;
+        }
+        Console.WriteLine($"warm-up (not measured): {rates.Count} rounds of up to {WarmUpRound} feedbacks, filed/s "
+            + string.Join(", ", rates.Select(r => r.ToString("F0", CultureInfo.InvariantCulture))));
+    }
+
+    const int WarmUpRound = 5000;
 
     static async Task<int> DrainAsync(string root, Dictionary<string, string> options, FiledFeedback filed, string connection, int count)
     {
@@ -177,7 +204,7 @@ public static class ScaleOutBenchmark
     {
         var options = new Dictionary<string, string>
         {
-            ["api"] = "http://127.0.0.1:5080,http://127.0.0.1:5081", ["feedbacks"] = "2000", ["concurrency"] = "32",
+            ["api"] = "http://127.0.0.1:5080,http://127.0.0.1:5081", ["feedbacks"] = "10000", ["concurrency"] = "128", ["warmup"] = "60000",
             ["fault"] = "none", ["domain"] = "tidewell-support",
             // No gate suite: the alignment runs the trigger starts for it fail at once, so no training shares the drain's CPU.
             ["drain-domain"] = "drain-bench", ["timeout"] = "180", ["streams"] = "32",
