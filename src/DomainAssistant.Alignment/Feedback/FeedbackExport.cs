@@ -42,7 +42,7 @@ public static class FeedbackExport
         if (!File.Exists(database))
             throw new FileNotFoundException($"no filed feedback in '{dataDirectory}': {Path.GetFileName(database)} not found (Storage:DataDirectory of the host).", database);
         var inbox = new SqliteFeedbackInbox(database);
-        return ExportAsync(inbox, inbox.DatabasePath, outputFile, domain, afterSequence, cancellationToken);
+        return ExportAsync(inbox, inbox.DatabasePath, outputFile, domain, afterSequence, cancellationToken: cancellationToken);
     }
 
     /// <summary>Exports from <paramref name="inbox"/>, whichever engine keeps it (a host's registered inbox).</summary>
@@ -51,16 +51,23 @@ public static class FeedbackExport
     /// <param name="outputFile">The JSON lines file to write (replaced).</param>
     /// <param name="domain">Only votes on this domain's answers (null: every domain's).</param>
     /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
+    /// <param name="newest">Only the last this many of those votes, in filing order (null: all). The export then holds at
+    /// most this many in memory however long the inbox's history, as an alignment run needs.</param>
     /// <param name="cancellationToken">Stops between pages.</param>
     public static async Task<Result> ExportAsync(IFeedbackInbox inbox, string inboxName, string outputFile, string? domain, long afterSequence = 0,
-        CancellationToken cancellationToken = default)
+        int? newest = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inbox);
-        var votes = new List<FeedbackVote>();
+        if (newest is < 1) throw new ArgumentOutOfRangeException(nameof(newest), newest, "an export keeps at least one vote");
+        var votes = new Queue<FeedbackVote>();
         for (var after = afterSequence; ;)
         {
             var page = await inbox.ReadAsync(after, Page, cancellationToken);
-            votes.AddRange(page.Where(f => domain is null || f.Feedback.Domain == domain).Select(ToVote));
+            foreach (var filed in page.Where(f => domain is null || f.Feedback.Domain == domain))
+            {
+                if (votes.Count == newest) votes.Dequeue();
+                votes.Enqueue(ToVote(filed));
+            }
             if (page.Count < Page) break;
             after = page[^1].Sequence;
         }

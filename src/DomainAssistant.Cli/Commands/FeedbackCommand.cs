@@ -24,7 +24,7 @@ public static class FeedbackCommand
             var (outputFile, afterSequence) = (parse.GetRequiredValue(output), parse.GetValue(after));
             await using var database = shared.Open(parse);
             var result = database is not null
-                ? await FeedbackExport.ExportAsync(new PostgresFeedbackInbox(database), $"PostgreSQL {database.Name}", outputFile, null, afterSequence, cancellation)
+                ? await FeedbackExport.ExportAsync(new PostgresFeedbackInbox(database), $"PostgreSQL {database.Name}", outputFile, null, afterSequence, cancellationToken: cancellation)
                 : parse.GetValue(data) is { } folder
                     ? await FeedbackExport.ExportAsync(folder, outputFile, afterSequence, cancellation)
                     : throw new ArgumentException("say where the filed feedback is: --data FOLDER (the embedded host's data directory) or --postgres CONNECTION (the scale-out stack's database)");

@@ -24,6 +24,13 @@ public sealed class AlignmentOptions
     /// <summary>Fewest usable votes a run trains on; fewer fails the run, naming both counts. Default 64.</summary>
     public int MinVotes { get; set; } = 64;
 
+    /// <summary>
+    /// Most votes a run trains on: the domain's newest, those on the answers served lately. Each vote carries its prompt
+    /// and answer, so without a bound a run's memory and its reward model's time would grow with the whole feedback
+    /// history. Default 10,000: fifty windows of <see cref="RunAfterFeedbacks"/>'s default.
+    /// </summary>
+    public int MaxVotes { get; set; } = 10_000;
+
     /// <summary>Folder of the gate suites, one sub-folder per domain; default the first "eval-suites" folder found in the working directory or above it, or beside the application or above it.</summary>
     public string? EvalSuites { get; set; }
 
@@ -60,6 +67,7 @@ public sealed class AlignmentOptions
         if (RunAfterFeedbacks < 0) yield return $"Alignment:RunAfterFeedbacks must be 0 (off) or positive (got {RunAfterFeedbacks})";
         if (!StartAlignmentRun.IsMethod(Method)) yield return $"Alignment:Method must be rloo or kto (got \"{Method}\")";
         if (MinVotes < 2) yield return $"Alignment:MinVotes must be at least 2 (one up, one down) (got {MinVotes})";
+        if (MaxVotes < MinVotes) yield return $"Alignment:MaxVotes must be at least Alignment:MinVotes ({MinVotes}) (got {MaxVotes})";
         if (EvalSuites is not null && string.IsNullOrWhiteSpace(EvalSuites)) yield return "Alignment:EvalSuites must name a folder when set";
         if (!(MaxMinutes > 0)) yield return $"Alignment:MaxMinutes must be positive (got {MaxMinutes})";
         if (RewardModelEpochs is < 1 or > 100) yield return $"Alignment:RewardModelEpochs must be between 1 and 100 (got {RewardModelEpochs})";

@@ -78,8 +78,8 @@ public sealed partial class DomainAlignment(AlignmentOptions options, ServedMode
         }
         else
         {
-            progress.Enter("export", 0, 0.02, $"exporting the filed feedback of {job.Domain}");
-            exported = await FeedbackExport.ExportAsync(inbox, "the feedback inbox", feedbackPath, job.Domain, 0, cancellationToken);
+            progress.Enter("export", 0, 0.02, $"exporting the newest filed feedback of {job.Domain} (at most {options.MaxVotes} votes)");
+            exported = await FeedbackExport.ExportAsync(inbox, "the feedback inbox", feedbackPath, job.Domain, 0, options.MaxVotes, cancellationToken);
         }
         await ledger.RecordWindowAsync(job.JobId, exported.LastSequence, cancellationToken);
         var preferences = new PreferenceOptions { MinVotes = job.MinVotes ?? options.MinVotes };

@@ -61,6 +61,32 @@ public sealed class FeedbackExportTests
     }
 
     [Fact]
+    public async Task A_window_keeps_the_domains_newest_votes_in_filing_order_across_pages()
+    {
+        using var data = new TempFolder();
+        var inbox = new SqliteFeedbackInbox(new StorageOptions { DataDirectory = data.Path }.TrainingExamplesDatabase);
+        var at = new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero);
+        // 1,200 votes, every third of another domain: more than two of the export's pages.
+        var batch = Enumerable.Range(0, 1200).Select(i => Feedback($"Q{i}", $"A{i}", FeedbackRating.Up, at.AddSeconds(i), null)
+            with { Domain = i % 3 == 2 ? "fernbrook" : "tidewell" }).ToList();
+        await inbox.FileManyAsync(batch);
+        var output = Path.Combine(data.Path, "votes.jsonl");
+
+        var window = await FeedbackExport.ExportAsync(inbox, "inbox", output, "tidewell", newest: 100);
+        var votes = FeedbackFile.Read(output);
+
+        var expected = batch.Where(f => f.Domain == "tidewell").TakeLast(100).Select(f => f.Prompt).ToList();
+        Assert.Equal(expected, votes.Select(v => v.Prompt));
+        Assert.Equal((100, votes[0].Sequence, votes[^1].Sequence), (window.Votes, window.FirstSequence, window.LastSequence));
+        Assert.Equal(1199L, window.LastSequence); // Q1198, the domain's last, filed 1,199th
+
+        // A window wider than the domain's votes keeps them all.
+        var all = await FeedbackExport.ExportAsync(inbox, "inbox", output, "tidewell", newest: 5000);
+        Assert.Equal(800, all.Votes);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => FeedbackExport.ExportAsync(inbox, "inbox", output, "tidewell", newest: 0));
+    }
+
+    [Fact]
     public async Task A_folder_without_filed_feedback_is_an_error_not_an_empty_file()
     {
         using var data = new TempFolder();

@@ -155,15 +155,17 @@ public sealed class AlignmentRunsTests
         Assert.Equal(HttpStatusCode.Accepted, next.StatusCode);
     }
 
-    [Fact]
-    public void A_bad_alignment_setting_stops_the_host_naming_its_key()
+    [Theory]
+    [InlineData("Alignment:Method", "ppo", "Alignment:Method must be rloo or kto (got \"ppo\")")]
+    [InlineData("Alignment:MaxVotes", "4", "Alignment:MaxVotes must be at least Alignment:MinVotes (8) (got 4)")]
+    public void A_bad_alignment_setting_stops_the_host_naming_its_key(string key, string value, string problem)
     {
         var settings = FastRuns(runAfterFeedbacks: 0, minVotes: 8);
-        settings["Alignment:Method"] = "ppo";
+        settings[key] = value;
         using var host = new AssistantHost(settings);
 
         var error = Assert.Throws<InvalidOperationException>(() => host.CreateClient());
 
-        Assert.Contains("Alignment:Method must be rloo or kto (got \"ppo\")", error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 }
