@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DomainAssistant.Contracts;
 using DomainAssistant.Feedback;
 using DomainAssistant.Feedback.Filing;
@@ -51,28 +52,64 @@ public static class FeedbackExport
     /// <param name="outputFile">The JSON lines file to write (replaced).</param>
     /// <param name="domain">Only votes on this domain's answers (null: every domain's).</param>
     /// <param name="afterSequence">Only votes filed after this sequence (0: all), for incremental exports.</param>
-    /// <param name="newest">Only the last this many of those votes, in filing order (null: all). The export then holds at
-    /// most this many in memory however long the inbox's history, as an alignment run needs.</param>
+    /// <param name="newest">Only the last this many of those votes, in filing order, held in memory until the inbox's end
+    /// (an alignment run's bound); null: all of them, written page by page as they are read.</param>
     /// <param name="cancellationToken">Stops between pages.</param>
     public static async Task<Result> ExportAsync(IFeedbackInbox inbox, string inboxName, string outputFile, string? domain, long afterSequence = 0,
         int? newest = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inbox);
         if (newest is < 1) throw new ArgumentOutOfRangeException(nameof(newest), newest, "an export keeps at least one vote");
-        var votes = new Queue<FeedbackVote>();
+        var votes = Votes(inbox, domain, afterSequence, cancellationToken);
+        var written = new Tally();
+        await FeedbackFile.WriteAsync(outputFile, written.Count(newest is { } n ? Newest(votes, n) : votes), cancellationToken);
+        return new Result(written.Votes, inboxName, written.FirstSequence, written.LastSequence);
+    }
+
+    // The inbox's votes in filing order, a page at a time.
+    static async IAsyncEnumerable<FeedbackVote> Votes(IFeedbackInbox inbox, string? domain, long afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         for (var after = afterSequence; ;)
         {
             var page = await inbox.ReadAsync(after, Page, cancellationToken);
-            foreach (var filed in page.Where(f => domain is null || f.Feedback.Domain == domain))
-            {
-                if (votes.Count == newest) votes.Dequeue();
-                votes.Enqueue(ToVote(filed));
-            }
-            if (page.Count < Page) break;
+            foreach (var filed in page.Where(f => domain is null || f.Feedback.Domain == domain)) yield return ToVote(filed);
+            if (page.Count < Page) yield break;
             after = page[^1].Sequence;
         }
-        FeedbackFile.Write(outputFile, votes);
-        return new Result(votes.Count, inboxName, votes.FirstOrDefault()?.Sequence, votes.LastOrDefault()?.Sequence);
+    }
+
+    // The last <paramref name="newest"/> of <paramref name="votes"/>, in order: no more than that many held at once.
+    static async IAsyncEnumerable<FeedbackVote> Newest(IAsyncEnumerable<FeedbackVote> votes, int newest)
+    {
+        var window = new Queue<FeedbackVote>(Math.Min(newest, Page));
+        await foreach (var vote in votes)
+        {
+            if (window.Count == newest) window.Dequeue();
+            window.Enqueue(vote);
+        }
+        foreach (var vote in window) yield return vote;
+    }
+
+    // What went into the file, counted as it is written.
+    sealed class Tally
+    {
+        public int Votes { get; private set; }
+
+        public long? FirstSequence { get; private set; }
+
+        public long? LastSequence { get; private set; }
+
+        public async IAsyncEnumerable<FeedbackVote> Count(IAsyncEnumerable<FeedbackVote> votes)
+        {
+            await foreach (var vote in votes)
+            {
+                Votes++;
+                FirstSequence ??= vote.Sequence;
+                LastSequence = vote.Sequence;
+                yield return vote;
+            }
+        }
     }
 
     /// <summary>

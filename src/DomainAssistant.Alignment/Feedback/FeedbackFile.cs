@@ -92,18 +92,45 @@ public static class FeedbackFile
     public static void Write(string path, IEnumerable<FeedbackVote> votes)
     {
         ArgumentNullException.ThrowIfNull(votes);
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
-        // Whole or absent, never cut short: an alignment run resumed after a crash trains on the file its first attempt wrote.
-        var partial = path + ".partial";
+        var partial = Partial(path);
         using (var stream = File.Create(partial))
+            foreach (var vote in votes) WriteLine(stream, vote);
+        File.Move(partial, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="votes"/> as they arrive (a store read page by page: never all in memory), replacing the
+    /// file once the last is written; a failure or cancellation on the way leaves the file as it was.
+    /// </summary>
+    public static async Task WriteAsync(string path, IAsyncEnumerable<FeedbackVote> votes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(votes);
+        var partial = Partial(path);
+        try
         {
-            foreach (var vote in votes)
-            {
-                using (var json = new Utf8JsonWriter(stream, WriterOptions)) WriteVote(json, vote);
-                stream.WriteByte((byte)'\n');
-            }
+            await using (var stream = File.Create(partial))
+                await foreach (var vote in votes.WithCancellation(cancellationToken)) WriteLine(stream, vote);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
         }
         File.Move(partial, path, overwrite: true);
+    }
+
+    // Whole or absent, never cut short: an alignment run resumed after a crash trains on the file its first attempt
+    // wrote. The votes go to this file first, which replaces the real one only once complete.
+    static string Partial(string path)
+    {
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder) Directory.CreateDirectory(folder);
+        return path + ".partial";
+    }
+
+    static void WriteLine(Stream stream, FeedbackVote vote)
+    {
+        using (var json = new Utf8JsonWriter(stream, WriterOptions)) WriteVote(json, vote);
+        stream.WriteByte((byte)'\n');
     }
 
     static void WriteVote(Utf8JsonWriter json, FeedbackVote vote)

@@ -71,4 +71,35 @@ public sealed class FeedbackFileTests
         Assert.Equal(vote.RetrievedChunkIds, back.RetrievedChunkIds);
         Assert.Equal(vote.Citations, back.Citations);
     }
+
+    [Fact]
+    public async Task A_stream_of_votes_that_fails_on_the_way_leaves_the_file_as_it_was()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "votes.jsonl");
+        FeedbackFile.Write(path, [new FeedbackVote { Prompt = "before", Response = "A", IsUp = true }]);
+
+        await Assert.ThrowsAsync<IOException>(() => FeedbackFile.WriteAsync(path, FailingAfterTwo()));
+
+        Assert.Equal(["before"], FeedbackFile.Read(path).Select(v => v.Prompt));
+        Assert.Equal([path], Directory.GetFiles(folder.Path)); // no partial file left beside it
+        // Streamed to the end, the votes replace it.
+        await FeedbackFile.WriteAsync(path, Two());
+        Assert.Equal(["Q0", "Q1"], FeedbackFile.Read(path).Select(v => v.Prompt));
+    }
+
+    static async IAsyncEnumerable<FeedbackVote> Two()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            await Task.Yield();
+            yield return new FeedbackVote { Prompt = $"Q{i}", Response = "A", IsUp = i == 0 };
+        }
+    }
+
+    static async IAsyncEnumerable<FeedbackVote> FailingAfterTwo()
+    {
+        await foreach (var vote in Two()) yield return vote;
+        throw new IOException("the store went away mid-export");
+    }
 }
