@@ -79,7 +79,7 @@ public static class FeedbackExport
         }
     }
 
-    // The last <paramref name="newest"/> of <paramref name="votes"/>, in order: no more than that many held at once.
+    // The last `newest` of the votes, in order: no more than that many held at once.
     static async IAsyncEnumerable<FeedbackVote> Newest(IAsyncEnumerable<FeedbackVote> votes, int newest)
     {
         var window = new Queue<FeedbackVote>(Math.Min(newest, Page));
